@@ -1,0 +1,207 @@
+targetScope = 'subscription'
+
+metadata description = 'GrainFlow on Azure: blob storage, Redis clustering and siloCount Orleans silos, each its own single-replica Container App.'
+
+@description('Name of the azd environment; names the resource group and seeds the resource token.')
+@minLength(1)
+@maxLength(64)
+param environmentName string
+
+@description('Azure region of every resource.')
+@minLength(1)
+param location string
+
+@description('Object id of the deploying principal; granted Storage Blob Data Contributor on the account when set.')
+param principalId string = ''
+
+@description('Type of principalId.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+@description('Number of silos; each is a separate Container App with exactly one replica.')
+@minValue(1)
+@maxValue(20)
+param siloCount int = 2
+
+@description('Container image of the silo (azd sets SERVICE_SILO_IMAGE_NAME after the first deploy).')
+@minLength(1)
+param siloImage string
+
+@description('When true the REST API (port 8081) is reachable from the virtual network; by default only apps in the environment reach it.')
+param restApiVnetAccess bool = false
+
+@description('Azure Cache for Redis tier.')
+@allowed([
+  'Basic'
+  'Standard'
+  'Premium'
+])
+param redisSkuName string = 'Basic'
+
+@description('Azure Cache for Redis family: C for Basic and Standard, P for Premium.')
+@allowed([
+  'C'
+  'P'
+])
+param redisSkuFamily string = 'C'
+
+@description('Azure Cache for Redis size within the family.')
+@minValue(0)
+@maxValue(6)
+param redisSkuCapacity int = 0
+
+var abbreviations = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+// Names are computed here (not read from module outputs) so What-If can resolve the scopes of the
+// role assignments and the Redis key lookup.
+var identityName = '${abbreviations.managedIdentityUserAssignedIdentities}silo-${resourceToken}'
+var storageAccountName = '${abbreviations.storageStorageAccounts}${resourceToken}'
+var redisName = '${abbreviations.cacheRedis}${resourceToken}'
+var registryName = '${abbreviations.containerRegistryRegistries}${resourceToken}'
+
+// Orleans listens on fixed ports inside each container; the environment's static IP reaches silo i on
+// siloPortBase + i and gatewayPortBase + i, which is what silo i advertises.
+var siloPortBase = 11111
+var gatewayPortBase = 30000
+var restApiPortBase = 8081
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: '${abbreviations.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'silo-identity'
+  scope: resourceGroup
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: resourceGroup
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+  }
+}
+
+module redis 'app/redis.bicep' = {
+  name: 'redis'
+  scope: resourceGroup
+  params: {
+    name: redisName
+    location: location
+    tags: tags
+    skuName: redisSkuName
+    skuFamily: redisSkuFamily
+    skuCapacity: redisSkuCapacity
+  }
+}
+
+module registry 'app/registry.bicep' = {
+  name: 'registry'
+  scope: resourceGroup
+  params: {
+    name: registryName
+    location: location
+    tags: tags
+  }
+}
+
+module environment 'app/environment.bicep' = {
+  name: 'container-apps-environment'
+  scope: resourceGroup
+  params: {
+    name: '${abbreviations.appManagedEnvironments}${resourceToken}'
+    logAnalyticsName: '${abbreviations.operationalInsightsWorkspaces}${resourceToken}'
+    virtualNetworkName: '${abbreviations.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storageAccess 'app/security-storage.bicep' = {
+  name: 'storage-access'
+  scope: resourceGroup
+  params: {
+    storageAccountName: storageAccountName
+    siloIdentityName: identityName
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+  }
+  dependsOn: [
+    identity
+    storage
+  ]
+}
+
+module registryAccess 'app/security-registry.bicep' = {
+  name: 'registry-access'
+  scope: resourceGroup
+  params: {
+    registryName: registryName
+    siloIdentityName: identityName
+  }
+  dependsOn: [
+    identity
+    registry
+  ]
+}
+
+module silos 'app/silo.bicep' = [
+  for i in range(0, siloCount): {
+    name: 'silo-${i}'
+    scope: resourceGroup
+    params: {
+      name: '${abbreviations.appContainerApps}silo-${i}-${resourceToken}'
+      location: location
+      // azd deploys the image to the app tagged with the service name; one app may carry it.
+      tags: i == 0 ? union(tags, { 'azd-service-name': 'silo' }) : tags
+      environmentId: environment.outputs.id
+      environmentStaticIp: environment.outputs.staticIp
+      image: siloImage
+      identityId: identity.outputs.id
+      identityClientId: identity.outputs.clientId
+      registryServer: registry.outputs.loginServer
+      blobEndpoint: storage.outputs.blobEndpoint
+      redisName: redisName
+      advertisedSiloPort: siloPortBase + i
+      advertisedGatewayPort: gatewayPortBase + i
+      // Ports exposed on the environment's static IP must be unique; internal ones may be shared.
+      restApiExposedPort: restApiVnetAccess ? restApiPortBase + i : restApiPortBase
+      restApiVnetAccess: restApiVnetAccess
+    }
+    // Redis must exist for its key lookup; the identity must be able to pull the image and read/write blobs
+    // before the silo starts.
+    dependsOn: [
+      redis
+      registryAccess
+      storageAccess
+    ]
+  }
+]
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_REDIS_HOST string = redis.outputs.hostName
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
+output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = environment.outputs.name
+output AZURE_CONTAINER_APPS_ENVIRONMENT_STATIC_IP string = environment.outputs.staticIp
+output AZURE_SILO_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output SILO_APP_NAMES array = [for i in range(0, siloCount): silos[i].outputs.name]

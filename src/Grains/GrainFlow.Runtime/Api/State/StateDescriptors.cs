@@ -1,0 +1,13 @@
+namespace GrainFlow.Runtime.Api.State;
+
+/// <summary>Names a piece of keyed state. The name identifies the state within its operator across restores.</summary>
+public abstract record StateDescriptor(string Name)
+{
+    public string Name { get; } = !string.IsNullOrWhiteSpace(Name) ? Name : throw new ArgumentException("A state name must not be empty.", nameof(Name));
+}
+
+public sealed record ValueStateDescriptor<T>(string Name) : StateDescriptor(Name);
+
+public sealed record MapStateDescriptor<TUserKey, TUserValue>(string Name) : StateDescriptor(Name) where TUserKey : notnull;
+
+public sealed record ListStateDescriptor<T>(string Name) : StateDescriptor(Name);

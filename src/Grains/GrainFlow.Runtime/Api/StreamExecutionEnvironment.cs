@@ -1,0 +1,67 @@
+using GrainFlow.Configuration;
+using GrainFlow.Errors;
+using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Graph;
+using GrainFlow.Runtime.Sources;
+
+namespace GrainFlow.Runtime.Api;
+
+/// <summary>
+/// Where a job declares its dataflow (Flink's StreamExecutionEnvironment): sources, the default and
+/// max parallelism, and the job's configuration, which also carries its parameters (<c>-D</c>).
+/// </summary>
+public sealed class StreamExecutionEnvironment
+{
+    private readonly List<StreamNode> _nodes = new();
+
+    public StreamExecutionEnvironment(GrainFlowConfiguration configuration, int? parallelism = null, string jobId = "")
+    {
+        Configuration = configuration;
+        JobId = jobId;
+        Parallelism = parallelism ?? GetParameter(PipelineOptions.DefaultParallelism);
+        var maxParallelism = GetParameter(PipelineOptions.MaxParallelism);
+        MaxParallelism = maxParallelism > 0 ? maxParallelism : null;
+    }
+
+    public GrainFlowConfiguration Configuration { get; }
+
+    /// <summary>The id of the job being built (32 hex digits), e.g. to name its output.</summary>
+    public string JobId { get; }
+
+    /// <summary>Parallelism of operators that set none.</summary>
+    public int Parallelism { get; set; }
+
+    /// <summary>Number of key groups; null means Flink's default rule from the largest operator parallelism.</summary>
+    public int? MaxParallelism { get; set; }
+
+    internal IReadOnlyList<StreamNode> Nodes => _nodes;
+
+    /// <summary>Reads a job parameter or setting; a malformed value stops the job from starting with a message naming the key.</summary>
+    public T GetParameter<T>(ConfigOption<T> option)
+    {
+        try
+        {
+            return Configuration.Get(option);
+        }
+        catch (ConfigurationValueException e)
+        {
+            throw new JobConfigurationException(e.Message, e);
+        }
+    }
+
+    public DataStream<T> FromSource<T>(ISource<T> source, string name)
+    {
+        var node = new SourceNode<T>(_nodes.Count, name, source);
+        _nodes.Add(node);
+        return new DataStream<T>(this, node);
+    }
+
+    internal TNode Add<TNode>(TNode node) where TNode : StreamNode
+    {
+        _nodes.Add(node);
+        node.Input?.Consumers.Add(node);
+        return node;
+    }
+
+    internal int NextNodeId => _nodes.Count;
+}

@@ -1,0 +1,46 @@
+namespace GrainFlow.Runtime.Channels;
+
+/// <summary>
+/// All input channels of one subtask: one sequencer per (edge, sender). Knows when every channel has
+/// ended, and ignores batches of other job attempts.
+/// </summary>
+internal sealed class InputGate
+{
+    private readonly Dictionary<(int Edge, int Sender), InputChannelSequencer> _channels = new();
+    private int _ended;
+
+    public InputGate(long attempt, IEnumerable<(int EdgeIndex, int SenderCount)> inputs)
+    {
+        Attempt = attempt;
+        foreach (var (edge, senders) in inputs)
+        {
+            for (var sender = 0; sender < senders; sender++) _channels.Add((edge, sender), new InputChannelSequencer());
+        }
+    }
+
+    public long Attempt { get; }
+
+    public int ChannelCount => _channels.Count;
+
+    public bool AllEnded => _ended == _channels.Count;
+
+    /// <summary>The batches of <paramref name="batch"/>'s channel that are ready to process, in order; empty for stale or early ones.</summary>
+    public IReadOnlyList<ChannelBatch> Offer(ChannelBatch batch)
+    {
+        if (batch.Attempt != Attempt) return [];
+        if (!_channels.TryGetValue((batch.EdgeIndex, batch.SenderSubtask), out var channel))
+        {
+            throw new InvalidOperationException($"Received a batch on unknown channel (edge {batch.EdgeIndex}, sender {batch.SenderSubtask}).");
+        }
+        var ready = channel.Offer(batch);
+        foreach (var b in ready)
+        {
+            if (b.Control is EndOfInput && !channel.Ended)
+            {
+                channel.Ended = true;
+                _ended++;
+            }
+        }
+        return ready;
+    }
+}

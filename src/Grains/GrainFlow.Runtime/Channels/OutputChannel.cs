@@ -1,0 +1,119 @@
+using Orleans.Concurrency;
+
+namespace GrainFlow.Runtime.Channels;
+
+/// <summary>
+/// The sending end of one channel. Keeps exactly one batch in flight (so batches arrive in order
+/// even though Orleans does not promise it) and at most <c>capacity</c> batches queued behind it;
+/// when the queue is full the producer waits in <see cref="WaitForCapacityAsync"/>, which is how a
+/// slow consumer slows its producers down instead of growing memory.
+/// </summary>
+internal sealed class OutputChannel(
+    IBatchReceiver target, string targetName, int edgeIndex, int senderSubtask, long attempt, int capacity, Action<Exception> onFailure)
+{
+    private const int MaxSendAttempts = 5;
+    private readonly Queue<ChannelBatch> _pending = new();
+    private long _nextSequence;
+    private bool _pumping;
+    private TaskCompletionSource? _spaceOrDrained;
+
+    public int Queued => _pending.Count;
+
+    /// <summary>The most batches ever queued at once (checked by the bounded-memory test).</summary>
+    public int HighWaterMark { get; private set; }
+
+    public long BatchesSent { get; private set; }
+
+    public Exception? Failure { get; private set; }
+
+    public bool HasCapacity => _pending.Count < capacity || Failure is not null;
+
+    public bool IsDrained => _pending.Count == 0 || Failure is not null;
+
+    public void Send(object? records, int count, ControlEvent? control)
+    {
+        var batch = new ChannelBatch
+        {
+            EdgeIndex = edgeIndex,
+            SenderSubtask = senderSubtask,
+            Attempt = attempt,
+            Sequence = _nextSequence++,
+            Records = records,
+            Count = count,
+            Control = control,
+        };
+        _pending.Enqueue(batch);
+        HighWaterMark = Math.Max(HighWaterMark, _pending.Count);
+        if (!_pumping)
+        {
+            _pumping = true;
+            _ = PumpAsync();
+        }
+    }
+
+    public Task WaitForCapacityAsync() => HasCapacity ? Task.CompletedTask : WaitForChangeAsync(() => HasCapacity);
+
+    public Task WaitUntilDrainedAsync() => IsDrained ? Task.CompletedTask : WaitForChangeAsync(() => IsDrained);
+
+    private async Task WaitForChangeAsync(Func<bool> condition)
+    {
+        while (!condition())
+        {
+            _spaceOrDrained ??= new TaskCompletionSource(TaskCreationOptions.None);
+            await _spaceOrDrained.Task;
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (_pending.TryPeek(out var batch))
+            {
+                await SendWithRetriesAsync(batch);
+                _pending.Dequeue();
+                BatchesSent++;
+                Signal();
+            }
+        }
+        catch (Exception e)
+        {
+            Failure = e;
+            Signal();
+            onFailure(e);
+        }
+        finally
+        {
+            _pumping = false;
+        }
+    }
+
+    private async Task SendWithRetriesAsync(ChannelBatch batch)
+    {
+        for (var attemptNo = 1; ; attemptNo++)
+        {
+            try
+            {
+                // The same sequence number is resent after a failure: the receiver drops it if the
+                // first call did arrive (an Orleans timeout means "unknown outcome").
+                await target.ReceiveAsync(new Immutable<ChannelBatch>(batch));
+                return;
+            }
+            catch (Exception e) when (attemptNo < MaxSendAttempts && e is TimeoutException or OrleansMessageRejectionException or SiloUnavailableException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attemptNo));
+            }
+            catch (Exception e)
+            {
+                throw new InvalidOperationException($"Could not deliver {batch} to {targetName}: {e.Message}", e);
+            }
+        }
+    }
+
+    private void Signal()
+    {
+        var waiter = _spaceOrDrained;
+        _spaceOrDrained = null;
+        waiter?.TrySetResult();
+    }
+}

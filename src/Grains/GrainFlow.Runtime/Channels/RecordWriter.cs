@@ -1,0 +1,27 @@
+using GrainFlow.Runtime.Api.Functions;
+
+namespace GrainFlow.Runtime.Channels;
+
+/// <summary>The output of a vertex's last operator: the same records to each outgoing edge.</summary>
+internal sealed class RecordWriter<T>(IReadOnlyList<EdgeWriter<T>> edges) : ICollector<T>, INetworkOutput
+{
+    public void Collect(T record)
+    {
+        for (var i = 0; i < edges.Count; i++) edges[i].Collect(record);
+    }
+
+    public IEnumerable<OutputChannel> Channels => edges.SelectMany(e => e.Channels);
+
+    public void FlushAll(ControlEvent? control)
+    {
+        foreach (var edge in edges) edge.FlushAll(control);
+    }
+}
+
+/// <summary>The untyped face of a <see cref="RecordWriter{T}"/> that the subtask drives.</summary>
+internal interface INetworkOutput
+{
+    IEnumerable<OutputChannel> Channels { get; }
+
+    void FlushAll(ControlEvent? control);
+}

@@ -1,0 +1,14 @@
+using GrainFlow.Jobs;
+
+namespace GrainFlow.Runtime.Execution;
+
+/// <summary>The job manager's side facing its subtasks (the public side is <see cref="IJobManagerGrain"/>).</summary>
+[Alias("grainflow.IJobMasterGrain")]
+public interface IJobMasterGrain : IJobManagerGrain
+{
+    [Alias("SubtaskFinished")]
+    Task SubtaskFinishedAsync(long attempt, string vertexUid, int subtaskIndex);
+
+    [Alias("SubtaskFailed")]
+    Task SubtaskFailedAsync(long attempt, string vertexUid, int subtaskIndex, FailureCause cause);
+}

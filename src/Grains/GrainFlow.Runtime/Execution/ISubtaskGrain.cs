@@ -1,0 +1,38 @@
+using GrainFlow.Runtime.Channels;
+using Orleans.Concurrency;
+
+namespace GrainFlow.Runtime.Execution;
+
+/// <summary>One parallel instance of one vertex of one job (key: <see cref="SubtaskKey"/>).</summary>
+[Alias("grainflow.ISubtaskGrain")]
+public interface ISubtaskGrain : IGrainWithStringKey
+{
+    /// <summary>Instantiates the operators of this subtask for an attempt; idempotent per attempt.</summary>
+    [Alias("Deploy")]
+    Task DeployAsync(TaskDeployment deployment);
+
+    /// <summary>Starts reading (sources); other subtasks just wait for input.</summary>
+    [Alias("Start")]
+    Task StartAsync(long attempt);
+
+    /// <summary>Accepts one batch of one input channel; returns when the subtask can take the next one from that channel.</summary>
+    [Alias("Receive")]
+    Task ReceiveAsync(Immutable<ChannelBatch> batch);
+
+    /// <summary>Stops the attempt: nothing more is processed or sent.</summary>
+    [AlwaysInterleave, Alias("Cancel")]
+    Task CancelAsync(long attempt);
+
+    [AlwaysInterleave, Alias("GetMetrics")]
+    Task<SubtaskMetrics> GetMetricsAsync();
+
+    /// <summary>The entries of one keyed state of one operator of this subtask.</summary>
+    [AlwaysInterleave, Alias("GetKeyedState")]
+    Task<IReadOnlyList<KeyedStateEntry>> GetKeyedStateAsync(string operatorUid, string stateName);
+}
+
+/// <summary>Lets an <see cref="OutputChannel"/> send to a subtask grain.</summary>
+internal sealed class SubtaskReceiver(ISubtaskGrain grain) : IBatchReceiver
+{
+    public Task ReceiveAsync(Immutable<ChannelBatch> batch) => grain.ReceiveAsync(batch);
+}

@@ -1,0 +1,57 @@
+using GrainFlow.Configuration;
+using GrainFlow.Errors;
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Api;
+using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Graph;
+
+namespace GrainFlow.Runtime.Execution;
+
+/// <summary>A job type registered in the silo: its name and how to create it.</summary>
+public sealed record JobRegistration(string Name, Func<IServiceProvider, IStreamingJob> Factory);
+
+/// <summary>
+/// The job types this silo can run, and the one place a submission becomes a job graph — used by the
+/// job manager to plan and by every subtask grain to instantiate its own operators.
+/// </summary>
+public sealed class JobCatalog(IEnumerable<JobRegistration> registrations, IServiceProvider services, GrainFlowConfiguration clusterConfiguration)
+{
+    private readonly Dictionary<string, JobRegistration> _jobs = registrations.ToDictionary(r => r.Name, StringComparer.Ordinal);
+
+    public IReadOnlyList<string> Names => _jobs.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The cluster-wide configuration that every job's own settings are laid over.</summary>
+    public GrainFlowConfiguration ClusterConfiguration { get; } = clusterConfiguration;
+
+    public bool Contains(string name) => _jobs.ContainsKey(name);
+
+    /// <summary>The effective configuration of a job: the cluster's, with the submission's keys on top.</summary>
+    public GrainFlowConfiguration ConfigurationFor(IReadOnlyDictionary<string, string> submitted) => ClusterConfiguration.With(submitted);
+
+    /// <exception cref="UnknownJobException">No job has that name.</exception>
+    /// <exception cref="JobConfigurationException">A setting is invalid, or the job's Build failed.</exception>
+    internal JobGraph BuildGraph(JobId jobId, string jobName, GrainFlowConfiguration configuration, int? parallelism)
+    {
+        if (!_jobs.TryGetValue(jobName, out var registration)) throw new UnknownJobException(jobName, Names);
+        var problems = configuration.Validate(PipelineOptions.All);
+        if (problems.Count > 0) throw new JobConfigurationException(string.Join(" ", problems));
+        if (parallelism is < 1 or > KeyGroups.KeyGroupAssignment.UpperBoundMaxParallelism)
+        {
+            throw new JobConfigurationException($"Invalid parallelism {parallelism}: it must be a whole number from 1 to {KeyGroups.KeyGroupAssignment.UpperBoundMaxParallelism}.");
+        }
+        try
+        {
+            var env = new StreamExecutionEnvironment(configuration, parallelism, jobId.Value);
+            registration.Factory(services).Build(env);
+            return JobGraph.Build(env);
+        }
+        catch (GrainFlowException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new JobConfigurationException($"Job '{jobName}' could not be built: {e.Message}", e);
+        }
+    }
+}

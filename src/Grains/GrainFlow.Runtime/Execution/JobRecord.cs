@@ -1,0 +1,34 @@
+using GrainFlow.Jobs;
+
+namespace GrainFlow.Runtime.Execution;
+
+/// <summary>What the job manager persists about its job, so that a reactivation on another silo finds it.</summary>
+[GenerateSerializer, Alias("grainflow.JobRecord")]
+public sealed class JobRecord
+{
+    [Id(0)] public JobId? JobId { get; set; }
+
+    [Id(1)] public string Name { get; set; } = "";
+
+    [Id(2)] public JobSubmission? Submission { get; set; }
+
+    [Id(3)] public JobStatus Status { get; set; }
+
+    [Id(4)] public DateTimeOffset StartTime { get; set; }
+
+    [Id(5)] public DateTimeOffset? EndTime { get; set; }
+
+    [Id(6)] public Dictionary<JobStatus, DateTimeOffset> Timestamps { get; set; } = new();
+
+    [Id(7)] public long Attempt { get; set; }
+
+    [Id(8)] public FailureCause? Failure { get; set; }
+
+    [Id(9)] public int MaxParallelism { get; set; }
+
+    [Id(10)] public List<VertexDetails> Vertices { get; set; } = new();
+
+    [Id(11)] public HashSet<string> FinishedSubtasks { get; set; } = new();
+
+    [Id(12)] public List<string> Warnings { get; set; } = new();
+}

@@ -1,0 +1,55 @@
+using GrainFlow.Errors;
+using GrainFlow.Jobs;
+using Orleans.Concurrency;
+
+namespace GrainFlow.Runtime.Execution;
+
+/// <summary>What the registry persists: one summary per job id.</summary>
+[GenerateSerializer, Alias("grainflow.JobRegistryState")]
+public sealed class JobRegistryState
+{
+    [Id(0)] public Dictionary<string, JobSummary> Jobs { get; set; } = new();
+}
+
+/// <summary>
+/// The cluster's job list and submission entry point. Reentrant, because job managers report status
+/// changes while a submission waits on them; writes are serialized by a lock.
+/// </summary>
+[Reentrant]
+internal sealed class JobRegistryGrain(
+    [PersistentState("registry", GrainFlowStorage.ProviderName)] IPersistentState<JobRegistryState> state,
+    JobCatalog catalog) : Grain, IJobRegistryGrain
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public async Task<JobId> SubmitAsync(JobSubmission submission)
+    {
+        if (string.IsNullOrWhiteSpace(submission.JobName) || !catalog.Contains(submission.JobName))
+        {
+            throw new UnknownJobException(submission.JobName, catalog.Names);
+        }
+        var jobId = JobId.New();
+        // Validation happens in StartAsync before anything is persisted, so a rejected submission leaves no trace.
+        await GrainFactory.GetGrain<IJobManagerGrain>(jobId.Value).StartAsync(submission);
+        return jobId;
+    }
+
+    public Task<IReadOnlyList<JobSummary>> ListJobsAsync() =>
+        Task.FromResult<IReadOnlyList<JobSummary>>(state.State.Jobs.Values.OrderBy(j => j.StartTime).ToList());
+
+    public Task<IReadOnlyList<string>> ListJobTypesAsync() => Task.FromResult(catalog.Names);
+
+    public async Task UpdateAsync(JobSummary summary)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            state.State.Jobs[summary.JobId.Value] = summary;
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

@@ -1,0 +1,329 @@
+using System.Text.Json;
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Channels;
+using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Graph;
+using GrainFlow.Runtime.Operators;
+using GrainFlow.Runtime.Sinks;
+using GrainFlow.Runtime.Sources;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace GrainFlow.Runtime.Execution;
+
+/// <summary>
+/// Runs one subtask: the chained operators of one vertex for one subtask index. Reentrant so that
+/// its input channels, its timer and control calls interleave at await points; all record processing
+/// is synchronous, so an interleaving never splits a batch.
+/// </summary>
+[Reentrant]
+[SubtaskPlacement]
+internal sealed partial class SubtaskGrain(
+    JobCatalog catalog, IServiceProvider services, TimeProvider time, ILocalSiloDetails silo, ILogger<SubtaskGrain> logger)
+    : Grain, ISubtaskGrain
+{
+    private static readonly JsonSerializerOptions StateJson = new() { IncludeFields = true };
+
+    private TaskDeployment? _deployment;
+    private SubtaskState _state = SubtaskState.Idle;
+    private List<IStreamOperator> _operators = new();
+    private IBatchInput? _input;
+    private SourceDriver? _source;
+    private INetworkOutput? _network;
+    private InputGate? _gate;
+    private IGrainTimer? _timer;
+    private CancellationTokenSource _cancellation = new();
+    private int _batchSize;
+    private int _channelCapacity;
+    private long _recordsIn;
+    private long _batchesIn;
+    private bool _finishing;
+
+    private enum SubtaskState { Idle, Deployed, Running, Finished, Failed, Canceled }
+
+    public Task DeployAsync(TaskDeployment deployment)
+    {
+        if (_deployment is { } current && current.Attempt >= deployment.Attempt) return Task.CompletedTask;
+        Teardown();
+        _deployment = deployment;
+        _cancellation = new CancellationTokenSource();
+        var graph = catalog.BuildGraph(deployment.JobId, deployment.JobName, deployment.Configuration, deployment.Parallelism);
+        var vertex = graph.Vertex(deployment.VertexUid);
+        _batchSize = deployment.Configuration.Get(PipelineOptions.BatchSize);
+        _channelCapacity = deployment.Configuration.Get(PipelineOptions.ChannelCapacity);
+
+        object output;
+        var tail = vertex.Chain[^1];
+        if (vertex.Outputs.Count > 0)
+        {
+            var edgeWriters = vertex.Outputs.Select(edge => tail.CreateEdgeWriter(
+                edge.Target.Chain[0], deployment.SubtaskIndex, CreateChannels(deployment, edge), _batchSize, graph.MaxParallelism));
+            (output, _network) = tail.CreateNetworkOutput(edgeWriters.ToList());
+        }
+        else
+        {
+            output = tail.CreateDiscardingOutput();
+            _network = null;
+        }
+
+        var operators = new List<IStreamOperator>();
+        for (var i = vertex.Chain.Count - 1; i >= 0; i--)
+        {
+            var op = vertex.Chain[i].Instantiate(output);
+            operators.Insert(0, op);
+            output = op;
+        }
+        _operators = operators;
+        _source = operators[0] as SourceDriver;
+        _input = _source is null ? vertex.Chain[0].CreateBatchInput(operators[0]) : null;
+        _gate = new InputGate(deployment.Attempt, vertex.Inputs.Select(e => (e.Index, e.SendersPerTarget)));
+
+        foreach (var op in _operators)
+        {
+            op.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
+                vertex.Parallelism, graph.MaxParallelism, deployment.Configuration, services, time, logger));
+        }
+        var tick = deployment.Configuration.Get(PipelineOptions.BufferTimeout);
+        _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = tick, Period = tick, KeepAlive = true, Interleave = true });
+        _state = SubtaskState.Deployed;
+        _recordsIn = 0;
+        _batchesIn = 0;
+        _finishing = false;
+        LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(long attempt)
+    {
+        if (_deployment?.Attempt != attempt || _state != SubtaskState.Deployed) return Task.CompletedTask;
+        _state = SubtaskState.Running;
+        if (_source is not null) _ = RunSourceAsync(_cancellation.Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task ReceiveAsync(Immutable<ChannelBatch> batch)
+    {
+        if (_gate is null || _deployment is null || batch.Value.Attempt != _deployment.Attempt) return;
+        if (_state is not (SubtaskState.Running or SubtaskState.Deployed)) return;
+        _state = SubtaskState.Running;
+        try
+        {
+            foreach (var ready in _gate.Offer(batch.Value))
+            {
+                if (ready.Count > 0)
+                {
+                    _input!.Process(ready.Records!, ready.Count);
+                    _recordsIn += ready.Count;
+                }
+                _batchesIn++;
+                if (ready.Control is EndOfInput && _gate.AllEnded)
+                {
+                    await FinishAsync();
+                    return;
+                }
+            }
+            await AfterBatchAsync();
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+    }
+
+    public Task CancelAsync(long attempt)
+    {
+        if (_deployment is null || _deployment.Attempt > attempt) return Task.CompletedTask;
+        if (_state is SubtaskState.Running or SubtaskState.Deployed) _state = SubtaskState.Canceled;
+        Teardown();
+        this.DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public Task<SubtaskMetrics> GetMetricsAsync()
+    {
+        var channels = _network?.Channels.ToList() ?? [];
+        return Task.FromResult(new SubtaskMetrics(
+            _state.ToString().ToUpperInvariant(),
+            silo.SiloAddress.ToString(),
+            _recordsIn,
+            _batchesIn,
+            _channelCapacity,
+            channels.Count == 0 ? 0 : channels.Max(c => c.HighWaterMark),
+            channels.Sum(c => c.Queued),
+            _source?.CurrentOffsets.ToDictionary() ?? new Dictionary<string, long>(),
+            _deployment?.Attempt ?? 0));
+    }
+
+    public Task<IReadOnlyList<KeyedStateEntry>> GetKeyedStateAsync(string operatorUid, string stateName)
+    {
+        var op = _operators.FirstOrDefault(o => o.Uid == operatorUid) as IKeyedOperator
+            ?? throw new ArgumentException($"Subtask {this.GetPrimaryKeyString()} has no keyed operator '{operatorUid}'.");
+        var table = op.StateTables.FirstOrDefault(t => t.Name == stateName)
+            ?? throw new ArgumentException($"Operator '{operatorUid}' has no state '{stateName}'. It has: {string.Join(", ", op.StateTables.Select(t => t.Name))}.");
+        IReadOnlyList<KeyedStateEntry> entries = table.UntypedEntries
+            .Select(e => new KeyedStateEntry(e.KeyGroup, e.Key.ToString() ?? "", JsonSerializer.Serialize(e.Value, StateJson)))
+            .ToList();
+        return Task.FromResult(entries);
+    }
+
+    private OutputChannel[] CreateChannels(TaskDeployment deployment, JobEdge edge) => edge.TargetsOf(deployment.SubtaskIndex)
+        .Select(target =>
+        {
+            var key = SubtaskKey.Of(deployment.JobId, edge.Target.Uid, target);
+            return new OutputChannel(new SubtaskReceiver(GrainFactory.GetGrain<ISubtaskGrain>(key)), key, edge.Index,
+                deployment.SubtaskIndex, deployment.Attempt, _channelCapacity, Fail);
+        })
+        .ToArray();
+
+    private async Task RunSourceAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            while (!cancellation.IsCancellationRequested && _state == SubtaskState.Running)
+            {
+                var status = await _source!.PollAsync(_batchSize, cancellation);
+                if (cancellation.IsCancellationRequested || _state != SubtaskState.Running) return;
+                await AfterBatchAsync();
+                switch (status)
+                {
+                    case SourcePollStatus.EndOfInput:
+                        await FinishAsync();
+                        return;
+                    case SourcePollStatus.NothingAvailable:
+                        await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellation);
+                        break;
+                    default:
+                        // Let calls queued for this activation (cancel, metrics, timer) run between polls.
+                        await Task.Yield();
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+    }
+
+    /// <summary>After each batch: let sinks flush, then wait while any output channel is full (backpressure).</summary>
+    private async Task AfterBatchAsync()
+    {
+        foreach (var op in _operators)
+        {
+            if (op is ISinkOperator) await op.FlushAsync(FlushReason.BatchEnd);
+        }
+        if (_network is null) return;
+        foreach (var channel in _network.Channels)
+        {
+            if (!channel.HasCapacity) await channel.WaitForCapacityAsync();
+        }
+    }
+
+    private async Task FinishAsync()
+    {
+        if (_finishing) return;
+        _finishing = true;
+        foreach (var op in _operators) op.EndInput();
+        _network?.FlushAll(EndOfInput.Instance);
+        foreach (var op in _operators) await op.FlushAsync(FlushReason.EndOfInput);
+        if (_network is not null)
+        {
+            foreach (var channel in _network.Channels) await channel.WaitUntilDrainedAsync();
+            if (_network.Channels.FirstOrDefault(c => c.Failure is not null) is { } failed) throw failed.Failure!;
+        }
+        if (_state != SubtaskState.Running) return;
+        _state = SubtaskState.Finished;
+        CloseOperators();
+        var deployment = _deployment!;
+        _ = ReportAsync(master => master.SubtaskFinishedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex));
+    }
+
+    private async Task OnTickAsync(CancellationToken cancellation)
+    {
+        if (_state != SubtaskState.Running || _finishing) return;
+        try
+        {
+            _network?.FlushAll(null);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var op in _operators) op.OnProcessingTime(now);
+            foreach (var op in _operators)
+            {
+                if (op is ISinkOperator) await op.FlushAsync(FlushReason.BufferTimeout);
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+    }
+
+    private void Fail(Exception exception)
+    {
+        if (_state is SubtaskState.Failed or SubtaskState.Canceled or SubtaskState.Finished || _deployment is null) return;
+        _state = SubtaskState.Failed;
+        var deployment = _deployment;
+        var origin = $"{deployment.VertexUid} subtask {deployment.SubtaskIndex}";
+        LogFailed(exception, deployment.JobId, origin);
+        Teardown();
+        var cause = FailureCause.From(exception, origin);
+        _ = ReportAsync(master => master.SubtaskFailedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex, cause));
+    }
+
+    private async Task ReportAsync(Func<IJobMasterGrain, Task> report)
+    {
+        var master = GrainFactory.GetGrain<IJobMasterGrain>(_deployment!.JobId.Value);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await report(master);
+                return;
+            }
+            catch (Exception e) when (attempt < 5)
+            {
+                LogReportRetry(e, _deployment.JobId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time);
+            }
+        }
+    }
+
+    private void Teardown()
+    {
+        _cancellation.Cancel();
+        _timer?.Dispose();
+        _timer = null;
+        CloseOperators();
+    }
+
+    private void CloseOperators()
+    {
+        foreach (var op in _operators)
+        {
+            try
+            {
+                op.Close();
+            }
+            catch (Exception e)
+            {
+                LogCloseFailed(e, op.Uid);
+            }
+        }
+        _operators = new List<IStreamOperator>();
+        _input = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deployed job {JobId} vertex '{Vertex}' subtask {Subtask} attempt {Attempt}")]
+    private partial void LogDeployed(JobId jobId, string vertex, int subtask, long attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} failed")]
+    private partial void LogFailed(Exception exception, JobId jobId, string origin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: reporting to the job manager failed (attempt {Attempt}); retrying")]
+    private partial void LogReportRetry(Exception exception, JobId jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing operator {Uid} failed")]
+    private partial void LogCloseFailed(Exception exception, string uid);
+}

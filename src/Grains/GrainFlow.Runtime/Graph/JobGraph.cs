@@ -1,0 +1,133 @@
+using GrainFlow.Errors;
+using GrainFlow.KeyGroups;
+using GrainFlow.Runtime.Api;
+using GrainFlow.Runtime.Channels;
+
+namespace GrainFlow.Runtime.Graph;
+
+/// <summary>
+/// The physical plan of a job: operators chained into vertices, vertices joined by edges, the job's
+/// max parallelism, and the warnings found while building it (operators without a uid).
+/// </summary>
+internal sealed class JobGraph
+{
+    private JobGraph(IReadOnlyList<JobVertex> vertices, IReadOnlyList<JobEdge> edges, int maxParallelism, IReadOnlyList<string> warnings)
+    {
+        Vertices = vertices;
+        Edges = edges;
+        MaxParallelism = maxParallelism;
+        Warnings = warnings;
+    }
+
+    public IReadOnlyList<JobVertex> Vertices { get; }
+
+    public IReadOnlyList<JobEdge> Edges { get; }
+
+    public int MaxParallelism { get; }
+
+    public IReadOnlyList<string> Warnings { get; }
+
+    public JobVertex Vertex(string uid) =>
+        Vertices.FirstOrDefault(v => v.Uid == uid) ?? throw new InvalidOperationException($"The job has no vertex '{uid}'.");
+
+    /// <summary>Validates the dataflow declared in <paramref name="env"/> and chains it into vertices.</summary>
+    /// <exception cref="JobConfigurationException">The dataflow cannot run (no source, duplicate uids, bad parallelism).</exception>
+    public static JobGraph Build(StreamExecutionEnvironment env)
+    {
+        var nodes = env.Nodes;
+        if (!nodes.Any(n => n is ISourceNode)) throw new JobConfigurationException("The job declares no source: call env.FromSource(...) in its Build method.");
+        var warnings = new List<string>();
+        AssignUids(nodes, warnings);
+        var maxParallelism = AssignParallelism(env, nodes);
+        var vertexOf = new Dictionary<StreamNode, List<StreamNode>>();
+        var chains = new List<List<StreamNode>>();
+        foreach (var node in nodes)
+        {
+            if (node.Input is { } input && node.InputPartitioning == PartitionKind.Forward && node.Parallelism != input.Parallelism)
+            {
+                node.InputPartitioning = PartitionKind.Rebalance; // Flink's rule: a forward edge between different parallelisms rebalances
+            }
+            if (CanChain(node))
+            {
+                var chain = vertexOf[node.Input!];
+                chain.Add(node);
+                vertexOf[node] = chain;
+            }
+            else
+            {
+                var chain = new List<StreamNode> { node };
+                chains.Add(chain);
+                vertexOf[node] = chain;
+            }
+        }
+        var vertices = chains.Select((chain, i) => new JobVertex(i, chain, chain[0].Parallelism)).ToList();
+        var vertexByHead = vertices.ToDictionary(v => v.Chain[0]);
+        var edges = new List<JobEdge>();
+        foreach (var vertex in vertices)
+        {
+            var head = vertex.Chain[0];
+            if (head.Input is null) continue;
+            var source = vertices.First(v => v.Chain[^1] == head.Input);
+            var edge = new JobEdge(edges.Count, source, vertex, head.InputPartitioning);
+            edges.Add(edge);
+            source.Outputs.Add(edge);
+            vertex.Inputs.Add(edge);
+        }
+        return new JobGraph(vertices, edges, maxParallelism, warnings);
+    }
+
+    private static bool CanChain(StreamNode node) =>
+        node.Input is { } input
+        && node is not ISourceNode
+        && node.InputPartitioning == PartitionKind.Forward
+        && input.Consumers.Count == 1
+        && input.Parallelism == node.Parallelism;
+
+    private static void AssignUids(IReadOnlyList<StreamNode> nodes, List<string> warnings)
+    {
+        var owners = new Dictionary<string, StreamNode>(StringComparer.Ordinal);
+        foreach (var node in nodes.Where(n => n.ExplicitUid is not null))
+        {
+            if (owners.TryGetValue(node.ExplicitUid!, out var other))
+            {
+                throw new JobConfigurationException($"The uid '{node.ExplicitUid}' is set on two operators ('{other.Name}' and '{node.Name}'): every operator needs its own uid.");
+            }
+            owners.Add(node.ExplicitUid!, node);
+            node.Uid = node.ExplicitUid!;
+        }
+        foreach (var node in nodes.Where(n => n.ExplicitUid is null))
+        {
+            // Deterministic: the same Build method yields the same ids in every silo and every run,
+            // but inserting an operator shifts them, hence the warning.
+            var uid = $"{node.Kind}-{node.Id}";
+            while (owners.ContainsKey(uid)) uid += "_";
+            owners.Add(uid, node);
+            node.Uid = uid;
+            warnings.Add($"Operator '{node.Name}' has no uid; using the generated uid '{uid}'. Set .Uid(\"...\") on it so that its state can be restored after the job changes.");
+        }
+    }
+
+    private static int AssignParallelism(StreamExecutionEnvironment env, IReadOnlyList<StreamNode> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            var parallelism = node.ExplicitParallelism ?? env.Parallelism;
+            if (parallelism < 1)
+            {
+                throw new JobConfigurationException($"Operator '{node.Name}' ({node.Uid}) has parallelism {parallelism}; the parallelism must be at least 1.");
+            }
+            node.Parallelism = parallelism;
+        }
+        var maxParallelism = env.MaxParallelism ?? KeyGroupAssignment.DefaultMaxParallelism(nodes.Max(n => n.Parallelism));
+        if (maxParallelism is < 1 or > KeyGroupAssignment.UpperBoundMaxParallelism)
+        {
+            throw new JobConfigurationException($"The max parallelism {maxParallelism} is out of range: it must be from 1 to {KeyGroupAssignment.UpperBoundMaxParallelism}.");
+        }
+        foreach (var node in nodes.Where(n => n.Parallelism > maxParallelism))
+        {
+            throw new JobConfigurationException(
+                $"Operator '{node.Name}' ({node.Uid}) has parallelism {node.Parallelism}, above the job's max parallelism {maxParallelism}. Lower the parallelism or raise pipeline.max-parallelism.");
+        }
+        return maxParallelism;
+    }
+}

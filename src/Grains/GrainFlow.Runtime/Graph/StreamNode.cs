@@ -1,0 +1,53 @@
+using GrainFlow.Runtime.Channels;
+
+namespace GrainFlow.Runtime.Graph;
+
+/// <summary>
+/// One operator of the logical dataflow as the job's Build method declared it: its uid, name,
+/// parallelism, its input and how records reach it. Typed subclasses know how to instantiate the
+/// operator, so every subtask grain builds its own operators from the same declaration.
+/// </summary>
+internal abstract class StreamNode(int id, string kind, string name)
+{
+    public int Id { get; } = id;
+
+    /// <summary>Short operator kind ("map", "source", …) used for generated uids.</summary>
+    public string Kind { get; } = kind;
+
+    public string Name { get; set; } = name;
+
+    public string? ExplicitUid { get; set; }
+
+    public string Uid { get; set; } = "";
+
+    public int? ExplicitParallelism { get; set; }
+
+    public int Parallelism { get; set; }
+
+    public StreamNode? Input { get; init; }
+
+    /// <summary>How records reach this node from <see cref="Input"/>; <see cref="PartitionKind.Forward"/> when the node may be chained.</summary>
+    public PartitionKind InputPartitioning { get; set; } = PartitionKind.Forward;
+
+    public List<StreamNode> Consumers { get; } = new();
+
+    public abstract Type OutputType { get; }
+
+    public virtual bool IsKeyed => false;
+
+    /// <summary>Creates this node's runtime operator writing into <paramref name="output"/> (an <c>ICollector&lt;TOut&gt;</c>).</summary>
+    internal abstract Operators.IStreamOperator Instantiate(object output);
+
+    /// <summary>The untyped entry for batches of this node's input records (chain heads that are not sources).</summary>
+    internal abstract IBatchInput CreateBatchInput(Operators.IStreamOperator instance);
+
+    /// <summary>Creates the writer of this node's output onto the given edges (chain tails).</summary>
+    internal abstract (object Collector, INetworkOutput Network) CreateNetworkOutput(IEnumerable<object> edgeWriters);
+
+    internal abstract object CreateEdgeWriter(StreamNode consumer, int senderSubtask, OutputChannel[] channels, int batchSize, int maxParallelism);
+
+    /// <summary>A collector of this node's output type that drops everything (a tail with no consumers).</summary>
+    internal abstract object CreateDiscardingOutput();
+
+    public override string ToString() => $"{Name} ({Uid})";
+}

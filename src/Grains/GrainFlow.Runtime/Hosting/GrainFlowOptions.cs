@@ -1,0 +1,41 @@
+using GrainFlow.Configuration;
+using GrainFlow.Runtime.Configuration;
+using GrainFlow.Storage;
+using Orleans;
+using Orleans.Runtime;
+
+namespace GrainFlow.Runtime.Hosting;
+
+/// <summary>How a silo runs GrainFlow: the cluster-wide configuration (Flink-style keys) and, optionally, a ready-made store.</summary>
+public sealed class GrainFlowOptions
+{
+    /// <summary>Cluster defaults every job's own settings are laid over; also selects the storage.</summary>
+    public GrainFlowConfiguration Configuration { get; set; } = GrainFlowConfiguration.Empty;
+
+    /// <summary>When set, used instead of the store the <c>grainflow.storage.*</c> keys describe (tests, custom stores).</summary>
+    public Func<IServiceProvider, IObjectStore>? StoreFactory { get; set; }
+
+    /// <summary>Every key GrainFlow reads from the silo configuration.</summary>
+    public static IEnumerable<ConfigOption> KnownOptions => PipelineOptions.All.Concat(StorageOptions.All).Concat(TopicOptions.All);
+}
+
+/// <summary>Rejects a silo configuration with a malformed GrainFlow key before the silo starts, naming every bad key.</summary>
+internal sealed class GrainFlowOptionsValidator(GrainFlowOptions options) : IConfigurationValidator
+{
+    public void ValidateConfiguration()
+    {
+        var problems = options.Configuration.Validate(GrainFlowOptions.KnownOptions).ToList();
+        if (problems.Count == 0 && options.StoreFactory is null)
+        {
+            try
+            {
+                _ = StorageOptions.CreateStore(options.Configuration);
+            }
+            catch (ConfigurationValueException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+        if (problems.Count > 0) throw new OrleansConfigurationException(string.Join(Environment.NewLine, problems));
+    }
+}

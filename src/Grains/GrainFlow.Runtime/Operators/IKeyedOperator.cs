@@ -1,0 +1,9 @@
+using GrainFlow.Runtime.State;
+
+namespace GrainFlow.Runtime.Operators;
+
+/// <summary>An operator that holds keyed state; snapshots and state queries go through this.</summary>
+internal interface IKeyedOperator
+{
+    IReadOnlyCollection<IStateTable> StateTables { get; }
+}

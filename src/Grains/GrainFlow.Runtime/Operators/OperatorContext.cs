@@ -1,0 +1,25 @@
+using GrainFlow.Configuration;
+using GrainFlow.Jobs;
+using GrainFlow.KeyGroups;
+using Microsoft.Extensions.Logging;
+
+namespace GrainFlow.Runtime.Operators;
+
+/// <summary>What an operator instance knows of the subtask it runs in.</summary>
+internal sealed record OperatorContext(
+    JobId JobId,
+    string JobName,
+    long Attempt,
+    string VertexUid,
+    int SubtaskIndex,
+    int Parallelism,
+    int MaxParallelism,
+    GrainFlowConfiguration Configuration,
+    IServiceProvider Services,
+    TimeProvider Time,
+    ILogger Logger)
+{
+    public KeyGroupRange KeyGroups => KeyGroupAssignment.RangeForSubtask(SubtaskIndex, Parallelism, MaxParallelism);
+
+    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,64 @@
+using GrainFlow.KeyGroups;
+using GrainFlow.Runtime.Api.State;
+
+namespace GrainFlow.Runtime.State;
+
+/// <summary>
+/// Heap keyed state of one operator subtask (Flink's "hashmap" backend): the current key, and the
+/// state tables registered by the operator's function, all partitioned by key group.
+/// </summary>
+internal sealed class KeyedStateBackend<TKey> where TKey : notnull
+{
+    private readonly Dictionary<string, IStateTable> _tables = new(StringComparer.Ordinal);
+    private readonly int _maxParallelism;
+
+    public KeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism)
+    {
+        KeyGroups = keyGroups;
+        _maxParallelism = maxParallelism;
+    }
+
+    public KeyGroupRange KeyGroups { get; }
+
+    public TKey CurrentKey { get; private set; } = default!;
+
+    /// <summary>Index of the current key's group within <see cref="KeyGroups"/>.</summary>
+    public int CurrentGroupIndex { get; private set; }
+
+    public IReadOnlyCollection<IStateTable> Tables => _tables.Values;
+
+    /// <summary>Makes <paramref name="key"/> current; fails if it does not belong to this subtask (a routing bug, never silent).</summary>
+    public void SetCurrentKey(TKey key)
+    {
+        var keyGroup = KeyGroupAssignment.KeyGroupFor(key, _maxParallelism);
+        if (!KeyGroups.Contains(keyGroup))
+        {
+            throw new InvalidOperationException(
+                $"Key '{key}' belongs to key group {keyGroup}, which is not in this subtask's range {KeyGroups}: records were routed to the wrong subtask.");
+        }
+        CurrentKey = key;
+        CurrentGroupIndex = keyGroup - KeyGroups.StartKeyGroup;
+    }
+
+    public StateTable<TKey, TValue> GetOrCreateTable<TValue>(string name)
+    {
+        if (_tables.TryGetValue(name, out var existing))
+        {
+            return existing as StateTable<TKey, TValue>
+                ?? throw new InvalidOperationException($"State '{name}' was already registered with another type than {typeof(TValue).Name}.");
+        }
+        var table = new StateTable<TKey, TValue>(name, KeyGroups.StartKeyGroup, KeyGroups.Count);
+        _tables.Add(name, table);
+        return table;
+    }
+
+    public IValueState<TValue> GetValueState<TValue>(ValueStateDescriptor<TValue> descriptor) =>
+        new HeapValueState<TKey, TValue>(this, GetOrCreateTable<TValue>(descriptor.Name));
+
+    public IMapState<TUserKey, TUserValue> GetMapState<TUserKey, TUserValue>(MapStateDescriptor<TUserKey, TUserValue> descriptor)
+        where TUserKey : notnull =>
+        new HeapMapState<TKey, TUserKey, TUserValue>(this, GetOrCreateTable<Dictionary<TUserKey, TUserValue>>(descriptor.Name));
+
+    public IListState<TValue> GetListState<TValue>(ListStateDescriptor<TValue> descriptor) =>
+        new HeapListState<TKey, TValue>(this, GetOrCreateTable<List<TValue>>(descriptor.Name));
+}

@@ -1,0 +1,11 @@
+using GrainFlow.Runtime.Hosting;
+
+namespace GrainFlow.Silo.Examples;
+
+public static class ExampleJobsSiloBuilderExtensions
+{
+    /// <summary>Registers <c>keyed-count</c> and <c>word-count</c>.</summary>
+    public static ISiloBuilder AddExampleJobs(this ISiloBuilder builder) => builder
+        .AddGrainFlowJob<KeyedCountJob>(KeyedCountJob.Name)
+        .AddGrainFlowJob<WordCountJob>(WordCountJob.Name);
+}

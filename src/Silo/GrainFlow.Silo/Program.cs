@@ -1,0 +1,33 @@
+using GrainFlow.Configuration;
+using GrainFlow.Silo.Examples;
+using GrainFlow.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// A GrainFlow silo. Options: -D key=value (any configuration key), --properties <file>,
+// --run <job> (submit a registered job once the silo is up), --exit-when-finished.
+try
+{
+    var builder = GrainFlowSilo.CreateBuilder(args, out _, out var rest);
+    var runIndex = rest.IndexOf("--run");
+    if (runIndex >= 0)
+    {
+        if (runIndex + 1 >= rest.Count) throw new ArgumentException("--run needs a job name, e.g. --run keyed-count.");
+        var jobName = rest[runIndex + 1];
+        var exit = rest.Contains("--exit-when-finished");
+        rest.RemoveRange(runIndex, 2);
+        rest.Remove("--exit-when-finished");
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ExampleJobRunner>(sp, jobName, exit));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ExampleJobRunner>());
+    }
+    if (rest.Count > 0) throw new ArgumentException($"Unknown argument '{rest[0]}'. Use -D key=value, --properties <file>, --run <job> and --exit-when-finished.");
+    using var host = builder.Build();
+    var runner = host.Services.GetService<ExampleJobRunner>();
+    await host.RunAsync();
+    return runner?.ExitCode ?? 0;
+}
+catch (Exception e) when (e is ConfigurationValueException or ArgumentException or Orleans.Runtime.OrleansConfigurationException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
