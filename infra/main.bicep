@@ -72,7 +72,7 @@ var siloPortBase = 11111
 var gatewayPortBase = 30000
 var restApiPortBase = 8081
 
-resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbreviations.resourcesResourceGroups}${environmentName}'
   location: location
   tags: tags
@@ -80,7 +80,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 
 module identity 'app/identity.bicep' = {
   name: 'silo-identity'
-  scope: resourceGroup
+  scope: rg
   params: {
     name: identityName
     location: location
@@ -90,7 +90,7 @@ module identity 'app/identity.bicep' = {
 
 module storage 'app/storage.bicep' = {
   name: 'storage'
-  scope: resourceGroup
+  scope: rg
   params: {
     name: storageAccountName
     location: location
@@ -100,7 +100,7 @@ module storage 'app/storage.bicep' = {
 
 module redis 'app/redis.bicep' = {
   name: 'redis'
-  scope: resourceGroup
+  scope: rg
   params: {
     name: redisName
     location: location
@@ -113,7 +113,7 @@ module redis 'app/redis.bicep' = {
 
 module registry 'app/registry.bicep' = {
   name: 'registry'
-  scope: resourceGroup
+  scope: rg
   params: {
     name: registryName
     location: location
@@ -121,9 +121,9 @@ module registry 'app/registry.bicep' = {
   }
 }
 
-module environment 'app/environment.bicep' = {
+module containerAppsEnvironment 'app/environment.bicep' = {
   name: 'container-apps-environment'
-  scope: resourceGroup
+  scope: rg
   params: {
     name: '${abbreviations.appManagedEnvironments}${resourceToken}'
     logAnalyticsName: '${abbreviations.operationalInsightsWorkspaces}${resourceToken}'
@@ -135,7 +135,7 @@ module environment 'app/environment.bicep' = {
 
 module storageAccess 'app/security-storage.bicep' = {
   name: 'storage-access'
-  scope: resourceGroup
+  scope: rg
   params: {
     storageAccountName: storageAccountName
     siloIdentityName: identityName
@@ -150,7 +150,7 @@ module storageAccess 'app/security-storage.bicep' = {
 
 module registryAccess 'app/security-registry.bicep' = {
   name: 'registry-access'
-  scope: resourceGroup
+  scope: rg
   params: {
     registryName: registryName
     siloIdentityName: identityName
@@ -164,14 +164,14 @@ module registryAccess 'app/security-registry.bicep' = {
 module silos 'app/silo.bicep' = [
   for i in range(0, siloCount): {
     name: 'silo-${i}'
-    scope: resourceGroup
+    scope: rg
     params: {
       name: '${abbreviations.appContainerApps}silo-${i}-${resourceToken}'
       location: location
       // azd deploys the image to the app tagged with the service name; one app may carry it.
       tags: i == 0 ? union(tags, { 'azd-service-name': 'silo' }) : tags
-      environmentId: environment.outputs.id
-      environmentStaticIp: environment.outputs.staticIp
+      environmentId: containerAppsEnvironment.outputs.id
+      environmentStaticIp: containerAppsEnvironment.outputs.staticIp
       image: siloImage
       identityId: identity.outputs.id
       identityClientId: identity.outputs.clientId
@@ -196,12 +196,12 @@ module silos 'app/silo.bicep' = [
 
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
-output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_REDIS_HOST string = redis.outputs.hostName
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
-output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = environment.outputs.name
-output AZURE_CONTAINER_APPS_ENVIRONMENT_STATIC_IP string = environment.outputs.staticIp
+output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = containerAppsEnvironment.outputs.name
+output AZURE_CONTAINER_APPS_ENVIRONMENT_STATIC_IP string = containerAppsEnvironment.outputs.staticIp
 output AZURE_SILO_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output SILO_APP_NAMES array = [for i in range(0, siloCount): silos[i].outputs.name]

@@ -84,7 +84,11 @@ resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
       }
     }
     vnetConfiguration: {
-      infrastructureSubnetId: resourceId('Microsoft.Network/virtualNetworks/subnets', virtualNetwork.name, infrastructureSubnetName)
+      infrastructureSubnetId: resourceId(
+        'Microsoft.Network/virtualNetworks/subnets',
+        virtualNetwork.name,
+        infrastructureSubnetName
+      )
       internal: true
     }
     workloadProfiles: [

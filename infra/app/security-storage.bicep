@@ -32,7 +32,10 @@ resource siloBlobDataContributor 'Microsoft.Authorization/roleAssignments@2022-0
   name: guid(storage.id, siloIdentity.id, storageBlobDataContributorRoleId)
   scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      storageBlobDataContributorRoleId
+    )
     principalId: siloIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -42,7 +45,10 @@ resource userBlobDataContributor 'Microsoft.Authorization/roleAssignments@2022-0
   name: guid(storage.id, userPrincipalId, storageBlobDataContributorRoleId)
   scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      storageBlobDataContributorRoleId
+    )
     principalId: userPrincipalId
     principalType: userPrincipalType
   }

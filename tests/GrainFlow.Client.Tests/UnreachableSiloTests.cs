@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using GrainFlow.Client.Commands;
 
 namespace GrainFlow.Client.Tests;
@@ -64,6 +66,43 @@ public sealed class UnreachableSiloTests
         Assert.Equal(ExitCodes.ClusterUnreachable, run.ExitCode);
         AssertOneUnreachableLine(run.Stderr, port);
         Assert.Empty(run.Stdout);
+    }
+
+    [Fact]
+    public async Task A_port_that_accepts_but_never_answers_like_a_silo_fails_within_the_connect_timeout()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var held = new List<Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) held.Add(await listener.AcceptSocketAsync(stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                // The test is over.
+            }
+        });
+
+        try
+        {
+            var run = await CliRun.RunAsync(["list", "--gateway", $"127.0.0.1:{port}"]);
+
+            Assert.Equal(ExitCodes.ClusterUnreachable, run.ExitCode);
+            AssertOneUnreachableLine(run.Stderr, port);
+            Assert.Contains("check that cluster id 'grainflow' matches", run.Stderr);
+            Assert.True(run.Elapsed < InProcessBound + TimeSpan.FromSeconds(2), $"took {run.Elapsed}");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await accepting;
+            foreach (var socket in held) socket.Dispose();
+        }
     }
 
     [Fact]

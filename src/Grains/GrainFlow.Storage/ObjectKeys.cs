@@ -54,19 +54,20 @@ public static class ObjectKeys
             return string.Empty;
         }
 
-        var trimmed = keyPrefix.TrimEnd('/');
-        if (trimmed.Length == 0)
-        {
-            throw new ArgumentException($"Invalid key prefix '{keyPrefix}': it must name a folder such as 'tenant-a' or 'tenant-a/grainflow'.", paramName);
-        }
-
-        var problem = FindProblem(trimmed, isPrefix: false);
+        var problem = FindRootPrefixProblem(keyPrefix);
         if (problem is not null)
         {
             throw new ArgumentException($"Invalid key prefix '{keyPrefix}': {problem}. It must name a folder such as 'tenant-a' or 'tenant-a/grainflow'.", paramName);
         }
 
-        return trimmed + "/";
+        return keyPrefix.TrimEnd('/') + "/";
+    }
+
+    /// <summary>Why <paramref name="keyPrefix"/> cannot be a store's root folder, or null when it can.</summary>
+    internal static string? FindRootPrefixProblem(string keyPrefix)
+    {
+        var trimmed = keyPrefix.TrimEnd('/');
+        return trimmed.Length == 0 ? "it is only '/'" : FindProblem(trimmed, isPrefix: false);
     }
 
     private static string? FindProblem(string value, bool isPrefix)

@@ -124,14 +124,13 @@ public static class ObjectStoreFactory
             return null;
         }
 
-        try
+        var problem = ObjectKeys.FindRootPrefixProblem(folder);
+        if (problem is not null)
         {
-            return ObjectKeys.NormalizeRootPrefix(folder);
+            throw Invalid(location, $"the folder '{folder}' is not usable: {problem}");
         }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"Invalid object store location '{Redact(location)}': {ex.Message}", "location", ex);
-        }
+
+        return folder;
     }
 
     private static ArgumentException Invalid(string location, string reason) =>

@@ -37,6 +37,7 @@ public sealed class OrleansClusterConnector : IClusterConnector
         connectTimeout.CancelAfter(settings.ConnectTimeout);
 
         IHost? host = null;
+        var gatewayAccepted = false;
         try
         {
             var gateways = settings.RedisConnectionString is null
@@ -53,6 +54,7 @@ public sealed class OrleansClusterConnector : IClusterConnector
                 {
                     throw new ClusterUnreachableException(target, reason);
                 }
+                gatewayAccepted = probed.Length > 0;
             }
 
             await start.WaitAsync(connectTimeout.Token).ConfigureAwait(false);
@@ -63,7 +65,11 @@ public sealed class OrleansClusterConnector : IClusterConnector
         {
             await connectTimeout.CancelAsync().ConfigureAwait(false);
             await StopHostAsync(host).ConfigureAwait(false);
-            throw new ClusterUnreachableException(target, $"no answer within {settings.ConnectTimeout.TotalSeconds:0.#} s");
+            var seconds = settings.ConnectTimeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+            throw new ClusterUnreachableException(target, gatewayAccepted
+                // Something listens, yet Orleans' handshake never completes: most often a silo of another cluster.
+                ? $"the gateway accepts connections but the Orleans handshake did not complete within {seconds} s; check that cluster id '{settings.ClusterId}' matches the silo's grainflow.cluster.id"
+                : $"no answer within {seconds} s");
         }
         catch (Exception exception) when (exception is not OperationCanceledException and not ClusterUnreachableException)
         {

@@ -12,7 +12,7 @@ public static class KeyGroupAssignment
     public const int DefaultLowerBoundMaxParallelism = 1 << 7;
 
     public static int KeyGroupFor<TKey>(TKey key, int maxParallelism) where TKey : notnull =>
-        KeyGroupForHash(StableHash.OfKey(key), maxParallelism);
+        KeyGroupForHash(StableKeyHash.OfKey(key), maxParallelism);
 
     public static int KeyGroupForHash(int keyHash, int maxParallelism) => MurmurHash(keyHash) % maxParallelism;
 

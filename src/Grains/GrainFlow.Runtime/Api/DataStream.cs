@@ -60,7 +60,7 @@ public class DataStream<T>
     /// <summary>Partitions by key: each key's records go to the subtask that owns the key's key group.</summary>
     public KeyedStream<T, TKey> KeyBy<TKey>(Func<T, TKey> keySelector) where TKey : notnull
     {
-        if (!KeyGroups.StableHash.Supports(typeof(TKey))) throw new ArgumentException(KeyGroups.StableHash.UnsupportedMessage(typeof(TKey)), nameof(keySelector));
+        if (!KeyGroups.StableKeyHash.Supports(typeof(TKey))) throw new ArgumentException(KeyGroups.StableKeyHash.UnsupportedMessage(typeof(TKey)), nameof(keySelector));
         return new KeyedStream<T, TKey>(this, keySelector);
     }
 

@@ -38,6 +38,7 @@ internal sealed partial class SubtaskGrain(
     private long _recordsIn;
     private long _batchesIn;
     private bool _finishing;
+    private bool _closed;
 
     private enum SubtaskState { Idle, Deployed, Running, Finished, Failed, Canceled }
 
@@ -89,6 +90,7 @@ internal sealed partial class SubtaskGrain(
         _recordsIn = 0;
         _batchesIn = 0;
         _finishing = false;
+        _closed = false;
         LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
         return Task.CompletedTask;
     }
@@ -296,10 +298,15 @@ internal sealed partial class SubtaskGrain(
         _timer?.Dispose();
         _timer = null;
         CloseOperators();
+        _operators = new List<IStreamOperator>();
+        _input = null;
     }
 
+    /// <summary>Releases the operators' resources; a finished subtask keeps them so its final state can still be queried.</summary>
     private void CloseOperators()
     {
+        if (_closed) return;
+        _closed = true;
         foreach (var op in _operators)
         {
             try
@@ -311,8 +318,6 @@ internal sealed partial class SubtaskGrain(
                 LogCloseFailed(e, op.Uid);
             }
         }
-        _operators = new List<IStreamOperator>();
-        _input = null;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Deployed job {JobId} vertex '{Vertex}' subtask {Subtask} attempt {Attempt}")]

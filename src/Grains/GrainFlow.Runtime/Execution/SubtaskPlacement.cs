@@ -26,7 +26,7 @@ internal sealed class SubtaskPlacementDirector : IPlacementDirector
         if (silos.Length == 0) throw new OrleansException($"No silo can host subtask '{key}'.");
         var slash = key.LastIndexOf('/');
         if (slash < 0 || !int.TryParse(key.AsSpan(slash + 1), out var index)) index = 0;
-        var vertexHash = KeyGroups.StableHash.Of(key[..Math.Max(slash, 0)]) & int.MaxValue;
+        var vertexHash = KeyGroups.StableKeyHash.Of(key[..Math.Max(slash, 0)]) & int.MaxValue;
         return Task.FromResult(silos[(int)((vertexHash + (long)index) % silos.Length)]);
     }
 }

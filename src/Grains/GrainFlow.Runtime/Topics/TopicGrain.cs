@@ -57,7 +57,7 @@ internal sealed class TopicGrain(GrainFlowStores stores, JobCatalog catalog) : G
         for (var i = 0; i < records.Value.Length; i++)
         {
             var key = records.Value[i].Key;
-            var partition = key is null ? _roundRobin++ % settings.Partitions : (GrainFlow.KeyGroups.StableHash.Of(key) & int.MaxValue) % settings.Partitions;
+            var partition = key is null ? _roundRobin++ % settings.Partitions : (GrainFlow.KeyGroups.StableKeyHash.Of(key) & int.MaxValue) % settings.Partitions;
             assignment[i] = partition;
             (byPartition[partition] ??= new List<int>()).Add(i);
         }

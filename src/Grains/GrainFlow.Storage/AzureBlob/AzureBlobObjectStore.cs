@@ -177,7 +177,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             var response = await WithContainerAsync(
                 () => blob.UploadAsync(BinaryData.FromBytes(data), options, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
-            return response.Value.ETag.ToString();
+            return Canonical(response.Value.ETag);
         }
         catch (RequestFailedException ex) when (AzureBlobErrors.IsPreconditionFailure(ex))
         {
@@ -200,7 +200,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             using var result = response.Value;
             var data = new byte[result.Details.ContentLength];
             await result.Content.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
-            return new StoredObject(data, result.Details.ETag.ToString());
+            return new StoredObject(data, Canonical(result.Details.ETag));
         }
         catch (RequestFailedException ex) when (AzureBlobErrors.IsNotFound(ex))
         {
@@ -315,7 +315,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
         try
         {
             var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            return new ObjectInfo(key, properties.ContentLength, properties.LastModified, properties.ETag.ToString());
+            return new ObjectInfo(key, properties.ContentLength, properties.LastModified, Canonical(properties.ETag));
         }
         catch (RequestFailedException ex) when (AzureBlobErrors.IsNotFound(ex))
         {
@@ -362,7 +362,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
                     item.Name[_prefix.Length..],
                     properties.ContentLength ?? 0,
                     properties.LastModified ?? DateTimeOffset.MinValue,
-                    properties.ETag?.ToString() ?? string.Empty);
+                    properties.ETag is { } etag ? Canonical(etag) : string.Empty);
             }
         }
         finally
@@ -416,6 +416,16 @@ public sealed class AzureBlobObjectStore : IObjectStore
     }
 
     public override string ToString() => $"Azure Blob store at {Location}";
+
+    /// <summary>
+    /// Response headers carry ETags quoted, listings unquoted; hand out one form so ETags from either
+    /// compare equal and work in conditions.
+    /// </summary>
+    private static string Canonical(ETag etag)
+    {
+        var text = etag.ToString();
+        return text.StartsWith('"') || text.StartsWith("W/", StringComparison.Ordinal) ? text : $"\"{text}\"";
+    }
 
     private string BlobName(string key)
     {

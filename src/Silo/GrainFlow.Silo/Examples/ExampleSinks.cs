@@ -24,10 +24,11 @@ public static class ExampleSinks
     /// <summary>Where the file sink of a job writes when no <c>output</c> parameter is given.</summary>
     public static string DefaultOutputDirectory(string jobId) => Path.GetFullPath(Path.Combine(".grainflow", "output", jobId));
 
-    public static ISink<T> Create<T>(StreamExecutionEnvironment env, string defaultTopic) => env.GetParameter(Sink) switch
+    /// <param name="key">The topic record key: all updates of one key land in one partition, in order.</param>
+    public static ISink<T> Create<T>(StreamExecutionEnvironment env, string defaultTopic, Func<T, string> key) => env.GetParameter(Sink) switch
     {
         ExampleSinkKind.Discard => new DiscardingSink<T>(),
-        ExampleSinkKind.Topic => new TopicSink<T>(env.Configuration.GetOptionalString(OutputTopic) ?? defaultTopic),
+        ExampleSinkKind.Topic => new TopicSink<T>(env.Configuration.GetOptionalString(OutputTopic) ?? defaultTopic, record => key(record)),
         _ => new FileSink<T>(env.Configuration.GetOptionalString(OutputDirectory) ?? DefaultOutputDirectory(env.JobId)),
     };
 }

@@ -30,7 +30,7 @@ public sealed class KeyedCountJob : IStreamingJob
         env.FromSource(new GeneratorSource<long>(records, n => n, splits: 8, recordsPerSecond: env.GetParameter(RecordsPerSecond)), "Generator").Uid("generator")
             .KeyBy(n => n % keys)
             .Process(new CountPerKey(), "Count per key").Uid("count")
-            .SinkTo(ExampleSinks.Create<KeyCount>(env, "keyed-counts"), "Sink").Uid("sink");
+            .SinkTo(ExampleSinks.Create<KeyCount>(env, "keyed-counts", c => c.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)), "Sink").Uid("sink");
     }
 
     /// <summary>The keyed state: one counter per key.</summary>

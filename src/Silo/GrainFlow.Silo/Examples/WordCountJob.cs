@@ -22,7 +22,7 @@ public sealed class WordCountJob : IStreamingJob
             .FlatMap<WordCount>(Tokenize, "Tokenize").Uid("tokenize")
             .KeyBy(w => w.Word)
             .Reduce((a, b) => new WordCount(a.Word, a.Count + b.Count), "Sum").Uid("sum")
-            .SinkTo(ExampleSinks.Create<WordCount>(env, "word-counts"), "Sink").Uid("sink");
+            .SinkTo(ExampleSinks.Create<WordCount>(env, "word-counts", c => c.Word), "Sink").Uid("sink");
     }
 
     public static IEnumerable<WordCount> Tokenize(string line) =>

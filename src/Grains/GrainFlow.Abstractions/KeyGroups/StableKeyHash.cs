@@ -8,7 +8,7 @@ namespace GrainFlow.KeyGroups;
 /// The values equal Java's <c>hashCode()</c> for the same primitive values and strings, so that a
 /// key lands in the same key group as it would in Flink.
 /// </remarks>
-public static class StableHash
+public static class StableKeyHash
 {
     public static int Of(string value)
     {

@@ -1,0 +1,23 @@
+using GrainFlow.Configuration;
+using GrainFlow.Runtime.Api;
+using GrainFlow.Runtime.Sinks;
+using GrainFlow.Runtime.Sources;
+
+namespace GrainFlow.Runtime.Tests.TestJobs;
+
+/// <summary>A map function that throws on one chosen record.</summary>
+public sealed class FailingJob : IStreamingJob
+{
+    public const string Name = "failing";
+    public const string Message = "Boom at record";
+    public static readonly ConfigOption<long> FailAt = ConfigOptions.Key("fail-at").LongType().WithDefault(500);
+
+    public void Build(StreamExecutionEnvironment env)
+    {
+        var failAt = env.GetParameter(FailAt);
+        env.FromSource(new GeneratorSource<long>(10_000, n => n), "Generator").Uid("generator")
+            .Map(n => n == failAt ? throw new ArgumentOutOfRangeException(nameof(n), $"{Message} {n}") : n, "Explode").Uid("explode")
+            .Rebalance()
+            .SinkTo(new DiscardingSink<long>()).Uid("sink");
+    }
+}

@@ -1,0 +1,95 @@
+using GrainFlow.Configuration;
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Hosting;
+using GrainFlow.Silo.Examples;
+using GrainFlow.Storage;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace GrainFlow.Testing.Cluster;
+
+/// <summary>
+/// An in-process Orleans cluster running GrainFlow on a given object store, with the example jobs
+/// and any extra jobs a test registers. Several clusters can be started one after another on the
+/// same store to prove that data outlives every silo.
+/// </summary>
+public sealed class GrainFlowTestCluster : IAsyncDisposable
+{
+    private readonly InProcessTestCluster _cluster;
+
+    private GrainFlowTestCluster(InProcessTestCluster cluster, IObjectStore store)
+    {
+        _cluster = cluster;
+        Store = store;
+    }
+
+    public IClusterClient Client => _cluster.Client;
+
+    public IObjectStore Store { get; }
+
+    public InProcessTestCluster Cluster => _cluster;
+
+    /// <param name="store">Where job records and topics live.</param>
+    /// <param name="configureSilo">Registers a test's own jobs (and anything else) on every silo.</param>
+    /// <param name="configuration">Cluster-wide GrainFlow keys.</param>
+    public static async Task<GrainFlowTestCluster> StartAsync(
+        IObjectStore store,
+        int silos = 1,
+        Action<ISiloBuilder>? configureSilo = null,
+        IReadOnlyDictionary<string, string>? configuration = null)
+    {
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        var settings = new GrainFlowConfiguration(configuration ?? new Dictionary<string, string>());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddGrainFlow(o =>
+            {
+                o.Configuration = settings;
+                o.StoreFactory = _ => store;
+            });
+            silo.AddExampleJobs();
+            configureSilo?.Invoke(silo);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new GrainFlowTestCluster(cluster, store);
+    }
+
+    /// <summary>Submits a job and returns its id.</summary>
+    public Task<JobId> SubmitAsync(string jobName, IReadOnlyDictionary<string, string>? parameters = null, int? parallelism = null) =>
+        Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey)
+            .SubmitAsync(new JobSubmission(jobName, parameters ?? new Dictionary<string, string>(), parallelism));
+
+    public IJobManagerGrain Job(JobId jobId) => Client.GetGrain<IJobManagerGrain>(jobId.Value);
+
+    /// <summary>Waits for the job to end; fails the test with the job's failure when it does not finish in time.</summary>
+    public async Task<JobDetails> WaitForEndAsync(JobId jobId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await Job(jobId).WaitForTerminationAsync(TimeSpan.FromSeconds(5));
+            if (status.IsTerminal()) return await Job(jobId).GetDetailsAsync();
+        }
+        var details = await Job(jobId).GetDetailsAsync();
+        throw new TimeoutException($"Job {jobId} is still {details.Status} after the timeout.");
+    }
+
+    /// <summary>Runs a job to its end and fails unless it FINISHED (showing the failure cause).</summary>
+    public async Task<JobId> RunToCompletionAsync(string jobName, IReadOnlyDictionary<string, string>? parameters = null, int? parallelism = null, TimeSpan? timeout = null)
+    {
+        var jobId = await SubmitAsync(jobName, parameters, parallelism);
+        var details = await WaitForEndAsync(jobId, timeout);
+        if (details.Status != JobStatus.Finished)
+        {
+            throw new InvalidOperationException($"Job {jobName} ended {details.Status}: {details.Failure?.ExceptionType}: {details.Failure?.Message}");
+        }
+        return jobId;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+}
