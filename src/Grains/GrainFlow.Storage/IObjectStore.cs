@@ -48,6 +48,7 @@ public interface IObjectStore
 
     /// <summary>Deletes one object; returns false when it did not exist.</summary>
     /// <param name="ifMatch">When given, deletes only while the object's ETag still equals it.</param>
+    /// <exception cref="ObjectStorePreconditionFailedException"><paramref name="ifMatch"/> was given and the object has another ETag or no longer exists.</exception>
     Task<bool> DeleteAsync(string key, string? ifMatch = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every object below <paramref name="prefix"/>; returns how many were deleted.</summary>

@@ -227,6 +227,17 @@ public abstract class ObjectStoreContractTests
     }
 
     [Fact]
+    public async Task Delete_with_the_etag_of_an_object_already_gone_fails_like_a_conditional_put()
+    {
+        var store = CreateStore();
+        var etag = await store.PutAsync("d", Bytes("x"));
+        await store.DeleteAsync("d");
+
+        await Assert.ThrowsAsync<ObjectStorePreconditionFailedException>(() => store.DeleteAsync("d", ifMatch: etag));
+        await Assert.ThrowsAsync<ObjectStorePreconditionFailedException>(() => store.DeleteAsync("never-existed", ifMatch: etag));
+    }
+
+    [Fact]
     public async Task ReadRange_returns_the_requested_bytes_and_fewer_at_the_end()
     {
         var store = CreateStore();

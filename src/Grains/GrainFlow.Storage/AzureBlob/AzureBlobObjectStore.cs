@@ -378,10 +378,21 @@ public sealed class AzureBlobObjectStore : IObjectStore
         try
         {
             var response = await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, conditions, cancellationToken).ConfigureAwait(false);
+            if (!response.Value && ifMatch is not null)
+            {
+                // Like a put with IfMatch: a version that is gone no longer matches.
+                throw new ObjectStorePreconditionFailedException(key, Location);
+            }
+
             return response.Value;
         }
         catch (RequestFailedException ex) when (AzureBlobErrors.IsNotFound(ex))
         {
+            if (ifMatch is not null)
+            {
+                throw new ObjectStorePreconditionFailedException(key, Location, ex);
+            }
+
             return false;
         }
         catch (RequestFailedException ex) when (AzureBlobErrors.IsPreconditionFailure(ex))

@@ -279,23 +279,18 @@ public sealed class FileSystemObjectStore : IObjectStore
         {
             using (await Locks.AcquireAsync(path, cancellationToken).ConfigureAwait(false))
             {
-                if (!File.Exists(path))
-                {
-                    return false;
-                }
-
                 if (ifMatch is not null)
                 {
+                    // A version that is gone no longer matches, as with a put with IfMatch.
                     var current = await TryGetETagAsync(path, cancellationToken).ConfigureAwait(false);
-                    if (current is null)
-                    {
-                        return false;
-                    }
-
                     if (!string.Equals(current, ifMatch, StringComparison.Ordinal))
                     {
                         throw new ObjectStorePreconditionFailedException(key, Location);
                     }
+                }
+                else if (!File.Exists(path))
+                {
+                    return false;
                 }
 
                 File.Delete(path);

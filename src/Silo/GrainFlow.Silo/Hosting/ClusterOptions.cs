@@ -24,10 +24,18 @@ public static class ClusterOptions
 
     public static readonly ConfigOption<int> GatewayPort = Port("grainflow.gateway.port", 30000);
 
-    public static readonly ConfigOption<string> AdvertisedAddress = ConfigOptions.Key("grainflow.silo.advertised-address").StringType()
+    /// <summary>The address other silos and clients use to reach this silo (behind NAT or a Container App, it differs from the local one).</summary>
+    public static readonly ConfigOption<string> AdvertisedIp = ConfigOptions.Key("grainflow.cluster.advertised-ip").StringType()
         .WithCheck(a => System.Net.IPAddress.TryParse(a, out _) ? null : "the advertised address must be an IP address", "an IP address such as 10.0.0.4");
 
-    public static IReadOnlyList<ConfigOption> All { get; } = [Type, RedisConnectionString, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress];
+    /// <summary>The silo port as others reach it; defaults to <see cref="SiloPort"/>.</summary>
+    public static readonly ConfigOption<int> AdvertisedSiloPort = Port("grainflow.cluster.advertised-silo-port", 0);
+
+    /// <summary>The gateway port as clients reach it; defaults to <see cref="GatewayPort"/>.</summary>
+    public static readonly ConfigOption<int> AdvertisedGatewayPort = Port("grainflow.cluster.advertised-gateway-port", 0);
+
+    public static IReadOnlyList<ConfigOption> All { get; } =
+        [Type, RedisConnectionString, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedIp, AdvertisedSiloPort, AdvertisedGatewayPort];
 
     private static ConfigOption<int> Port(string key, int defaultPort) => ConfigOptions.Key(key).IntType()
         .WithCheck(p => p is >= 0 and <= 65535 ? null : "a port is from 0 to 65535", "a TCP port from 0 to 65535 (0 picks a free one)")

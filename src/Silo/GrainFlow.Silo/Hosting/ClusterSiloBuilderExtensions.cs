@@ -27,8 +27,26 @@ public static class ClusterSiloBuilderExtensions
             o.ClusterId = clusterId;
             o.ServiceId = serviceId;
         });
-        var advertised = configuration.GetOptionalString(ClusterOptions.AdvertisedAddress);
-        builder.ConfigureEndpoints(advertised is null ? IPAddress.Loopback : IPAddress.Parse(advertised), siloPort, gatewayPort, listenOnAnyHostAddress: advertised is not null);
+        var advertised = configuration.GetOptionalString(ClusterOptions.AdvertisedIp);
+        if (advertised is null)
+        {
+            builder.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+        }
+        else
+        {
+            // Listen on every local address at the configured ports; tell the cluster the address and
+            // ports through which this silo is reached (they differ behind a Container App ingress).
+            var advertisedSiloPort = configuration.Get(ClusterOptions.AdvertisedSiloPort);
+            var advertisedGatewayPort = configuration.Get(ClusterOptions.AdvertisedGatewayPort);
+            builder.Configure<EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = IPAddress.Parse(advertised);
+                o.SiloPort = advertisedSiloPort > 0 ? advertisedSiloPort : siloPort;
+                o.GatewayPort = advertisedGatewayPort > 0 ? advertisedGatewayPort : gatewayPort;
+                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, gatewayPort);
+            });
+        }
         return builder.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
     }
 }

@@ -1,0 +1,24 @@
+using GrainFlow.Client.Connection;
+using GrainFlow.Storage.FileSystem;
+using GrainFlow.Testing.Cluster;
+
+namespace GrainFlow.Client.Tests;
+
+/// <summary>One in-process GrainFlow cluster (filesystem store) that the CLI talks to through its client.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public TemporaryDirectory Directory { get; } = new("grainflow-cli");
+
+    public GrainFlowTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterConnector Connector => new ExistingClusterClientConnector(Cluster.Client);
+
+    public async Task InitializeAsync() =>
+        Cluster = await GrainFlowTestCluster.StartAsync(new FileSystemObjectStore(Directory.Combine("store")));
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Directory.Dispose();
+    }
+}
