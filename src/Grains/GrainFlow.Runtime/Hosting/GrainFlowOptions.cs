@@ -20,22 +20,29 @@ public sealed class GrainFlowOptions
 }
 
 /// <summary>Rejects a silo configuration with a malformed GrainFlow key before the silo starts, naming every bad key.</summary>
-internal sealed class GrainFlowOptionsValidator(GrainFlowOptions options) : IConfigurationValidator
+public sealed class GrainFlowOptionsValidator(GrainFlowOptions options) : IConfigurationValidator
 {
     public void ValidateConfiguration()
     {
-        var problems = options.Configuration.Validate(GrainFlowOptions.KnownOptions).ToList();
-        if (problems.Count == 0 && options.StoreFactory is null)
+        var problems = Problems(options.Configuration, checkStorage: options.StoreFactory is null);
+        if (problems.Count > 0) throw new OrleansConfigurationException(string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>One message per malformed or missing GrainFlow key (storage included when <paramref name="checkStorage"/>).</summary>
+    public static IReadOnlyList<string> Problems(GrainFlowConfiguration configuration, bool checkStorage)
+    {
+        var problems = configuration.Validate(GrainFlowOptions.KnownOptions).ToList();
+        if (problems.Count == 0 && checkStorage)
         {
             try
             {
-                _ = StorageOptions.CreateStore(options.Configuration);
+                _ = StorageOptions.CreateStore(configuration);
             }
             catch (ConfigurationValueException e)
             {
                 problems.Add(e.Message);
             }
         }
-        if (problems.Count > 0) throw new OrleansConfigurationException(string.Join(Environment.NewLine, problems));
+        return problems;
     }
 }

@@ -515,28 +515,17 @@ public sealed class FileSystemObjectStore : IObjectStore
                 continue;
             }
 
+            // A temporary file matches exactly when its directory lies inside the prefix, which is
+            // when a deletion of the prefix should take it (e.g. one left behind by a crash).
             var key = ToKey(file);
             if (key.StartsWith(prefix, StringComparison.Ordinal))
             {
-                keys.Add(key);
-            }
-            else if (includeTemporaryFiles && IsTemporaryFileName(Path.GetFileName(file)) && DirectoryIsInside(key, prefix))
-            {
-                // A temporary file left by a crash: its own name does not match the prefix, but its
-                // directory lies entirely inside the prefix being deleted.
                 keys.Add(key);
             }
         }
 
         keys.Sort(StringComparer.Ordinal);
         return keys;
-    }
-
-    private static bool DirectoryIsInside(string key, string prefix)
-    {
-        var slash = key.LastIndexOf('/');
-        var directoryKey = slash < 0 ? string.Empty : key[..(slash + 1)];
-        return directoryKey.StartsWith(prefix, StringComparison.Ordinal);
     }
 
     /// <summary>Removes directories left empty below (and on the way up to) the prefix, never the root.</summary>

@@ -13,7 +13,7 @@ public static class GrainFlowSilo
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         configuration = SiloConfigurationLoader.Load(builder.Configuration, args, out remainingArgs);
-        var problems = configuration.Validate(GrainFlowOptions.KnownOptions.Concat(ClusterOptions.All));
+        var problems = GrainFlowOptionsValidator.Problems(configuration, checkStorage: true).Concat(configuration.Validate(ClusterOptions.All)).ToList();
         if (problems.Count > 0) throw new ConfigurationValueException(problems);
         var clusterConfiguration = configuration;
         builder.UseOrleans(silo => silo

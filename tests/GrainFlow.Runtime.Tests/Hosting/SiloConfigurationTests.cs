@@ -1,0 +1,62 @@
+using GrainFlow.Configuration;
+using GrainFlow.Silo.Hosting;
+using GrainFlow.Testing.Cluster;
+using Microsoft.Extensions.Configuration;
+
+namespace GrainFlow.Runtime.Tests.Hosting;
+
+public sealed class SiloConfigurationTests : IDisposable
+{
+    private readonly TemporaryDirectory _temp = new("grainflow-config");
+
+    private static IConfiguration AppSettings(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>($"GrainFlow:{v.Key}", v.Value))).Build();
+
+    [Fact]
+    public void DashDBeatsThePropertiesFileWhichBeatsAppSettings()
+    {
+        var properties = _temp.Combine("application.properties");
+        File.WriteAllText(properties, "# Flink style\nexecution.checkpointing.interval= 30s\nparallelism.default = 3\nempty.value=\n");
+        var configuration = SiloConfigurationLoader.Load(
+            AppSettings(("parallelism.default", "2"), ("pipeline.max-parallelism", "256")),
+            ["--properties", properties, "-D", "parallelism.default=4", "-Dgrainflow.network.batch-size=64", "--run", "keyed-count"],
+            out var rest);
+
+        Assert.Equal("4", configuration.Values["parallelism.default"]);
+        Assert.Equal("256", configuration.Values["pipeline.max-parallelism"]);
+        Assert.Equal("30s", configuration.Values["execution.checkpointing.interval"]);
+        Assert.Equal("64", configuration.Values["grainflow.network.batch-size"]);
+        Assert.False(configuration.Values.ContainsKey("empty.value"));
+        Assert.Equal(["--run", "keyed-count"], rest);
+    }
+
+    [Fact]
+    public void AMalformedPropertiesLineNamesTheFileAndLine()
+    {
+        var properties = _temp.Combine("bad.properties");
+        File.WriteAllText(properties, "ok=1\nthis line has no separator\n");
+        var error = Assert.Throws<ConfigurationValueException>(() => SiloConfigurationLoader.Load(AppSettings(), ["--properties", properties], out _));
+        Assert.Contains("bad.properties:2", error.Message);
+    }
+
+    [Fact]
+    public void AMissingPropertiesFileGivenExplicitlyIsAnError()
+    {
+        var error = Assert.Throws<ConfigurationValueException>(() => SiloConfigurationLoader.Load(AppSettings(), ["--properties", _temp.Combine("nope.properties")], out _));
+        Assert.Contains("does not exist", error.Message);
+    }
+
+    [Theory]
+    [InlineData("grainflow.gateway.port=70000", "'grainflow.gateway.port'")]
+    [InlineData("grainflow.cluster.type=zookeeper", "one of LOCALHOST, REDIS")]
+    [InlineData("grainflow.storage.type=azure-blob", "grainflow.storage.azure.service-uri")]
+    [InlineData("execution.buffer-timeout.interval=fast", "'execution.buffer-timeout.interval'")]
+    [InlineData("noequals", "key=value")]
+    public void TheSiloRefusesToStartWithABadValueAndSaysWhichKey(string dynamicProperty, string expected)
+    {
+        var error = Assert.Throws<ConfigurationValueException>(() => GrainFlowSilo.CreateBuilder(["-D", dynamicProperty], out _, out _));
+        Assert.Contains(expected, error.Message);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
