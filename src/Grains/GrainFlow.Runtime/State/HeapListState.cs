@@ -1,23 +1,25 @@
+using System.Collections.Immutable;
 using GrainFlow.Runtime.Api.State;
 
 namespace GrainFlow.Runtime.State;
 
-internal sealed class HeapListState<TKey, TValue>(KeyedStateBackend<TKey> backend, StateTable<TKey, List<TValue>> table) : IListState<TValue>
+/// <summary>A list per key, immutable for the same reason as <see cref="HeapMapState{TKey, TUserKey, TUserValue}"/>.</summary>
+internal sealed class HeapListState<TKey, TValue>(KeyedStateBackend<TKey> backend, StateTable<TKey, ImmutableList<TValue>> table) : IListState<TValue>
     where TKey : notnull
 {
     public IReadOnlyList<TValue> Get() =>
-        table.TryGet(backend.CurrentGroupIndex, backend.CurrentKey, out var list) ? list : Array.Empty<TValue>();
+        table.TryGet(backend.CurrentGroupIndex, backend.CurrentKey, out var list) ? list : ImmutableList<TValue>.Empty;
 
     public void Add(TValue value)
     {
         ref var list = ref table.GetValueRefOrAddDefault(backend.CurrentGroupIndex, backend.CurrentKey, out _);
-        (list ??= new List<TValue>()).Add(value);
+        list = (list ?? ImmutableList<TValue>.Empty).Add(value);
     }
 
     public void Update(IEnumerable<TValue> values)
     {
-        var list = values.ToList();
-        if (list.Count == 0) Clear();
+        var list = values.ToImmutableList();
+        if (list.IsEmpty) Clear();
         else table.Set(backend.CurrentGroupIndex, backend.CurrentKey, list);
     }
 

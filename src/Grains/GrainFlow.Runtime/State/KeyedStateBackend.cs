@@ -27,6 +27,9 @@ internal sealed class KeyedStateBackend<TKey> where TKey : notnull
 
     public IReadOnlyCollection<IStateTable> Tables => _tables.Values;
 
+    /// <summary>Captures every table in O(buckets); the result stays valid while processing goes on.</summary>
+    public IReadOnlyList<IStateTableSnapshot> CaptureSnapshot() => _tables.Values.Select(t => t.CaptureUntypedSnapshot()).ToList();
+
     /// <summary>Makes <paramref name="key"/> current; fails if it does not belong to this subtask (a routing bug, never silent).</summary>
     public void SetCurrentKey(TKey key)
     {
@@ -57,8 +60,8 @@ internal sealed class KeyedStateBackend<TKey> where TKey : notnull
 
     public IMapState<TUserKey, TUserValue> GetMapState<TUserKey, TUserValue>(MapStateDescriptor<TUserKey, TUserValue> descriptor)
         where TUserKey : notnull =>
-        new HeapMapState<TKey, TUserKey, TUserValue>(this, GetOrCreateTable<Dictionary<TUserKey, TUserValue>>(descriptor.Name));
+        new HeapMapState<TKey, TUserKey, TUserValue>(this, GetOrCreateTable<System.Collections.Immutable.ImmutableDictionary<TUserKey, TUserValue>>(descriptor.Name));
 
     public IListState<TValue> GetListState<TValue>(ListStateDescriptor<TValue> descriptor) =>
-        new HeapListState<TKey, TValue>(this, GetOrCreateTable<List<TValue>>(descriptor.Name));
+        new HeapListState<TKey, TValue>(this, GetOrCreateTable<System.Collections.Immutable.ImmutableList<TValue>>(descriptor.Name));
 }

@@ -10,52 +10,111 @@ internal interface IStateTable
     long Count { get; }
 
     IEnumerable<(int KeyGroup, object Key, object? Value)> UntypedEntries { get; }
+
+    /// <summary>Freezes the current contents in O(buckets); see <see cref="StateTable{TKey, TValue}.CaptureSnapshot"/>.</summary>
+    IStateTableSnapshot CaptureUntypedSnapshot();
 }
 
 /// <summary>
-/// One named keyed state of one operator subtask: a dictionary per key group, so that the state of a
-/// key group can be captured, shipped and reassigned to another subtask as a unit when parallelism
-/// changes.
+/// One named keyed state of one operator subtask. Entries live in buckets: each key group has
+/// <see cref="BucketsPerKeyGroup"/> small dictionaries, so that
+/// <list type="bullet">
+/// <item>the state of a key group can be shipped and reassigned to another subtask as a unit when
+/// parallelism changes, and</item>
+/// <item>a snapshot is taken by sharing the bucket dictionaries (O(buckets), no entry is copied at
+/// the barrier); the first write to a shared bucket afterwards copies that bucket alone
+/// (copy-on-write), so a captured snapshot never changes and can be serialized on another thread
+/// while processing goes on.</item>
+/// </list>
 /// </summary>
-internal sealed class StateTable<TKey, TValue>(string name, int firstKeyGroup, int keyGroupCount) : IStateTable
-    where TKey : notnull
+internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnull
 {
-    private readonly Dictionary<TKey, TValue>?[] _groups = new Dictionary<TKey, TValue>?[keyGroupCount];
+    public const int BucketsPerKeyGroup = 16;
+    private const int BucketMask = BucketsPerKeyGroup - 1;
 
-    public string Name { get; } = name;
+    private readonly Dictionary<TKey, TValue>?[] _buckets;
+    // A bucket is shared while some snapshot holds the same dictionary; it must be copied before a write.
+    private readonly bool[] _shared;
+    private readonly int _firstKeyGroup;
 
-    public long Count => _groups.Sum(g => (long)(g?.Count ?? 0));
+    public StateTable(string name, int firstKeyGroup, int keyGroupCount)
+    {
+        Name = name;
+        _firstKeyGroup = firstKeyGroup;
+        _buckets = new Dictionary<TKey, TValue>?[keyGroupCount * BucketsPerKeyGroup];
+        _shared = new bool[_buckets.Length];
+    }
+
+    public string Name { get; }
+
+    public long Count => _buckets.Sum(b => (long)(b?.Count ?? 0));
+
+    /// <summary>Buckets still shared with a snapshot (each is copied on its next write).</summary>
+    internal int SharedBuckets => _shared.Count(s => s);
 
     public bool TryGet(int groupIndex, TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value)
     {
-        var group = _groups[groupIndex];
-        if (group is not null) return group.TryGetValue(key, out value!);
-        value = default!;
+        var bucket = _buckets[BucketOf(groupIndex, key)];
+        if (bucket is not null) return bucket.TryGetValue(key, out value);
+        value = default;
         return false;
     }
 
-    public void Set(int groupIndex, TKey key, TValue value) => GroupForWrite(groupIndex)[key] = value;
+    public void Set(int groupIndex, TKey key, TValue value) => BucketForWrite(BucketOf(groupIndex, key))[key] = value;
 
     /// <summary>A reference to the slot of <paramref name="key"/>, added with a default value when missing: one hash lookup for read-modify-write.</summary>
     public ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, out bool exists) =>
-        ref CollectionsMarshal.GetValueRefOrAddDefault(GroupForWrite(groupIndex), key, out exists);
+        ref CollectionsMarshal.GetValueRefOrAddDefault(BucketForWrite(BucketOf(groupIndex, key)), key, out exists);
 
-    public bool Remove(int groupIndex, TKey key) => _groups[groupIndex]?.Remove(key) ?? false;
-
-    public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries
+    public bool Remove(int groupIndex, TKey key)
     {
-        get
-        {
-            for (var i = 0; i < _groups.Length; i++)
-            {
-                if (_groups[i] is not { } group) continue;
-                foreach (var (key, value) in group) yield return (firstKeyGroup + i, key, value);
-            }
-        }
+        var index = BucketOf(groupIndex, key);
+        if (_buckets[index] is not { } bucket || !bucket.ContainsKey(key)) return false;
+        return BucketForWrite(index).Remove(key);
     }
+
+    public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries => Enumerate(_buckets, _firstKeyGroup);
 
     public IEnumerable<(int KeyGroup, object Key, object? Value)> UntypedEntries =>
         Entries.Select(e => (e.KeyGroup, (object)e.Key, (object?)e.Value));
 
-    private Dictionary<TKey, TValue> GroupForWrite(int groupIndex) => _groups[groupIndex] ??= new Dictionary<TKey, TValue>();
+    /// <summary>
+    /// Captures the table as it is now without copying entries: the snapshot keeps the current bucket
+    /// dictionaries, and this table copies a bucket before its next write. The snapshot may be read
+    /// on any thread while the table keeps changing.
+    /// </summary>
+    public StateTableSnapshot<TKey, TValue> CaptureSnapshot()
+    {
+        var captured = new Dictionary<TKey, TValue>?[_buckets.Length];
+        for (var i = 0; i < _buckets.Length; i++)
+        {
+            if (_buckets[i] is not { } bucket) continue;
+            captured[i] = bucket;
+            _shared[i] = true;
+        }
+        return new StateTableSnapshot<TKey, TValue>(Name, _firstKeyGroup, captured);
+    }
+
+    public IStateTableSnapshot CaptureUntypedSnapshot() => CaptureSnapshot();
+
+    internal static IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Enumerate(Dictionary<TKey, TValue>?[] buckets, int firstKeyGroup)
+    {
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            if (buckets[i] is not { } bucket) continue;
+            foreach (var (key, value) in bucket) yield return (firstKeyGroup + i / BucketsPerKeyGroup, key, value);
+        }
+    }
+
+    private static int BucketOf(int groupIndex, TKey key) =>
+        groupIndex * BucketsPerKeyGroup + (EqualityComparer<TKey>.Default.GetHashCode(key) & BucketMask);
+
+    private Dictionary<TKey, TValue> BucketForWrite(int index)
+    {
+        var bucket = _buckets[index];
+        if (bucket is null) return _buckets[index] = new Dictionary<TKey, TValue>();
+        if (!_shared[index]) return bucket;
+        _shared[index] = false;
+        return _buckets[index] = new Dictionary<TKey, TValue>(bucket);
+    }
 }

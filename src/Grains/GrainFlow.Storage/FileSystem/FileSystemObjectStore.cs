@@ -515,8 +515,7 @@ public sealed class FileSystemObjectStore : IObjectStore
                 continue;
             }
 
-            // A temporary file matches exactly when its directory lies inside the prefix, which is
-            // when a deletion of the prefix should take it (e.g. one left behind by a crash).
+            // Temporary files below the prefix (e.g. left behind by a crashed writer) go with it.
             var key = ToKey(file);
             if (key.StartsWith(prefix, StringComparison.Ordinal))
             {

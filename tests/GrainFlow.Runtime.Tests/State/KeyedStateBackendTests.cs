@@ -1,0 +1,121 @@
+using GrainFlow.KeyGroups;
+using GrainFlow.Runtime.Api.State;
+using GrainFlow.Runtime.State;
+
+namespace GrainFlow.Runtime.Tests.State;
+
+public sealed class KeyedStateBackendTests
+{
+    private static KeyedStateBackend<long> Backend() => new(new KeyGroupRange(0, 127), 128);
+
+    [Fact]
+    public void ValueMapAndListStateAreScopedToTheCurrentKey()
+    {
+        var backend = Backend();
+        var value = backend.GetValueState(new ValueStateDescriptor<string>("v"));
+        var map = backend.GetMapState(new MapStateDescriptor<string, int>("m"));
+        var list = backend.GetListState(new ListStateDescriptor<int>("l"));
+
+        backend.SetCurrentKey(1);
+        value.Update("one");
+        map.Put("a", 1);
+        list.Add(10);
+        list.Add(11);
+        backend.SetCurrentKey(2);
+        Assert.False(value.HasValue);
+        Assert.True(map.IsEmpty);
+        Assert.Empty(list.Get());
+        value.Update("two");
+
+        backend.SetCurrentKey(1);
+        Assert.Equal("one", value.Value);
+        Assert.True(map.TryGet("a", out var a) && a == 1);
+        Assert.Equal([10, 11], list.Get());
+        Assert.True(map.Remove("a"));
+        Assert.True(map.IsEmpty);
+        value.Clear();
+        Assert.False(value.HasValue);
+    }
+
+    [Fact]
+    public void AKeyOutsideTheSubtasksKeyGroupsIsRejected()
+    {
+        var backend = new KeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(0, 2, 128), 128);
+        var foreignKey = Enumerable.Range(0, 1000).Select(i => (long)i).First(k => KeyGroupAssignment.SubtaskForKey(k, 2, 128) == 1);
+        var error = Assert.Throws<InvalidOperationException>(() => backend.SetCurrentKey(foreignKey));
+        Assert.Contains("routed to the wrong subtask", error.Message);
+    }
+
+    [Fact]
+    public void ASnapshotKeepsTheValuesOfTheMomentItWasTakenWhateverHappensAfter()
+    {
+        var backend = Backend();
+        var value = backend.GetValueState(new ValueStateDescriptor<long>("v"));
+        var map = backend.GetMapState(new MapStateDescriptor<string, long>("m"));
+        var list = backend.GetListState(new ListStateDescriptor<long>("l"));
+        for (long k = 0; k < 1000; k++)
+        {
+            backend.SetCurrentKey(k);
+            value.Update(k);
+            map.Put("x", k);
+            list.Add(k);
+        }
+
+        var snapshot = backend.CaptureSnapshot().ToDictionary(s => s.Name);
+        for (long k = 0; k < 1000; k++)
+        {
+            backend.SetCurrentKey(k);
+            if (k % 2 == 0) value.Clear();
+            else value.Update(-k);
+            map.Put("x", -k);
+            map.Put("y", 1);
+            list.Add(-k);
+        }
+        backend.SetCurrentKey(5000);
+        value.Update(5000);
+
+        var values = snapshot["v"].UntypedEntries.ToDictionary(e => (long)e.Key, e => (long)e.Value!);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), values.Keys.Order());
+        Assert.All(values, e => Assert.Equal(e.Key, e.Value));
+        Assert.All(snapshot["m"].UntypedEntries, e => Assert.Equal(["x"], ((IEnumerable<KeyValuePair<string, long>>)e.Value!).Select(p => p.Key)));
+        Assert.All(snapshot["l"].UntypedEntries, e => Assert.Single((IEnumerable<long>)e.Value!));
+    }
+
+    [Fact]
+    public void TakingASnapshotCopiesNoEntryAndAWriteCopiesOnlyItsOwnBucket()
+    {
+        var table = new StateTable<long, long>("t", 0, 128);
+        for (long k = 0; k < 10_000; k++) table.Set(KeyGroupAssignment.KeyGroupFor(k, 128), k, k);
+        var occupied = table.SharedBuckets;
+        Assert.Equal(0, occupied);
+
+        var snapshot = table.CaptureSnapshot();
+        var shared = table.SharedBuckets;
+        Assert.True(shared > 1000, $"{shared} buckets shared");
+        table.Set(KeyGroupAssignment.KeyGroupFor(7L, 128), 7, -7);
+        Assert.Equal(shared - 1, table.SharedBuckets);
+        Assert.Equal(7, snapshot.Entries.Single(e => e.Key == 7).Value);
+        Assert.True(table.TryGet(KeyGroupAssignment.KeyGroupFor(7L, 128), 7, out var current) && current == -7);
+    }
+
+    [Fact]
+    public async Task ASnapshotCanBeReadOnAnotherThreadWhileTheTableKeepsChanging()
+    {
+        var table = new StateTable<long, long>("t", 0, 128);
+        for (long k = 0; k < 50_000; k++) table.Set(KeyGroupAssignment.KeyGroupFor(k, 128), k, 1);
+        var snapshot = table.CaptureSnapshot();
+
+        var reader = Task.Run(() => snapshot.Entries.Sum(e => e.Value));
+        for (long round = 0; round < 5; round++)
+        {
+            for (long k = 0; k < 50_000; k++)
+            {
+                ref var slot = ref table.GetValueRefOrAddDefault(KeyGroupAssignment.KeyGroupFor(k, 128), k, out _);
+                slot += 1;
+                if (k % 7 == 0) table.Set(KeyGroupAssignment.KeyGroupFor(k + 1_000_000, 128), k + 1_000_000, 5);
+            }
+        }
+        Assert.Equal(50_000, await reader);
+        Assert.Equal(50_000, snapshot.Entries.Sum(e => e.Value));
+    }
+}
