@@ -43,6 +43,22 @@ public sealed class ExampleJobTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task BroadcastGivesEverySubtaskEveryRecordAndRebalanceGivesEachRecordToOne()
+    {
+        var output = fixture.Directory.Combine("fan-out");
+        await fixture.Cluster.RunToCompletionAsync(TestJobs.FanOutJob.Name, new Dictionary<string, string> { ["output"] = output });
+
+        var everything = Enumerable.Range(0, 300).Select(n => n.ToString()).ToList();
+        var broadcast = Directory.GetFiles(Path.Combine(output, "broadcast"));
+        Assert.Equal(3, broadcast.Length);
+        Assert.All(broadcast, file => Assert.Equal(everything, File.ReadAllLines(file).OrderBy(long.Parse)));
+        var spread = Directory.GetFiles(Path.Combine(output, "rebalance")).Select(File.ReadAllLines).ToList();
+        Assert.Equal(2, spread.Count);
+        Assert.All(spread, lines => Assert.Equal(150, lines.Length));
+        Assert.Equal(everything, spread.SelectMany(l => l).OrderBy(long.Parse));
+    }
+
+    [Fact]
     public async Task WordCountCountsTheWordsOfATopicIntoAnotherTopic()
     {
         var input = $"words-{Guid.NewGuid():N}";

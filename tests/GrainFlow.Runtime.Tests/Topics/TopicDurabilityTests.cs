@@ -91,6 +91,23 @@ public abstract class TopicDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task AgeRetentionDeletesSealedSegmentsOlderThanTheRetentionTime()
+    {
+        var store = CreateStore();
+        await using var cluster = await RuntimeCluster.StartAsync(store, silos: 1);
+        var topic = cluster.Client.GetGrain<ITopicGrain>("aging");
+        await topic.CreateAsync(new TopicSettings(1, TopicSettings.Unlimited, RetentionMs: 1500, SegmentBytes: 1024));
+        for (var i = 0; i < 10; i++) await topic.PublishAsync(new Immutable<TopicRecord[]>([TopicRecord.FromText(new string('o', 300))]));
+        Assert.Equal(0, (await topic.GetInfoAsync()).Partitions[0].EarliestOffset);
+
+        await Task.Delay(2000);
+        await topic.PublishAsync(new Immutable<TopicRecord[]>([TopicRecord.FromText("fresh")]));
+        var partition = (await topic.GetInfoAsync()).Partitions[0];
+        Assert.True(partition.EarliestOffset >= 9, $"earliest offset {partition.EarliestOffset}");
+        Assert.Equal(11, partition.EndOffset);
+    }
+
+    [Fact]
     public async Task ATornAppendAtTheEndOfASegmentIsIgnoredAfterARestart()
     {
         var store = CreateStore();

@@ -67,6 +67,9 @@ public class DataStream<T>
     /// <summary>Spreads the records round robin over the next operator's subtasks.</summary>
     public DataStream<T> Rebalance() => new(Environment, Node, PartitionKind.Rebalance);
 
+    /// <summary>Sends every record to every subtask of the next operator.</summary>
+    public DataStream<T> Broadcast() => new(Environment, Node, PartitionKind.Broadcast);
+
     public DataStreamSink<T> SinkTo(ISink<T> sink, string name = "Sink")
     {
         var node = Environment.Add(new SinkNode<T>(Environment.NextNodeId, name, sink) { Input = Node, InputPartitioning = Partitioning });

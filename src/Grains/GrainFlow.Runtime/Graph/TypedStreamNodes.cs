@@ -14,9 +14,12 @@ internal abstract class StreamNode<TOut>(int id, string kind, string name) : Str
     public Dictionary<StreamNode, Partitioner<TOut>?> ConsumerPartitioners { get; } = new();
 
     internal Partitioner<TOut> PartitionerFor(StreamNode consumer, int senderSubtask) =>
-        ConsumerPartitioners.GetValueOrDefault(consumer) ?? (consumer.InputPartitioning == PartitionKind.Rebalance
-            ? new RebalancePartitioner<TOut>()
-            : new ForwardPartitioner<TOut>(senderSubtask));
+        ConsumerPartitioners.GetValueOrDefault(consumer) ?? consumer.InputPartitioning switch
+        {
+            PartitionKind.Rebalance => new RebalancePartitioner<TOut>(),
+            PartitionKind.Broadcast => new BroadcastPartitioner<TOut>(),
+            _ => new ForwardPartitioner<TOut>(senderSubtask),
+        };
 
     internal override object CreateEdgeWriter(StreamNode consumer, int senderSubtask, OutputChannel[] channels, int batchSize, int maxParallelism) =>
         new EdgeWriter<TOut>(PartitionerFor(consumer, senderSubtask), channels, batchSize, maxParallelism, senderSubtask);
