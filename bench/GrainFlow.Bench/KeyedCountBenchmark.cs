@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace GrainFlow.Bench;
+
+/// <summary>The keyed-count benchmark of issue 3: GrainFlow at each parallelism next to the plain-loop ceiling, in one run.</summary>
+internal static class KeyedCountBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var arguments = BenchArguments.Parse(args);
+        var configurations = new List<(string Mode, int Parallelism)> { ("dictionary", 1), ("dictionary-ref", 1) };
+        configurations.AddRange(arguments.Parallelisms.Select(p => ("grainflow", p)));
+        var results = configurations.ToDictionary(c => c, _ => new List<Measurement>());
+
+        Console.Error.WriteLine($"keyed count: {arguments.Records:N0} records over {arguments.Keys:N0} keys, {arguments.Runs} runs per configuration, {Environment.ProcessorCount} cores");
+        for (var run = 1; run <= arguments.Runs; run++)
+        {
+            // Interleaved, so that a noisy moment of the machine hits every configuration alike.
+            foreach (var configuration in configurations)
+            {
+                var measurement = await Measurement.MeasureInChildAsync(configuration.Mode, configuration.Parallelism, arguments);
+                results[configuration].Add(measurement);
+                Console.Error.WriteLine($"  run {run}: {measurement.Name}: {measurement.RecordsPerSecond / 1e6:0.00} M records/s, peak {measurement.PeakBytes / (1 << 20)} MiB");
+            }
+        }
+
+        var ceiling = Median(results[("dictionary", 1)].Select(m => m.RecordsPerSecond));
+        Console.WriteLine("| configuration | median records/s | ratio to the plain loop | median peak memory |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var configuration in configurations)
+        {
+            var measurements = results[configuration];
+            var rate = Median(measurements.Select(m => m.RecordsPerSecond));
+            var peak = Median(measurements.Select(m => (double)m.PeakBytes));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {measurements[0].Name} | {rate / 1e6:0.00} M | {rate / ceiling:0.00} | {peak / (1 << 20):0} MiB |"));
+        }
+        return 0;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

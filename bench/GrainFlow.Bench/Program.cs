@@ -1,0 +1,8 @@
+using GrainFlow.Bench;
+
+// dotnet run -c Release --project bench/GrainFlow.Bench -- [--records N] [--keys K] [--runs R] [--parallelism 1,2]
+// Runs each measurement in its own process (so peak memory is per measurement), interleaving the
+// configurations run by run, and prints medians and ratios as a markdown table.
+return args.Length > 0 && args[0] == Measurement.ChildCommand
+    ? await Measurement.RunChildAsync(args[1..])
+    : await KeyedCountBenchmark.RunAsync(args);
