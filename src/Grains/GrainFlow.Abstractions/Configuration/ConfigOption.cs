@@ -32,7 +32,7 @@ public sealed class ConfigOption<T> : ConfigOption
     private readonly Func<string, T> _parse;
     private readonly Func<T, string?>? _check;
 
-    internal ConfigOption(string key, IReadOnlyList<string> deprecatedKeys, string acceptedForms, string description,
+    public ConfigOption(string key, IReadOnlyList<string> deprecatedKeys, string acceptedForms, string description,
         Func<string, T> parse, Func<T, string?>? check, bool hasDefault, T defaultValue)
         : base(key, deprecatedKeys, acceptedForms, description)
     {
@@ -67,6 +67,10 @@ public sealed class ConfigOption<T> : ConfigOption
     }
 
     public override void Validate(string rawValue, string keyUsed) => Parse(rawValue, keyUsed);
+
+    /// <summary>The same key, parsed further by <paramref name="convert"/> (which throws FormatException for a bad value).</summary>
+    public ConfigOption<TResult> Map<TResult>(Func<T, TResult> convert) =>
+        new(Key, DeprecatedKeys, AcceptedForms, Description, raw => convert(_parse(raw)), null, false, default!);
 
     public ConfigOption<T> WithDefault(T value) =>
         new(Key, DeprecatedKeys, AcceptedForms, Description, _parse, _check, true, value);

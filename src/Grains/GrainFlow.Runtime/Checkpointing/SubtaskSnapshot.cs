@@ -1,0 +1,44 @@
+using GrainFlow.KeyGroups;
+
+namespace GrainFlow.Runtime.Checkpointing;
+
+/// <summary>What a subtask acknowledges for a checkpoint: the handles of its operators' state and how long each phase took.</summary>
+[GenerateSerializer, Immutable, Alias("grainflow.SubtaskSnapshot")]
+public sealed record SubtaskSnapshot(
+    [property: Id(0)] string VertexUid,
+    [property: Id(1)] int SubtaskIndex,
+    [property: Id(2)] IReadOnlyList<OperatorSnapshot> Operators,
+    [property: Id(3)] TimeSpan SyncDuration,
+    [property: Id(4)] TimeSpan AsyncDuration,
+    [property: Id(5)] TimeSpan AlignmentDuration)
+{
+    public long StateSize => Operators.Sum(o => o.State?.Size ?? 0);
+}
+
+/// <summary>The state one operator of one subtask contributed: keyed state (per key-group range) and source offsets.</summary>
+[GenerateSerializer, Immutable, Alias("grainflow.OperatorSnapshot")]
+public sealed record OperatorSnapshot(
+    [property: Id(0)] string OperatorUid,
+    [property: Id(1)] KeyGroupRange? KeyGroups,
+    [property: Id(2)] StateHandle? State,
+    [property: Id(3)] IReadOnlyDictionary<string, long>? SourceOffsets);
+
+/// <summary>
+/// Where a piece of state is: a file relative to the checkpoint directory (so a savepoint can be
+/// moved), or the bytes inline in <c>_metadata</c> when they are small. Offsets locate each key
+/// group's section within the bytes, so a restore with another parallelism reads only its groups.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("grainflow.StateHandle")]
+public sealed record StateHandle(
+    [property: Id(0)] string? RelativePath,
+    [property: Id(1)] byte[]? InlineData,
+    [property: Id(2)] long Size,
+    [property: Id(3)] ulong Checksum,
+    [property: Id(4)] IReadOnlyDictionary<int, long> KeyGroupOffsets);
+
+/// <summary>A subtask of a job graph, as the coordinator counts acknowledgements.</summary>
+[GenerateSerializer, Immutable, Alias("grainflow.SubtaskId")]
+public readonly record struct SubtaskId([property: Id(0)] string VertexUid, [property: Id(1)] int Index)
+{
+    public override string ToString() => $"{VertexUid}/{Index}";
+}
