@@ -12,7 +12,8 @@ public sealed record JobDetails(
     [property: Id(6)] IReadOnlyList<VertexDetails> Vertices,
     [property: Id(7)] FailureCause? Failure,
     [property: Id(8)] IReadOnlyDictionary<JobStatus, DateTimeOffset> Timestamps,
-    [property: Id(9)] long Attempt);
+    [property: Id(9)] long Attempt,
+    [property: Id(10)] string StateOrigin = "");
 
 /// <summary>One vertex (a chain of operators running as <see cref="Parallelism"/> subtask grains).</summary>
 [GenerateSerializer, Immutable, Alias("grainflow.VertexDetails")]

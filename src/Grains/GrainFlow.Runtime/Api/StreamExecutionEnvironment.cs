@@ -1,5 +1,6 @@
 using GrainFlow.Configuration;
 using GrainFlow.Errors;
+using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Sources;
@@ -23,7 +24,8 @@ public sealed class StreamExecutionEnvironment
         MaxParallelism = maxParallelism > 0 ? maxParallelism : null;
     }
 
-    public GrainFlowConfiguration Configuration { get; }
+    /// <summary>The job's configuration: the cluster's, the submission's <c>-D</c> keys, and what the job set in code.</summary>
+    public GrainFlowConfiguration Configuration { get; private set; }
 
     /// <summary>The id of the job being built (32 hex digits), e.g. to name its output.</summary>
     public string JobId { get; }
@@ -47,6 +49,24 @@ public sealed class StreamExecutionEnvironment
         {
             throw new JobConfigurationException(e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// Turns on periodic checkpoints (Flink's <c>enableCheckpointing</c>); the same as setting
+    /// <c>execution.checkpointing.interval</c> and <c>.mode</c>, which a submission's <c>-D</c> keys override.
+    /// </summary>
+    public StreamExecutionEnvironment EnableCheckpointing(TimeSpan interval, CheckpointingMode mode = CheckpointingMode.ExactlyOnce)
+    {
+        SetDefault(CheckpointingOptions.Interval.Key, $"{(long)interval.TotalMilliseconds} ms");
+        SetDefault(CheckpointingOptions.Mode.Key, EnumNames.ToConfigName(mode));
+        return this;
+    }
+
+    /// <summary>Sets a key unless the submission or the cluster already set it (code gives defaults; deployment decides).</summary>
+    public StreamExecutionEnvironment SetDefault(string key, string value)
+    {
+        if (!Configuration.Values.ContainsKey(key)) Configuration = Configuration.With(key, value);
+        return this;
     }
 
     public DataStream<T> FromSource<T>(ISource<T> source, string name)

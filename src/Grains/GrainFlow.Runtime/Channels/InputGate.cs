@@ -24,6 +24,9 @@ internal sealed class InputGate
 
     public bool AllEnded => _ended == _channels.Count;
 
+    /// <summary>Channels that have not ended: the ones a checkpoint barrier must still come through.</summary>
+    public int LiveChannelCount => _channels.Count - _ended;
+
     /// <summary>The batches of <paramref name="batch"/>'s channel that are ready to process, in order; empty for stale or early ones.</summary>
     public IReadOnlyList<ChannelBatch> Offer(ChannelBatch batch)
     {

@@ -32,9 +32,10 @@ public sealed record OperatorSnapshot(
 public sealed record StateHandle(
     [property: Id(0)] string? RelativePath,
     [property: Id(1)] byte[]? InlineData,
-    [property: Id(2)] long Size,
-    [property: Id(3)] ulong Checksum,
-    [property: Id(4)] IReadOnlyDictionary<int, long> KeyGroupOffsets);
+    [property: Id(2)] long Offset,
+    [property: Id(3)] long Size,
+    [property: Id(4)] ulong Checksum,
+    [property: Id(5)] IReadOnlyDictionary<int, long> KeyGroupOffsets);
 
 /// <summary>A subtask of a job graph, as the coordinator counts acknowledgements.</summary>
 [GenerateSerializer, Immutable, Alias("grainflow.SubtaskId")]

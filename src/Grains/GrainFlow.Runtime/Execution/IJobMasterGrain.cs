@@ -11,4 +11,8 @@ public interface IJobMasterGrain : IJobManagerGrain
 
     [Alias("SubtaskFailed")]
     Task SubtaskFailedAsync(long attempt, string vertexUid, int subtaskIndex, FailureCause cause);
+
+    /// <summary>The coordinator saw more consecutive checkpoint failures than tolerated: fail over.</summary>
+    [Alias("CheckpointFailureThresholdExceeded")]
+    Task CheckpointFailureThresholdExceededAsync(long attempt, string message);
 }

@@ -19,6 +19,17 @@ public interface ISubtaskGrain : IGrainWithStringKey
     [Alias("Receive")]
     Task ReceiveAsync(Immutable<ChannelBatch> batch);
 
+    /// <summary>
+    /// Checkpoint n starts here: a source records its offsets and emits the barrier after the records
+    /// it emitted so far; a subtask that already finished acknowledges its final state.
+    /// </summary>
+    [AlwaysInterleave, Alias("TriggerCheckpoint")]
+    Task TriggerCheckpointAsync(long attempt, CheckpointBarrier barrier);
+
+    /// <summary>Checkpoint n is complete (best effort, may be skipped: act on everything up to n).</summary>
+    [AlwaysInterleave, Alias("NotifyCheckpointComplete")]
+    Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId);
+
     /// <summary>Stops the attempt: nothing more is processed or sent.</summary>
     [AlwaysInterleave, Alias("Cancel")]
     Task CancelAsync(long attempt);

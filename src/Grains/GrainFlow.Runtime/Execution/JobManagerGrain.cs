@@ -1,23 +1,35 @@
 using GrainFlow.Errors;
 using GrainFlow.Jobs;
+using GrainFlow.Runtime.Checkpointing;
+using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Graph;
+using GrainFlow.Runtime.Hosting;
+using GrainFlow.Runtime.Recovery;
 using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Runtime.Execution;
 
 /// <summary>
 /// The job manager of one job (key: job id): plans the job graph, deploys and starts the subtask
-/// grains of an attempt, follows their reports and moves the job through Flink's statuses.
+/// grains of an attempt, follows their reports and moves the job through Flink's statuses. On a
+/// failure it asks the restart strategy, and restarts every subtask from the latest completed
+/// checkpoint with a new attempt number (the epoch that makes stale messages of the old attempt
+/// harmless).
 /// </summary>
 internal sealed partial class JobManagerGrain(
     [PersistentState("job", GrainFlowStorage.ProviderName)] IPersistentState<JobRecord> record,
     JobCatalog catalog,
+    GrainFlowStores stores,
     TimeProvider time,
     ILogger<JobManagerGrain> logger) : Grain, IJobMasterGrain
 {
     private readonly TaskCompletionSource<JobStatus> _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private RestartStrategy? _restartStrategy;
+    private IGrainTimer? _restartTimer;
 
     private JobRecord Job => record.State;
+
+    private ICheckpointCoordinatorGrain Coordinator => GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(Job.JobId!.Value.Value);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -29,8 +41,7 @@ internal sealed partial class JobManagerGrain(
     {
         if (record.RecordExists) throw new JobConfigurationException($"Job {this.GetPrimaryKeyString()} was already started.");
         var jobId = JobId.Parse(this.GetPrimaryKeyString());
-        var configuration = catalog.ConfigurationFor(submission.Configuration);
-        var graph = catalog.BuildGraph(jobId, submission.JobName, configuration, submission.Parallelism);
+        var graph = BuildGraph(jobId, submission);
         foreach (var warning in graph.Warnings) LogWarning(jobId, warning);
 
         var now = time.GetUtcNow();
@@ -45,22 +56,26 @@ internal sealed partial class JobManagerGrain(
             MaxParallelism = graph.MaxParallelism,
             Vertices = graph.Vertices.Select(v => new VertexDetails(v.Uid, v.Name, v.Parallelism, v.Chain.Select(n => n.Uid).ToList(), 0)).ToList(),
             Warnings = graph.Warnings.ToList(),
+            CheckpointingEnabled = CheckpointingEnabled(graph),
+            StateOrigin = $"started job {jobId} without state",
         };
         Job.Timestamps[JobStatus.Created] = now;
         await record.WriteStateAsync();
         await PublishAsync();
         LogSubmitted(jobId, submission.JobName, graph.Vertices.Count, graph.MaxParallelism);
+        LogStateOrigin(Job.StateOrigin);
 
         try
         {
-            await DeployAttemptAsync(graph, configuration);
+            await DeployAttemptAsync(graph, restore: null);
         }
         catch (Exception e)
         {
-            await FailAsync(FailureCause.From(e, "deployment"));
+            await HandleFailureAsync(FailureCause.From(e, "deployment"));
             return;
         }
         if (Job.Status == JobStatus.Created) await TransitionAsync(JobStatus.Running);
+        await StartCheckpointingAsync(graph);
     }
 
     public Task<JobDetails> GetDetailsAsync()
@@ -69,16 +84,17 @@ internal sealed partial class JobManagerGrain(
         var finished = Job.FinishedSubtasks.GroupBy(s => s[..s.LastIndexOf('/')]).ToDictionary(g => g.Key, g => g.Count());
         var vertices = Job.Vertices.Select(v => v with { FinishedSubtasks = finished.GetValueOrDefault(v.Uid) }).ToList();
         return Task.FromResult(new JobDetails(Job.JobId!.Value, Job.Name, Job.Status, Job.StartTime, Job.EndTime, Job.MaxParallelism,
-            vertices, Job.Failure, new Dictionary<JobStatus, DateTimeOffset>(Job.Timestamps), Job.Attempt));
+            vertices, Job.Failure, new Dictionary<JobStatus, DateTimeOffset>(Job.Timestamps), Job.Attempt, Job.StateOrigin));
     }
 
     public async Task<JobStatus> CancelAsync()
     {
         if (!record.RecordExists) throw new JobNotFoundException(JobId.Parse(this.GetPrimaryKeyString()));
         if (Job.Status.IsTerminal()) return Job.Status;
+        StopRestartTimer();
         await TransitionAsync(JobStatus.Cancelling);
         await CancelSubtasksAsync();
-        await TransitionAsync(JobStatus.Canceled);
+        await EndAsync(JobStatus.Canceled);
         return Job.Status;
     }
 
@@ -93,37 +109,137 @@ internal sealed partial class JobManagerGrain(
     {
         if (attempt != Job.Attempt || Job.Status != JobStatus.Running) return;
         if (!Job.FinishedSubtasks.Add($"{vertexUid}/{subtaskIndex}")) return;
+        if (Job.CheckpointingEnabled) await Coordinator.ReportFinishedAsync(attempt, new SubtaskId(vertexUid, subtaskIndex));
         var total = Job.Vertices.Sum(v => v.Parallelism);
         if (Job.FinishedSubtasks.Count < total)
         {
             await record.WriteStateAsync();
             return;
         }
-        await TransitionAsync(JobStatus.Finished);
+        await EndAsync(JobStatus.Finished);
     }
 
     public async Task SubtaskFailedAsync(long attempt, string vertexUid, int subtaskIndex, FailureCause cause)
     {
         if (attempt != Job.Attempt || Job.Status is not (JobStatus.Running or JobStatus.Created)) return;
-        await FailAsync(cause);
+        await HandleFailureAsync(cause);
     }
 
-    private async Task FailAsync(FailureCause cause)
+    public async Task CheckpointFailureThresholdExceededAsync(long attempt, string message)
     {
-        LogJobFailed(Job.JobId!.Value, cause.Origin, cause.ExceptionType, cause.Message);
-        Job.Failure = cause;
-        await TransitionAsync(JobStatus.Failing);
-        await CancelSubtasksAsync();
-        await TransitionAsync(JobStatus.Failed);
+        if (attempt != Job.Attempt || Job.Status != JobStatus.Running) return;
+        await HandleFailureAsync(new FailureCause("GrainFlow.CheckpointFailureException", message, message, "checkpoint coordinator", time.GetUtcNow()));
     }
 
-    private async Task DeployAttemptAsync(JobGraph graph, GrainFlow.Configuration.GrainFlowConfiguration configuration)
+    /// <summary>Restarts the job if the restart strategy allows, else fails it.</summary>
+    private async Task HandleFailureAsync(FailureCause cause)
+    {
+        Job.Failure = cause;
+        var delay = RestartStrategyFor().OnFailure(time.GetUtcNow());
+        if (delay is null)
+        {
+            LogJobFailed(Job.JobId!.Value, cause.Origin, cause.ExceptionType, cause.Message);
+            await TransitionAsync(JobStatus.Failing);
+            await CancelSubtasksAsync();
+            await EndAsync(JobStatus.Failed);
+            return;
+        }
+        LogRestarting(Job.JobId!.Value, cause.Origin, cause.Message, (long)delay.Value.TotalMilliseconds);
+        await TransitionAsync(JobStatus.Restarting);
+        await CancelSubtasksAsync();
+        if (Job.CheckpointingEnabled) await Coordinator.SuspendAsync();
+        var attempt = Job.Attempt;
+        StopRestartTimer();
+        _restartTimer = this.RegisterGrainTimer(_ => RestartAsync(attempt), new GrainTimerCreationOptions { DueTime = delay.Value, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    /// <summary>A new attempt: every subtask from the latest completed checkpoint (or from nothing), sources from its offsets.</summary>
+    private async Task RestartAsync(long failedAttempt)
+    {
+        StopRestartTimer();
+        if (Job.Status != JobStatus.Restarting || Job.Attempt != failedAttempt) return;
+        Job.Attempt++;
+        Job.Restarts++;
+        Job.FinishedSubtasks.Clear();
+        try
+        {
+            var graph = BuildGraph(Job.JobId!.Value, Job.Submission!);
+            var latest = Job.CheckpointingEnabled ? await Coordinator.GetLatestCompletedAsync() : null;
+            RestorePoint? restore = latest is null ? null : new RestorePoint(latest.CheckpointId, latest.DirectoryKey, latest.ExternalPath);
+            Job.StateOrigin = restore is null
+                ? $"restarted job {Job.JobId} (attempt {Job.Attempt}) without state: no checkpoint had completed"
+                : await DescribeRestoreAsync(graph, restore);
+            await record.WriteStateAsync();
+            LogStateOrigin(Job.StateOrigin);
+            await DeployAttemptAsync(graph, restore);
+            await TransitionAsync(JobStatus.Running);
+            if (restore is not null)
+            {
+                await Coordinator.ReportRestoredAsync(new RestoreInfo(restore.CheckpointId, restore.ExternalPath, false, time.GetUtcNow(), new Dictionary<string, long>()));
+            }
+            await StartCheckpointingAsync(graph);
+        }
+        catch (Exception e)
+        {
+            await HandleFailureAsync(FailureCause.From(e, "restart"));
+        }
+    }
+
+    private async Task<string> DescribeRestoreAsync(JobGraph graph, RestorePoint restore)
+    {
+        var storage = CheckpointStorage.For(graph.Configuration, stores);
+        var stored = await storage.Store.GetAsync(restore.DirectoryKey + CheckpointLayout.MetadataFileName);
+        var offsets = stored is null
+            ? ""
+            : string.Join(", ", graph.SourceVertices.SelectMany(v => CheckpointMetadata.FromBytes(stored.Data, restore.ExternalPath).OperatorSnapshots(v.Uid))
+                .SelectMany(o => o.SourceOffsets ?? new Dictionary<string, long>())
+                .OrderBy(o => o.Key, StringComparer.Ordinal)
+                .Select(o => $"{o.Key}={o.Value}"));
+        return $"restored job {Job.JobId} (attempt {Job.Attempt}) from checkpoint {restore.CheckpointId} at {restore.ExternalPath}, source offsets {(offsets.Length == 0 ? "(none)" : offsets)}";
+    }
+
+    private async Task StartCheckpointingAsync(JobGraph graph)
+    {
+        if (!Job.CheckpointingEnabled || Job.Status != JobStatus.Running) return;
+        var subtasks = graph.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(i => new SubtaskId(v.Uid, i))).ToList();
+        var sources = graph.SourceVertices.SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(i => new SubtaskId(v.Uid, i))).ToList();
+        await Coordinator.StartAsync(new CoordinatorStart(Job.Name, Job.Attempt, graph.Configuration, graph.MaxParallelism, sources, subtasks,
+            graph.Vertices.ToDictionary(v => v.Uid, v => v.Parallelism)));
+    }
+
+    private async Task EndAsync(JobStatus status)
+    {
+        await TransitionAsync(status);
+        if (Job.CheckpointingEnabled)
+        {
+            try
+            {
+                await Coordinator.ShutdownAsync(status);
+            }
+            catch (Exception e)
+            {
+                LogCheckpointCleanupFailed(e, Job.JobId!.Value);
+            }
+        }
+    }
+
+    private JobGraph BuildGraph(JobId jobId, JobSubmission submission) =>
+        catalog.BuildGraph(jobId, submission.JobName, catalog.ConfigurationFor(submission.Configuration), submission.Parallelism);
+
+    private static bool CheckpointingEnabled(JobGraph graph) =>
+        graph.Configuration.GetOptional(CheckpointingOptions.Interval) is { } interval && interval >= CheckpointingOptions.MinimalInterval;
+
+    private RestartStrategy RestartStrategyFor() =>
+        _restartStrategy ??= RestartStrategy.From(catalog.ConfigurationFor(Job.Submission!.Configuration), Job.CheckpointingEnabled);
+
+    private async Task DeployAttemptAsync(JobGraph graph, RestorePoint? restore)
     {
         var submission = Job.Submission!;
         var subtasks = AllSubtasks(graph).ToList();
         // Consumers first, so that no record reaches a subtask that does not know the attempt yet.
+        var configuration = catalog.ConfigurationFor(submission.Configuration);
         await Task.WhenAll(subtasks.OrderByDescending(s => s.Vertex.Index).Select(s => s.Grain.DeployAsync(
-            new TaskDeployment(Job.JobId!.Value, submission.JobName, Job.Attempt, configuration, submission.Parallelism, s.Vertex.Uid, s.Index))));
+            new TaskDeployment(Job.JobId!.Value, submission.JobName, Job.Attempt, configuration, submission.Parallelism, s.Vertex.Uid, s.Index, restore))));
         await Task.WhenAll(subtasks.Select(s => s.Grain.StartAsync(Job.Attempt)));
     }
 
@@ -173,11 +289,20 @@ internal sealed partial class JobManagerGrain(
         }
     }
 
+    private void StopRestartTimer()
+    {
+        _restartTimer?.Dispose();
+        _restartTimer = null;
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) switched to {Status}")]
     private partial void LogStatus(JobId jobId, string jobName, string status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) submitted: {Vertices} vertices, max parallelism {MaxParallelism}")]
     private partial void LogSubmitted(JobId jobId, string jobName, int vertices, int maxParallelism);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{StateOrigin}")]
+    private partial void LogStateOrigin(string stateOrigin);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Warning}")]
     private partial void LogWarning(JobId jobId, string warning);
@@ -185,9 +310,15 @@ internal sealed partial class JobManagerGrain(
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed in {Origin}: {ExceptionType}: {Message}")]
     private partial void LogJobFailed(JobId jobId, string origin, string exceptionType, string message);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} failed ({Message}); restarting in {DelayMs} ms")]
+    private partial void LogRestarting(JobId jobId, string origin, string message, long delayMs);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: not every subtask could be reached to cancel it")]
     private partial void LogCancelIncomplete(Exception exception, JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the job registry could not be updated")]
     private partial void LogRegistryUpdateFailed(Exception exception, JobId jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: applying the checkpoint retention policy failed")]
+    private partial void LogCheckpointCleanupFailed(Exception exception, JobId jobId);
 }

@@ -31,4 +31,11 @@ public sealed class JobRecord
     [Id(11)] public HashSet<string> FinishedSubtasks { get; set; } = new();
 
     [Id(12)] public List<string> Warnings { get; set; } = new();
+
+    [Id(13)] public bool CheckpointingEnabled { get; set; }
+
+    /// <summary>"started without state", or where the current attempt's state came from.</summary>
+    [Id(14)] public string StateOrigin { get; set; } = "";
+
+    [Id(15)] public int Restarts { get; set; }
 }

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Text.Json;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Channels;
+using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Graph;
+using GrainFlow.Runtime.Hosting;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.Sinks;
 using GrainFlow.Runtime.Sources;
@@ -14,12 +17,15 @@ namespace GrainFlow.Runtime.Execution;
 /// <summary>
 /// Runs one subtask: the chained operators of one vertex for one subtask index. Reentrant so that
 /// its input channels, its timer and control calls interleave at await points; all record processing
-/// is synchronous, so an interleaving never splits a batch.
+/// is synchronous, so an interleaving never splits a batch. At a checkpoint barrier it captures its
+/// operators' state synchronously (O(buckets)), forwards the barrier, and writes the state on a pool
+/// thread while processing goes on; the acknowledgement follows the write.
 /// </summary>
 [Reentrant]
 [SubtaskPlacement]
 internal sealed partial class SubtaskGrain(
-    JobCatalog catalog, IServiceProvider services, TimeProvider time, ILocalSiloDetails silo, ILogger<SubtaskGrain> logger)
+    JobCatalog catalog, IServiceProvider services, GrainFlowStores stores, StateCodecs codecs, TimeProvider time, ILocalSiloDetails silo,
+    ILogger<SubtaskGrain> logger)
     : Grain, ISubtaskGrain
 {
     private static readonly JsonSerializerOptions StateJson = new() { IncludeFields = true };
@@ -31,10 +37,13 @@ internal sealed partial class SubtaskGrain(
     private SourceDriver? _source;
     private INetworkOutput? _network;
     private InputGate? _gate;
+    private BarrierAligner? _aligner;
+    private CheckpointStorage? _checkpoints;
     private IGrainTimer? _timer;
     private CancellationTokenSource _cancellation = new();
     private int _batchSize;
     private int _channelCapacity;
+    private long _inlineThreshold;
     private long _recordsIn;
     private long _batchesIn;
     private bool _finishing;
@@ -42,16 +51,19 @@ internal sealed partial class SubtaskGrain(
 
     private enum SubtaskState { Idle, Deployed, Running, Finished, Failed, Canceled }
 
-    public Task DeployAsync(TaskDeployment deployment)
+    public async Task DeployAsync(TaskDeployment deployment)
     {
-        if (_deployment is { } current && current.Attempt >= deployment.Attempt) return Task.CompletedTask;
+        if (_deployment is { } current && current.Attempt >= deployment.Attempt) return;
         Teardown();
         _deployment = deployment;
         _cancellation = new CancellationTokenSource();
         var graph = catalog.BuildGraph(deployment.JobId, deployment.JobName, deployment.Configuration, deployment.Parallelism);
         var vertex = graph.Vertex(deployment.VertexUid);
-        _batchSize = deployment.Configuration.Get(PipelineOptions.BatchSize);
-        _channelCapacity = deployment.Configuration.Get(PipelineOptions.ChannelCapacity);
+        var configuration = graph.Configuration;
+        _batchSize = configuration.Get(PipelineOptions.BatchSize);
+        _channelCapacity = configuration.Get(PipelineOptions.ChannelCapacity);
+        _inlineThreshold = configuration.Get(CheckpointingOptions.InlineThreshold);
+        _checkpoints = CheckpointStorage.For(configuration, stores);
 
         object output;
         var tail = vertex.Chain[^1];
@@ -78,13 +90,19 @@ internal sealed partial class SubtaskGrain(
         _source = operators[0] as SourceDriver;
         _input = _source is null ? vertex.Chain[0].CreateBatchInput(operators[0]) : null;
         _gate = new InputGate(deployment.Attempt, vertex.Inputs.Select(e => (e.Index, e.SendersPerTarget)));
+        _aligner = new BarrierAligner(configuration.Get(CheckpointingOptions.Mode), time);
 
+        var keyGroups = GrainFlow.KeyGroups.KeyGroupAssignment.RangeForSubtask(deployment.SubtaskIndex, vertex.Parallelism, graph.MaxParallelism);
+        var restore = deployment.Restore is { } point
+            ? (await SubtaskStateRestorer.LoadAsync(_checkpoints, point.DirectoryKey, point.ExternalPath,
+                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), keyGroups, codecs, _cancellation.Token)).Operators
+            : null;
         foreach (var op in _operators)
         {
             op.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
-                vertex.Parallelism, graph.MaxParallelism, deployment.Configuration, services, time, logger));
+                vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger, restore?.GetValueOrDefault(op.Uid)));
         }
-        var tick = deployment.Configuration.Get(PipelineOptions.BufferTimeout);
+        var tick = configuration.Get(PipelineOptions.BufferTimeout);
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = tick, Period = tick, KeepAlive = true, Interleave = true });
         _state = SubtaskState.Deployed;
         _recordsIn = 0;
@@ -92,7 +110,6 @@ internal sealed partial class SubtaskGrain(
         _finishing = false;
         _closed = false;
         LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
-        return Task.CompletedTask;
     }
 
     public Task StartAsync(long attempt)
@@ -112,16 +129,36 @@ internal sealed partial class SubtaskGrain(
         {
             foreach (var ready in _gate.Offer(batch.Value))
             {
+                var channel = (ready.EdgeIndex, ready.SenderSubtask);
+                // EXACTLY_ONCE alignment: a channel that delivered the barrier waits here (and so
+                // backpressures its sender) until the barrier came on every channel.
+                while (_aligner!.IsBlocked(channel)) await _aligner.Released;
+                if (_state != SubtaskState.Running) return;
                 if (ready.Count > 0)
                 {
                     _input!.Process(ready.Records!, ready.Count);
                     _recordsIn += ready.Count;
                 }
                 _batchesIn++;
-                if (ready.Control is EndOfInput && _gate.AllEnded)
+                switch (ready.Control)
                 {
-                    await FinishAsync();
-                    return;
+                    case CheckpointBarrier barrier:
+                        if (_aligner.OnBarrier(channel, barrier.CheckpointId, _gate.LiveChannelCount, out var alignment))
+                        {
+                            TakeSnapshot(barrier, alignment, forward: true);
+                        }
+                        break;
+                    case EndOfInput:
+                        if (_aligner.OnChannelEnded(channel, _gate.LiveChannelCount, out var aligned) && _aligner.LastCompleted is var id and > 0)
+                        {
+                            TakeSnapshot(new CheckpointBarrier(id, time.GetUtcNow().ToUnixTimeMilliseconds(), false), aligned, forward: true);
+                        }
+                        if (_gate.AllEnded)
+                        {
+                            await FinishAsync();
+                            return;
+                        }
+                        break;
                 }
             }
             await AfterBatchAsync();
@@ -130,6 +167,30 @@ internal sealed partial class SubtaskGrain(
         {
             Fail(e);
         }
+    }
+
+    public Task TriggerCheckpointAsync(long attempt, CheckpointBarrier barrier)
+    {
+        if (_deployment is null || _deployment.Attempt != attempt) return DeclineAsync(attempt, barrier.CheckpointId, "the subtask runs another attempt");
+        switch (_state)
+        {
+            case SubtaskState.Running or SubtaskState.Deployed when _source is not null && !_finishing:
+                // Between two polls of the source loop: every record before this point is before the barrier.
+                TakeSnapshot(barrier, TimeSpan.Zero, forward: true);
+                return Task.CompletedTask;
+            case SubtaskState.Finished:
+                TakeSnapshot(barrier, TimeSpan.Zero, forward: false);
+                return Task.CompletedTask;
+            default:
+                return DeclineAsync(attempt, barrier.CheckpointId, $"the subtask is {_state.ToString().ToUpperInvariant()}");
+        }
+    }
+
+    public Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId)
+    {
+        if (_deployment?.Attempt != attempt) return Task.CompletedTask;
+        LogCheckpointComplete(checkpointId, _deployment.VertexUid, _deployment.SubtaskIndex);
+        return Task.CompletedTask;
     }
 
     public Task CancelAsync(long attempt)
@@ -168,6 +229,65 @@ internal sealed partial class SubtaskGrain(
         return Task.FromResult(entries);
     }
 
+    /// <summary>
+    /// The synchronous part of a checkpoint: freeze every operator's state and the source offsets,
+    /// then put the barrier behind everything emitted so far; the write happens in the background.
+    /// </summary>
+    private void TakeSnapshot(CheckpointBarrier barrier, TimeSpan alignment, bool forward)
+    {
+        var deployment = _deployment!;
+        var started = Stopwatch.GetTimestamp();
+        var captured = _operators.Select(op => op switch
+        {
+            IKeyedOperator keyed => new CapturedOperatorState(op.Uid, keyed.KeyGroups, keyed.CaptureState(), null),
+            SourceDriver source => new CapturedOperatorState(op.Uid, null, [], source.CurrentOffsets.ToDictionary()),
+            _ => new CapturedOperatorState(op.Uid, null, [], null),
+        }).ToList();
+        if (forward) _network?.FlushAll(barrier);
+        var sync = Stopwatch.GetElapsedTime(started);
+        _ = WriteAndAcknowledgeAsync(deployment, barrier.CheckpointId, captured, sync, alignment);
+    }
+
+    private async Task WriteAndAcknowledgeAsync(TaskDeployment deployment, long checkpointId, List<CapturedOperatorState> captured, TimeSpan sync, TimeSpan alignment)
+    {
+        var coordinator = GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var storage = _checkpoints!;
+            var threshold = _inlineThreshold;
+            var cancellation = _cancellation.Token;
+            // Off the grain's scheduler: the captured state is immutable, so serializing and writing
+            // it does not hold up the records this subtask keeps processing.
+            var operators = await Task.Run(() => SubtaskSnapshotWriter.WriteAsync(captured, storage, deployment.JobId, checkpointId,
+                deployment.VertexUid, deployment.SubtaskIndex, threshold, codecs, cancellation), cancellation);
+            var snapshot = new SubtaskSnapshot(deployment.VertexUid, deployment.SubtaskIndex, operators, sync, Stopwatch.GetElapsedTime(started), alignment);
+            await coordinator.AcknowledgeAsync(deployment.Attempt, checkpointId, snapshot);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogSnapshotFailed(e, checkpointId, deployment.VertexUid, deployment.SubtaskIndex);
+            await DeclineAsync(deployment.Attempt, checkpointId, $"writing the snapshot failed: {e.Message}");
+        }
+    }
+
+    private async Task DeclineAsync(long attempt, long checkpointId, string reason)
+    {
+        if (_deployment is null) return;
+        try
+        {
+            await GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(_deployment.JobId.Value)
+                .DeclineAsync(attempt, checkpointId, new SubtaskId(_deployment.VertexUid, _deployment.SubtaskIndex), reason);
+        }
+        catch (Exception e)
+        {
+            LogSnapshotFailed(e, checkpointId, _deployment.VertexUid, _deployment.SubtaskIndex);
+        }
+    }
+
     private OutputChannel[] CreateChannels(TaskDeployment deployment, JobEdge edge) => edge.TargetsOf(deployment.SubtaskIndex)
         .Select(target =>
         {
@@ -195,7 +315,7 @@ internal sealed partial class SubtaskGrain(
                         await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellation);
                         break;
                     default:
-                        // Let calls queued for this activation (cancel, metrics, timer) run between polls.
+                        // Let calls queued for this activation (checkpoint triggers, cancel, metrics, timer) run between polls.
                         await Task.Yield();
                         break;
                 }
@@ -302,7 +422,7 @@ internal sealed partial class SubtaskGrain(
         _input = null;
     }
 
-    /// <summary>Releases the operators' resources; a finished subtask keeps them so its final state can still be queried.</summary>
+    /// <summary>Releases the operators' resources; a finished subtask keeps them so its final state can still be queried and checkpointed.</summary>
     private void CloseOperators()
     {
         if (_closed) return;
@@ -331,4 +451,10 @@ internal sealed partial class SubtaskGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing operator {Uid} failed")]
     private partial void LogCloseFailed(Exception exception, string uid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of checkpoint {CheckpointId} by {Vertex} subtask {Subtask} failed")]
+    private partial void LogSnapshotFailed(Exception exception, long checkpointId, string vertex, int subtask);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Checkpoint {CheckpointId} complete for {Vertex} subtask {Subtask}")]
+    private partial void LogCheckpointComplete(long checkpointId, string vertex, int subtask);
 }

@@ -15,4 +15,12 @@ public sealed record TaskDeployment(
     [property: Id(3)] GrainFlowConfiguration Configuration,
     [property: Id(4)] int? Parallelism,
     [property: Id(5)] string VertexUid,
-    [property: Id(6)] int SubtaskIndex);
+    [property: Id(6)] int SubtaskIndex,
+    [property: Id(7)] RestorePoint? Restore = null);
+
+/// <summary>The completed checkpoint an attempt starts from: its directory key in the job's checkpoint storage.</summary>
+[GenerateSerializer, Immutable, Alias("grainflow.RestorePoint")]
+public sealed record RestorePoint(
+    [property: Id(0)] long CheckpointId,
+    [property: Id(1)] string DirectoryKey,
+    [property: Id(2)] string ExternalPath);

@@ -11,8 +11,9 @@ namespace GrainFlow.Runtime.Graph;
 /// </summary>
 internal sealed class JobGraph
 {
-    private JobGraph(IReadOnlyList<JobVertex> vertices, IReadOnlyList<JobEdge> edges, int maxParallelism, IReadOnlyList<string> warnings)
+    private JobGraph(IReadOnlyList<JobVertex> vertices, IReadOnlyList<JobEdge> edges, int maxParallelism, IReadOnlyList<string> warnings, GrainFlow.Configuration.GrainFlowConfiguration configuration)
     {
+        Configuration = configuration;
         Vertices = vertices;
         Edges = edges;
         MaxParallelism = maxParallelism;
@@ -26,6 +27,11 @@ internal sealed class JobGraph
     public int MaxParallelism { get; }
 
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The job's effective configuration, including what its Build method set in code.</summary>
+    public GrainFlow.Configuration.GrainFlowConfiguration Configuration { get; }
+
+    public IEnumerable<JobVertex> SourceVertices => Vertices.Where(v => v.IsSource);
 
     public JobVertex Vertex(string uid) =>
         Vertices.FirstOrDefault(v => v.Uid == uid) ?? throw new InvalidOperationException($"The job has no vertex '{uid}'.");
@@ -73,7 +79,7 @@ internal sealed class JobGraph
             source.Outputs.Add(edge);
             vertex.Inputs.Add(edge);
         }
-        return new JobGraph(vertices, edges, maxParallelism, warnings);
+        return new JobGraph(vertices, edges, maxParallelism, warnings, env.Configuration);
     }
 
     private static bool CanChain(StreamNode node) =>

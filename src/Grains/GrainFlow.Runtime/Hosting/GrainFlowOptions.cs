@@ -16,7 +16,8 @@ public sealed class GrainFlowOptions
     public Func<IServiceProvider, IObjectStore>? StoreFactory { get; set; }
 
     /// <summary>Every key GrainFlow reads from the silo configuration.</summary>
-    public static IEnumerable<ConfigOption> KnownOptions => PipelineOptions.All.Concat(StorageOptions.All).Concat(TopicOptions.All);
+    public static IEnumerable<ConfigOption> KnownOptions =>
+        PipelineOptions.All.Concat(StorageOptions.All).Concat(TopicOptions.All).Concat(CheckpointingOptions.All).Concat(RestartStrategyOptions.All);
 }
 
 /// <summary>Rejects a silo configuration with a malformed GrainFlow key before the silo starts, naming every bad key.</summary>

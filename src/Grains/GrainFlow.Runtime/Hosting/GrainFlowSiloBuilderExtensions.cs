@@ -28,6 +28,7 @@ public static class GrainFlowSiloBuilderExtensions
             services.AddTransient<IConfigurationValidator>(_ => new GrainFlowOptionsValidator(options));
             services.AddSingleton(sp => new GrainFlowStores(options.StoreFactory?.Invoke(sp) ?? StorageOptions.CreateStore(options.Configuration)));
             services.AddSingleton(sp => new JobCatalog(sp.GetServices<JobRegistration>(), sp, options.Configuration));
+            services.AddSingleton<Checkpointing.StateCodecs>();
             services.AddPlacementDirector<SubtaskPlacementStrategy, SubtaskPlacementDirector>();
         });
         builder.AddObjectStoreGrainStorage(GrainFlowStorage.ProviderName, sp => sp.GetRequiredService<GrainFlowStores>().Data);

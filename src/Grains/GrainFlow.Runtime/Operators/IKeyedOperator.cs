@@ -6,4 +6,9 @@ namespace GrainFlow.Runtime.Operators;
 internal interface IKeyedOperator
 {
     IReadOnlyCollection<IStateTable> StateTables { get; }
+
+    GrainFlow.KeyGroups.KeyGroupRange KeyGroups { get; }
+
+    /// <summary>Freezes every state table in O(buckets) (the synchronous part of a snapshot).</summary>
+    IReadOnlyList<IStateTableSnapshot> CaptureState();
 }

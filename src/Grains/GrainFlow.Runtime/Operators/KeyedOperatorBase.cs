@@ -11,10 +11,15 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
 
     public IReadOnlyCollection<IStateTable> StateTables => Backend.Tables;
 
+    public GrainFlow.KeyGroups.KeyGroupRange KeyGroups => Backend.KeyGroups;
+
+    public IReadOnlyList<IStateTableSnapshot> CaptureState() => Backend.CaptureSnapshot();
+
     public override void Open(OperatorContext context)
     {
         base.Open(context);
         Backend = new KeyedStateBackend<TKey>(context.KeyGroups, context.MaxParallelism);
+        foreach (var restored in context.Restore?.KeyedState ?? []) Backend.AddRestoredState(restored);
         OpenKeyed();
     }
 

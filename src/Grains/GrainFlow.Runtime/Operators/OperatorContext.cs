@@ -17,9 +17,13 @@ internal sealed record OperatorContext(
     GrainFlowConfiguration Configuration,
     IServiceProvider Services,
     TimeProvider Time,
-    ILogger Logger)
+    ILogger Logger,
+    OperatorRestore? Restore = null)
 {
     public KeyGroupRange KeyGroups => KeyGroupAssignment.RangeForSubtask(SubtaskIndex, Parallelism, MaxParallelism);
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 }
+
+/// <summary>The state an operator starts from: keyed-state sections of the old subtasks that held its key groups, and source offsets.</summary>
+internal sealed record OperatorRestore(IReadOnlyList<State.RestoredKeyedState> KeyedState, IReadOnlyDictionary<string, long> SourceOffsets);

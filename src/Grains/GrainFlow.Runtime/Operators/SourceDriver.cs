@@ -34,8 +34,11 @@ internal sealed class SourceDriver<T>(string uid, string name, ISource<T> source
 
     public override IReadOnlyDictionary<string, long> CurrentOffsets => _reader.CurrentOffsets;
 
-    public override void Open(OperatorContext context) =>
+    public override void Open(OperatorContext context)
+    {
         _reader = source.CreateReader(new SubtaskInfo(context.JobId, context.JobName, Uid, context.SubtaskIndex, context.Parallelism, context.Configuration, context.Services));
+        if (context.Restore is { } restore) _reader.SeekTo(restore.SourceOffsets);
+    }
 
     public override ValueTask<SourcePollStatus> PollAsync(int maxRecords, CancellationToken cancellationToken) =>
         _reader.PollAsync(output, maxRecords, cancellationToken);

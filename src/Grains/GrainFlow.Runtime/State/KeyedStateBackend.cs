@@ -10,6 +10,7 @@ namespace GrainFlow.Runtime.State;
 internal sealed class KeyedStateBackend<TKey> where TKey : notnull
 {
     private readonly Dictionary<string, IStateTable> _tables = new(StringComparer.Ordinal);
+    private readonly List<RestoredKeyedState> _restored = new();
     private readonly int _maxParallelism;
 
     public KeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism)
@@ -26,6 +27,12 @@ internal sealed class KeyedStateBackend<TKey> where TKey : notnull
     public int CurrentGroupIndex { get; private set; }
 
     public IReadOnlyCollection<IStateTable> Tables => _tables.Values;
+
+    /// <summary>
+    /// Keeps snapshot bytes (of this operator, possibly from several old subtasks) to fill each state
+    /// table when it is registered. Must be called before the operator's function registers its state.
+    /// </summary>
+    public void AddRestoredState(RestoredKeyedState restored) => _restored.Add(restored);
 
     /// <summary>Captures every table in O(buckets); the result stays valid while processing goes on.</summary>
     public IReadOnlyList<IStateTableSnapshot> CaptureSnapshot() => _tables.Values.Select(t => t.CaptureUntypedSnapshot()).ToList();
@@ -52,6 +59,8 @@ internal sealed class KeyedStateBackend<TKey> where TKey : notnull
         }
         var table = new StateTable<TKey, TValue>(name, KeyGroups.StartKeyGroup, KeyGroups.Count);
         _tables.Add(name, table);
+        // State from a snapshot is typed only now, when the function declares it.
+        foreach (var restored in _restored) Checkpointing.KeyedStateFormat.Restore(restored.Data, restored.KeyGroupOffsets, KeyGroups, table, restored.Codecs);
         return table;
     }
 

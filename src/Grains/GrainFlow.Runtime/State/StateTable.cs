@@ -13,6 +13,9 @@ internal interface IStateTable
 
     /// <summary>Freezes the current contents in O(buckets); see <see cref="StateTable{TKey, TValue}.CaptureSnapshot"/>.</summary>
     IStateTableSnapshot CaptureUntypedSnapshot();
+
+    /// <summary>Adds <paramref name="count"/> entries of key group <paramref name="keyGroup"/> read from a snapshot.</summary>
+    void RestoreEntries(int keyGroup, int count, BinaryReader reader, Checkpointing.StateCodecs codecs);
 }
 
 /// <summary>
@@ -96,6 +99,34 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
     }
 
     public IStateTableSnapshot CaptureUntypedSnapshot() => CaptureSnapshot();
+
+    public void RestoreEntries(int keyGroup, int count, BinaryReader reader, Checkpointing.StateCodecs codecs)
+    {
+        var keyCodec = codecs.For<TKey>();
+        var valueCodec = codecs.For<TValue>();
+        var groupIndex = keyGroup - _firstKeyGroup;
+        for (var i = 0; i < count; i++)
+        {
+            var key = keyCodec.Read(reader);
+            Set(groupIndex, key, valueCodec.Read(reader));
+        }
+    }
+
+    internal static IEnumerable<KeyValuePair<TKey, TValue>> KeyGroupEntries(Dictionary<TKey, TValue>?[] buckets, int groupIndex)
+    {
+        for (var b = groupIndex * BucketsPerKeyGroup; b < (groupIndex + 1) * BucketsPerKeyGroup; b++)
+        {
+            if (buckets[b] is not { } bucket) continue;
+            foreach (var entry in bucket) yield return entry;
+        }
+    }
+
+    internal static int KeyGroupCount(Dictionary<TKey, TValue>?[] buckets, int groupIndex)
+    {
+        var count = 0;
+        for (var b = groupIndex * BucketsPerKeyGroup; b < (groupIndex + 1) * BucketsPerKeyGroup; b++) count += buckets[b]?.Count ?? 0;
+        return count;
+    }
 
     internal static IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Enumerate(Dictionary<TKey, TValue>?[] buckets, int firstKeyGroup)
     {

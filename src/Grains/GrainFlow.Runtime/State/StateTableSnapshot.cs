@@ -8,6 +8,15 @@ internal interface IStateTableSnapshot
     long Count { get; }
 
     IEnumerable<(int KeyGroup, object Key, object? Value)> UntypedEntries { get; }
+
+    /// <summary>Names of the codecs of key and value, recorded with the bytes.</summary>
+    string Codecs(Checkpointing.StateCodecs codecs);
+
+    /// <summary>How many entries key group <paramref name="keyGroup"/> holds.</summary>
+    int CountIn(int keyGroup);
+
+    /// <summary>Writes the entries of one key group: key then value, with the table's codecs.</summary>
+    void WriteKeyGroup(int keyGroup, BinaryWriter writer, Checkpointing.StateCodecs codecs);
 }
 
 /// <summary>
@@ -26,4 +35,19 @@ internal sealed class StateTableSnapshot<TKey, TValue>(string name, int firstKey
 
     public IEnumerable<(int KeyGroup, object Key, object? Value)> UntypedEntries =>
         Entries.Select(e => (e.KeyGroup, (object)e.Key, (object?)e.Value));
+
+    public string Codecs(Checkpointing.StateCodecs codecs) => $"{codecs.For<TKey>().Name}|{codecs.For<TValue>().Name}";
+
+    public int CountIn(int keyGroup) => StateTable<TKey, TValue>.KeyGroupCount(buckets, keyGroup - firstKeyGroup);
+
+    public void WriteKeyGroup(int keyGroup, BinaryWriter writer, Checkpointing.StateCodecs codecs)
+    {
+        var keyCodec = codecs.For<TKey>();
+        var valueCodec = codecs.For<TValue>();
+        foreach (var (key, value) in StateTable<TKey, TValue>.KeyGroupEntries(buckets, keyGroup - firstKeyGroup))
+        {
+            keyCodec.Write(writer, key);
+            valueCodec.Write(writer, value);
+        }
+    }
 }

@@ -1,0 +1,350 @@
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Channels;
+using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Execution;
+using GrainFlow.Runtime.Hosting;
+using GrainFlow.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GrainFlow.Runtime.Checkpointing;
+
+/// <summary>
+/// Flink's CheckpointCoordinator as a grain. A timer that keeps the activation alive triggers
+/// checkpoint n at the sources (honouring interval, min pause and max concurrent); acknowledgements
+/// fill the <see cref="PendingCheckpoint"/>; when all are in, <c>_metadata</c> is written last with an
+/// atomic create, the checkpoint joins the <see cref="CompletedCheckpointStore"/> (subsuming older
+/// ones, whose files are deleted) and every subtask is notified. Expired checkpoints are aborted and
+/// their files deleted; failures past the tolerable number fail the job over.
+/// </summary>
+internal sealed partial class CheckpointCoordinatorGrain(
+    [PersistentState("coordinator", GrainFlowStorage.ProviderName)] IPersistentState<CoordinatorState> state,
+    GrainFlowStores stores,
+    TimeProvider time,
+    ILogger<CheckpointCoordinatorGrain> logger) : Grain, ICheckpointCoordinatorGrain
+{
+    private readonly SortedDictionary<long, PendingCheckpoint> _pending = new();
+    // Finished subtasks get no barriers any more; they are asked for their final state directly.
+    private readonly HashSet<SubtaskId> _finished = new();
+    private IGrainTimer? _timer;
+    private DateTimeOffset _nextTrigger;
+    private DateTimeOffset _lastCompletion = DateTimeOffset.MinValue;
+    private CheckpointStorage? _storage;
+    private CompletedCheckpointStore? _store;
+
+    private JobId JobId => new(this.GetPrimaryKeyString());
+
+    private CoordinatorStart Running => state.State.Active && state.State.Job is { } job
+        ? job
+        : throw new InvalidOperationException($"Job {JobId} is not running with checkpoints.");
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A reactivation (the previous silo died) resumes triggering for the attempt that was running.
+        if (state.State.Active && state.State.Job is { } running) Begin(running);
+        return Task.CompletedTask;
+    }
+
+    public async Task StartAsync(CoordinatorStart start)
+    {
+        await AbortAllPendingAndCleanAsync("a new attempt started");
+        _finished.Clear();
+        state.State.Job = start;
+        state.State.Active = true;
+        state.State.FinalStatus = null;
+        await state.WriteStateAsync();
+        Begin(start);
+    }
+
+    public async Task SuspendAsync()
+    {
+        StopTimer();
+        await AbortAllPendingAndCleanAsync("the job is restarting");
+        state.State.Active = false;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ShutdownAsync(JobStatus finalStatus)
+    {
+        StopTimer();
+        await AbortAllPendingAndCleanAsync($"the job is {finalStatus.ToFlinkName()}");
+        if (state.State.FinalStatus is not null) return;
+        var storage = Storage();
+        var store = Store();
+        foreach (var checkpoint in store.Shutdown(finalStatus)) await DiscardAsync(checkpoint, "the job ended");
+        foreach (var retained in state.State.Completed.Where(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)))
+        {
+            LogRetained(retained.CheckpointId, retained.ExternalPath);
+        }
+        if (!state.State.Completed.Any(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)))
+        {
+            // Nothing of this job is kept: remove its directory, so no empty folders or strays remain.
+            await storage.Store.DeletePrefixAsync(storage.Key(CheckpointLayout.JobDirectory(JobId)));
+            state.State.Completed.Clear();
+        }
+        else
+        {
+            state.State.Completed = state.State.Completed.Where(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)).ToList();
+        }
+        state.State.FinalStatus = finalStatus;
+        state.State.Active = false;
+        _store = null;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<long> TriggerCheckpointAsync()
+    {
+        _ = Running;
+        return await TriggerAsync();
+    }
+
+    public async Task AcknowledgeAsync(long attempt, long checkpointId, SubtaskSnapshot snapshot)
+    {
+        var subtask = new SubtaskId(snapshot.VertexUid, snapshot.SubtaskIndex);
+        if (!_pending.TryGetValue(checkpointId, out var pending) || attempt != pending.Attempt)
+        {
+            // Late: the checkpoint was aborted, completed without it or belongs to an older attempt.
+            // Whatever this subtask wrote for it is garbage now.
+            if (!state.State.Completed.Any(c => c.CheckpointId == checkpointId)) await DeleteSubtaskFilesAsync(checkpointId, snapshot);
+            return;
+        }
+        switch (pending.Acknowledge(subtask, snapshot, time.GetUtcNow()))
+        {
+            case AcknowledgeResult.Success when pending.IsFullyAcknowledged:
+                await CompleteAsync(pending);
+                break;
+            case AcknowledgeResult.Discarded:
+                await DeleteSubtaskFilesAsync(checkpointId, snapshot);
+                break;
+        }
+    }
+
+    public async Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason)
+    {
+        if (!_pending.TryGetValue(checkpointId, out var pending) || pending.Attempt != attempt) return;
+        await FailAsync(pending, $"declined by {subtask}: {reason}");
+    }
+
+    public Task<CompletedCheckpoint?> GetLatestCompletedAsync() =>
+        Task.FromResult(state.State.Completed.OrderBy(c => c.CheckpointId).LastOrDefault());
+
+    public Task<CheckpointStatsSnapshot> GetStatsAsync() => Task.FromResult(state.State.Stats.Snapshot());
+
+    public Task ReportFinishedAsync(long attempt, SubtaskId subtask)
+    {
+        if (!state.State.Active || state.State.Job is not { } running || running.Attempt != attempt) return Task.CompletedTask;
+        _finished.Add(subtask);
+        foreach (var pending in _pending.Values.Where(p => !p.Acknowledged.ContainsKey(subtask)))
+        {
+            _ = TriggerSourceAsync(subtask, attempt, new CheckpointBarrier(pending.CheckpointId, pending.TriggerTime.ToUnixTimeMilliseconds(), false));
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task ReportRestoredAsync(RestoreInfo restore)
+    {
+        state.State.Stats.ReportRestored(restore);
+        // Checkpoint ids continue after the restored one (Flink resets the counter to restoredId + 1).
+        state.State.NextCheckpointId = Math.Max(state.State.NextCheckpointId, restore.CheckpointId + 1);
+        await state.WriteStateAsync();
+    }
+
+    private void Begin(CoordinatorStart start)
+    {
+        StopTimer();
+        _storage = null;
+        _store = null;
+        var interval = start.Configuration.GetOptional(CheckpointingOptions.Interval);
+        var tick = interval is { } i ? TimeSpan.FromMilliseconds(Math.Clamp(i.TotalMilliseconds / 4, 10, 1000)) : TimeSpan.FromSeconds(1);
+        _nextTrigger = interval is { } first ? time.GetUtcNow() + first : DateTimeOffset.MaxValue;
+        _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = tick, Period = tick, KeepAlive = true });
+    }
+
+    private async Task OnTickAsync(CancellationToken cancellation)
+    {
+        if (!state.State.Active || state.State.Job is not { } running) return;
+        var now = time.GetUtcNow();
+        var timeout = running.Configuration.Get(CheckpointingOptions.Timeout);
+        foreach (var expired in _pending.Values.Where(p => now - p.TriggerTime > timeout).ToList())
+        {
+            LogExpired(expired.CheckpointId, JobId);
+            await FailAsync(expired, $"Checkpoint {expired.CheckpointId} of job {JobId} expired before completing.");
+        }
+        if (running.Configuration.GetOptional(CheckpointingOptions.Interval) is not { } interval || interval < CheckpointingOptions.MinimalInterval) return;
+        if (now < _nextTrigger) return;
+        if (_pending.Count >= running.Configuration.Get(CheckpointingOptions.MaxConcurrent)) return;
+        if (now - _lastCompletion < running.Configuration.Get(CheckpointingOptions.MinPause)) return;
+        _nextTrigger = now + interval;
+        await TriggerAsync();
+    }
+
+    private async Task<long> TriggerAsync()
+    {
+        var running = Running;
+        if (_pending.Count >= running.Configuration.Get(CheckpointingOptions.MaxConcurrent))
+        {
+            throw new InvalidOperationException($"Job {JobId} already has {_pending.Count} checkpoint(s) in progress (execution.checkpointing.max-concurrent-checkpoints).");
+        }
+        var id = state.State.NextCheckpointId++;
+        var now = time.GetUtcNow();
+        var properties = CheckpointProperties.ForCheckpoint(running.Configuration.Get(CheckpointingOptions.Retention));
+        var pending = new PendingCheckpoint(id, running.Attempt, now, properties, running.AllSubtasks);
+        _pending.Add(id, pending);
+        state.State.Stats.ReportPending(pending);
+        await state.WriteStateAsync();
+        var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: false);
+        foreach (var source in running.Sources.Union(_finished))
+        {
+            _ = TriggerSourceAsync(source, running.Attempt, barrier);
+        }
+        return id;
+    }
+
+    private async Task TriggerSourceAsync(SubtaskId source, long attempt, CheckpointBarrier barrier)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ISubtaskGrain>(SubtaskKey.Of(JobId, source.VertexUid, source.Index)).TriggerCheckpointAsync(attempt, barrier);
+        }
+        catch (Exception e)
+        {
+            await this.AsReference<ICheckpointCoordinatorGrain>().DeclineAsync(attempt, barrier.CheckpointId, source, $"the trigger failed: {e.Message}");
+        }
+    }
+
+    private async Task CompleteAsync(PendingCheckpoint pending)
+    {
+        var running = Running;
+        var storage = Storage();
+        var directory = CheckpointLayout.CheckpointDirectory(JobId, pending.CheckpointId);
+        var completion = time.GetUtcNow();
+        var metadata = new CheckpointMetadata(CheckpointMetadata.FormatName, CheckpointMetadata.CurrentVersion, JobId.Value, running.JobName,
+            pending.CheckpointId, pending.TriggerTime, completion, pending.Properties.IsSavepoint, running.MaxParallelism,
+            pending.Acknowledged.Values.GroupBy(s => s.VertexUid)
+                .Select(g => new VertexStateMetadata(g.Key, running.VertexParallelism[g.Key], g.OrderBy(s => s.SubtaskIndex).ToList()))
+                .ToList());
+        var finalizeWatch = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            // Written last and only if absent: a chk-n with _metadata is complete, one without never was.
+            await storage.Store.PutAsync(storage.Key(directory + CheckpointLayout.MetadataFileName), metadata.ToBytes(), WriteCondition.IfNotExists);
+        }
+        catch (ObjectStoreException e)
+        {
+            await FailAsync(pending, $"writing _metadata failed: {e.Message}");
+            return;
+        }
+        _pending.Remove(pending.CheckpointId);
+        var completed = new CompletedCheckpoint(JobId, pending.CheckpointId, pending.TriggerTime, completion, pending.Properties,
+            storage.ExternalPath(directory), storage.Key(directory), pending.Acknowledged.Values.Sum(a => a.StateSize), storage.Store.Location);
+        var statistics = state.State.Stats.ReportCompleted(pending, completed);
+        foreach (var subsumed in Store().Add(completed)) await DiscardAsync(subsumed, "subsumed");
+        state.State.Completed = Store().All.ToList();
+        state.State.ConsecutiveFailures = 0;
+        _lastCompletion = completion;
+        // Older checkpoints still in flight can no longer matter (Flink subsumes them).
+        foreach (var older in _pending.Values.Where(p => p.CheckpointId < pending.CheckpointId).ToList()) await AbortAsync(older, "subsumed by a newer checkpoint");
+        await state.WriteStateAsync();
+        LogCompleted(pending.CheckpointId, JobId, completed.StateSize, (long)statistics.EndToEndDuration!.Value.TotalMilliseconds, finalizeWatch.ElapsedMilliseconds);
+        foreach (var subtask in running.AllSubtasks)
+        {
+            _ = NotifyAsync(subtask, running.Attempt, pending.CheckpointId);
+        }
+    }
+
+    private async Task NotifyAsync(SubtaskId subtask, long attempt, long checkpointId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ISubtaskGrain>(SubtaskKey.Of(JobId, subtask.VertexUid, subtask.Index)).NotifyCheckpointCompleteAsync(attempt, checkpointId);
+        }
+        catch (Exception e)
+        {
+            // Notifications are best effort (as in Flink): a sink commits everything up to the id it is told next time.
+            LogNotifyFailed(e, checkpointId, subtask.ToString());
+        }
+    }
+
+    private async Task FailAsync(PendingCheckpoint pending, string reason)
+    {
+        await AbortAsync(pending, reason);
+        state.State.ConsecutiveFailures++;
+        await state.WriteStateAsync();
+        if (!state.State.Active || state.State.Job is not { } running) return;
+        var tolerable = running.Configuration.Get(CheckpointingOptions.TolerableFailures);
+        if (state.State.ConsecutiveFailures > tolerable)
+        {
+            var message = $"Exceeded checkpoint tolerable failure threshold ({tolerable}): {reason}";
+            state.State.ConsecutiveFailures = 0;
+            _ = GrainFactory.GetGrain<IJobMasterGrain>(JobId.Value).CheckpointFailureThresholdExceededAsync(running.Attempt, message);
+        }
+    }
+
+    private async Task AbortAsync(PendingCheckpoint pending, string reason)
+    {
+        pending.Abort(reason);
+        _pending.Remove(pending.CheckpointId);
+        state.State.Stats.ReportFailed(pending, reason, time.GetUtcNow());
+        LogAborted(pending.CheckpointId, JobId, reason);
+        var storage = Storage();
+        await storage.Store.DeletePrefixAsync(storage.Key(CheckpointLayout.CheckpointDirectory(JobId, pending.CheckpointId)));
+    }
+
+    private async Task AbortAllPendingAndCleanAsync(string reason)
+    {
+        foreach (var pending in _pending.Values.ToList()) await AbortAsync(pending, reason);
+    }
+
+    private async Task DiscardAsync(CompletedCheckpoint checkpoint, string why)
+    {
+        var storage = Storage();
+        // _metadata goes first: from then on the directory no longer counts as a checkpoint, even if
+        // deleting the data files is interrupted.
+        await storage.Store.DeleteAsync(checkpoint.MetadataKey);
+        await storage.Store.DeletePrefixAsync(checkpoint.DirectoryKey);
+        LogDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, why);
+    }
+
+    private async Task DeleteSubtaskFilesAsync(long checkpointId, SubtaskSnapshot snapshot)
+    {
+        var storage = Storage();
+        var directory = storage.Key(CheckpointLayout.CheckpointDirectory(JobId, checkpointId));
+        foreach (var path in snapshot.Operators.Select(o => o.State?.RelativePath).OfType<string>().Distinct())
+        {
+            await storage.Store.DeleteAsync(directory + path);
+        }
+    }
+
+    private CheckpointStorage Storage() =>
+        _storage ??= CheckpointStorage.For(state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty, stores);
+
+    private CompletedCheckpointStore Store()
+    {
+        if (_store is not null) return _store;
+        var retained = state.State.Job?.Configuration.Get(CheckpointingOptions.NumRetained) ?? 1;
+        return _store = new CompletedCheckpointStore(retained, state.State.Completed);
+    }
+
+    private void StopTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Completed checkpoint {CheckpointId} for job {JobId} ({Bytes} bytes, checkpointDuration={DurationMs} ms, finalizationTime={FinalizationMs} ms).")]
+    private partial void LogCompleted(long checkpointId, JobId jobId, long bytes, long durationMs, long finalizationMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint {CheckpointId} of job {JobId} expired before completing.")]
+    private partial void LogExpired(long checkpointId, JobId jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint {CheckpointId} of job {JobId} aborted: {Reason}")]
+    private partial void LogAborted(long checkpointId, JobId jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Discarded checkpoint {CheckpointId} at '{Path}' ({Why}).")]
+    private partial void LogDiscarded(long checkpointId, string path, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint with ID {CheckpointId} at '{Path}' not discarded.")]
+    private partial void LogRetained(long checkpointId, string path);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Notifying subtask {Subtask} of checkpoint {CheckpointId} failed")]
+    private partial void LogNotifyFailed(Exception exception, long checkpointId, string subtask);
+}

@@ -1,0 +1,24 @@
+using GrainFlow.Jobs;
+
+namespace GrainFlow.Runtime.Checkpointing;
+
+/// <summary>What the coordinator persists so that a reactivation on another silo resumes triggering and can restore.</summary>
+[GenerateSerializer, Alias("grainflow.CoordinatorState")]
+public sealed class CoordinatorState
+{
+    /// <summary>The attempt checkpoints are (or were last) taken for; kept after the job ends so its storage is known.</summary>
+    [Id(0)] public CoordinatorStart? Job { get; set; }
+
+    /// <summary>True while checkpoints are triggered (false while restarting and after the end).</summary>
+    [Id(6)] public bool Active { get; set; }
+
+    [Id(1)] public long NextCheckpointId { get; set; } = 1;
+
+    [Id(2)] public List<CompletedCheckpoint> Completed { get; set; } = new();
+
+    [Id(3)] public CheckpointStatsTracker Stats { get; set; } = new();
+
+    [Id(4)] public int ConsecutiveFailures { get; set; }
+
+    [Id(5)] public JobStatus? FinalStatus { get; set; }
+}
