@@ -40,7 +40,7 @@ public abstract class TopicDurabilityTests : IDisposable
         {
             var expected = records.Where((_, i) => positions[i].Partition == partition.Partition).ToList();
             var from = Math.Min(5, expected.Count);
-            var read = await ReadAllAsync(second, "events", partition.Partition, from);
+            var read = await second.ReadPartitionAsync("events", partition.Partition, from);
             Assert.Equal(expected.Skip(from).Select(r => r.ValueAsText()), read.Select(r => r.Record.ValueAsText()));
             Assert.Equal(Enumerable.Range(from, expected.Count - from).Select(i => (long)i), read.Select(r => r.Offset));
         }
@@ -132,19 +132,6 @@ public abstract class TopicDurabilityTests : IDisposable
     {
         await foreach (var info in store.ListAsync(prefix)) return info.Key;
         throw new InvalidOperationException($"No segment under {prefix}.");
-    }
-
-    private static async Task<List<StoredTopicRecord>> ReadAllAsync(GrainFlowTestCluster cluster, string topic, int partition, long from)
-    {
-        var grain = cluster.Client.GetGrain<ITopicPartitionGrain>(ITopicPartitionGrain.KeyOf(topic, partition));
-        var all = new List<StoredTopicRecord>();
-        while (true)
-        {
-            var read = await grain.ReadAsync(from, 17);
-            all.AddRange(read.Records);
-            if (read.NextOffset >= read.EndOffset) return all;
-            from = read.NextOffset;
-        }
     }
 
     public void Dispose() => Temp.Dispose();

@@ -3,6 +3,7 @@ using GrainFlow.Jobs;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Silo.Examples;
 using GrainFlow.Storage;
+using GrainFlow.Topics;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -36,7 +37,8 @@ public sealed class GrainFlowTestCluster : IAsyncDisposable
         IObjectStore store,
         int silos = 1,
         Action<ISiloBuilder>? configureSilo = null,
-        IReadOnlyDictionary<string, string>? configuration = null)
+        IReadOnlyDictionary<string, string>? configuration = null,
+        Action<IClientBuilder>? configureClient = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         var settings = new GrainFlowConfiguration(configuration ?? new Dictionary<string, string>());
@@ -50,9 +52,33 @@ public sealed class GrainFlowTestCluster : IAsyncDisposable
             silo.AddExampleJobs();
             configureSilo?.Invoke(silo);
         });
+        if (configureClient is not null) builder.ConfigureClient(configureClient);
         var cluster = builder.Build();
-        await cluster.DeployAsync();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            // A silo that refused to start must not keep the others (or their ports) alive.
+            await cluster.DisposeAsync();
+            throw;
+        }
         return new GrainFlowTestCluster(cluster, store);
+    }
+
+    /// <summary>Every record of one partition from <paramref name="from"/> on, read through the partition grain as any reader would.</summary>
+    public async Task<List<StoredTopicRecord>> ReadPartitionAsync(string topic, int partition, long from = 0)
+    {
+        var grain = Client.GetGrain<ITopicPartitionGrain>(ITopicPartitionGrain.KeyOf(topic, partition));
+        var all = new List<StoredTopicRecord>();
+        while (true)
+        {
+            var read = await grain.ReadAsync(from, 100);
+            all.AddRange(read.Records);
+            if (read.NextOffset >= read.EndOffset) return all;
+            from = read.NextOffset;
+        }
     }
 
     /// <summary>Submits a job and returns its id.</summary>

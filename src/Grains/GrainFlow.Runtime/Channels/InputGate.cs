@@ -2,7 +2,9 @@ namespace GrainFlow.Runtime.Channels;
 
 /// <summary>
 /// All input channels of one subtask: one sequencer per (edge, sender). Knows when every channel has
-/// ended, and ignores batches of other job attempts.
+/// ended, and ignores batches of other job attempts. A channel counts as ended only once its
+/// end-of-input was processed (<see cref="MarkEnded"/>), not when the batch carrying it was released:
+/// a released batch may still wait behind a barrier alignment.
 /// </summary>
 internal sealed class InputGate
 {
@@ -35,15 +37,18 @@ internal sealed class InputGate
         {
             throw new InvalidOperationException($"Received a batch on unknown channel (edge {batch.EdgeIndex}, sender {batch.SenderSubtask}).");
         }
-        var ready = channel.Offer(batch);
-        foreach (var b in ready)
+        return channel.Offer(batch);
+    }
+
+    /// <summary>The end-of-input of this channel was processed; returns whether every channel has ended now.</summary>
+    public bool MarkEnded(int edgeIndex, int senderSubtask)
+    {
+        var channel = _channels[(edgeIndex, senderSubtask)];
+        if (!channel.Ended)
         {
-            if (b.Control is EndOfInput && !channel.Ended)
-            {
-                channel.Ended = true;
-                _ended++;
-            }
+            channel.Ended = true;
+            _ended++;
         }
-        return ready;
+        return AllEnded;
     }
 }

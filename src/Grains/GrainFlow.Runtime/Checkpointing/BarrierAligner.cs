@@ -52,6 +52,9 @@ internal sealed class BarrierAligner(CheckpointingMode mode, TimeProvider time)
         return CurrentCheckpoint is not null && TryComplete(liveChannels, out alignment);
     }
 
+    /// <summary>The subtask stops: let every held channel's call return (they see the subtask is no longer running).</summary>
+    public void Abandon() => Release();
+
     private bool TryComplete(int liveChannels, out TimeSpan alignment)
     {
         alignment = TimeSpan.Zero;

@@ -102,9 +102,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
         var subtask = new SubtaskId(snapshot.VertexUid, snapshot.SubtaskIndex);
         if (!_pending.TryGetValue(checkpointId, out var pending) || attempt != pending.Attempt)
         {
-            // Late: the checkpoint was aborted, completed without it or belongs to an older attempt.
-            // Whatever this subtask wrote for it is garbage now.
-            if (!state.State.Completed.Any(c => c.CheckpointId == checkpointId)) await DeleteSubtaskFilesAsync(checkpointId, snapshot);
+            // Late: the checkpoint was aborted, or belongs to an older attempt. What was written for it is garbage.
+            if (!state.State.Completed.Any(c => c.CheckpointId == checkpointId)) await DeleteAbandonedAsync(checkpointId);
             return;
         }
         switch (pending.Acknowledge(subtask, snapshot, time.GetUtcNow()))
@@ -113,15 +112,18 @@ internal sealed partial class CheckpointCoordinatorGrain(
                 await CompleteAsync(pending);
                 break;
             case AcknowledgeResult.Discarded:
-                await DeleteSubtaskFilesAsync(checkpointId, snapshot);
+                await DeleteAbandonedAsync(checkpointId);
                 break;
         }
     }
 
-    public async Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason)
+    public async Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason, bool countsAsFailure)
     {
         if (!_pending.TryGetValue(checkpointId, out var pending) || pending.Attempt != attempt) return;
-        await FailAsync(pending, $"declined by {subtask}: {reason}");
+        var message = $"declined by {subtask}: {reason}";
+        if (countsAsFailure) await FailAsync(pending, message);
+        else await AbortAsync(pending, message);
+        await state.WriteStateAsync();
     }
 
     public Task<CompletedCheckpoint?> GetLatestCompletedAsync() =>
@@ -207,13 +209,18 @@ internal sealed partial class CheckpointCoordinatorGrain(
         }
         catch (Exception e)
         {
-            await this.AsReference<ICheckpointCoordinatorGrain>().DeclineAsync(attempt, barrier.CheckpointId, source, $"the trigger failed: {e.Message}");
+            await this.AsReference<ICheckpointCoordinatorGrain>().DeclineAsync(attempt, barrier.CheckpointId, source, $"the trigger failed: {e.Message}", countsAsFailure: true);
         }
     }
 
     private async Task CompleteAsync(PendingCheckpoint pending)
     {
         var running = Running;
+        if (time.GetUtcNow() - pending.TriggerTime > running.Configuration.Get(CheckpointingOptions.Timeout))
+        {
+            await FailAsync(pending, $"Checkpoint {pending.CheckpointId} of job {JobId} expired before completing.");
+            return;
+        }
         var storage = Storage();
         var directory = CheckpointLayout.CheckpointDirectory(JobId, pending.CheckpointId);
         var completion = time.GetUtcNow();
@@ -304,13 +311,14 @@ internal sealed partial class CheckpointCoordinatorGrain(
         LogDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, why);
     }
 
-    private async Task DeleteSubtaskFilesAsync(long checkpointId, SubtaskSnapshot snapshot)
+    /// <summary>Deletes what a late subtask wrote for a checkpoint that will never complete (and the job's folder once nothing of it is kept).</summary>
+    private async Task DeleteAbandonedAsync(long checkpointId)
     {
         var storage = Storage();
-        var directory = storage.Key(CheckpointLayout.CheckpointDirectory(JobId, checkpointId));
-        foreach (var path in snapshot.Operators.Select(o => o.State?.RelativePath).OfType<string>().Distinct())
+        await storage.Store.DeletePrefixAsync(storage.Key(CheckpointLayout.CheckpointDirectory(JobId, checkpointId)));
+        if (state.State.FinalStatus is not null && state.State.Completed.Count == 0)
         {
-            await storage.Store.DeleteAsync(directory + path);
+            await storage.Store.DeletePrefixAsync(storage.Key(CheckpointLayout.JobDirectory(JobId)));
         }
     }
 

@@ -42,8 +42,12 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     [Alias("Acknowledge")]
     Task AcknowledgeAsync(long attempt, long checkpointId, SubtaskSnapshot snapshot);
 
+    /// <param name="countsAsFailure">
+    /// False when the subtask merely could not take part (another attempt, shutting down): such a
+    /// checkpoint is aborted but does not count toward <c>tolerable-failed-checkpoints</c>, as in Flink.
+    /// </param>
     [Alias("Decline")]
-    Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason);
+    Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason, bool countsAsFailure);
 
     [AlwaysInterleave, Alias("GetLatestCompleted")]
     Task<CompletedCheckpoint?> GetLatestCompletedAsync();

@@ -93,7 +93,6 @@ internal sealed partial class JobManagerGrain(
         if (Job.Status.IsTerminal()) return Job.Status;
         StopRestartTimer();
         await TransitionAsync(JobStatus.Cancelling);
-        await CancelSubtasksAsync();
         await EndAsync(JobStatus.Canceled);
         return Job.Status;
     }
@@ -140,7 +139,6 @@ internal sealed partial class JobManagerGrain(
         {
             LogJobFailed(Job.JobId!.Value, cause.Origin, cause.ExceptionType, cause.Message);
             await TransitionAsync(JobStatus.Failing);
-            await CancelSubtasksAsync();
             await EndAsync(JobStatus.Failed);
             return;
         }
@@ -207,20 +205,24 @@ internal sealed partial class JobManagerGrain(
             graph.Vertices.ToDictionary(v => v.Uid, v => v.Parallelism)));
     }
 
+    /// <summary>
+    /// Ends the job in this order: no new checkpoints; subtasks released (each waits for its snapshot
+    /// writes in flight); the retention policy applied; then the terminal status — so whoever sees
+    /// the status also sees its checkpoints kept or gone.
+    /// </summary>
     private async Task EndAsync(JobStatus status)
     {
-        await TransitionAsync(status);
-        if (Job.CheckpointingEnabled)
+        try
         {
-            try
-            {
-                await Coordinator.ShutdownAsync(status);
-            }
-            catch (Exception e)
-            {
-                LogCheckpointCleanupFailed(e, Job.JobId!.Value);
-            }
+            if (Job.CheckpointingEnabled) await Coordinator.SuspendAsync();
+            await CancelSubtasksAsync();
+            if (Job.CheckpointingEnabled) await Coordinator.ShutdownAsync(status);
         }
+        catch (Exception e)
+        {
+            LogCheckpointCleanupFailed(e, Job.JobId!.Value);
+        }
+        await TransitionAsync(status);
     }
 
     private JobGraph BuildGraph(JobId jobId, JobSubmission submission) =>

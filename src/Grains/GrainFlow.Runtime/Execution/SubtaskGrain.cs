@@ -31,6 +31,8 @@ internal sealed partial class SubtaskGrain(
     private static readonly JsonSerializerOptions StateJson = new() { IncludeFields = true };
 
     private TaskDeployment? _deployment;
+    // The newest attempt this grain was asked to deploy or cancel: older requests that arrive late are ignored.
+    private long _newestAttempt;
     private SubtaskState _state = SubtaskState.Idle;
     private List<IStreamOperator> _operators = new();
     private IBatchInput? _input;
@@ -48,22 +50,38 @@ internal sealed partial class SubtaskGrain(
     private long _batchesIn;
     private bool _finishing;
     private bool _closed;
+    // Set when the job manager lets go of this attempt: no snapshot is started after that.
+    private bool _released;
+    // Snapshot writes in flight: finishing and cancelling wait for them, so no file of this subtask
+    // lands after the job's checkpoint directory was cleaned up.
+    private readonly List<Task> _snapshotWrites = new();
 
     private enum SubtaskState { Idle, Deployed, Running, Finished, Failed, Canceled }
 
     public async Task DeployAsync(TaskDeployment deployment)
     {
-        if (_deployment is { } current && current.Attempt >= deployment.Attempt) return;
-        Teardown();
-        _deployment = deployment;
-        _cancellation = new CancellationTokenSource();
+        if (deployment.Attempt <= _newestAttempt) return;
+        _newestAttempt = deployment.Attempt;
         var graph = catalog.BuildGraph(deployment.JobId, deployment.JobName, deployment.Configuration, deployment.Parallelism);
         var vertex = graph.Vertex(deployment.VertexUid);
         var configuration = graph.Configuration;
+        var checkpoints = CheckpointStorage.For(configuration, stores);
+        var keyGroups = GrainFlow.KeyGroups.KeyGroupAssignment.RangeForSubtask(deployment.SubtaskIndex, vertex.Parallelism, graph.MaxParallelism);
+        // Read the state to restore before touching the running attempt, then switch over without
+        // an await: calls of the previous attempt never see a half-built one.
+        var restore = deployment.Restore is { } point
+            ? (await SubtaskStateRestorer.LoadAsync(checkpoints, point.DirectoryKey, point.ExternalPath,
+                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), keyGroups, codecs, CancellationToken.None)).Operators
+            : null;
+        if (deployment.Attempt != _newestAttempt) return; // a newer attempt was deployed or cancelled meanwhile
+
+        Teardown();
+        _deployment = deployment;
+        _cancellation = new CancellationTokenSource();
         _batchSize = configuration.Get(PipelineOptions.BatchSize);
         _channelCapacity = configuration.Get(PipelineOptions.ChannelCapacity);
         _inlineThreshold = configuration.Get(CheckpointingOptions.InlineThreshold);
-        _checkpoints = CheckpointStorage.For(configuration, stores);
+        _checkpoints = checkpoints;
 
         object output;
         var tail = vertex.Chain[^1];
@@ -91,12 +109,6 @@ internal sealed partial class SubtaskGrain(
         _input = _source is null ? vertex.Chain[0].CreateBatchInput(operators[0]) : null;
         _gate = new InputGate(deployment.Attempt, vertex.Inputs.Select(e => (e.Index, e.SendersPerTarget)));
         _aligner = new BarrierAligner(configuration.Get(CheckpointingOptions.Mode), time);
-
-        var keyGroups = GrainFlow.KeyGroups.KeyGroupAssignment.RangeForSubtask(deployment.SubtaskIndex, vertex.Parallelism, graph.MaxParallelism);
-        var restore = deployment.Restore is { } point
-            ? (await SubtaskStateRestorer.LoadAsync(_checkpoints, point.DirectoryKey, point.ExternalPath,
-                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), keyGroups, codecs, _cancellation.Token)).Operators
-            : null;
         foreach (var op in _operators)
         {
             op.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
@@ -109,6 +121,7 @@ internal sealed partial class SubtaskGrain(
         _batchesIn = 0;
         _finishing = false;
         _closed = false;
+        _released = false;
         LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
     }
 
@@ -122,18 +135,28 @@ internal sealed partial class SubtaskGrain(
 
     public async Task ReceiveAsync(Immutable<ChannelBatch> batch)
     {
-        if (_gate is null || _deployment is null || batch.Value.Attempt != _deployment.Attempt) return;
+        if (_deployment is null || batch.Value.Attempt > _deployment.Attempt)
+        {
+            // Never drop silently: a batch for an attempt this activation does not run means the
+            // deployment was lost (e.g. the activation moved); failing the channel fails the job over.
+            throw new InvalidOperationException(
+                $"Subtask {this.GetPrimaryKeyString()} is not deployed for attempt {batch.Value.Attempt} (it runs attempt {_deployment?.Attempt.ToString() ?? "none"}).");
+        }
+        if (_gate is null || batch.Value.Attempt != _deployment.Attempt) return;
         if (_state is not (SubtaskState.Running or SubtaskState.Deployed)) return;
+        var deployment = _deployment;
+        var gate = _gate;
         _state = SubtaskState.Running;
         try
         {
-            foreach (var ready in _gate.Offer(batch.Value))
+            foreach (var ready in gate.Offer(batch.Value))
             {
                 var channel = (ready.EdgeIndex, ready.SenderSubtask);
                 // EXACTLY_ONCE alignment: a channel that delivered the barrier waits here (and so
                 // backpressures its sender) until the barrier came on every channel.
-                while (_aligner!.IsBlocked(channel)) await _aligner.Released;
-                if (_state != SubtaskState.Running) return;
+                var aligner = _aligner!;
+                while (aligner.IsBlocked(channel)) await aligner.Released;
+                if (_state != SubtaskState.Running || !IsCurrent(deployment)) return;
                 if (ready.Count > 0)
                 {
                     _input!.Process(ready.Records!, ready.Count);
@@ -143,17 +166,18 @@ internal sealed partial class SubtaskGrain(
                 switch (ready.Control)
                 {
                     case CheckpointBarrier barrier:
-                        if (_aligner.OnBarrier(channel, barrier.CheckpointId, _gate.LiveChannelCount, out var alignment))
+                        if (aligner.OnBarrier(channel, barrier.CheckpointId, gate.LiveChannelCount, out var alignment))
                         {
                             TakeSnapshot(barrier, alignment, forward: true);
                         }
                         break;
                     case EndOfInput:
-                        if (_aligner.OnChannelEnded(channel, _gate.LiveChannelCount, out var aligned) && _aligner.LastCompleted is var id and > 0)
+                        gate.MarkEnded(ready.EdgeIndex, ready.SenderSubtask);
+                        if (aligner.OnChannelEnded(channel, gate.LiveChannelCount, out var aligned) && aligner.LastCompleted is var id and > 0)
                         {
                             TakeSnapshot(new CheckpointBarrier(id, time.GetUtcNow().ToUnixTimeMilliseconds(), false), aligned, forward: true);
                         }
-                        if (_gate.AllEnded)
+                        if (gate.AllEnded)
                         {
                             await FinishAsync();
                             return;
@@ -163,26 +187,32 @@ internal sealed partial class SubtaskGrain(
             }
             await AfterBatchAsync();
         }
-        catch (Exception e)
+        catch (Exception e) when (IsCurrent(deployment))
         {
             Fail(e);
         }
     }
 
+    /// <summary>True while <paramref name="deployment"/> is the attempt this activation runs (async flows check it after every await).</summary>
+    private bool IsCurrent(TaskDeployment deployment) => ReferenceEquals(_deployment, deployment);
+
     public Task TriggerCheckpointAsync(long attempt, CheckpointBarrier barrier)
     {
-        if (_deployment is null || _deployment.Attempt != attempt) return DeclineAsync(attempt, barrier.CheckpointId, "the subtask runs another attempt");
+        if (_deployment is null || _deployment.Attempt != attempt) return DeclineAsync(attempt, barrier.CheckpointId, "the subtask runs another attempt", false);
+        if (_released) return DeclineAsync(attempt, barrier.CheckpointId, "the job is ending", false);
         switch (_state)
         {
-            case SubtaskState.Running or SubtaskState.Deployed when _source is not null && !_finishing:
+            case SubtaskState.Running or SubtaskState.Deployed when _source is not null:
                 // Between two polls of the source loop: every record before this point is before the barrier.
-                TakeSnapshot(barrier, TimeSpan.Zero, forward: true);
+                // A source already past its last record has sent end-of-input instead of barriers: its
+                // final offsets are its state, and its consumers no longer wait for it.
+                TakeSnapshot(barrier, TimeSpan.Zero, forward: !_finishing);
                 return Task.CompletedTask;
             case SubtaskState.Finished:
                 TakeSnapshot(barrier, TimeSpan.Zero, forward: false);
                 return Task.CompletedTask;
             default:
-                return DeclineAsync(attempt, barrier.CheckpointId, $"the subtask is {_state.ToString().ToUpperInvariant()}");
+                return DeclineAsync(attempt, barrier.CheckpointId, $"the subtask is {_state.ToString().ToUpperInvariant()}", false);
         }
     }
 
@@ -193,13 +223,31 @@ internal sealed partial class SubtaskGrain(
         return Task.CompletedTask;
     }
 
-    public Task CancelAsync(long attempt)
+    public async Task CancelAsync(long attempt)
     {
-        if (_deployment is null || _deployment.Attempt > attempt) return Task.CompletedTask;
+        _newestAttempt = Math.Max(_newestAttempt, attempt);
+        if (_deployment is null || _deployment.Attempt > attempt) return;
+        _released = true;
+        if (_state == SubtaskState.Finished)
+        {
+            // Its final state stays queryable until the activation is collected.
+            await SettleSnapshotWritesAsync();
+            return;
+        }
         if (_state is SubtaskState.Running or SubtaskState.Deployed) _state = SubtaskState.Canceled;
         Teardown();
-        this.DeactivateOnIdle();
-        return Task.CompletedTask;
+        await SettleSnapshotWritesAsync();
+        // No DeactivateOnIdle: the next attempt is deployed on this same grain, and a deactivation
+        // racing with that deployment would leave the new attempt's batches to an empty activation.
+        // With its timer gone, an idle activation is collected by Orleans in the usual way.
+    }
+
+    /// <summary>Waits (boundedly) for snapshot writes in flight to be acknowledged or abandoned.</summary>
+    private async Task SettleSnapshotWritesAsync()
+    {
+        var writes = _snapshotWrites.Where(t => !t.IsCompleted).ToArray();
+        _snapshotWrites.Clear();
+        if (writes.Length > 0) await Task.WhenAny(Task.WhenAll(writes), Task.Delay(TimeSpan.FromSeconds(30), time));
     }
 
     public Task<SubtaskMetrics> GetMetricsAsync()
@@ -245,7 +293,9 @@ internal sealed partial class SubtaskGrain(
         }).ToList();
         if (forward) _network?.FlushAll(barrier);
         var sync = Stopwatch.GetElapsedTime(started);
-        _ = WriteAndAcknowledgeAsync(deployment, barrier.CheckpointId, captured, sync, alignment);
+        var write = WriteAndAcknowledgeAsync(deployment, barrier.CheckpointId, captured, sync, alignment);
+        _snapshotWrites.RemoveAll(t => t.IsCompleted);
+        _snapshotWrites.Add(write);
     }
 
     private async Task WriteAndAcknowledgeAsync(TaskDeployment deployment, long checkpointId, List<CapturedOperatorState> captured, TimeSpan sync, TimeSpan alignment)
@@ -270,17 +320,17 @@ internal sealed partial class SubtaskGrain(
         catch (Exception e)
         {
             LogSnapshotFailed(e, checkpointId, deployment.VertexUid, deployment.SubtaskIndex);
-            await DeclineAsync(deployment.Attempt, checkpointId, $"writing the snapshot failed: {e.Message}");
+            await DeclineAsync(deployment.Attempt, checkpointId, $"writing the snapshot failed: {e.Message}", true);
         }
     }
 
-    private async Task DeclineAsync(long attempt, long checkpointId, string reason)
+    private async Task DeclineAsync(long attempt, long checkpointId, string reason, bool countsAsFailure)
     {
         if (_deployment is null) return;
         try
         {
             await GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(_deployment.JobId.Value)
-                .DeclineAsync(attempt, checkpointId, new SubtaskId(_deployment.VertexUid, _deployment.SubtaskIndex), reason);
+                .DeclineAsync(attempt, checkpointId, new SubtaskId(_deployment.VertexUid, _deployment.SubtaskIndex), reason, countsAsFailure);
         }
         catch (Exception e)
         {
@@ -299,13 +349,16 @@ internal sealed partial class SubtaskGrain(
 
     private async Task RunSourceAsync(CancellationToken cancellation)
     {
+        var deployment = _deployment!;
+        var source = _source!;
         try
         {
-            while (!cancellation.IsCancellationRequested && _state == SubtaskState.Running)
+            while (!cancellation.IsCancellationRequested && _state == SubtaskState.Running && IsCurrent(deployment))
             {
-                var status = await _source!.PollAsync(_batchSize, cancellation);
-                if (cancellation.IsCancellationRequested || _state != SubtaskState.Running) return;
+                var status = await source.PollAsync(_batchSize, cancellation);
+                if (cancellation.IsCancellationRequested || _state != SubtaskState.Running || !IsCurrent(deployment)) return;
                 await AfterBatchAsync();
+                if (cancellation.IsCancellationRequested || !IsCurrent(deployment)) return;
                 switch (status)
                 {
                     case SourcePollStatus.EndOfInput:
@@ -324,7 +377,7 @@ internal sealed partial class SubtaskGrain(
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
         }
-        catch (Exception e)
+        catch (Exception e) when (IsCurrent(deployment))
         {
             Fail(e);
         }
@@ -348,18 +401,24 @@ internal sealed partial class SubtaskGrain(
     {
         if (_finishing) return;
         _finishing = true;
-        foreach (var op in _operators) op.EndInput();
-        _network?.FlushAll(EndOfInput.Instance);
-        foreach (var op in _operators) await op.FlushAsync(FlushReason.EndOfInput);
-        if (_network is not null)
+        var deployment = _deployment!;
+        var network = _network;
+        var operators = _operators;
+        foreach (var op in operators) op.EndInput();
+        network?.FlushAll(EndOfInput.Instance);
+        foreach (var op in operators) await op.FlushAsync(FlushReason.EndOfInput);
+        if (network is not null)
         {
-            foreach (var channel in _network.Channels) await channel.WaitUntilDrainedAsync();
-            if (_network.Channels.FirstOrDefault(c => c.Failure is not null) is { } failed) throw failed.Failure!;
+            foreach (var channel in network.Channels) await channel.WaitUntilDrainedAsync();
+            if (network.Channels.FirstOrDefault(c => c.Failure is not null) is { } failed) throw failed.Failure!;
         }
-        if (_state != SubtaskState.Running) return;
+        if (_state != SubtaskState.Running || !IsCurrent(deployment)) return;
         _state = SubtaskState.Finished;
         CloseOperators();
-        var deployment = _deployment!;
+        // Nothing to flush or fire any more; without the timer the activation can be collected when idle.
+        _timer?.Dispose();
+        _timer = null;
+        await SettleSnapshotWritesAsync();
         _ = ReportAsync(master => master.SubtaskFinishedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex));
     }
 
@@ -415,6 +474,7 @@ internal sealed partial class SubtaskGrain(
     private void Teardown()
     {
         _cancellation.Cancel();
+        _aligner?.Abandon();
         _timer?.Dispose();
         _timer = null;
         CloseOperators();

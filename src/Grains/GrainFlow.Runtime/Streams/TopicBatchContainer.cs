@@ -1,5 +1,6 @@
 using GrainFlow.Runtime.Sources;
 using Orleans.Providers.Streams.Common;
+using Orleans.Streams;
 
 namespace GrainFlow.Runtime.Streams;
 

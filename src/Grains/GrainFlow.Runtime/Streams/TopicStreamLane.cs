@@ -1,3 +1,5 @@
+using Orleans.Streams;
+
 namespace GrainFlow.Runtime.Streams;
 
 /// <summary>

@@ -21,8 +21,9 @@ internal static class TopicStreamNaming
     /// <summary>The namespace of the streams stored in <paramref name="topic"/>, if it has the provider's prefix.</summary>
     public static bool TryGetNamespace(string topic, string prefix, out string streamNamespace)
     {
-        streamNamespace = topic.StartsWith(prefix, StringComparison.Ordinal) ? topic[prefix.Length..] : "";
-        return topic.StartsWith(prefix, StringComparison.Ordinal);
+        var matches = topic.StartsWith(prefix, StringComparison.Ordinal);
+        streamNamespace = matches ? topic[prefix.Length..] : "";
+        return matches;
     }
 
     /// <summary>

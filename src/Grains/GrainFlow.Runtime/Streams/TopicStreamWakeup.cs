@@ -1,4 +1,5 @@
 using Orleans.Providers.Streams.Common;
+using Orleans.Streams;
 
 namespace GrainFlow.Runtime.Streams;
 

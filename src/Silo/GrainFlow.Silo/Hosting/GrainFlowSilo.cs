@@ -1,4 +1,6 @@
 using GrainFlow.Configuration;
+using GrainFlow.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Silo.Examples;
 using Microsoft.Extensions.Hosting;
@@ -8,6 +10,9 @@ namespace GrainFlow.Silo.Hosting;
 /// <summary>Builds the GrainFlow silo host from command-line arguments (used by Program and by process-level tests).</summary>
 public static class GrainFlowSilo
 {
+    /// <summary>The name of the Orleans stream provider backed by GrainFlow topics.</summary>
+    public const string TopicStreamsProviderName = "topics";
+
     /// <exception cref="ConfigurationValueException">A configuration value is malformed; the message names the key.</exception>
     public static HostApplicationBuilder CreateBuilder(string[] args, out GrainFlowConfiguration configuration, out List<string> remainingArgs)
     {
@@ -19,6 +24,9 @@ public static class GrainFlowSilo
         builder.UseOrleans(silo => silo
             .UseGrainFlowCluster(clusterConfiguration)
             .AddGrainFlow(o => o.Configuration = clusterConfiguration)
+            // IAsyncStream<T>.OnNextAsync on provider "topics" appends durably to GrainFlow topics.
+            .AddObjectStoreGrainStorage("PubSubStore", sp => sp.GetRequiredService<GrainFlowStores>().Data)
+            .AddTopicStreams(TopicStreamsProviderName)
             .AddExampleJobs());
         return builder;
     }
