@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using GrainFlow.Jobs;
+using GrainFlow.Runtime.Execution;
 using GrainFlow.Silo.Examples;
 using GrainFlow.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,11 +21,11 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
     public double RecordsPerSecond => Records / Seconds;
 
     /// <summary>Starts this program again as a child that makes one measurement and prints it as JSON.</summary>
-    public static async Task<Measurement> MeasureInChildAsync(string mode, int parallelism, BenchArguments arguments)
+    public static async Task<Measurement> MeasureInChildAsync(string mode, int parallelism, bool scramble, BenchArguments arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(typeof(Measurement).Assembly.Location);
-        foreach (var arg in new[] { ChildCommand, mode, parallelism.ToString(), arguments.Records.ToString(), arguments.Keys.ToString() }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { ChildCommand, mode, parallelism.ToString(), arguments.Records.ToString(), arguments.Keys.ToString(), scramble.ToString() }) start.ArgumentList.Add(arg);
         using var child = Process.Start(start)!;
         var stdout = await child.StandardOutput.ReadToEndAsync();
         var stderr = await child.StandardError.ReadToEndAsync();
@@ -36,12 +37,12 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
 
     public static async Task<int> RunChildAsync(string[] args)
     {
-        var (mode, parallelism, records, keys) = (args[0], int.Parse(args[1]), long.Parse(args[2]), long.Parse(args[3]));
+        var (mode, parallelism, records, keys, scramble) = (args[0], int.Parse(args[1]), long.Parse(args[2]), long.Parse(args[3]), bool.Parse(args[4]));
         var measurement = mode switch
         {
-            "dictionary" => PlainLoop(records, keys, refAccess: false),
-            "dictionary-ref" => PlainLoop(records, keys, refAccess: true),
-            "grainflow" => await GrainFlowKeyedCountAsync(parallelism, records, keys),
+            "dictionary" => PlainLoop(records, keys, scramble, refAccess: false),
+            "dictionary-ref" => PlainLoop(records, keys, scramble, refAccess: true),
+            "grainflow" => await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble),
             _ => throw new ArgumentException($"Unknown mode '{mode}'."),
         };
         Console.WriteLine(JsonSerializer.Serialize(measurement with { PeakBytes = Process.GetCurrentProcess().PeakWorkingSet64 }));
@@ -49,13 +50,13 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
     }
 
     /// <summary>The ceiling: the same keyed count as a plain single-threaded loop over a Dictionary.</summary>
-    private static Measurement PlainLoop(long records, long keys, bool refAccess)
+    private static Measurement PlainLoop(long records, long keys, bool scramble, bool refAccess)
     {
         var counts = new Dictionary<long, long>();
         var watch = Stopwatch.StartNew();
         for (long n = 0; n < records; n++)
         {
-            var key = n % keys;
+            var key = KeyedCountJob.KeyOf(n, keys, scramble);
             if (refAccess)
             {
                 CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _)++;
@@ -68,11 +69,13 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
         }
         watch.Stop();
         if (counts.Values.Sum() != records) throw new InvalidOperationException("The plain loop miscounted.");
-        return new Measurement(refAccess ? "Dictionary loop (CollectionsMarshal ref)" : "Dictionary loop (TryGetValue + set)", watch.Elapsed.TotalSeconds, records, 0);
+        return new Measurement($"{KeyOrder(scramble)}: Dictionary loop ({(refAccess ? "CollectionsMarshal ref" : "TryGetValue + set")})", watch.Elapsed.TotalSeconds, records, 0);
     }
 
     /// <summary>keyed-count (generator → keyBy → count → discarding sink) on one in-process silo, submit to FINISHED.</summary>
-    private static async Task<Measurement> GrainFlowKeyedCountAsync(int parallelism, long records, long keys)
+    private static string KeyOrder(bool scramble) => scramble ? "scrambled keys" : "keys in order";
+
+    private static async Task<Measurement> GrainFlowKeyedCountAsync(int parallelism, long records, long keys, bool scramble)
     {
         using var data = new TempDirectory();
         var builder = GrainFlowSilo.CreateBuilder(
@@ -87,6 +90,7 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
             ["records"] = records.ToString(),
             ["keys"] = keys.ToString(),
             ["sink"] = "discard",
+            ["scramble-keys"] = scramble.ToString(),
         }, parallelism);
 
         var watch = Stopwatch.StartNew();
@@ -94,8 +98,16 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
         var status = await grains.GetGrain<IJobManagerGrain>(jobId.Value).WaitForTerminationAsync(TimeSpan.FromMinutes(10));
         watch.Stop();
         if (status != JobStatus.Finished) throw new InvalidOperationException($"keyed-count ended {status}.");
+        // Not timed: the counts in keyed state must add up to every record, or the figure means nothing.
+        long counted = 0;
+        for (var i = 0; i < parallelism; i++)
+        {
+            var entries = await grains.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", i)).GetKeyedStateAsync("count", KeyedCountJob.CountPerKey.StateName);
+            counted += entries.Sum(e => long.Parse(e.Value));
+        }
+        if (counted != records) throw new InvalidOperationException($"keyed-count counted {counted} records of {records}.");
         await host.StopAsync();
-        return new Measurement($"GrainFlow keyed-count, parallelism {parallelism}", watch.Elapsed.TotalSeconds, records, 0);
+        return new Measurement($"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}", watch.Elapsed.TotalSeconds, records, 0);
     }
 
     private static int FreePort()

@@ -71,10 +71,39 @@ public sealed class ClusterCommandTests(ClusterFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task CheckpointsShowsCountersLatestPathAndHistoryAndStatusSaysWhereStateCameFrom()
+    {
+        var jobId = await fixture.Cluster.SubmitAsync(KeyedCountJob.Name, new Dictionary<string, string>
+        {
+            ["records-per-second"] = "2000", ["records"] = "100000000", ["sink"] = "discard",
+            ["execution.checkpointing.interval"] = "100 ms", ["execution.checkpointing.dir"] = fixture.Directory.Combine("checkpoints"),
+        });
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await fixture.Cluster.Job(jobId).GetCheckpointStatsAsync()).Completed < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
+
+            var checkpoints = await CliRun.RunAsync(["checkpoints", jobId.Value], fixture.Connector);
+            Assert.Equal(0, checkpoints.ExitCode);
+            Assert.Matches(@"^Checkpoints: \d+ triggered, \d+ in progress, [2-9]\d* completed, 0 failed, 0 restored$", checkpoints.StdoutLines[0]);
+            Assert.Matches($@"^Latest completed: \d+ at .*/{jobId}/chk-\d+/?$", checkpoints.StdoutLines[1]);
+            Assert.Contains(checkpoints.StdoutLines, l => l.StartsWith("ID ", StringComparison.Ordinal) && l.Contains("ALIGNMENT"));
+            Assert.Contains(checkpoints.StdoutLines, l => l.Contains("COMPLETED"));
+
+            var status = await CliRun.RunAsync(["status", jobId.Value], fixture.Connector);
+            Assert.Contains($"State:           started job {jobId} without state", status.StdoutLines);
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
+    [Fact]
     public async Task AnUnknownJobIdIsOneLineAndExitCodeOne()
     {
         var unknown = JobId.New().Value;
-        foreach (var verb in new[] { "status", "cancel" })
+        foreach (var verb in new[] { "status", "cancel", "checkpoints" })
         {
             var run = await CliRun.RunAsync([verb, unknown], fixture.Connector);
             Assert.Equal(1, run.ExitCode);

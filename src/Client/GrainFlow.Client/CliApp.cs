@@ -78,6 +78,7 @@ public static class CliApp
         root.Subcommands.Add(ListCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(CancelCommand.Create(context));
+        root.Subcommands.Add(CheckpointsCommand.Create(context));
         root.Subcommands.Add(PublishCommand.Create(context));
         root.Subcommands.Add(TailCommand.Create(context));
         return root;

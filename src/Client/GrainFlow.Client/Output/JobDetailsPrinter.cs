@@ -14,6 +14,7 @@ internal static class JobDetailsPrinter
         output.WriteLine($"End time:        {(details.EndTime is { } end ? FlinkTime.Format(end) : "-")}");
         output.WriteLine($"Attempt:         {details.Attempt}");
         output.WriteLine($"Max parallelism: {details.MaxParallelism}");
+        if (details.StateOrigin.Length > 0) output.WriteLine($"State:           {details.StateOrigin}");
 
         output.WriteLine($"Vertices ({details.Vertices.Count}):");
         foreach (var vertex in details.Vertices)

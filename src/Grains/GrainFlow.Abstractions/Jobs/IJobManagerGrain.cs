@@ -21,6 +21,10 @@ public interface IJobManagerGrain : IGrainWithStringKey
     [Alias("Cancel")]
     Task<JobStatus> CancelAsync();
 
+    /// <summary>Checkpoint counters, the latest completed, failed and restored checkpoints, and the recent history (empty without checkpointing).</summary>
+    [AlwaysInterleave, Alias("GetCheckpointStats")]
+    Task<Checkpoints.CheckpointStatsSnapshot> GetCheckpointStatsAsync();
+
     /// <summary>Waits until the job is terminal or <paramref name="timeout"/> passes; returns the status then.</summary>
     [AlwaysInterleave, Alias("WaitForTermination")]
     Task<JobStatus> WaitForTerminationAsync(TimeSpan timeout);

@@ -1,3 +1,4 @@
+using GrainFlow.Checkpoints;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Configuration;

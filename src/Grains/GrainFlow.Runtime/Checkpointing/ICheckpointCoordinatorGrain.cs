@@ -1,3 +1,4 @@
+using GrainFlow.Checkpoints;
 using GrainFlow.Configuration;
 using GrainFlow.Jobs;
 using Orleans.Concurrency;

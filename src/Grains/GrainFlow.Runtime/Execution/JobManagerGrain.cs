@@ -1,3 +1,4 @@
+using GrainFlow.Checkpoints;
 using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Checkpointing;
@@ -95,6 +96,14 @@ internal sealed partial class JobManagerGrain(
         await TransitionAsync(JobStatus.Cancelling);
         await EndAsync(JobStatus.Canceled);
         return Job.Status;
+    }
+
+    public async Task<CheckpointStatsSnapshot> GetCheckpointStatsAsync()
+    {
+        if (!record.RecordExists) throw new JobNotFoundException(JobId.Parse(this.GetPrimaryKeyString()));
+        return Job.CheckpointingEnabled
+            ? await Coordinator.GetStatsAsync()
+            : new CheckpointStatsSnapshot(0, 0, 0, 0, null, null, null, []);
     }
 
     public async Task<JobStatus> WaitForTerminationAsync(TimeSpan timeout)

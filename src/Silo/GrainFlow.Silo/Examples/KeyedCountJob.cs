@@ -20,6 +20,9 @@ public sealed class KeyedCountJob : IStreamingJob
     public static readonly ConfigOption<long> Keys = ConfigOptions.Key("keys").LongType()
         .WithCheck(n => n >= 1 ? null : "there must be at least one key").WithDefault(100);
 
+    /// <summary>False: record n has key n mod keys (keys in order, cache friendly); true: a multiplicative hash of n mod keys.</summary>
+    public static readonly ConfigOption<bool> ScrambleKeys = ConfigOptions.Key("scramble-keys").BoolType().WithDefault(false);
+
     public static readonly ConfigOption<double> RecordsPerSecond = ConfigOptions.Key("records-per-second").DoubleType()
         .WithCheck(n => n >= 0 ? null : "the rate must not be negative").WithDefault(0);
 
@@ -27,11 +30,15 @@ public sealed class KeyedCountJob : IStreamingJob
     {
         var records = env.GetParameter(Records);
         var keys = env.GetParameter(Keys);
+        var scramble = env.GetParameter(ScrambleKeys);
         env.FromSource(new GeneratorSource<long>(records, n => n, splits: 8, recordsPerSecond: env.GetParameter(RecordsPerSecond)), "Generator").Uid("generator")
-            .KeyBy(n => n % keys)
+            .KeyBy(n => KeyOf(n, keys, scramble))
             .Process(new CountPerKey(), "Count per key").Uid("count")
             .SinkTo(ExampleSinks.Create<KeyCount>(env, "keyed-counts", c => c.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)), "Sink").Uid("sink");
     }
+
+    public static long KeyOf(long n, long keys, bool scramble) =>
+        scramble ? (long)(unchecked((ulong)n * 0x9E3779B97F4A7C15UL) % (ulong)keys) : n % keys;
 
     /// <summary>The keyed state: one counter per key.</summary>
     public sealed class CountPerKey : KeyedProcessFunction<long, long, KeyCount>

@@ -1,53 +1,6 @@
+using GrainFlow.Checkpoints;
+
 namespace GrainFlow.Runtime.Checkpointing;
-
-public enum CheckpointStatus
-{
-    InProgress,
-    Completed,
-    Failed,
-}
-
-/// <summary>One checkpoint as the statistics show it (the fields of Flink's CheckpointStatistics).</summary>
-[GenerateSerializer, Immutable, Alias("grainflow.CheckpointStatistics")]
-public sealed record CheckpointStatistics(
-    [property: Id(0)] long Id,
-    [property: Id(1)] CheckpointStatus Status,
-    [property: Id(2)] bool IsSavepoint,
-    [property: Id(3)] DateTimeOffset TriggerTime,
-    [property: Id(4)] DateTimeOffset? LatestAcknowledgement,
-    [property: Id(5)] TimeSpan? EndToEndDuration,
-    [property: Id(6)] TimeSpan MaxSyncDuration,
-    [property: Id(7)] TimeSpan MaxAsyncDuration,
-    [property: Id(8)] TimeSpan MaxAlignmentDuration,
-    [property: Id(9)] long StateSize,
-    [property: Id(10)] int AcknowledgedSubtasks,
-    [property: Id(11)] int ExpectedSubtasks,
-    [property: Id(12)] string? ExternalPath,
-    [property: Id(13)] string? FailureMessage);
-
-/// <summary>Where a job's state came from when it (re)started.</summary>
-[GenerateSerializer, Immutable, Alias("grainflow.RestoreInfo")]
-public sealed record RestoreInfo(
-    [property: Id(0)] long CheckpointId,
-    [property: Id(1)] string ExternalPath,
-    [property: Id(2)] bool IsSavepoint,
-    [property: Id(3)] DateTimeOffset RestoreTime,
-    [property: Id(4)] IReadOnlyDictionary<string, long> SourceOffsets);
-
-/// <summary>A job's checkpoint counters and recent history, as <c>grainflow checkpoints</c> and the REST API show them.</summary>
-[GenerateSerializer, Immutable, Alias("grainflow.CheckpointStatsSnapshot")]
-public sealed record CheckpointStatsSnapshot(
-    [property: Id(0)] int Completed,
-    [property: Id(1)] int Failed,
-    [property: Id(2)] int InProgress,
-    [property: Id(3)] int Restored,
-    [property: Id(4)] CheckpointStatistics? LatestCompleted,
-    [property: Id(5)] CheckpointStatistics? LatestFailed,
-    [property: Id(6)] RestoreInfo? LatestRestore,
-    [property: Id(7)] IReadOnlyList<CheckpointStatistics> History)
-{
-    public int Total => Completed + Failed + InProgress;
-}
 
 /// <summary>
 /// Keeps the counters and the last <see cref="HistorySize"/> checkpoints (Flink's
