@@ -15,7 +15,8 @@ public static class RuntimeCluster
         .AddGrainFlowJob<FailingJob>(FailingJob.Name)
         .AddGrainFlowJob<UnboundedJob>(UnboundedJob.Name)
         .AddGrainFlowJob<FanOutJob>(FanOutJob.Name)
-        .AddGrainFlowJob<CheckpointedCountJob>(CheckpointedCountJob.Name);
+        .AddGrainFlowJob<CheckpointedCountJob>(CheckpointedCountJob.Name)
+        .AddGrainFlowJob<TimerJob>(TimerJob.Name);
 
     public static Task<GrainFlowTestCluster> StartAsync(IObjectStore store, int silos = 2, IReadOnlyDictionary<string, string>? configuration = null) =>
         GrainFlowTestCluster.StartAsync(store, silos, RegisterTestJobs, configuration);

@@ -43,6 +43,40 @@ public sealed class ExampleJobTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ProcessingTimeTimersFireOncePerKeyAndTimeWithTheKeyInScope()
+    {
+        var output = fixture.Directory.Combine("timers");
+        var jobId = await fixture.Cluster.SubmitAsync(TestJobs.TimerJob.Name, new Dictionary<string, string> { ["output"] = output }, parallelism: 2);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            List<string> lines = [];
+            while (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+                lines = Directory.Exists(output) ? Directory.GetFiles(output).SelectMany(ReadShared).ToList() : [];
+                if (lines.Count >= 5) break;
+            }
+            await Task.Delay(400); // more records arrive, but each key's timer was registered for one time only
+            lines = Directory.GetFiles(output).SelectMany(ReadShared).ToList();
+            Assert.Equal(5, lines.Count);
+            Assert.Equal(["key 0", "key 1", "key 2", "key 3", "key 4"], lines.Select(l => string.Join(' ', l.Split(' ').Take(2))).Order());
+            Assert.All(lines, l => Assert.True(long.Parse(l.Split(' ')[^2]) >= 1));
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
+    private static IEnumerable<string> ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [Fact]
     public async Task BroadcastGivesEverySubtaskEveryRecordAndRebalanceGivesEachRecordToOne()
     {
         var output = fixture.Directory.Combine("fan-out");
