@@ -125,6 +125,33 @@ internal sealed partial class SubtaskGrain(
         LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
     }
 
+    /// <summary>
+    /// An activation going away while its attempt runs takes its in-memory state with it (Orleans
+    /// collected or migrated it, or its silo shuts down): report that as a failure, so the job
+    /// restarts from the latest checkpoint instead of going on without that state.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_deployment is not { } deployment || _released || _state is not (SubtaskState.Running or SubtaskState.Deployed)) return;
+        _state = SubtaskState.Failed;
+        Teardown();
+        var origin = $"{deployment.VertexUid} subtask {deployment.SubtaskIndex}";
+        var message = $"Subtask {origin} of job {deployment.JobId} was deactivated while running ({reason.ReasonCode}: {reason.Description}); its state is lost with the activation.";
+        LogDeactivatedWhileRunning(deployment.JobId, origin, reason.ReasonCode.ToString());
+        try
+        {
+            await GrainFactory.GetGrain<IJobMasterGrain>(deployment.JobId.Value)
+                .SubtaskFailedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex,
+                    new FailureCause("GrainFlow.SubtaskDeactivatedException", message, message, origin, time.GetUtcNow()))
+                .WaitAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Its consumers and producers fail over too: the next batch reaches an activation that was never deployed.
+            LogReportRetry(e, deployment.JobId, 1);
+        }
+    }
+
     public Task StartAsync(long attempt)
     {
         if (_deployment?.Attempt != attempt || _state != SubtaskState.Deployed) return Task.CompletedTask;
@@ -508,6 +535,9 @@ internal sealed partial class SubtaskGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: reporting to the job manager failed (attempt {Attempt}); retrying")]
     private partial void LogReportRetry(Exception exception, JobId jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} was deactivated while running ({Reason}); failing over")]
+    private partial void LogDeactivatedWhileRunning(JobId jobId, string origin, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing operator {Uid} failed")]
     private partial void LogCloseFailed(Exception exception, string uid);
