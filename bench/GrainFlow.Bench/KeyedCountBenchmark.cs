@@ -9,11 +9,21 @@ internal static class KeyedCountBenchmark
     {
         var arguments = BenchArguments.Parse(args);
         var configurations = new List<(string Mode, int Parallelism, bool Scramble)>();
-        foreach (var scramble in new[] { false, true })
+        if (arguments.Suite == BenchArguments.CheckpointOverhead)
         {
-            configurations.Add(("dictionary", 1, scramble));
-            configurations.Add(("dictionary-ref", 1, scramble));
-            configurations.AddRange(arguments.Parallelisms.Select(p => ("grainflow", p, scramble)));
+            // The ceiling here is GrainFlow itself without checkpoints ("dictionary" rows are only the reference).
+            configurations.Add(("dictionary", 1, false));
+            configurations.Add(("grainflow", 2, false));
+            configurations.Add(("grainflow-checkpointed", 2, false));
+        }
+        else
+        {
+            foreach (var scramble in new[] { false, true })
+            {
+                configurations.Add(("dictionary", 1, scramble));
+                configurations.Add(("dictionary-ref", 1, scramble));
+                configurations.AddRange(arguments.Parallelisms.Select(p => ("grainflow", p, scramble)));
+            }
         }
         var results = configurations.ToDictionary(c => c, _ => new List<Measurement>());
 
@@ -39,6 +49,12 @@ internal static class KeyedCountBenchmark
             var peak = Median(measurements.Select(m => (double)m.PeakBytes));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {measurements[0].Name} | {rate / 1e6:0.00} M | {rate / ceiling:0.00} | {peak / (1 << 20):0} MiB |"));
+        }
+        if (arguments.Suite == BenchArguments.CheckpointOverhead)
+        {
+            var without = Median(results[("grainflow", 2, false)].Select(m => m.RecordsPerSecond));
+            var with = Median(results[("grainflow-checkpointed", 2, false)].Select(m => m.RecordsPerSecond));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nThroughput with checkpoints / without: {with / without:0.00}"));
         }
         return 0;
     }

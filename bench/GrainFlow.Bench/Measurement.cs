@@ -42,7 +42,8 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
         {
             "dictionary" => PlainLoop(records, keys, scramble, refAccess: false),
             "dictionary-ref" => PlainLoop(records, keys, scramble, refAccess: true),
-            "grainflow" => await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble),
+            "grainflow" => await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: null),
+            "grainflow-checkpointed" => await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: "1 s"),
             _ => throw new ArgumentException($"Unknown mode '{mode}'."),
         };
         Console.WriteLine(JsonSerializer.Serialize(measurement with { PeakBytes = Process.GetCurrentProcess().PeakWorkingSet64 }));
@@ -75,7 +76,7 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
     /// <summary>keyed-count (generator → keyBy → count → discarding sink) on one in-process silo, submit to FINISHED.</summary>
     private static string KeyOrder(bool scramble) => scramble ? "scrambled keys" : "keys in order";
 
-    private static async Task<Measurement> GrainFlowKeyedCountAsync(int parallelism, long records, long keys, bool scramble)
+    private static async Task<Measurement> GrainFlowKeyedCountAsync(int parallelism, long records, long keys, bool scramble, string? checkpointInterval)
     {
         using var data = new TempDirectory();
         var builder = GrainFlowSilo.CreateBuilder(
@@ -85,13 +86,19 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
         using var host = builder.Build();
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
-        var submission = new JobSubmission(KeyedCountJob.Name, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["records"] = records.ToString(),
             ["keys"] = keys.ToString(),
             ["sink"] = "discard",
             ["scramble-keys"] = scramble.ToString(),
-        }, parallelism);
+        };
+        if (checkpointInterval is not null)
+        {
+            settings["execution.checkpointing.interval"] = checkpointInterval;
+            settings["execution.checkpointing.mode"] = "EXACTLY_ONCE";
+        }
+        var submission = new JobSubmission(KeyedCountJob.Name, settings, parallelism);
 
         var watch = Stopwatch.StartNew();
         var jobId = await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).SubmitAsync(submission);
@@ -106,8 +113,12 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
             counted += entries.Sum(e => long.Parse(e.Value));
         }
         if (counted != records) throw new InvalidOperationException($"keyed-count counted {counted} records of {records}.");
+        var completed = checkpointInterval is null ? 0 : (await grains.GetGrain<IJobManagerGrain>(jobId.Value).GetCheckpointStatsAsync()).Completed;
         await host.StopAsync();
-        return new Measurement($"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}", watch.Elapsed.TotalSeconds, records, 0);
+        var name = checkpointInterval is null
+            ? $"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}"
+            : $"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}, EXACTLY_ONCE checkpoints every {checkpointInterval} ({completed} completed)";
+        return new Measurement(name, watch.Elapsed.TotalSeconds, records, 0);
     }
 
     private static int FreePort()
