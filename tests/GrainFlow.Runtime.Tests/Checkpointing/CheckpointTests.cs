@@ -173,6 +173,41 @@ public sealed class CheckpointTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ADeactivatedCoordinatorComesBackAndGoesOnFromItsPersistedCheckpoints()
+    {
+        var directory = NewCheckpointDirectory();
+        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name,
+            Settings(directory, ("execution.checkpointing.num-retained", "3")), parallelism: 2);
+        try
+        {
+            var before = await WaitForCompletedAsync(jobId, 3);
+            // As if its silo died: the activation, its timer and its in-memory pending checkpoints are gone.
+            await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).DeactivateGrain(Coordinator(jobId).GetGrainId());
+
+            // Watch the disk only: calling the coordinator here would reactivate it by itself.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            long newest;
+            do
+            {
+                await Task.Delay(100);
+                newest = CompletedCheckpointDirectories(directory, jobId).Select(d => long.Parse(Path.GetFileName(d)["chk-".Length..])).DefaultIfEmpty().Max();
+            }
+            while (newest <= before.LatestCompleted!.Id + 2 && DateTime.UtcNow < deadline);
+            Assert.True(newest > before.LatestCompleted.Id + 2, $"no new checkpoints after the coordinator went away (newest {newest})");
+
+            var after = await Coordinator(jobId).GetStatsAsync();
+            Assert.True(after.Completed >= before.Completed + 2, "the counters were persisted, not reset");
+            var ids = after.History.Where(h => h.Status == CheckpointStatus.Completed).Select(h => h.Id).ToList();
+            Assert.Equal(ids.Distinct().Count(), ids.Count);
+            Assert.Equal(JobStatus.Running, (await fixture.Cluster.Job(jobId).GetDetailsAsync()).Status);
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
+    [Fact]
     public async Task AtLeastOnceLosesNothingAcrossAFailure()
     {
         const long records = 16_000;

@@ -46,6 +46,9 @@ public static class FailurePlan
 
     public static int Remaining(string id) => Plans.TryGetValue(id, out var plan) ? plan.Count : 0;
 
+    /// <summary>Arms one more failure in an existing plan (e.g. just ahead of where a running source is).</summary>
+    public static void Add(string id, long record) => Plans[id].TryAdd(record, 0);
+
     public static long Check(string id, long record)
     {
         if (id.Length > 0 && Plans.TryGetValue(id, out var plan) && plan.TryRemove(record, out _))

@@ -19,6 +19,13 @@ public sealed class GrainFlowConfiguration
         foreach (var (key, value) in values) _values[key.Trim()] = value;
     }
 
+    /// <summary>For JSON grain storage (job and coordinator records), which binds <see cref="Values"/> here.</summary>
+    [System.Text.Json.Serialization.JsonConstructor]
+    public GrainFlowConfiguration(IReadOnlyDictionary<string, string> values)
+        : this((IEnumerable<KeyValuePair<string, string>>)values)
+    {
+    }
+
     public IReadOnlyDictionary<string, string> Values => _values;
 
     /// <summary>A copy with <paramref name="overrides"/> laid on top.</summary>

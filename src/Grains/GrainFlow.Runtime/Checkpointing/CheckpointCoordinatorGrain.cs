@@ -127,6 +127,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
         await state.WriteStateAsync();
     }
 
+    public Task KeepAliveAsync() => Task.CompletedTask;
+
     public Task<CompletedCheckpoint?> GetLatestCompletedAsync() =>
         Task.FromResult(state.State.Completed.OrderBy(c => c.CheckpointId).LastOrDefault());
 

@@ -1,9 +1,10 @@
+using System.Text.Json.Serialization;
 using GrainFlow.Checkpoints;
 
 namespace GrainFlow.Runtime.Checkpointing;
 
 /// <summary>
-/// Keeps the counters and the last <see cref="HistorySize"/> checkpoints (Flink's
+/// Keeps the counters (persisted with the coordinator's state, in Orleans' and in JSON grain storage) and the last <see cref="HistorySize"/> checkpoints (Flink's
 /// web.checkpoints.history default). Counters survive a coordinator reactivation through the
 /// coordinator's persisted state; the history is for display.
 /// </summary>
@@ -12,13 +13,13 @@ public sealed class CheckpointStatsTracker
 {
     public const int HistorySize = 10;
 
-    [Id(0)] private readonly List<CheckpointStatistics> _history = new();
-    [Id(1)] private int _completed;
-    [Id(2)] private int _failed;
-    [Id(3)] private int _restored;
-    [Id(4)] private CheckpointStatistics? _latestCompleted;
-    [Id(5)] private CheckpointStatistics? _latestFailed;
-    [Id(6)] private RestoreInfo? _latestRestore;
+    [Id(0), JsonInclude] private List<CheckpointStatistics> _history = new();
+    [Id(1), JsonInclude] private int _completed;
+    [Id(2), JsonInclude] private int _failed;
+    [Id(3), JsonInclude] private int _restored;
+    [Id(4), JsonInclude] private CheckpointStatistics? _latestCompleted;
+    [Id(5), JsonInclude] private CheckpointStatistics? _latestFailed;
+    [Id(6), JsonInclude] private RestoreInfo? _latestRestore;
 
     public void ReportPending(PendingCheckpoint pending) => Put(Statistics(pending, CheckpointStatus.InProgress, null, null));
 

@@ -50,6 +50,14 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     [Alias("Decline")]
     Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason, bool countsAsFailure);
 
+    /// <summary>
+    /// Called periodically by a source subtask while the job runs. Its only effect is that the
+    /// coordinator is active: after its silo died, this call reactivates it elsewhere, and the
+    /// activation resumes triggering from its persisted state.
+    /// </summary>
+    [AlwaysInterleave, Alias("KeepAlive")]
+    Task KeepAliveAsync();
+
     [AlwaysInterleave, Alias("GetLatestCompleted")]
     Task<CompletedCheckpoint?> GetLatestCompletedAsync();
 

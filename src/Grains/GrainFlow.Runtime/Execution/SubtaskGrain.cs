@@ -52,6 +52,8 @@ internal sealed partial class SubtaskGrain(
     private bool _closed;
     // Set when the job manager lets go of this attempt: no snapshot is started after that.
     private bool _released;
+    private bool _checkpointingEnabled;
+    private long _lastCoordinatorPing;
     // Snapshot writes in flight: finishing and cancelling wait for them, so no file of this subtask
     // lands after the job's checkpoint directory was cleaned up.
     private readonly List<Task> _snapshotWrites = new();
@@ -81,6 +83,7 @@ internal sealed partial class SubtaskGrain(
         _batchSize = configuration.Get(PipelineOptions.BatchSize);
         _channelCapacity = configuration.Get(PipelineOptions.ChannelCapacity);
         _inlineThreshold = configuration.Get(CheckpointingOptions.InlineThreshold);
+        _checkpointingEnabled = configuration.GetOptional(CheckpointingOptions.Interval) is { } interval && interval >= CheckpointingOptions.MinimalInterval;
         _checkpoints = checkpoints;
 
         object output;
@@ -452,6 +455,7 @@ internal sealed partial class SubtaskGrain(
     private async Task OnTickAsync(CancellationToken cancellation)
     {
         if (_state != SubtaskState.Running || _finishing) return;
+        KeepCoordinatorAlive();
         try
         {
             _network?.FlushAll(null);
@@ -466,6 +470,20 @@ internal sealed partial class SubtaskGrain(
         {
             Fail(e);
         }
+    }
+
+    /// <summary>
+    /// The coordinator's timer lives in its activation: if its silo dies, nothing would call it
+    /// again. The first source subtask calls it about once a second, which reactivates it.
+    /// </summary>
+    private void KeepCoordinatorAlive()
+    {
+        if (_deployment is not { SubtaskIndex: 0 } deployment || _source is null || !_checkpointingEnabled) return;
+        var now = time.GetTimestamp();
+        if (time.GetElapsedTime(_lastCoordinatorPing, now) < TimeSpan.FromSeconds(1)) return;
+        _lastCoordinatorPing = now;
+        _ = GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value).KeepAliveAsync()
+            .ContinueWith(t => LogReportRetry(t.Exception!, deployment.JobId, 0), TaskContinuationOptions.OnlyOnFaulted);
     }
 
     private void Fail(Exception exception)
