@@ -16,8 +16,4 @@ public static class CheckpointLayout
     public static string JobDirectory(JobId jobId) => $"{jobId}/";
 
     public static string CheckpointDirectory(JobId jobId, long checkpointId) => $"{jobId}/{CheckpointPrefix}{checkpointId}/";
-
-    public static string SharedDirectory(JobId jobId) => $"{jobId}/shared/";
-
-    public static string TaskOwnedDirectory(JobId jobId) => $"{jobId}/taskowned/";
 }

@@ -166,7 +166,6 @@ internal sealed partial class JobManagerGrain(
         StopRestartTimer();
         if (Job.Status != JobStatus.Restarting || Job.Attempt != failedAttempt) return;
         Job.Attempt++;
-        Job.Restarts++;
         Job.FinishedSubtasks.Clear();
         try
         {

@@ -36,6 +36,4 @@ public sealed class JobRecord
 
     /// <summary>"started without state", or where the current attempt's state came from.</summary>
     [Id(14)] public string StateOrigin { get; set; } = "";
-
-    [Id(15)] public int Restarts { get; set; }
 }

@@ -24,9 +24,8 @@ internal sealed class SubtaskPlacementDirector : IPlacementDirector
         var silos = context.GetCompatibleSilos(target).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
         var key = target.GrainIdentity.Key.ToString() ?? "";
         if (silos.Length == 0) throw new OrleansException($"No silo can host subtask '{key}'.");
-        var slash = key.LastIndexOf('/');
-        if (slash < 0 || !int.TryParse(key.AsSpan(slash + 1), out var index)) index = 0;
-        var vertexHash = KeyGroups.StableKeyHash.Of(key[..Math.Max(slash, 0)]) & int.MaxValue;
+        SubtaskKey.TryParse(key, out var vertexPrefix, out var index);
+        var vertexHash = KeyGroups.StableKeyHash.Of(vertexPrefix) & int.MaxValue;
         return Task.FromResult(silos[(int)((vertexHash + (long)index) % silos.Length)]);
     }
 }
