@@ -52,6 +52,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.Job = start;
         state.State.Active = true;
         state.State.FinalStatus = null;
+        state.State.FinalCheckpointFrom = null;
         await state.WriteStateAsync();
         Begin(start);
     }
@@ -145,6 +146,17 @@ internal sealed partial class CheckpointCoordinatorGrain(
         return Task.CompletedTask;
     }
 
+    public async Task TakeFinalCheckpointAsync(long attempt)
+    {
+        if (!state.State.Active || state.State.Job is not { } running || running.Attempt != attempt || state.State.FinalCheckpointFrom is not null) return;
+        foreach (var subtask in running.AllSubtasks) _finished.Add(subtask);
+        state.State.FinalCheckpointFrom = state.State.NextCheckpointId;
+        await state.WriteStateAsync();
+        // Now rather than at the next interval; if checkpoints are in flight, the timer triggers it when there is room.
+        _nextTrigger = time.GetUtcNow();
+        if (_pending.Count < running.Configuration.Get(CheckpointingOptions.MaxConcurrent)) await TriggerAsync();
+    }
+
     public async Task ReportRestoredAsync(RestoreInfo restore)
     {
         state.State.Stats.ReportRestored(restore);
@@ -167,6 +179,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
     private async Task OnTickAsync(CancellationToken cancellation)
     {
         if (!state.State.Active || state.State.Job is not { } running) return;
+        if (FinalCheckpointCompleted() is { } final)
+        {
+            // The job manager was told already; repeated in case that call was lost.
+            ReportFinalCheckpoint(running.Attempt, final);
+            return;
+        }
         var now = time.GetUtcNow();
         var timeout = running.Configuration.Get(CheckpointingOptions.Timeout);
         foreach (var expired in _pending.Values.Where(p => now - p.TriggerTime > timeout).ToList())
@@ -197,7 +215,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.Stats.ReportPending(pending);
         await state.WriteStateAsync();
         var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: false);
-        foreach (var source in running.Sources.Union(_finished))
+        // After every subtask finished (also after a reactivation, which forgot _finished) each is asked directly.
+        var targets = state.State.FinalCheckpointFrom is null ? running.Sources.Union(_finished) : running.AllSubtasks;
+        foreach (var source in targets)
         {
             _ = TriggerSourceAsync(source, running.Attempt, barrier);
         }
@@ -255,10 +275,26 @@ internal sealed partial class CheckpointCoordinatorGrain(
         foreach (var older in _pending.Values.Where(p => p.CheckpointId < pending.CheckpointId).ToList()) await AbortAsync(older, "subsumed by a newer checkpoint");
         await state.WriteStateAsync();
         LogCompleted(pending.CheckpointId, JobId, completed.StateSize, (long)statistics.EndToEndDuration!.Value.TotalMilliseconds, finalizeWatch.ElapsedMilliseconds);
-        foreach (var subtask in running.AllSubtasks)
+        var notifications = running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)).ToList();
+        if (FinalCheckpointCompleted() is { } final)
         {
-            _ = NotifyAsync(subtask, running.Attempt, pending.CheckpointId);
+            // The sinks commit their last output while handling the notification; only then may the job
+            // finish, because FINISHED discards every checkpoint a later restore could commit it from.
+            await Task.WhenAll(notifications);
+            ReportFinalCheckpoint(running.Attempt, final);
         }
+    }
+
+    private long? FinalCheckpointCompleted() =>
+        state.State.FinalCheckpointFrom is { } from && state.State.Completed.Select(c => c.CheckpointId).Where(id => id >= from).DefaultIfEmpty(-1).Max() is var id and >= 0
+            ? id
+            : null;
+
+    private void ReportFinalCheckpoint(long attempt, long checkpointId)
+    {
+        // Not awaited: ending the job calls back into this (non-reentrant) grain.
+        _ = GrainFactory.GetGrain<IJobMasterGrain>(JobId.Value).FinalCheckpointCompletedAsync(attempt, checkpointId)
+            .ContinueWith(t => LogNotifyFailed(t.Exception!, checkpointId, "job manager"), TaskContinuationOptions.OnlyOnFaulted);
     }
 
     private async Task NotifyAsync(SubtaskId subtask, long attempt, long checkpointId)

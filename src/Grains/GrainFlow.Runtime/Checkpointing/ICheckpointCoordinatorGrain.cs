@@ -70,4 +70,11 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     /// <summary>A subtask finished: it no longer receives barriers, so the coordinator asks it directly for its final state.</summary>
     [Alias("ReportFinished")]
     Task ReportFinishedAsync(long attempt, SubtaskId subtask);
+
+    /// <summary>
+    /// Every subtask finished: one more checkpoint is taken (Flink's final checkpoint), its sinks
+    /// commit their last output on its completion, and then the job manager is told the job may finish.
+    /// </summary>
+    [Alias("TakeFinalCheckpoint")]
+    Task TakeFinalCheckpointAsync(long attempt);
 }

@@ -39,7 +39,7 @@ internal static class SubtaskSnapshotWriter
                     file.Write(section.Data);
                 }
             }
-            snapshots.Add(new OperatorSnapshot(captured[i].OperatorUid, captured[i].KeyGroups, handle, captured[i].SourceOffsets));
+            snapshots.Add(new OperatorSnapshot(captured[i].OperatorUid, captured[i].KeyGroups, handle, captured[i].SourceOffsets, captured[i].OperatorState));
         }
         if (file is not null)
         {

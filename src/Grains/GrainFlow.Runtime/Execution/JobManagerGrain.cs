@@ -118,14 +118,21 @@ internal sealed partial class JobManagerGrain(
         if (attempt != Job.Attempt || Job.Status != JobStatus.Running) return;
         if (!Job.FinishedSubtasks.Add($"{vertexUid}/{subtaskIndex}")) return;
         if (Job.CheckpointingEnabled) await Coordinator.ReportFinishedAsync(attempt, new SubtaskId(vertexUid, subtaskIndex));
-        var total = Job.Vertices.Sum(v => v.Parallelism);
-        if (Job.FinishedSubtasks.Count < total)
-        {
-            await record.WriteStateAsync();
-            return;
-        }
+        await record.WriteStateAsync();
+        if (!AllSubtasksFinished) return;
+        // With checkpoints, a final one lets the sinks commit their last output before FINISHED (Flink's final checkpoint).
+        if (Job.CheckpointingEnabled) await Coordinator.TakeFinalCheckpointAsync(attempt);
+        else await EndAsync(JobStatus.Finished);
+    }
+
+    public async Task FinalCheckpointCompletedAsync(long attempt, long checkpointId)
+    {
+        if (attempt != Job.Attempt || Job.Status != JobStatus.Running || !AllSubtasksFinished) return;
+        LogFinishedAfterFinalCheckpoint(Job.JobId!.Value, checkpointId);
         await EndAsync(JobStatus.Finished);
     }
+
+    private bool AllSubtasksFinished => Job.FinishedSubtasks.Count >= Job.Vertices.Sum(v => v.Parallelism);
 
     public async Task SubtaskFailedAsync(long attempt, string vertexUid, int subtaskIndex, FailureCause cause)
     {
@@ -237,7 +244,7 @@ internal sealed partial class JobManagerGrain(
         catalog.BuildGraph(jobId, submission.JobName, catalog.ConfigurationFor(submission.Configuration), submission.Parallelism);
 
     private static bool CheckpointingEnabled(JobGraph graph) =>
-        graph.Configuration.GetOptional(CheckpointingOptions.Interval) is { } interval && interval >= CheckpointingOptions.MinimalInterval;
+        CheckpointingOptions.IsEnabled(graph.Configuration);
 
     private RestartStrategy RestartStrategyFor() =>
         _restartStrategy ??= RestartStrategy.From(catalog.ConfigurationFor(Job.Submission!.Configuration), Job.CheckpointingEnabled);
@@ -310,6 +317,9 @@ internal sealed partial class JobManagerGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) submitted: {Vertices} vertices, max parallelism {MaxParallelism}")]
     private partial void LogSubmitted(JobId jobId, string jobName, int vertices, int maxParallelism);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: every subtask finished and final checkpoint {CheckpointId} completed; sinks committed their last output")]
+    private partial void LogFinishedAfterFinalCheckpoint(JobId jobId, long checkpointId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{StateOrigin}")]
     private partial void LogStateOrigin(string stateOrigin);

@@ -73,7 +73,7 @@ internal sealed partial class SubtaskGrain(
         // an await: calls of the previous attempt never see a half-built one.
         var restore = deployment.Restore is { } point
             ? (await SubtaskStateRestorer.LoadAsync(checkpoints, point.DirectoryKey, point.ExternalPath,
-                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), keyGroups, codecs, CancellationToken.None)).Operators
+                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), deployment.SubtaskIndex, vertex.Parallelism, keyGroups, codecs, CancellationToken.None)).Operators
             : null;
         if (deployment.Attempt != _newestAttempt) return; // a newer attempt was deployed or cancelled meanwhile
 
@@ -83,7 +83,7 @@ internal sealed partial class SubtaskGrain(
         _batchSize = configuration.Get(PipelineOptions.BatchSize);
         _channelCapacity = configuration.Get(PipelineOptions.ChannelCapacity);
         _inlineThreshold = configuration.Get(CheckpointingOptions.InlineThreshold);
-        _checkpointingEnabled = configuration.GetOptional(CheckpointingOptions.Interval) is { } interval && interval >= CheckpointingOptions.MinimalInterval;
+        _checkpointingEnabled = CheckpointingOptions.IsEnabled(configuration);
         _checkpoints = checkpoints;
 
         object output;
@@ -116,6 +116,15 @@ internal sealed partial class SubtaskGrain(
         {
             op.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
                 vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger, restore?.GetValueOrDefault(op.Uid)));
+        }
+        // Before any record: sinks commit what the restored checkpoint pre-committed and abort the rest.
+        // No record or barrier of this attempt arrives meanwhile: the job manager starts it after every deployment returned.
+        foreach (var op in _operators)
+        {
+            if (op is not ISinkOperator sink) continue;
+            var restored = restore?.GetValueOrDefault(op.Uid);
+            await sink.RestoreAsync(restored?.OperatorStates ?? [], restored?.PredecessorSubtasks ?? [deployment.SubtaskIndex]);
+            if (!IsCurrent(deployment)) return;
         }
         var tick = configuration.Get(PipelineOptions.BufferTimeout);
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = tick, Period = tick, KeepAlive = true, Interleave = true });
@@ -246,11 +255,15 @@ internal sealed partial class SubtaskGrain(
         }
     }
 
-    public Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId)
+    public async Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId)
     {
-        if (_deployment?.Attempt != attempt) return Task.CompletedTask;
+        if (_deployment?.Attempt != attempt) return;
         LogCheckpointComplete(checkpointId, _deployment.VertexUid, _deployment.SubtaskIndex);
-        return Task.CompletedTask;
+        // Sinks commit before this call returns: the coordinator waits for that before the job may finish.
+        foreach (var op in _operators.ToList())
+        {
+            if (op is ISinkOperator sink) await sink.NotifyCheckpointCompleteAsync(checkpointId);
+        }
     }
 
     public async Task CancelAsync(long attempt)
@@ -315,20 +328,32 @@ internal sealed partial class SubtaskGrain(
     {
         var deployment = _deployment!;
         var started = Stopwatch.GetTimestamp();
-        var captured = _operators.Select(op => op switch
+        var staging = new List<Func<CancellationToken, Task>>();
+        var captured = _operators.Select(op =>
         {
-            IKeyedOperator keyed => new CapturedOperatorState(op.Uid, keyed.KeyGroups, keyed.CaptureState(), null),
-            SourceDriver source => new CapturedOperatorState(op.Uid, null, [], source.CurrentOffsets.ToDictionary()),
-            _ => new CapturedOperatorState(op.Uid, null, [], null),
+            switch (op)
+            {
+                case IKeyedOperator keyed:
+                    return new CapturedOperatorState(op.Uid, keyed.KeyGroups, keyed.CaptureState(), null);
+                case SourceDriver source:
+                    return new CapturedOperatorState(op.Uid, null, [], source.CurrentOffsets.ToDictionary());
+                case ISinkOperator sink:
+                    var snapshot = sink.SnapshotState(barrier.CheckpointId);
+                    if (snapshot.StageAsync is { } stage) staging.Add(stage);
+                    return new CapturedOperatorState(op.Uid, null, [], null, snapshot.State);
+                default:
+                    return new CapturedOperatorState(op.Uid, null, [], null);
+            }
         }).ToList();
         if (forward) _network?.FlushAll(barrier);
         var sync = Stopwatch.GetElapsedTime(started);
-        var write = WriteAndAcknowledgeAsync(deployment, barrier.CheckpointId, captured, sync, alignment);
+        var write = WriteAndAcknowledgeAsync(deployment, barrier.CheckpointId, captured, staging, sync, alignment);
         _snapshotWrites.RemoveAll(t => t.IsCompleted);
         _snapshotWrites.Add(write);
     }
 
-    private async Task WriteAndAcknowledgeAsync(TaskDeployment deployment, long checkpointId, List<CapturedOperatorState> captured, TimeSpan sync, TimeSpan alignment)
+    private async Task WriteAndAcknowledgeAsync(TaskDeployment deployment, long checkpointId, List<CapturedOperatorState> captured,
+        List<Func<CancellationToken, Task>> sinkStaging, TimeSpan sync, TimeSpan alignment)
     {
         var coordinator = GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value);
         var started = Stopwatch.GetTimestamp();
@@ -339,8 +364,12 @@ internal sealed partial class SubtaskGrain(
             var cancellation = _cancellation.Token;
             // Off the grain's scheduler: the captured state is immutable, so serializing and writing
             // it does not hold up the records this subtask keeps processing.
+            // A sink's pre-committed transaction must be durable before the acknowledgement: once the
+            // checkpoint completes, a restore commits it.
+            var staged = Task.WhenAll(sinkStaging.Select(stage => Task.Run(() => stage(cancellation), cancellation)));
             var operators = await Task.Run(() => SubtaskSnapshotWriter.WriteAsync(captured, storage, deployment.JobId, checkpointId,
                 deployment.VertexUid, deployment.SubtaskIndex, threshold, codecs, cancellation), cancellation);
+            await staged;
             var snapshot = new SubtaskSnapshot(deployment.VertexUid, deployment.SubtaskIndex, operators, sync, Stopwatch.GetElapsedTime(started), alignment);
             await coordinator.AcknowledgeAsync(deployment.Attempt, checkpointId, snapshot);
         }
