@@ -98,6 +98,23 @@ internal sealed partial class JobManagerGrain(
         return Job.Status;
     }
 
+    public async Task<long> TriggerCheckpointAsync()
+    {
+        if (!record.RecordExists) throw new JobNotFoundException(JobId.Parse(this.GetPrimaryKeyString()));
+        if (Job.Status != JobStatus.Running) throw new GrainFlowException($"Job {Job.JobId} is {Job.Status.ToFlinkName()}; only a RUNNING job can take a checkpoint.");
+        if (!Job.CheckpointingEnabled)
+        {
+            throw new GrainFlowException($"Job {Job.JobId} runs without checkpoints; start it with execution.checkpointing.interval set to take them.");
+        }
+        return await Coordinator.TriggerCheckpointAsync();
+    }
+
+    public Task<string> TriggerSavepointAsync(GrainFlow.Savepoints.SavepointRequest request) =>
+        throw new SavepointException("Savepoints are not available in this build yet.");
+
+    public Task<GrainFlow.Savepoints.SavepointOperation> GetSavepointOperationAsync(string triggerId) =>
+        throw new UnknownTriggerException($"There is no savepoint operation with triggerId={triggerId} for job {this.GetPrimaryKeyString()}.");
+
     public async Task<CheckpointStatsSnapshot> GetCheckpointStatsAsync()
     {
         if (!record.RecordExists) throw new JobNotFoundException(JobId.Parse(this.GetPrimaryKeyString()));

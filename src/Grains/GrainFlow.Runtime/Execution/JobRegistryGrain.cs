@@ -39,6 +39,8 @@ internal sealed class JobRegistryGrain(
 
     public Task<IReadOnlyList<string>> ListJobTypesAsync() => Task.FromResult(catalog.Names);
 
+    public Task DisposeSavepointAsync(string path) => throw new SavepointException("Disposing savepoints is not available in this build yet.");
+
     public async Task UpdateAsync(JobSummary summary)
     {
         await _writeLock.WaitAsync();
