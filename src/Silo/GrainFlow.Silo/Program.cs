@@ -26,8 +26,14 @@ try
     await host.RunAsync();
     return runner?.ExitCode ?? 0;
 }
-catch (Exception e) when (e is ConfigurationValueException or ArgumentException or Orleans.Runtime.OrleansConfigurationException)
+catch (Exception e) when (IsSettingProblem(e) is not null)
 {
-    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(IsSettingProblem(e)!.Message);
     return 2;
 }
+
+// A setting the silo cannot run with, also when the silo's lifecycle wraps it (a REST port already in use).
+static Exception? IsSettingProblem(Exception e) =>
+    e is ConfigurationValueException or ArgumentException or Orleans.Runtime.OrleansConfigurationException ? e
+    : e.InnerException is { } inner ? IsSettingProblem(inner)
+    : null;

@@ -3,6 +3,7 @@ using GrainFlow.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Silo.Examples;
+using GrainFlow.Silo.Rest.Hosting;
 using Microsoft.Extensions.Hosting;
 
 namespace GrainFlow.Silo.Hosting;
@@ -18,7 +19,10 @@ public static class GrainFlowSilo
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         configuration = SiloConfigurationLoader.Load(builder.Configuration, args, out remainingArgs);
-        var problems = GrainFlowOptionsValidator.Problems(configuration, checkStorage: true).Concat(configuration.Validate(ClusterOptions.All)).ToList();
+        var problems = GrainFlowOptionsValidator.Problems(configuration, checkStorage: true)
+            .Concat(configuration.Validate(ClusterOptions.All))
+            .Concat(configuration.Validate(RestOptions.All))
+            .ToList();
         if (problems.Count > 0) throw new ConfigurationValueException(problems);
         var clusterConfiguration = configuration;
         builder.UseOrleans(silo => silo
@@ -27,6 +31,7 @@ public static class GrainFlowSilo
             // IAsyncStream<T>.OnNextAsync on provider "topics" appends durably to GrainFlow topics.
             .AddObjectStoreGrainStorage("PubSubStore", sp => sp.GetRequiredService<GrainFlowStores>().Data)
             .AddTopicStreams(TopicStreamsProviderName)
+            .UseGrainFlowRestApi(clusterConfiguration)
             .AddExampleJobs());
         return builder;
     }

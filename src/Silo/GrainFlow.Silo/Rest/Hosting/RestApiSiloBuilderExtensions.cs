@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using GrainFlow.Configuration;
+using Orleans;
+
+namespace GrainFlow.Silo.Rest.Hosting;
+
+public static class RestApiSiloBuilderExtensions
+{
+    /// <summary>
+    /// Serves the Flink-compatible REST API from this silo (Orleans' AddXxx pattern: options, a validator
+    /// that refuses an unprotected API beyond loopback, and a silo lifecycle participant that opens the API once the silo is active).
+    /// </summary>
+    public static ISiloBuilder AddGrainFlowRestApi(this ISiloBuilder builder, Action<RestApiOptions> configure)
+    {
+        var options = new RestApiOptions();
+        configure(options);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<IConfigurationValidator, RestApiOptionsValidator>();
+        builder.Services.AddSingleton<RestApiHost>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RestApiHost>());
+        return builder;
+    }
+
+    /// <summary>The REST API as the <c>rest.*</c> and <c>grainflow.rest.*</c> keys describe it; nothing when <c>grainflow.rest.enabled</c> is false.</summary>
+    /// <exception cref="ConfigurationValueException">A REST key is malformed.</exception>
+    public static ISiloBuilder UseGrainFlowRestApi(this ISiloBuilder builder, GrainFlowConfiguration configuration)
+    {
+        if (!configuration.Get(RestOptions.Enabled)) return builder;
+        var bound = RestApiOptions.From(configuration);
+        return builder.AddGrainFlowRestApi(o =>
+        {
+            o.Port = bound.Port;
+            o.BindAddress = bound.BindAddress;
+            o.Token = bound.Token;
+            o.AllowedRoots = bound.AllowedRoots;
+        });
+    }
+}

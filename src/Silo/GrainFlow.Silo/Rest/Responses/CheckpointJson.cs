@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using GrainFlow.Checkpoints;
+using GrainFlow.Configuration;
+using GrainFlow.Runtime.Checkpointing;
+using GrainFlow.Runtime.Configuration;
+using GrainFlow.Silo.Rest.Http;
+
+namespace GrainFlow.Silo.Rest.Responses;
+
+/// <summary>
+/// Checkpoint statistics and configuration in Flink's shapes (<c>CheckpointingStatistics</c>,
+/// <c>CheckpointStatistics</c> with its <c>className</c> discriminator, <c>CheckpointConfigInfo</c>).
+/// Sizes are bytes, durations and timestamps milliseconds.
+/// </summary>
+public static class CheckpointJson
+{
+    /// <summary><c>GET /jobs/:jobid/checkpoints</c>.</summary>
+    public static JsonObject Statistics(CheckpointStatsSnapshot stats)
+    {
+        // The summary covers the completed checkpoints the history still holds (the last few), not every one since the start.
+        var completed = stats.History.Where(c => c.Status == CheckpointStatus.Completed).ToList();
+        var sizes = completed.Select(c => c.StateSize).ToList();
+        var zeros = completed.Select(_ => 0L).ToList();
+        var latestSavepoint = stats.History.Where(c => c.IsSavepoint && c.Status == CheckpointStatus.Completed).MaxBy(c => c.Id)
+            ?? (stats.LatestCompleted is { IsSavepoint: true } latest ? latest : null);
+        return new JsonObject
+        {
+            ["counts"] = new JsonObject
+            {
+                ["restored"] = stats.Restored,
+                ["total"] = stats.Total,
+                ["in_progress"] = stats.InProgress,
+                ["completed"] = stats.Completed,
+                ["failed"] = stats.Failed,
+            },
+            ["summary"] = new JsonObject
+            {
+                // Checkpoints are full, so the checkpointed size is the full state size.
+                ["checkpointed_size"] = Summary(sizes),
+                ["state_size"] = Summary(sizes),
+                ["end_to_end_duration"] = Summary(completed.Select(c => FlinkJson.Millis(c.EndToEndDuration)).ToList()),
+                // Aligned checkpoints buffer and persist no in-flight data.
+                ["alignment_buffered"] = Summary(zeros),
+                ["processed_data"] = Summary(zeros),
+                ["persisted_data"] = Summary(zeros),
+            },
+            ["latest"] = new JsonObject
+            {
+                ["completed"] = stats.LatestCompleted is { } c ? Checkpoint(c) : null,
+                ["savepoint"] = latestSavepoint is { } s ? Checkpoint(s) : null,
+                ["failed"] = stats.LatestFailed is { } f ? Checkpoint(f) : null,
+                ["restored"] = stats.LatestRestore is { } r ? Restored(r) : null,
+            },
+            ["history"] = new JsonArray(stats.History.OrderByDescending(h => h.Id).Select(h => (JsonNode)Checkpoint(h)).ToArray()),
+        };
+    }
+
+    /// <summary>One checkpoint (<c>GET /jobs/:jobid/checkpoints/details/:checkpointid</c> and the entries above).</summary>
+    public static JsonObject Checkpoint(CheckpointStatistics checkpoint)
+    {
+        var json = new JsonObject
+        {
+            ["className"] = checkpoint.Status switch
+            {
+                CheckpointStatus.Completed => "completed",
+                CheckpointStatus.Failed => "failed",
+                _ => "in_progress",
+            },
+            ["id"] = checkpoint.Id,
+            ["status"] = checkpoint.Status switch
+            {
+                CheckpointStatus.Completed => "COMPLETED",
+                CheckpointStatus.Failed => "FAILED",
+                _ => "IN_PROGRESS",
+            },
+            ["is_savepoint"] = checkpoint.IsSavepoint,
+            ["savepointFormat"] = null,
+            ["trigger_timestamp"] = FlinkJson.Millis(checkpoint.TriggerTime),
+            ["latest_ack_timestamp"] = FlinkJson.Millis(checkpoint.LatestAcknowledgement),
+            ["checkpointed_size"] = checkpoint.StateSize,
+            ["state_size"] = checkpoint.StateSize,
+            ["end_to_end_duration"] = FlinkJson.Millis(checkpoint.EndToEndDuration),
+            ["alignment_buffered"] = 0,
+            ["processed_data"] = 0,
+            ["persisted_data"] = 0,
+            ["num_subtasks"] = checkpoint.ExpectedSubtasks,
+            ["num_acknowledged_subtasks"] = checkpoint.AcknowledgedSubtasks,
+            ["checkpoint_type"] = checkpoint.IsSavepoint ? "SAVEPOINT" : "CHECKPOINT",
+            ["tasks"] = new JsonObject(),
+        };
+        if (checkpoint.Status == CheckpointStatus.Completed) json["external_path"] = checkpoint.ExternalPath;
+        if (checkpoint.Status == CheckpointStatus.Failed)
+        {
+            json["failure_timestamp"] = checkpoint.EndToEndDuration is { } took ? FlinkJson.Millis(checkpoint.TriggerTime + took) : FlinkJson.Millis(checkpoint.TriggerTime);
+            json["failure_message"] = checkpoint.FailureMessage;
+        }
+        return json;
+    }
+
+    /// <summary>The checkpoint with <paramref name="id"/> among those the statistics still hold, or null.</summary>
+    public static CheckpointStatistics? Find(CheckpointStatsSnapshot stats, long id) =>
+        stats.History.FirstOrDefault(h => h.Id == id)
+        ?? new[] { stats.LatestCompleted, stats.LatestFailed }.FirstOrDefault(c => c?.Id == id);
+
+    /// <summary><c>GET /jobs/:jobid/checkpoints/config</c>, from the job's effective configuration.</summary>
+    public static JsonObject Config(GrainFlowConfiguration configuration)
+    {
+        var retention = configuration.Get(CheckpointingOptions.Retention);
+        return new JsonObject
+        {
+            ["mode"] = configuration.Get(CheckpointingOptions.Mode) == CheckpointingMode.ExactlyOnce ? "exactly_once" : "at_least_once",
+            ["interval"] = FlinkJson.Millis(configuration.GetOptional(CheckpointingOptions.Interval)),
+            ["timeout"] = FlinkJson.Millis(configuration.Get(CheckpointingOptions.Timeout)),
+            ["min_pause"] = FlinkJson.Millis(configuration.Get(CheckpointingOptions.MinPause)),
+            ["max_concurrent"] = configuration.Get(CheckpointingOptions.MaxConcurrent),
+            ["externalization"] = new JsonObject
+            {
+                ["enabled"] = retention != ExternalizedCheckpointRetention.NoExternalizedCheckpoints,
+                ["delete_on_cancellation"] = retention != ExternalizedCheckpointRetention.RetainOnCancellation,
+            },
+            ["state_backend"] = "HashMapStateBackend",
+            ["checkpoint_storage"] = "FileSystemCheckpointStorage",
+            ["unaligned_checkpoints"] = false,
+            ["tolerable_failed_checkpoints"] = configuration.Get(CheckpointingOptions.TolerableFailures),
+            ["aligned_checkpoint_timeout"] = 0,
+            // A final checkpoint is taken after every task finished (so sinks commit their last output).
+            ["checkpoints_after_tasks_finish"] = true,
+            ["state_changelog_enabled"] = false,
+        };
+    }
+
+    private static JsonObject Restored(RestoreInfo restore) => new()
+    {
+        ["id"] = restore.CheckpointId,
+        ["restore_timestamp"] = FlinkJson.Millis(restore.RestoreTime),
+        ["is_savepoint"] = restore.IsSavepoint,
+        ["external_path"] = restore.ExternalPath,
+    };
+
+    /// <summary>Flink's StatsSummaryDto: min, max, avg and nearest-rank percentiles; all 0 without data.</summary>
+    private static JsonObject Summary(IReadOnlyList<long> values)
+    {
+        if (values.Count == 0)
+        {
+            return new JsonObject { ["min"] = 0, ["max"] = 0, ["avg"] = 0, ["p50"] = 0.0, ["p90"] = 0.0, ["p95"] = 0.0, ["p99"] = 0.0, ["p999"] = 0.0 };
+        }
+        var sorted = values.Order().ToList();
+        double Percentile(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+        return new JsonObject
+        {
+            ["min"] = sorted[0],
+            ["max"] = sorted[^1],
+            ["avg"] = (long)sorted.Average(),
+            ["p50"] = Percentile(0.50),
+            ["p90"] = Percentile(0.90),
+            ["p95"] = Percentile(0.95),
+            ["p99"] = Percentile(0.99),
+            ["p999"] = Percentile(0.999),
+        };
+    }
+}
