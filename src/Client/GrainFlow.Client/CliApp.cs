@@ -78,6 +78,9 @@ public static class CliApp
         root.Subcommands.Add(ListCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(CancelCommand.Create(context));
+        root.Subcommands.Add(StopCommand.Create(context));
+        root.Subcommands.Add(SavepointCommand.Create(context));
+        root.Subcommands.Add(CheckpointCommand.Create(context));
         root.Subcommands.Add(CheckpointsCommand.Create(context));
         root.Subcommands.Add(PublishCommand.Create(context));
         root.Subcommands.Add(TailCommand.Create(context));

@@ -16,9 +16,13 @@ internal static class JobIdArgument
     };
 
     /// <exception cref="CliUsageException">The id is missing (<paramref name="missingMessage"/>) or not 32 hex digits (JobId's own message).</exception>
-    public static JobId Require(ParseResult parseResult, Argument<string?> argument, string missingMessage)
+    public static JobId Require(ParseResult parseResult, Argument<string?> argument, string missingMessage) =>
+        Require(parseResult.GetValue(argument), missingMessage);
+
+    /// <exception cref="CliUsageException">The id is missing (<paramref name="missingMessage"/>) or not 32 hex digits (JobId's own message).</exception>
+    public static JobId Require(string? rawText, string missingMessage)
     {
-        var text = parseResult.GetValue(argument)?.Trim();
+        var text = rawText?.Trim();
         if (string.IsNullOrEmpty(text)) throw new CliUsageException(missingMessage);
         if (JobId.TryParse(text, out var jobId)) return jobId.Value;
 

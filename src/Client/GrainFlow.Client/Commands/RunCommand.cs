@@ -5,8 +5,9 @@ using GrainFlow.Jobs;
 namespace GrainFlow.Client.Commands;
 
 /// <summary>
-/// <c>grainflow run &lt;jobName&gt; [-p N] [-D key=value]... [--wait]</c>: submits a registered job, prints
-/// Flink's <c>Job has been submitted with JobID &lt;id&gt;</c>, and with <c>--wait</c> waits for the end.
+/// <c>grainflow run &lt;jobName&gt; [-p N] [-D key=value]... [-s path [-n] [--claimMode CLAIM|NO_CLAIM] | --resume latest] [--wait]</c>:
+/// submits a registered job (restored from a savepoint or checkpoint when asked), prints Flink's
+/// <c>Job has been submitted with JobID &lt;id&gt;</c>, and with <c>--wait</c> waits for the end.
 /// </summary>
 internal static class RunCommand
 {
@@ -23,22 +24,28 @@ internal static class RunCommand
         });
         var defines = DefineOption.Create();
         var wait = new Option<bool>("--wait") { Description = "Wait until the job ends; the exit code is 0 only if it FINISHED." };
+        var restore = new RestoreOptions();
 
         var command = new Command("run", "Submit a job to the cluster.") { jobName, parallelism, defines, wait };
+        foreach (var option in restore.All) command.Options.Add(option);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var name = parseResult.GetRequiredValue(jobName).Trim();
             if (name.Length == 0) throw new CliUsageException("The job name must not be empty.");
-            var submission = new JobSubmission(name, DefineOption.ToDictionary(parseResult.GetValue(defines)), parseResult.GetValue(parallelism));
+            var configuration = DefineOption.ToDictionary(parseResult.GetValue(defines));
+            var restoring = restore.ApplyTo(parseResult, configuration);
+            var submission = new JobSubmission(name, configuration, parseResult.GetValue(parallelism));
 
             await using var connection = await context.ConnectAsync(parseResult, cancellationToken);
             var registry = connection.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey);
             var jobId = await registry.SubmitAsync(submission).WaitAsync(cancellationToken);
             var output = context.Console.Out;
             output.WriteLine($"Job has been submitted with JobID {jobId}");
+            var manager = connection.Client.GetGrain<IJobManagerGrain>(jobId.Value);
+            // Where the state came from (which savepoint or checkpoint, or that none was found).
+            if (restoring) output.WriteLine($"State: {(await manager.GetDetailsAsync().WaitAsync(cancellationToken)).StateOrigin}");
             if (!parseResult.GetValue(wait)) return ExitCodes.Success;
 
-            var manager = connection.Client.GetGrain<IJobManagerGrain>(jobId.Value);
             JobStatus status;
             do
             {

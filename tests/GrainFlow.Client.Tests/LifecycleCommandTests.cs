@@ -1,0 +1,206 @@
+using GrainFlow.Client.Commands;
+using GrainFlow.Jobs;
+using GrainFlow.Silo.Examples;
+
+namespace GrainFlow.Client.Tests;
+
+/// <summary>
+/// checkpoint, savepoint, stop, cancel -s, savepoint -d and run -s against a running cluster: Flink's
+/// lines, exit codes, and the folders on disk. Tests marked Requires=Savepoints need the job manager's
+/// savepoint implementation.
+/// </summary>
+public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private Task<JobId> SubmitRunningAsync(bool checkpointing = true)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["records"] = "100000000", ["records-per-second"] = "2000", ["keys"] = "10", ["sink"] = "discard",
+            ["execution.checkpointing.dir"] = fixture.Directory.Combine("lifecycle-checkpoints"),
+        };
+        // An interval long enough that only the commands under test take checkpoints.
+        if (checkpointing) settings["execution.checkpointing.interval"] = "1 h";
+        return fixture.Cluster.SubmitAsync(KeyedCountJob.Name, settings);
+    }
+
+    private static string LocationOf(string line, string prefix)
+    {
+        Assert.StartsWith(prefix, line);
+        return line[prefix.Length..].TrimEnd('.');
+    }
+
+    private static void AssertSavepointFolder(string location, string targetDirectory, JobId jobId)
+    {
+        var folder = new DirectoryInfo(location.Replace("file://", "", StringComparison.Ordinal).TrimEnd('/'));
+        Assert.Equal(Path.GetFullPath(targetDirectory).TrimEnd('/'), folder.Parent!.FullName);
+        Assert.Matches($"^savepoint-{jobId.Value[..6]}-[0-9a-f]{{12}}$", folder.Name);
+        Assert.True(File.Exists(Path.Combine(folder.FullName, "_metadata")), $"{folder.FullName}/_metadata");
+    }
+
+    [Fact]
+    public async Task CheckpointTriggersOneNowWaitsForItAndPrintsFlinksLine()
+    {
+        var jobId = await SubmitRunningAsync();
+        try
+        {
+            var run = await CliRun.RunAsync(["checkpoint", jobId.Value], fixture.Connector);
+
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal($"Triggering checkpoint for job {jobId}.", run.StdoutLines[0]);
+            Assert.Equal("Waiting for response...", run.StdoutLines[1]);
+            var last = run.StdoutLines[^1];
+            Assert.Matches($@"^Checkpoint\(CONFIGURED\) \d+ for job {jobId} completed\.$", last);
+            var id = long.Parse(last.Split(' ')[1]);
+            var stats = await fixture.Cluster.Job(jobId).GetCheckpointStatsAsync();
+            Assert.Equal(id, stats.LatestCompleted!.Id);
+            Assert.True(File.Exists(Path.Combine(stats.LatestCompleted.ExternalPath!, "_metadata")));
+
+            var full = await CliRun.RunAsync(["checkpoint", jobId.Value, "--full"], fixture.Connector);
+            Assert.Equal($"Checkpoint(FULL) {id + 1} for job {jobId} completed.", full.StdoutLines[^1]);
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
+    [Fact]
+    public async Task CheckpointOfAJobWithoutCheckpointingAndSavepointOfAnEndedJobAreOneLineErrors()
+    {
+        var jobId = await SubmitRunningAsync(checkpointing: false);
+        try
+        {
+            var checkpoint = await CliRun.RunAsync(["checkpoint", jobId.Value], fixture.Connector);
+            Assert.Equal(ExitCodes.Failure, checkpoint.ExitCode);
+            Assert.Contains("execution.checkpointing.interval", Assert.Single(checkpoint.StderrLines));
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+
+        var target = fixture.Directory.Combine("never-written");
+        var savepoint = await CliRun.RunAsync(["savepoint", jobId.Value, target], fixture.Connector);
+        Assert.Equal(ExitCodes.Failure, savepoint.ExitCode);
+        Assert.Equal($"Triggering savepoint for job {jobId}.", savepoint.StdoutLines[0]);
+        Assert.StartsWith($"Triggering a savepoint for the job {jobId} failed: ", Assert.Single(savepoint.StderrLines));
+        Assert.False(CliRun.HasStackTrace(savepoint.Stderr));
+        Assert.False(Directory.Exists(target));
+
+        var unknown = JobId.New();
+        foreach (var verb in new[] { "savepoint", "stop", "checkpoint" })
+        {
+            var run = await CliRun.RunAsync([verb, unknown.Value], fixture.Connector);
+            Assert.Equal(ExitCodes.Failure, run.ExitCode);
+            Assert.Equal($"Job {unknown} not found. 'grainflow list -a' shows the jobs this cluster knows.", Assert.Single(run.StderrLines));
+        }
+    }
+
+    [Fact]
+    [Trait("Requires", "Savepoints")]
+    public async Task SavepointPrintsFlinksLinesAndWritesTheFolderWhileTheJobKeepsRunning()
+    {
+        var target = fixture.Directory.Combine("cli-savepoints");
+        var jobId = await SubmitRunningAsync();
+        try
+        {
+            var run = await CliRun.RunAsync(["savepoint", jobId.Value, target, "--type", "canonical"], fixture.Connector);
+
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal($"Triggering savepoint for job {jobId}.", run.StdoutLines[0]);
+            Assert.Equal("Waiting for response...", run.StdoutLines[1]);
+            Assert.Equal("You can resume your program from this savepoint with the run command.", run.StdoutLines[^1]);
+            AssertSavepointFolder(LocationOf(run.StdoutLines[^2], "Savepoint completed. Path: "), target, jobId);
+            Assert.Equal(JobStatus.Running, (await fixture.Cluster.Job(jobId).GetDetailsAsync()).Status);
+
+            var detached = await CliRun.RunAsync(["savepoint", jobId.Value, target, "-type", "native", "-detached"], fixture.Connector);
+            Assert.True(detached.ExitCode == 0, detached.Stderr);
+            Assert.Equal($"Triggering savepoint in detached mode for job {jobId}.", detached.StdoutLines[0]);
+            var triggerId = LocationOf(detached.StdoutLines[1], "Successfully trigger manual savepoint, triggerId: ");
+            var location = await SavepointWaiter.WaitAsync(fixture.Cluster.Job(jobId), triggerId, TextWriter.Null, "savepoint", CancellationToken.None);
+            AssertSavepointFolder(location, target, jobId);
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
+    [Fact]
+    [Trait("Requires", "Savepoints")]
+    public async Task StopSuspendsWithASavepointAndTheJobFinishes()
+    {
+        var target = fixture.Directory.Combine("cli-stop");
+        var jobId = await SubmitRunningAsync();
+
+        var run = await CliRun.RunAsync(["stop", jobId.Value, "-p", target], fixture.Connector);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal($"Suspending job \"{jobId}\" with a savepoint.", run.StdoutLines[0]);
+        AssertSavepointFolder(LocationOf(run.StdoutLines[^1], "Savepoint completed. Path: "), target, jobId);
+        Assert.Equal(JobStatus.Finished, (await fixture.Cluster.WaitForEndAsync(jobId)).Status);
+
+        var drained = await SubmitRunningAsync();
+        var drain = await CliRun.RunAsync(["stop", "--drain", "-p", target, drained.Value], fixture.Connector);
+        Assert.True(drain.ExitCode == 0, drain.Stderr);
+        Assert.Equal($"Draining job \"{drained}\" with a savepoint.", drain.StdoutLines[0]);
+        Assert.Equal(JobStatus.Finished, (await fixture.Cluster.WaitForEndAsync(drained)).Status);
+    }
+
+    [Fact]
+    [Trait("Requires", "Savepoints")]
+    public async Task CancelWithSavepointWarnsTakesTheSavepointAndCancels()
+    {
+        var target = fixture.Directory.Combine("cli-cancel");
+        var jobId = await SubmitRunningAsync();
+
+        var run = await CliRun.RunAsync(["cancel", "-s", target, jobId.Value], fixture.Connector);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(CancelCommand.DeprecationWarning, run.StdoutLines[0]);
+        Assert.Equal($"Cancelling job {jobId} with CANONICAL savepoint to {target}.", run.StdoutLines[1]);
+        var last = run.StdoutLines[^1];
+        Assert.StartsWith($"Cancelled job {jobId}. Savepoint stored in ", last);
+        AssertSavepointFolder(LocationOf(last, $"Cancelled job {jobId}. Savepoint stored in "), target, jobId);
+        Assert.Equal(JobStatus.Canceled, (await fixture.Cluster.WaitForEndAsync(jobId)).Status);
+    }
+
+    [Fact]
+    [Trait("Requires", "Savepoints")]
+    public async Task RunFromASavepointSaysWhereTheStateCameFromAndDisposeDeletesIt()
+    {
+        var target = fixture.Directory.Combine("cli-restore");
+        var jobId = await SubmitRunningAsync();
+        var stop = await CliRun.RunAsync(["stop", jobId.Value, "-p", target], fixture.Connector);
+        Assert.True(stop.ExitCode == 0, stop.Stderr);
+        var location = LocationOf(stop.StdoutLines[^1], "Savepoint completed. Path: ");
+
+        var run = await CliRun.RunAsync(["run", KeyedCountJob.Name, "-s", location, "-n", "--claimMode", "NO_CLAIM",
+            "-D", "records=100000000", "-D", "records-per-second=1000", "-D", "sink=discard"], fixture.Connector);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var restored = JobId.Parse(run.StdoutLines[0][^32..]);
+        try
+        {
+            Assert.StartsWith("State: ", run.StdoutLines[1]);
+            Assert.Contains(new DirectoryInfo(location.TrimEnd('/')).Name, run.StdoutLines[1]);
+        }
+        finally
+        {
+            await fixture.Cluster.Job(restored).CancelAsync();
+        }
+
+        var dispose = await CliRun.RunAsync(["savepoint", "-d", location], fixture.Connector);
+        Assert.True(dispose.ExitCode == 0, dispose.Stderr);
+        Assert.Equal([$"Disposing savepoint '{location}'.", "Waiting for response...", $"Savepoint '{location}' disposed."], dispose.StdoutLines);
+        Assert.False(Directory.Exists(location.Replace("file://", "", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    [Trait("Requires", "Savepoints")]
+    public async Task RunWithResumeLatestSaysWhichSnapshotItRestoredOrThatItStartedFresh()
+    {
+        var fresh = await CliRun.RunAsync(["run", $"{KeyedCountJob.Name}", "--resume", "latest", "-D", "records=10", "-D", "sink=discard"], fixture.Connector);
+        Assert.True(fresh.ExitCode == 0, fresh.Stderr);
+        Assert.StartsWith("State: ", fresh.StdoutLines[1]);
+    }
+}
