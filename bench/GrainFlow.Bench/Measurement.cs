@@ -80,7 +80,7 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
     {
         using var data = new TempDirectory();
         var builder = GrainFlowSilo.CreateBuilder(
-            ["-D", $"grainflow.storage.dir={data.Path}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}"],
+            ["-D", $"grainflow.storage.dir={data.Path}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", "-D", "grainflow.rest.enabled=false"],
             out _, out _);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         using var host = builder.Build();

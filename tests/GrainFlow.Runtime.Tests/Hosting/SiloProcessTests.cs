@@ -40,6 +40,7 @@ public sealed class SiloProcessTests : IDisposable
         // Free ports, so the test never collides with a silo a developer is running on the defaults.
         start.ArgumentList.Add($"-Dgrainflow.silo.port={FreePort()}");
         start.ArgumentList.Add($"-Dgrainflow.gateway.port={FreePort()}");
+        start.ArgumentList.Add("-Drest.port=0");
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

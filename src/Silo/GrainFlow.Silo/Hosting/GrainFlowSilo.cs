@@ -23,6 +23,13 @@ public static class GrainFlowSilo
             .Concat(configuration.Validate(ClusterOptions.All))
             .Concat(configuration.Validate(RestOptions.All))
             .ToList();
+        if (problems.Count == 0 && configuration.Get(RestOptions.Enabled))
+        {
+            // Checked here rather than when the silo starts, so a refusal is one line before anything runs.
+            var rest = RestApiOptions.From(configuration);
+            problems.AddRange(RestApiOptionsValidator.Problems(rest));
+            if (problems.Count == 0 && RestApiOptionsValidator.PortProblem(rest) is { } busy) problems.Add(busy);
+        }
         if (problems.Count > 0) throw new ConfigurationValueException(problems);
         var clusterConfiguration = configuration;
         builder.UseOrleans(silo => silo

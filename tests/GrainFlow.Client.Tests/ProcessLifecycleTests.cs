@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using GrainFlow.Client.Commands;
+using GrainFlow.Testing.Cluster;
+using GrainFlow.Testing.Processes;
+
+namespace GrainFlow.Client.Tests;
+
+/// <summary>The <c>grainflow</c> executable against a silo running as its own process, with the REST API of the same silo as a second view.</summary>
+public sealed class ProcessLifecycleTests : IAsyncLifetime
+{
+    private readonly TemporaryDirectory _directory = new("grainflow-cli-process");
+    private SiloProcess _silo = null!;
+
+    public async Task InitializeAsync() => _silo = await SiloProcess.StartAsync(_directory.Path);
+
+    public async Task DisposeAsync()
+    {
+        await _silo.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private async Task<(int ExitCode, string[] Stdout, string Stderr)> GrainflowAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = _directory.Path,
+        };
+        string[] all = [Path.Combine(AppContext.BaseDirectory, "grainflow.dll"), .. args, "--gateway", $"127.0.0.1:{_silo.GatewayPort}"];
+        foreach (var arg in all) start.ArgumentList.Add(arg);
+        start.Environment.Remove("GRAINFLOW_REDIS");
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"grainflow {string.Join(' ', args)} did not exit within 2 minutes; stderr: {await stderr}");
+        }
+        return (process.ExitCode, CliRun.Lines(await stdout), await stderr);
+    }
+
+    [Fact]
+    public async Task RunCheckpointAndCancelAsProcessesWhileRestShowsTheSameJob()
+    {
+        var checkpoints = Path.Combine(_directory.Path, "checkpoints");
+        var run = await GrainflowAsync("run", "keyed-count", "-D", "records=100000000", "-D", "records-per-second=1000", "-D", "sink=discard",
+            "-D", "execution.checkpointing.interval=1 h", "-D", $"execution.checkpointing.dir={checkpoints}");
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Stderr);
+        var jobId = run.Stdout[0][^32..];
+
+        var checkpoint = await GrainflowAsync("checkpoint", jobId);
+        Assert.True(checkpoint.ExitCode == ExitCodes.Success, checkpoint.Stderr);
+        Assert.Equal([$"Triggering checkpoint for job {jobId}.", "Waiting for response...", $"Checkpoint(CONFIGURED) 1 for job {jobId} completed."], checkpoint.Stdout);
+        Assert.True(File.Exists(Path.Combine(checkpoints, jobId, "chk-1", "_metadata")));
+
+        using var http = new HttpClient { BaseAddress = _silo.RestAddress };
+        var stats = JsonNode.Parse(await http.GetStringAsync($"/jobs/{jobId}/checkpoints"))!;
+        Assert.Equal(1, stats["counts"]!["completed"]!.GetValue<int>());
+        Assert.Equal(1, stats["latest"]!["completed"]!["id"]!.GetValue<long>());
+
+        var cancel = await GrainflowAsync("cancel", jobId);
+        Assert.True(cancel.ExitCode == ExitCodes.Success, cancel.Stderr);
+        Assert.Equal([$"Cancelling job {jobId}.", $"Cancelled job {jobId}."], cancel.Stdout);
+        var job = JsonNode.Parse(await http.GetStringAsync($"/jobs/{jobId}"))!;
+        Assert.Equal("CANCELED", job["state"]!.GetValue<string>());
+
+        var again = await http.PatchAsync($"/jobs/{jobId}?mode=cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace GrainFlow.Testing.Processes;
+
+/// <summary>
+/// The silo as a user starts it (<c>dotnet GrainFlow.Silo.dll</c>) on free ports, for tests that drive it
+/// from outside: the <c>grainflow</c> executable through its gateway, HTTP through its REST API.
+/// The REST API binds a free port (<c>rest.port=0</c>) unless a test sets one; its address is read from
+/// the silo's log, and the silo is ready once the API answers (it opens only when the silo is active).
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private static readonly Regex ListeningLine = new(@"REST API listening on http://[^:/]+:(\d+)", RegexOptions.Compiled);
+
+    private SiloProcess(Process process, int gatewayPort)
+    {
+        _process = process;
+        GatewayPort = gatewayPort;
+    }
+
+    public int GatewayPort { get; }
+
+    /// <summary>The port the REST API got; known once <see cref="StartAsync"/> returned.</summary>
+    public int RestPort { get; private set; }
+
+    public Uri RestAddress => new($"http://127.0.0.1:{RestPort}");
+
+    /// <summary>Everything the silo printed so far (stdout and stderr).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    /// <param name="workingDirectory">Where the silo keeps its data (.grainflow/).</param>
+    public static async Task<SiloProcess> StartAsync(string workingDirectory, params string[] settings)
+    {
+        var gatewayPort = FreePort();
+        string[] rest = settings.Any(s => s.StartsWith("-Drest.port=", StringComparison.Ordinal)) ? [] : ["-Drest.port=0"];
+        var start = Start(workingDirectory, [$"-Dgrainflow.gateway.port={gatewayPort}", .. rest, .. settings]);
+        var process = Process.Start(start)!;
+        var silo = new SiloProcess(process, gatewayPort);
+        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await silo.WaitUntilServingAsync(TimeSpan.FromMinutes(2));
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+        return silo;
+    }
+
+    /// <summary>Runs a silo that is expected to refuse to start; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] settings)
+    {
+        using var process = Process.Start(Start(workingDirectory, [.. settings, $"-Dgrainflow.gateway.port={FreePort()}"]))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The silo did not exit within 2 minutes. Output:\n{await stdout}\n{await stderr}");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static ProcessStartInfo Start(string workingDirectory, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GrainFlow.Silo.dll"));
+        // A free silo port too, so a test never collides with a silo a developer runs on the defaults.
+        start.ArgumentList.Add($"-Dgrainflow.silo.port={FreePort()}");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return start;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private async Task WaitUntilServingAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Match listening;
+        while (!(listening = ListeningLine.Match(Output)).Success)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The silo exited with code {_process.ExitCode}:\n{Output}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The silo did not open its REST API within {timeout}:\n{Output}");
+            await Task.Delay(100);
+        }
+        RestPort = int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        using var http = new HttpClient { BaseAddress = RestAddress, Timeout = TimeSpan.FromSeconds(5) };
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The silo exited with code {_process.ExitCode}:\n{Output}");
+            try
+            {
+                using var response = await http.GetAsync("/jobs");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Listening, but the silo is still starting.
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The silo's REST API did not answer within {timeout}:\n{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
