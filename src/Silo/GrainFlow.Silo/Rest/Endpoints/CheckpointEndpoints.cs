@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using System.Text.Json.Nodes;
 using GrainFlow.Checkpoints;
 using GrainFlow.Errors;
@@ -8,6 +5,9 @@ using GrainFlow.Runtime.Configuration;
 using GrainFlow.Silo.Rest.Http;
 using GrainFlow.Silo.Rest.Operations;
 using GrainFlow.Silo.Rest.Responses;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace GrainFlow.Silo.Rest.Endpoints;
 

@@ -1,10 +1,10 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using GrainFlow.Jobs;
 using GrainFlow.Silo.Rest.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace GrainFlow.Silo.Rest.Endpoints;
 

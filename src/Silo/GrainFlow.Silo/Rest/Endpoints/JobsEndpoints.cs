@@ -1,9 +1,10 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using System.Text.Json.Nodes;
 using GrainFlow.Jobs;
 using GrainFlow.Silo.Rest.Http;
 using GrainFlow.Silo.Rest.Responses;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace GrainFlow.Silo.Rest.Endpoints;
 
@@ -19,9 +20,9 @@ public static class JobsEndpoints
             var jobs = await rest.Registry.ListJobsAsync();
             var details = await Task.WhenAll(jobs.Select(j => rest.Job(j.JobId).GetDetailsAsync()));
             var now = rest.Time.GetUtcNow();
-            return FlinkJson.Ok(new System.Text.Json.Nodes.JsonObject
+            return FlinkJson.Ok(new JsonObject
             {
-                ["jobs"] = new System.Text.Json.Nodes.JsonArray(details.Select(d => (System.Text.Json.Nodes.JsonNode)JobJson.Overview(d, now)).ToArray()),
+                ["jobs"] = new JsonArray(details.Select(d => (JsonNode)JobJson.Overview(d, now)).ToArray()),
             });
         });
 
@@ -48,7 +49,7 @@ public static class JobsEndpoints
             {
                 throw RestException.Conflict($"Job cancellation failed because job {jobId} has already reached another terminal state ({status.ToFlinkName()}).");
             }
-            return FlinkJson.Json(StatusCodes.Status202Accepted, new System.Text.Json.Nodes.JsonObject());
+            return FlinkJson.Json(StatusCodes.Status202Accepted, new JsonObject());
         });
     }
 }

@@ -1,9 +1,9 @@
-using Orleans;
 using GrainFlow.Jobs;
 using GrainFlow.Silo.Rest.Hosting;
 using GrainFlow.Silo.Rest.Jobs;
 using GrainFlow.Silo.Rest.Operations;
 using GrainFlow.Silo.Rest.Paths;
+using Orleans;
 
 namespace GrainFlow.Silo.Rest.Endpoints;
 

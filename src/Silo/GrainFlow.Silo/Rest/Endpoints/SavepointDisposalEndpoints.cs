@@ -1,9 +1,10 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using System.Text.Json.Nodes;
 using GrainFlow.Silo.Rest.Http;
 using GrainFlow.Silo.Rest.Operations;
 using GrainFlow.Silo.Rest.Responses;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace GrainFlow.Silo.Rest.Endpoints;
 
@@ -38,8 +39,8 @@ public static class SavepointDisposalEndpoints
             if (!operation.Disposal.IsCompleted) return FlinkJson.Ok(OperationJson.InProgress());
             var failure = operation.Disposal.Exception?.GetBaseException();
             return FlinkJson.Ok(OperationJson.Completed(failure is null
-                ? new System.Text.Json.Nodes.JsonObject()
-                : new System.Text.Json.Nodes.JsonObject { ["failure-cause"] = OperationJson.FailureCause(failure.GetType().FullName ?? failure.GetType().Name, failure.Message) }));
+                ? new JsonObject()
+                : new JsonObject { ["failure-cause"] = OperationJson.FailureCause(failure.GetType().FullName ?? failure.GetType().Name, failure.Message) }));
         });
     }
 }

@@ -1,11 +1,11 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Savepoints;
 using GrainFlow.Silo.Rest.Http;
 using GrainFlow.Silo.Rest.Responses;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace GrainFlow.Silo.Rest.Endpoints;
 

@@ -1,17 +1,17 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
-using Orleans;
 using GrainFlow.Configuration;
 using GrainFlow.Runtime.Execution;
 using GrainFlow.Silo.Rest.Endpoints;
 using GrainFlow.Silo.Rest.Http;
 using GrainFlow.Silo.Rest.Jobs;
 using GrainFlow.Silo.Rest.Operations;
-using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans;
 
 namespace GrainFlow.Silo.Rest.Hosting;
 

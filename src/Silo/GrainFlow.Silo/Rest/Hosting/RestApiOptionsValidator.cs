@@ -1,6 +1,6 @@
 using System.Net;
-using Orleans;
 using Orleans.Runtime;
+using Orleans;
 
 namespace GrainFlow.Silo.Rest.Hosting;
 

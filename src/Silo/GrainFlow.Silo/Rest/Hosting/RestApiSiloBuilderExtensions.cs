@@ -1,6 +1,6 @@
+using GrainFlow.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
-using GrainFlow.Configuration;
 using Orleans;
 
 namespace GrainFlow.Silo.Rest.Hosting;

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 
 namespace GrainFlow.Silo.Rest.Http;
 

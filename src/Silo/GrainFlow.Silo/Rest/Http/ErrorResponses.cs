@@ -1,8 +1,7 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using GrainFlow.Configuration;
 using GrainFlow.Errors;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Silo.Rest.Http;
 
@@ -35,7 +34,7 @@ public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorRe
         }
         // Routing answers unknown paths and methods without a body; Flink's clients expect the errors shape there too.
         if (context.Response is { HasStarted: false, StatusCode: >= 400 } response && response.ContentLength is null or 0
-            && context.Features.Get<IHttpResponseBodyFeature>() is not null && string.IsNullOrEmpty(response.ContentType))
+            && string.IsNullOrEmpty(response.ContentType))
         {
             await WriteAsync(context, response.StatusCode, response.StatusCode switch
             {

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http;
 using System.Text.Json;
 using GrainFlow.Jobs;
+using Microsoft.AspNetCore.Http;
 
 namespace GrainFlow.Silo.Rest.Http;
 

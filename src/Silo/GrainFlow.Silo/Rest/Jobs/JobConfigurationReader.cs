@@ -1,10 +1,10 @@
+using GrainFlow.Configuration;
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Execution;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans;
-using GrainFlow.Configuration;
-using GrainFlow.Jobs;
-using GrainFlow.Runtime.Execution;
 
 namespace GrainFlow.Silo.Rest.Jobs;
 
