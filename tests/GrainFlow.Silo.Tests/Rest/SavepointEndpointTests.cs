@@ -124,6 +124,7 @@ public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
         try
         {
             var trigger = await fixture.Http.PostJsonAsync($"/jobs/{jobId}/savepoints", $$"""{"target-directory": "{{target}}"}""");
+            Assert.True(trigger.Status == HttpStatusCode.Accepted, trigger.ToString());
             location = (await fixture.Http.PollCompletedAsync($"/jobs/{jobId}/savepoints/{trigger.Object["request-id"]!.GetValue<string>()}"))["location"]!.GetValue<string>();
         }
         finally
