@@ -9,7 +9,7 @@ internal sealed record PerKeyGrainArguments(long Events, long BaselineEvents, lo
 {
     public static PerKeyGrainArguments Parse(string[] args)
     {
-        var result = new PerKeyGrainArguments(20_000_000, 50_000, 10_000, 256, 3, [PerKeyGrainMeasurement.Azurite, PerKeyGrainMeasurement.File]);
+        var result = new PerKeyGrainArguments(20_000_000, 20_000, 10_000, 256, 3, [PerKeyGrainMeasurement.Azurite, PerKeyGrainMeasurement.File]);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             result = args[i] switch
