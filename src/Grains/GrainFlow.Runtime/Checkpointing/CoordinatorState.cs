@@ -27,4 +27,7 @@ public sealed class CoordinatorState
     /// so every sink sealed its last output into it. Its completion (and the commits it triggers) lets the job finish.
     /// </summary>
     [Id(7)] public long? FinalCheckpointFrom { get; set; }
+
+    /// <summary>When the final snapshot is a savepoint (stop with drain): which.</summary>
+    [Id(8)] public SavepointTrigger? FinalSavepoint { get; set; }
 }

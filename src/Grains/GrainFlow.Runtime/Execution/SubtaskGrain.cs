@@ -53,6 +53,10 @@ internal sealed partial class SubtaskGrain(
     // Set when the job manager lets go of this attempt: no snapshot is started after that.
     private bool _released;
     private bool _checkpointingEnabled;
+    // Stop with a savepoint: the source emits nothing after the savepoint's barrier.
+    private bool _sourceStopped;
+    // Stop with drain: the source ends its input at its next poll.
+    private bool _endInputRequested;
     private long _lastCoordinatorPing;
     // Snapshot writes in flight: finishing and cancelling wait for them, so no file of this subtask
     // lands after the job's checkpoint directory was cleaned up.
@@ -72,7 +76,7 @@ internal sealed partial class SubtaskGrain(
         // Read the state to restore before touching the running attempt, then switch over without
         // an await: calls of the previous attempt never see a half-built one.
         var restore = deployment.Restore is { } point
-            ? (await SubtaskStateRestorer.LoadAsync(checkpoints, point.DirectoryKey, point.ExternalPath,
+            ? (await SubtaskStateRestorer.LoadAsync(CheckpointStorage.OnStore(checkpoints.StoreFor(point.StoreLocation, configuration)), point.DirectoryKey, point.ExternalPath,
                 vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), deployment.SubtaskIndex, vertex.Parallelism, keyGroups, codecs, CancellationToken.None)).Operators
             : null;
         if (deployment.Attempt != _newestAttempt) return; // a newer attempt was deployed or cancelled meanwhile
@@ -134,6 +138,8 @@ internal sealed partial class SubtaskGrain(
         _finishing = false;
         _closed = false;
         _released = false;
+        _sourceStopped = false;
+        _endInputRequested = false;
         LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
     }
 
@@ -205,16 +211,16 @@ internal sealed partial class SubtaskGrain(
                 switch (ready.Control)
                 {
                     case CheckpointBarrier barrier:
-                        if (aligner.OnBarrier(channel, barrier.CheckpointId, gate.LiveChannelCount, out var alignment))
+                        if (aligner.OnBarrier(channel, barrier, gate.LiveChannelCount, out var alignment))
                         {
                             TakeSnapshot(barrier, alignment, forward: true);
                         }
                         break;
                     case EndOfInput:
                         gate.MarkEnded(ready.EdgeIndex, ready.SenderSubtask);
-                        if (aligner.OnChannelEnded(channel, gate.LiveChannelCount, out var aligned) && aligner.LastCompleted is var id and > 0)
+                        if (aligner.OnChannelEnded(channel, gate.LiveChannelCount, out var aligned) && aligner.LastCompletedBarrier is { } completed)
                         {
-                            TakeSnapshot(new CheckpointBarrier(id, time.GetUtcNow().ToUnixTimeMilliseconds(), false), aligned, forward: true);
+                            TakeSnapshot(completed, aligned, forward: true);
                         }
                         if (gate.AllEnded)
                         {
@@ -246,6 +252,7 @@ internal sealed partial class SubtaskGrain(
                 // A source already past its last record has sent end-of-input instead of barriers: its
                 // final offsets are its state, and its consumers no longer wait for it.
                 TakeSnapshot(barrier, TimeSpan.Zero, forward: !_finishing);
+                if (barrier.StopSources) _sourceStopped = true;
                 return Task.CompletedTask;
             case SubtaskState.Finished:
                 TakeSnapshot(barrier, TimeSpan.Zero, forward: false);
@@ -253,6 +260,12 @@ internal sealed partial class SubtaskGrain(
             default:
                 return DeclineAsync(attempt, barrier.CheckpointId, $"the subtask is {_state.ToString().ToUpperInvariant()}", false);
         }
+    }
+
+    public Task EndInputAsync(long attempt)
+    {
+        if (_deployment?.Attempt == attempt && _source is not null) _endInputRequested = true;
+        return Task.CompletedTask;
     }
 
     public async Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId)
@@ -347,19 +360,23 @@ internal sealed partial class SubtaskGrain(
         }).ToList();
         if (forward) _network?.FlushAll(barrier);
         var sync = Stopwatch.GetElapsedTime(started);
-        var write = WriteAndAcknowledgeAsync(deployment, barrier.CheckpointId, captured, staging, sync, alignment);
+        var write = WriteAndAcknowledgeAsync(deployment, barrier, captured, staging, sync, alignment);
         _snapshotWrites.RemoveAll(t => t.IsCompleted);
         _snapshotWrites.Add(write);
     }
 
-    private async Task WriteAndAcknowledgeAsync(TaskDeployment deployment, long checkpointId, List<CapturedOperatorState> captured,
+    private async Task WriteAndAcknowledgeAsync(TaskDeployment deployment, CheckpointBarrier barrier, List<CapturedOperatorState> captured,
         List<Func<CancellationToken, Task>> sinkStaging, TimeSpan sync, TimeSpan alignment)
     {
+        var checkpointId = barrier.CheckpointId;
         var coordinator = GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var storage = _checkpoints!;
+            // A savepoint goes to its own directory, which holds everything it needs; a checkpoint to chk-n.
+            var location = barrier.Target is { } target
+                ? SnapshotLocation.At(target.Location, deployment.Configuration)
+                : new SnapshotLocation(_checkpoints!.Store, _checkpoints.Key(CheckpointLayout.CheckpointDirectory(deployment.JobId, checkpointId)), "");
             var threshold = _inlineThreshold;
             var cancellation = _cancellation.Token;
             // Off the grain's scheduler: the captured state is immutable, so serializing and writing
@@ -367,7 +384,7 @@ internal sealed partial class SubtaskGrain(
             // A sink's pre-committed transaction must be durable before the acknowledgement: once the
             // checkpoint completes, a restore commits it.
             var staged = Task.WhenAll(sinkStaging.Select(stage => Task.Run(() => stage(cancellation), cancellation)));
-            var operators = await Task.Run(() => SubtaskSnapshotWriter.WriteAsync(captured, storage, deployment.JobId, checkpointId,
+            var operators = await Task.Run(() => SubtaskSnapshotWriter.WriteAsync(captured, location.Store, location.DirectoryKey,
                 deployment.VertexUid, deployment.SubtaskIndex, threshold, codecs, cancellation), cancellation);
             await staged;
             var snapshot = new SubtaskSnapshot(deployment.VertexUid, deployment.SubtaskIndex, operators, sync, Stopwatch.GetElapsedTime(started), alignment);
@@ -414,6 +431,16 @@ internal sealed partial class SubtaskGrain(
         {
             while (!cancellation.IsCancellationRequested && _state == SubtaskState.Running && IsCurrent(deployment))
             {
+                if (_endInputRequested)
+                {
+                    await FinishAsync();
+                    return;
+                }
+                if (_sourceStopped)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellation);
+                    continue;
+                }
                 var status = await source.PollAsync(_batchSize, cancellation);
                 if (cancellation.IsCancellationRequested || _state != SubtaskState.Running || !IsCurrent(deployment)) return;
                 await AfterBatchAsync();
