@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GrainFlow.Configuration;
 using GrainFlow.Jobs;
+using GrainFlow.Runtime.Configuration;
 using GrainFlow.Silo.Rest.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,18 +16,10 @@ namespace GrainFlow.Silo.Rest.Endpoints;
 /// </summary>
 public static class JarEndpoints
 {
-    /// <summary>The keys a submission's configuration uses to restore (Flink's <c>execution.state-recovery.*</c>).</summary>
-    public const string RecoveryPathKey = "execution.state-recovery.path";
-    public const string IgnoreUnclaimedStateKey = "execution.state-recovery.ignore-unclaimed-state";
-    public const string ClaimModeKey = "execution.state-recovery.claim-mode";
-
-    /// <summary>Keys naming a location the job writes to or restores from: the path policy applies to them too.</summary>
-    private static readonly string[] LocationKeys =
-    [
-        RecoveryPathKey, "execution.savepoint.path",
-        "execution.checkpointing.savepoint-dir", "state.savepoints.dir",
-        "execution.checkpointing.dir", "state.checkpoints.dir",
-    ];
+    /// <summary>Keys naming a location the job restores from or writes to, aliases included: the path policy applies to them too.</summary>
+    private static readonly string[] LocationKeys = new ConfigOption[] { StateRecoveryOptions.Path, CheckpointingOptions.SavepointDirectory, CheckpointingOptions.Directory }
+        .SelectMany(o => o.DeprecatedKeys.Prepend(o.Key))
+        .ToArray();
 
     private static readonly string[] ClaimModes = ["CLAIM", "NO_CLAIM", "LEGACY"];
 
@@ -80,13 +74,16 @@ public static class JarEndpoints
             var allowNonRestored = body.Bool("allowNonRestoredState") ?? QueryBool(request, "allowNonRestoredState");
             var claimMode = body.Enum("claimMode", ClaimModes) ?? body.Enum("restoreMode", ClaimModes);
             if (claimMode == "LEGACY") throw RestException.BadRequest("Claim mode LEGACY is not supported; use CLAIM or NO_CLAIM (the default).");
-            if (savepointPath is not null) configuration[RecoveryPathKey] = savepointPath;
-            if (allowNonRestored is { } allow) configuration[IgnoreUnclaimedStateKey] = allow ? "true" : "false";
-            if (claimMode is not null) configuration[ClaimModeKey] = claimMode;
+            if (savepointPath is not null) configuration[StateRecoveryOptions.Path.Key] = savepointPath;
+            if (allowNonRestored is { } allow) configuration[StateRecoveryOptions.IgnoreUnclaimedState.Key] = allow ? "true" : "false";
+            if (claimMode is not null) configuration[StateRecoveryOptions.ClaimMode.Key] = claimMode;
 
             foreach (var key in LocationKeys)
             {
-                if (configuration.TryGetValue(key, out var location)) rest.CheckPath(location, key == RecoveryPathKey && savepointPath is not null ? "savepointPath" : key);
+                if (configuration.TryGetValue(key, out var location))
+                {
+                    rest.CheckPath(location, key == StateRecoveryOptions.Path.Key && savepointPath is not null ? "savepointPath" : key);
+                }
             }
 
             var jobId = await rest.Registry.SubmitAsync(new JobSubmission(jarid, configuration, parallelism));
