@@ -27,7 +27,9 @@ public sealed class RestCluster : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="configure">Adjusts the REST options (port 0 and loopback are preset).</param>
-    public static async Task<RestCluster> StartAsync(Action<RestApiOptions>? configure = null, string prefix = "grainflow-rest")
+    /// <param name="configuration">Cluster-wide GrainFlow keys (every job's settings are laid over them).</param>
+    public static async Task<RestCluster> StartAsync(Action<RestApiOptions>? configure = null, string prefix = "grainflow-rest",
+        IReadOnlyDictionary<string, string>? configuration = null)
     {
         var directory = new TemporaryDirectory(prefix);
         string? token = null;
@@ -38,7 +40,8 @@ public sealed class RestCluster : IAsyncDisposable
                 o.Port = 0;
                 configure?.Invoke(o);
                 token = o.Token;
-            }));
+            }),
+            configuration: configuration);
         var host = cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<RestApiHost>();
         var address = host.Address ?? throw new InvalidOperationException("The REST API did not report its address.");
         // Bound to every interface, the API is still reached through loopback here.
