@@ -1,6 +1,7 @@
 using GrainFlow.Client.Commands;
 using GrainFlow.Jobs;
 using GrainFlow.Silo.Examples;
+using GrainFlow.Testing.Cluster;
 
 namespace GrainFlow.Client.Tests;
 
@@ -26,14 +27,6 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
     {
         Assert.StartsWith(prefix, line);
         return line[prefix.Length..].TrimEnd('.');
-    }
-
-    private static void AssertSavepointFolder(string location, string targetDirectory, JobId jobId)
-    {
-        var folder = new DirectoryInfo(location.Replace("file://", "", StringComparison.Ordinal).TrimEnd('/'));
-        Assert.Equal(Path.GetFullPath(targetDirectory).TrimEnd('/'), folder.Parent!.FullName);
-        Assert.Matches($"^savepoint-{jobId.Value[..6]}-[0-9a-f]{{12}}$", folder.Name);
-        Assert.True(File.Exists(Path.Combine(folder.FullName, "_metadata")), $"{folder.FullName}/_metadata");
     }
 
     [Fact]
@@ -108,7 +101,7 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
             Assert.Equal($"Triggering savepoint for job {jobId}.", run.StdoutLines[0]);
             Assert.Equal("Waiting for response...", run.StdoutLines[1]);
             Assert.Equal("You can resume your program from this savepoint with the run command.", run.StdoutLines[^1]);
-            AssertSavepointFolder(LocationOf(run.StdoutLines[^2], "Savepoint completed. Path: "), target, jobId);
+            SavepointFolders.AssertIsSavepointOf(LocationOf(run.StdoutLines[^2], "Savepoint completed. Path: "), target, jobId);
             Assert.Equal(JobStatus.Running, (await fixture.Cluster.Job(jobId).GetDetailsAsync()).Status);
 
             var detached = await CliRun.RunAsync(["savepoint", jobId.Value, target, "-type", "native", "-detached"], fixture.Connector);
@@ -116,7 +109,7 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
             Assert.Equal($"Triggering savepoint in detached mode for job {jobId}.", detached.StdoutLines[0]);
             var triggerId = LocationOf(detached.StdoutLines[1], "Successfully trigger manual savepoint, triggerId: ");
             var location = await SavepointWaiter.WaitAsync(fixture.Cluster.Job(jobId), triggerId, TextWriter.Null, "savepoint", CancellationToken.None);
-            AssertSavepointFolder(location, target, jobId);
+            SavepointFolders.AssertIsSavepointOf(location, target, jobId);
         }
         finally
         {
@@ -134,7 +127,7 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
 
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal($"Suspending job \"{jobId}\" with a savepoint.", run.StdoutLines[0]);
-        AssertSavepointFolder(LocationOf(run.StdoutLines[^1], "Savepoint completed. Path: "), target, jobId);
+        SavepointFolders.AssertIsSavepointOf(LocationOf(run.StdoutLines[^1], "Savepoint completed. Path: "), target, jobId);
         Assert.Equal(JobStatus.Finished, (await fixture.Cluster.WaitForEndAsync(jobId)).Status);
 
         var drained = await SubmitRunningAsync();
@@ -157,7 +150,7 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
         Assert.Equal($"Cancelling job {jobId} with CANONICAL savepoint to {target}.", run.StdoutLines[1]);
         var last = run.StdoutLines[^1];
         Assert.StartsWith($"Cancelled job {jobId}. Savepoint stored in ", last);
-        AssertSavepointFolder(LocationOf(last, $"Cancelled job {jobId}. Savepoint stored in "), target, jobId);
+        SavepointFolders.AssertIsSavepointOf(LocationOf(last, $"Cancelled job {jobId}. Savepoint stored in "), target, jobId);
         Assert.Equal(JobStatus.Canceled, (await fixture.Cluster.WaitForEndAsync(jobId)).Status);
     }
 
@@ -187,9 +180,7 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
         var dispose = await CliRun.RunAsync(["savepoint", "-d", location], fixture.Connector);
         Assert.True(dispose.ExitCode == 0, dispose.Stderr);
         Assert.Equal([$"Disposing savepoint '{location}'.", "Waiting for response...", $"Savepoint '{location}' disposed."], dispose.StdoutLines);
-        // Every file is gone; the file store may leave the emptied folder itself behind.
-        var folder = location.Replace("file://", "", StringComparison.Ordinal);
-        Assert.False(Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Any(), folder);
+        SavepointFolders.AssertDisposed(location);
     }
 
     [Fact]
@@ -209,7 +200,7 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
         var stop = await CliRun.RunAsync(["stop", first], fixture.Connector);
         Assert.True(stop.ExitCode == 0, stop.Stderr);
         var location = LocationOf(stop.StdoutLines[^1], "Savepoint completed. Path: ");
-        AssertSavepointFolder(location, savepoints, JobId.Parse(first));
+        SavepointFolders.AssertIsSavepointOf(location, savepoints, JobId.Parse(first));
 
         var resumed = await CliRun.RunAsync(["run", WordCountJob.Name, "--resume", "latest", .. settings], fixture.Connector);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);

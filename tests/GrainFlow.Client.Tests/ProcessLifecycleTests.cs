@@ -23,32 +23,12 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
 
     private async Task<(int ExitCode, string[] Stdout, string Stderr)> GrainflowAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory.Path,
-        };
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = _directory.Path };
         string[] all = [Path.Combine(AppContext.BaseDirectory, "grainflow.dll"), .. args, "--gateway", $"127.0.0.1:{_silo.GatewayPort}"];
         foreach (var arg in all) start.ArgumentList.Add(arg);
         start.Environment.Remove("GRAINFLOW_REDIS");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"grainflow {string.Join(' ', args)} did not exit within 2 minutes; stderr: {await stderr}");
-        }
-        return (process.ExitCode, CliRun.Lines(await stdout), await stderr);
+        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(start, TimeSpan.FromMinutes(2));
+        return (exitCode, CliRun.Lines(stdout), stderr);
     }
 
     [Fact]

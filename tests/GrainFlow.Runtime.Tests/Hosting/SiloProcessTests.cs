@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using GrainFlow.Testing.Cluster;
+using GrainFlow.Testing.Processes;
 
 namespace GrainFlow.Runtime.Tests.Hosting;
 
@@ -31,38 +29,8 @@ public sealed class SiloProcessTests : IDisposable
         Assert.DoesNotContain("   at ", result.Output);
     }
 
-    private async Task<(int ExitCode, string Output)> RunSiloAsync(params string[] args)
-    {
-        var siloDll = Path.Combine(AppContext.BaseDirectory, "GrainFlow.Silo.dll");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _workingDirectory.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(siloDll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        // Free ports, so the test never collides with a silo a developer is running on the defaults.
-        start.ArgumentList.Add($"-Dgrainflow.silo.port={FreePort()}");
-        start.ArgumentList.Add($"-Dgrainflow.gateway.port={FreePort()}");
-        start.ArgumentList.Add("-Drest.port=0");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The silo did not exit within 2 minutes. Output:\n{await stdout}\n{await stderr}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    // Free ports for the silo, its gateway and its REST API, so the test never collides with a silo a developer runs on the defaults.
+    private Task<(int ExitCode, string Output)> RunSiloAsync(params string[] args) => SiloProcess.RunToExitAsync(_workingDirectory.Path, args);
 
     public void Dispose() => _workingDirectory.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using GrainFlow.Jobs;
 using GrainFlow.Silo.Examples;
+using GrainFlow.Testing.Cluster;
 using GrainFlow.Silo.Tests.Fixtures;
 
 namespace GrainFlow.Silo.Tests.Rest;
@@ -17,14 +18,6 @@ public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
             ["execution.checkpointing.interval"] = "1 h",
             ["execution.checkpointing.dir"] = fixture.Rest.Directory.Combine("savepoint-test-checkpoints"),
         });
-
-    private static void AssertSavepointFolder(string location, string targetDirectory, JobId jobId)
-    {
-        var folder = new DirectoryInfo(location.Replace("file://", "", StringComparison.Ordinal).TrimEnd('/'));
-        Assert.Equal(Path.GetFullPath(targetDirectory).TrimEnd('/'), folder.Parent!.FullName);
-        Assert.Matches($"^savepoint-{jobId.Value[..6]}-[0-9a-f]{{12}}$", folder.Name);
-        Assert.True(File.Exists(Path.Combine(folder.FullName, "_metadata")), $"{folder.FullName}/_metadata");
-    }
 
     [Fact]
     public async Task TheSeedsCurlCommandWorksVerbatimAndWritesASavepointFolder()
@@ -47,14 +40,14 @@ public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
             var operation = await fixture.Http.PollCompletedAsync($"/jobs/{jobId}/savepoints/{triggerId}");
             Assert.Null(operation["failure-cause"]);
             location = operation["location"]!.GetValue<string>();
-            AssertSavepointFolder(location, seedTarget, jobId);
+            SavepointFolders.AssertIsSavepointOf(location, seedTarget, jobId);
             Assert.Equal(JobStatus.Running, (await fixture.Rest.Cluster.Job(jobId).GetDetailsAsync()).Status);
         }
         finally
         {
             await fixture.Rest.Cluster.Job(jobId).CancelAsync();
             // Only the folder this test created; the seed's directory may hold a user's savepoints.
-            if (location is not null) Directory.Delete(location.Replace("file://", "", StringComparison.Ordinal), recursive: true);
+            if (location is not null) Directory.Delete(SavepointFolders.LocalPath(location), recursive: true);
         }
     }
 
@@ -70,7 +63,7 @@ public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
         Assert.True(first.Status == HttpStatusCode.Accepted, first.ToString());
         Assert.Equal(triggerId, first.Object["request-id"]!.GetValue<string>());
         var operation = await fixture.Http.PollCompletedAsync($"/jobs/{jobId}/savepoints/{triggerId}");
-        AssertSavepointFolder(operation["location"]!.GetValue<string>(), target, jobId);
+        SavepointFolders.AssertIsSavepointOf(operation["location"]!.GetValue<string>(), target, jobId);
         Assert.Equal(JobStatus.Canceled, (await fixture.Rest.Cluster.WaitForEndAsync(jobId)).Status);
 
         var retry = await fixture.Http.PostJsonAsync($"/jobs/{jobId}/savepoints", body);
@@ -89,7 +82,7 @@ public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
         Assert.True(stop.Status == HttpStatusCode.Accepted, stop.ToString());
         var operation = await fixture.Http.PollCompletedAsync($"/jobs/{jobId}/savepoints/{stop.Object["request-id"]!.GetValue<string>()}");
         var location = operation["location"]!.GetValue<string>();
-        AssertSavepointFolder(location, target, jobId);
+        SavepointFolders.AssertIsSavepointOf(location, target, jobId);
         Assert.Equal(JobStatus.Finished, (await fixture.Rest.Cluster.WaitForEndAsync(jobId)).Status);
 
         var run = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run?allowNonRestoredState=false",
@@ -100,7 +93,7 @@ public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
         {
             var details = await fixture.Rest.Cluster.Job(restored).GetDetailsAsync();
             Assert.Contains(new DirectoryInfo(location.TrimEnd('/')).Name, details.StateOrigin);
-            Assert.True(Directory.Exists(location.Replace("file://", "", StringComparison.Ordinal)), "NO_CLAIM never deletes the savepoint");
+            Assert.True(Directory.Exists(SavepointFolders.LocalPath(location)), "NO_CLAIM never deletes the savepoint");
         }
         finally
         {
@@ -129,9 +122,7 @@ public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, dispose.Status);
         var outcome = await fixture.Http.PollCompletedAsync($"/savepoint-disposal/{dispose.Object["request-id"]!.GetValue<string>()}");
         Assert.Null(outcome["failure-cause"]);
-        // Every file is gone; the file store may leave the emptied folder itself behind.
-        var folder = location.Replace("file://", "", StringComparison.Ordinal);
-        Assert.False(Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Any(), folder);
+        SavepointFolders.AssertDisposed(location);
     }
 
     [Fact]

@@ -65,23 +65,12 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>Runs a silo that is expected to refuse to start; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] settings)
+    /// <summary>Runs a silo until it exits by itself (it refuses to start, or ran a job with --exit-when-finished); returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] args)
     {
-        using var process = Process.Start(Start(workingDirectory, [.. settings, $"-Dgrainflow.gateway.port={FreePort()}"]))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The silo did not exit within 2 minutes. Output:\n{await stdout}\n{await stderr}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        string[] rest = args.Any(s => s.StartsWith("-Drest.port=", StringComparison.Ordinal)) ? [] : ["-Drest.port=0"];
+        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(Start(workingDirectory, [.. args, $"-Dgrainflow.gateway.port={FreePort()}", .. rest]), TimeSpan.FromMinutes(2));
+        return (exitCode, stdout + stderr);
     }
 
     public static int FreePort()

@@ -92,7 +92,8 @@ public static class JobJson
         };
     }
 
-    private static long Duration(JobDetails job, DateTimeOffset now) => (long)((job.EndTime ?? now) - job.StartTime).TotalMilliseconds;
+    // From the rounded timestamps, so that duration = end-time - start-time exactly, as clients compute it.
+    private static long Duration(JobDetails job, DateTimeOffset now) => FlinkJson.Millis(job.EndTime ?? now) - FlinkJson.Millis(job.StartTime);
 
     /// <summary>The overview's task counts: subtasks per execution state, keys in lower case as Flink's overview has them.</summary>
     private static JsonObject TaskCounts(JobDetails job) =>
