@@ -155,6 +155,35 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task CancelDashSWithoutADirectoryUsesTheJobsSavepointDirAndStopDetachedPrintsTheTriggerId()
+    {
+        var savepointDir = fixture.Directory.Combine("default-savepoints");
+        var first = await fixture.Cluster.SubmitAsync(KeyedCountJob.Name, new Dictionary<string, string>
+        {
+            ["records"] = "100000000", ["records-per-second"] = "2000", ["sink"] = "discard",
+            ["execution.checkpointing.savepoint-dir"] = savepointDir,
+        });
+
+        // -s takes no value here: the parser hands the job id to -s, and the command gives it back.
+        var cancel = await CliRun.RunAsync(["cancel", "-s", first.Value], fixture.Connector);
+        Assert.True(cancel.ExitCode == 0, cancel.Stderr);
+        Assert.Equal($"Cancelling job {first} with CANONICAL savepoint to default savepoint directory.", cancel.StdoutLines[1]);
+        SavepointFolders.AssertIsSavepointOf(LocationOf(cancel.StdoutLines[^1], $"Cancelled job {first}. Savepoint stored in "), savepointDir, first);
+
+        var second = await fixture.Cluster.SubmitAsync(KeyedCountJob.Name, new Dictionary<string, string>
+        {
+            ["records"] = "100000000", ["records-per-second"] = "2000", ["sink"] = "discard",
+            ["execution.checkpointing.savepoint-dir"] = savepointDir,
+        });
+        var stop = await CliRun.RunAsync(["stop", "-p", second.Value, "--detached"], fixture.Connector);
+        Assert.True(stop.ExitCode == 0, stop.Stderr);
+        var triggerId = LocationOf(stop.StdoutLines[^1], "Successfully trigger stop with savepoint, triggerId: ");
+        var location = await SavepointWaiter.WaitAsync(fixture.Cluster.Job(second), triggerId, TextWriter.Null, "stop", CancellationToken.None);
+        SavepointFolders.AssertIsSavepointOf(location, savepointDir, second);
+        Assert.Equal(JobStatus.Finished, (await fixture.Cluster.WaitForEndAsync(second)).Status);
+    }
+
+    [Fact]
     public async Task RunFromASavepointSaysWhereTheStateCameFromAndDisposeDeletesIt()
     {
         var target = fixture.Directory.Combine("cli-restore");
