@@ -5,13 +5,13 @@ using GrainFlow.Silo.Rest.Http;
 using GrainFlow.Silo.Rest.Jobs;
 using GrainFlow.Silo.Rest.Operations;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 using Orleans;
+using Orleans.Runtime;
 
 namespace GrainFlow.Silo.Rest.Hosting;
 

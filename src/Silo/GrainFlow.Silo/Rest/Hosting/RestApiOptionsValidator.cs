@@ -1,6 +1,6 @@
 using System.Net;
-using Orleans.Runtime;
 using Orleans;
+using Orleans.Runtime;
 
 namespace GrainFlow.Silo.Rest.Hosting;
 

@@ -1,7 +1,7 @@
 using GrainFlow.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using Orleans;
+using Orleans.Runtime;
 
 namespace GrainFlow.Silo.Rest.Hosting;
 

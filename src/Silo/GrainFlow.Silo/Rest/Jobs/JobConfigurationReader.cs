@@ -2,9 +2,9 @@ using GrainFlow.Configuration;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Execution;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
-using Orleans;
 
 namespace GrainFlow.Silo.Rest.Jobs;
 

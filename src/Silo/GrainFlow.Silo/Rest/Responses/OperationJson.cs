@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using GrainFlow.Savepoints;
 
 namespace GrainFlow.Silo.Rest.Responses;
