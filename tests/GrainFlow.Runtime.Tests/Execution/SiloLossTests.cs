@@ -107,25 +107,25 @@ public sealed class SiloLossTests : IDisposable
         return details;
     }
 
-    /// <summary>Reactivates the job manager on <paramref name="target"/> (a placement hint on the call that reactivates it).</summary>
+    /// <summary>Moves the job manager's activation to <paramref name="target"/> (Orleans migration with a placement hint).</summary>
     private static async Task MoveJobManagerAsync(GrainFlowTestCluster cluster, JobId jobId, SiloAddress target)
     {
         var grainId = cluster.Client.GetGrain<IJobManagerGrain>(jobId.Value).GetGrainId();
         for (var attempt = 0; attempt < 5; attempt++)
         {
             if (cluster.Cluster.TryGetGrainContext(grainId, out var context) && target.Equals(context!.Address.SiloAddress)) return;
-            await cluster.Cluster.DeactivateAsync(grainId).WaitAsync(TimeSpan.FromSeconds(30));
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
             try
             {
-                await cluster.Job(jobId).GetDetailsAsync();
+                await cluster.Cluster.MigrateAsync(grainId, target).WaitAsync(TimeSpan.FromSeconds(20));
             }
-            finally
+            catch (TimeoutException)
             {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                // Try again: the request may have found the activation busy.
             }
+            await cluster.Job(jobId).GetDetailsAsync();
         }
-        Assert.Fail($"the job manager could not be moved to {target}");
+        cluster.Cluster.TryGetGrainContext(grainId, out var last);
+        Assert.Fail($"the job manager could not be moved to {target}; it is on {last?.Address.SiloAddress}");
     }
 
     public void Dispose() => _directory.Dispose();

@@ -59,15 +59,22 @@ internal sealed partial class JobManagerGrain(
         }
         // A job that is not over, yet its job manager activates: the previous activation went away
         // (its silo died or left). Resume outside activation, so whoever called us is not held up.
-        _resumeTimer = this.RegisterGrainTimer(_ => ResumeAsync(), new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
+        var found = (Job.Status, Job.Attempt);
+        _resumeTimer = this.RegisterGrainTimer(_ => ResumeAsync(found), new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
         return Task.CompletedTask;
     }
 
     /// <summary>Picks up what the lost activation was doing, as its persisted record tells.</summary>
-    private async Task ResumeAsync()
+    private async Task ResumeAsync((JobStatus Status, long Attempt) found)
     {
         _resumeTimer?.Dispose();
         _resumeTimer = null;
+        // The call that reactivated us may have moved the job on already (e.g. a reported failure): then it is in hand.
+        if ((Job.Status, Job.Attempt) != found)
+        {
+            if (Job.Status == JobStatus.Running) StartHeartbeats();
+            return;
+        }
         LogResuming(Job.JobId!.Value, Job.Status.ToFlinkName(), Job.Attempt);
         switch (Job.Status)
         {
@@ -83,7 +90,7 @@ internal sealed partial class JobManagerGrain(
             case JobStatus.Created:
                 // The deployment of the first attempt was cut off halfway: some subtasks may run it.
                 await HandleFailureAsync(new FailureCause("GrainFlow.JobManagerLostException",
-                    $"The job manager of job {Job.JobId} was lost while deploying attempt {Job.Attempt}.", "", "job manager", time.GetUtcNow()));
+                    $"The job manager of job {Job.JobId} was lost while deploying attempt {Job.Attempt}.", $"The job manager of job {Job.JobId} was lost while deploying attempt {Job.Attempt}.", "job manager", time.GetUtcNow()));
                 break;
             case JobStatus.Cancelling:
                 await EndAsync(JobStatus.Canceled);
@@ -217,6 +224,7 @@ internal sealed partial class JobManagerGrain(
         // Activation already resumed anything but RUNNING; a running job checks its subtasks now
         // instead of at the next heartbeat.
         if (!record.RecordExists || Job.Status != JobStatus.Running) return;
+        StartHeartbeats();
         await HeartbeatAsync();
     }
 
