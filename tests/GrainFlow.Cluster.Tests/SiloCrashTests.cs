@@ -37,9 +37,11 @@ public sealed class SiloCrashTests(ProcessClusterFixture cluster)
                 ["execution.checkpointing.interval"] = "300 ms",
                 ["execution.checkpointing.dir"] = cluster.Directory.Combine("checkpoints"),
                 ["heartbeat.interval"] = "1 s",
-                ["restart-strategy.type"] = "exponential-delay",
-                ["restart-strategy.exponential-delay.initial-backoff"] = "500 ms",
-                ["restart-strategy.exponential-delay.max-backoff"] = "5 s",
+                // One restart allowed: redeploying while the dead silo is not yet declared dead
+                // must wait for the cluster, not use up the strategy.
+                ["restart-strategy.type"] = "fixed-delay",
+                ["restart-strategy.fixed-delay.attempts"] = "1",
+                ["restart-strategy.fixed-delay.delay"] = "100 ms",
             }, Parallelism));
         var job = cluster.Client.GetGrain<IJobManagerGrain>(jobId.Value);
 

@@ -41,6 +41,8 @@ internal sealed partial class JobManagerGrain(
     private IGrainTimer? _failoverTimer;
     private SubtaskHeartbeats? _heartbeats;
     private TimeSpan _probeTimeout = MinProbeTimeout;
+    // Since when restarts have found a silo unreachable (null: the last restart reached every subtask).
+    private DateTimeOffset? _unreachableSince;
 
     /// <summary>Answers to heartbeats may take this long on a busy silo before a round counts them as missing.</summary>
     private static readonly TimeSpan MinProbeTimeout = TimeSpan.FromSeconds(1);
@@ -295,6 +297,7 @@ internal sealed partial class JobManagerGrain(
             await record.WriteStateAsync();
             LogStateOrigin(Job.StateOrigin);
             await DeployAttemptAsync(graph, restore);
+            _unreachableSince = null;
             await TransitionAsync(JobStatus.Running);
             if (restore is not null)
             {
@@ -304,8 +307,41 @@ internal sealed partial class JobManagerGrain(
         }
         catch (Exception e)
         {
+            if (await TryDeferRestartAsync(e)) return;
             await HandleFailureAsync(FailureCause.From(e, "restart"));
         }
+    }
+
+    /// <summary>
+    /// A restart that cannot reach a silo waits for the cluster instead of counting as one more
+    /// failure (as Flink waits for slots rather than failing again). Until the cluster declares a
+    /// crashed silo dead, calls to the activations it held fail or hang whatever the strategy
+    /// does; afterwards they reach fresh activations elsewhere. Past <c>heartbeat.timeout</c> the
+    /// restart strategy decides after all.
+    /// </summary>
+    private async Task<bool> TryDeferRestartAsync(Exception exception)
+    {
+        if (Job.Status != JobStatus.Restarting || !IsSiloUnavailable(exception)) return false;
+        var now = time.GetUtcNow();
+        _unreachableSince ??= now;
+        var configuration = catalog.ConfigurationFor(Job.Submission!.Configuration);
+        if (now - _unreachableSince.Value > configuration.Get(HeartbeatOptions.Timeout)) return false;
+        var retry = configuration.Get(HeartbeatOptions.Interval);
+        LogRestartDeferred(Job.JobId!.Value, Job.Attempt, exception.Message, (long)retry.TotalMilliseconds);
+        await CancelSubtasksAsync(); // the subtasks this attempt already reached
+        Job.RestartAt = now + retry;
+        await record.WriteStateAsync();
+        ScheduleRestart(Job.Attempt, retry);
+        return true;
+    }
+
+    private static bool IsSiloUnavailable(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException) return true;
+        }
+        return false;
     }
 
     private async Task<string> DescribeRestoreAsync(JobGraph graph, RestorePoint restore)
@@ -525,6 +561,9 @@ internal sealed partial class JobManagerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: job manager reactivated while {Status} (attempt {Attempt}); resuming")]
     private partial void LogResuming(JobId jobId, string status, long attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} could not reach a silo ({Message}); waiting for the cluster, next try in {DelayMs} ms")]
+    private partial void LogRestartDeferred(JobId jobId, long attempt, string message, long delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the checkpoint coordinator could not be suspended")]
     private partial void LogCoordinatorUnreachable(Exception exception, JobId jobId);
