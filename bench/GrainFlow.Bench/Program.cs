@@ -5,4 +5,5 @@ using GrainFlow.Bench;
 // configurations run by run, and prints medians and ratios as a markdown table.
 return args.Length > 0 && args[0] == Measurement.ChildCommand
     ? await Measurement.RunChildAsync(args[1..])
+    : GrainFlow.Bench.PerKeyGrain.PerKeyGrainBenchmark.Handles(args) ? await GrainFlow.Bench.PerKeyGrain.PerKeyGrainBenchmark.RunAsync(args)
     : await KeyedCountBenchmark.RunAsync(args);

@@ -12,7 +12,7 @@ namespace GrainFlow.Runtime.Checkpointing;
 internal static class SubtaskSnapshotWriter
 {
     public static async Task<IReadOnlyList<OperatorSnapshot>> WriteAsync(
-        IReadOnlyList<CapturedOperatorState> captured, CheckpointStorage storage, JobId jobId, long checkpointId,
+        IReadOnlyList<CapturedOperatorState> captured, IObjectStore store, string directoryKey,
         string vertexUid, int subtaskIndex, long inlineThreshold, StateCodecs codecs, CancellationToken cancellation)
     {
         var sections = captured.Select(c => c.KeyGroups is { } range && c.Tables.Count > 0
@@ -39,12 +39,11 @@ internal static class SubtaskSnapshotWriter
                     file.Write(section.Data);
                 }
             }
-            snapshots.Add(new OperatorSnapshot(captured[i].OperatorUid, captured[i].KeyGroups, handle, captured[i].SourceOffsets));
+            snapshots.Add(new OperatorSnapshot(captured[i].OperatorUid, captured[i].KeyGroups, handle, captured[i].SourceOffsets, captured[i].OperatorState));
         }
         if (file is not null)
         {
-            var key = storage.Key(CheckpointLayout.CheckpointDirectory(jobId, checkpointId) + fileName);
-            await storage.Store.PutAsync(key, file.GetBuffer().AsMemory(0, (int)file.Length), WriteCondition.IfNotExists, cancellation);
+            await store.PutAsync(directoryKey + fileName, file.GetBuffer().AsMemory(0, (int)file.Length), WriteCondition.IfNotExists, cancellation);
         }
         return snapshots;
     }

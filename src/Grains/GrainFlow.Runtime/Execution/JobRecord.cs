@@ -37,20 +37,26 @@ public sealed class JobRecord
     /// <summary>"started without state", or where the current attempt's state came from.</summary>
     [Id(14)] public string StateOrigin { get; set; } = "";
 
+    /// <summary>Savepoints triggered for this job, by trigger id (the most recent ones).</summary>
+    [Id(15)] public Dictionary<string, SavepointOperationRecord> Savepoints { get; set; } = new();
+
+    /// <summary>Set while a stop with drain waits for every subtask to finish before its final savepoint.</summary>
+    [Id(16)] public Checkpointing.SavepointTrigger? PendingDrain { get; set; }
+
     /// <summary>
     /// When the failures the restart strategy counted happened (the newest <see cref="MaxRestartFailures"/>),
     /// so that a job manager reactivated on another silo counts on instead of starting over.
     /// </summary>
-    [Id(15)] public List<DateTimeOffset> RestartFailures { get; set; } = new();
+    [Id(17)] public List<DateTimeOffset> RestartFailures { get; set; } = new();
 
     /// <summary>While RESTARTING: when the next attempt is due, so a reactivated job manager keeps the strategy's delay.</summary>
-    [Id(16)] public DateTimeOffset? RestartAt { get; set; }
+    [Id(18)] public DateTimeOffset? RestartAt { get; set; }
 
     /// <summary>
     /// A subtask reported a failure that the job manager acknowledged but has not acted on yet (it
     /// fails over in a turn of its own); a reactivated job manager finishes the job.
     /// </summary>
-    [Id(17)] public bool FailoverPending { get; set; }
+    [Id(19)] public bool FailoverPending { get; set; }
 
     /// <summary>Bounds the record of a job that restarts forever; a strategy that allows more attempts counts at most this many after a reactivation.</summary>
     public const int MaxRestartFailures = 1000;
