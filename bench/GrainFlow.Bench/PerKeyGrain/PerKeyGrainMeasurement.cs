@@ -67,7 +67,7 @@ internal static class PerKeyGrainMeasurement
     /// <summary>A GrainFlow silo whose data store (job records, checkpoints) and counter-grain storage are both on <paramref name="backend"/>.</summary>
     private static IHost BuildSilo(string backend, string directory, string? azuriteConnectionString)
     {
-        var arguments = new List<string> { "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}" };
+        var arguments = new List<string> { "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", "-D", "grainflow.rest.enabled=false" };
         var run = Guid.NewGuid().ToString("N")[..12];
         if (backend == Azurite)
         {
