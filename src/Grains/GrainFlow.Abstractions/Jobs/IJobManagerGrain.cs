@@ -21,6 +21,11 @@ public interface IJobManagerGrain : IGrainWithStringKey
     [Alias("Cancel")]
     Task<JobStatus> CancelAsync();
 
+    /// <summary>The job's effective configuration: the cluster's keys, the submission's on top, and what the job set in code (e.g. EnableCheckpointing).</summary>
+    /// <exception cref="Errors.JobNotFoundException">No job with this id was ever submitted.</exception>
+    [AlwaysInterleave, Alias("GetConfiguration")]
+    Task<IReadOnlyDictionary<string, string>> GetConfigurationAsync();
+
     /// <summary>Checkpoint counters, the latest completed, failed and restored checkpoints, and the recent history (empty without checkpointing).</summary>
     [AlwaysInterleave, Alias("GetCheckpointStats")]
     Task<Checkpoints.CheckpointStatsSnapshot> GetCheckpointStatsAsync();

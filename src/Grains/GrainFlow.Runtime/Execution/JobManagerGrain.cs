@@ -170,6 +170,12 @@ internal sealed partial class JobManagerGrain(
         return Job.Status;
     }
 
+    public Task<IReadOnlyDictionary<string, string>> GetConfigurationAsync()
+    {
+        if (!record.RecordExists) throw new JobNotFoundException(JobId.Parse(this.GetPrimaryKeyString()));
+        return Task.FromResult(BuildGraph(Job.JobId!.Value, Job.Submission!).Configuration.Values);
+    }
+
     public async Task<long> TriggerCheckpointAsync()
     {
         if (!record.RecordExists) throw new JobNotFoundException(JobId.Parse(this.GetPrimaryKeyString()));

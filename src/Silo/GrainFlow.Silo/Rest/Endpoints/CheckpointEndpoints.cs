@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GrainFlow.Configuration;
 using GrainFlow.Checkpoints;
 using GrainFlow.Errors;
 using GrainFlow.Runtime.Configuration;
@@ -28,7 +29,7 @@ public static class CheckpointEndpoints
         {
             var jobId = RouteValues.Job(jobid);
             await rest.DetailsAsync(jobId);
-            var configuration = await rest.Configurations.ReadAsync(jobId);
+            var configuration = new GrainFlowConfiguration(await rest.Job(jobId).GetConfigurationAsync());
             if (!CheckpointingOptions.IsEnabled(configuration))
             {
                 throw RestException.NotFound($"Checkpointing is not enabled for job {jobId}; it is enabled by execution.checkpointing.interval.");

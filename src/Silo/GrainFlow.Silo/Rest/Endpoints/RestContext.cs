@@ -1,6 +1,5 @@
 using GrainFlow.Jobs;
 using GrainFlow.Silo.Rest.Hosting;
-using GrainFlow.Silo.Rest.Jobs;
 using GrainFlow.Silo.Rest.Operations;
 using GrainFlow.Silo.Rest.Paths;
 using Orleans;
@@ -13,7 +12,6 @@ public sealed class RestContext(
     RestApiOptions options,
     AllowedRoots paths,
     AsyncOperationStore operations,
-    JobConfigurationReader configurations,
     TimeProvider time)
 {
     public IGrainFactory Grains { get; } = grains;
@@ -23,8 +21,6 @@ public sealed class RestContext(
     public AllowedRoots Paths { get; } = paths;
 
     public AsyncOperationStore Operations { get; } = operations;
-
-    public JobConfigurationReader Configurations { get; } = configurations;
 
     public TimeProvider Time { get; } = time;
 

@@ -2,7 +2,6 @@ using GrainFlow.Configuration;
 using GrainFlow.Runtime.Execution;
 using GrainFlow.Silo.Rest.Endpoints;
 using GrainFlow.Silo.Rest.Http;
-using GrainFlow.Silo.Rest.Jobs;
 using GrainFlow.Silo.Rest.Operations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -49,7 +48,6 @@ public sealed partial class RestApiHost(RestApiOptions options, IServiceProvider
             options,
             options.PathPolicy(),
             new AsyncOperationStore(time, options.OperationRetention),
-            new JobConfigurationReader(siloServices, siloServices.GetRequiredService<JobCatalog>()),
             time));
 
         var app = builder.Build();
