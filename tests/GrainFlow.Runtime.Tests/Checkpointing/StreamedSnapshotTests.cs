@@ -1,0 +1,142 @@
+using GrainFlow.Configuration;
+using GrainFlow.Jobs;
+using GrainFlow.KeyGroups;
+using GrainFlow.Runtime.Checkpointing;
+using GrainFlow.Runtime.Hosting;
+using GrainFlow.Runtime.State;
+using GrainFlow.Storage;
+using GrainFlow.Storage.FileSystem;
+using GrainFlow.Testing.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+
+namespace GrainFlow.Runtime.Tests.Checkpointing;
+
+/// <summary>
+/// The streamed snapshot file: state serialized one key group at a time into parts, read back in
+/// ranged chunks, per key group, checked against the checksum.
+/// </summary>
+public sealed class StreamedSnapshotTests : IDisposable
+{
+    private const int MaxParallelism = 128;
+    private static readonly KeyGroupRange All = new(0, MaxParallelism - 1);
+    private readonly TemporaryDirectory _temp = new("grainflow-streamed-snapshot");
+    private readonly StateCodecs _codecs = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
+
+    public void Dispose() => _temp.Dispose();
+
+    private static (StateTable<long, long> Counts, StateTable<long, string> Names) Tables(int keys)
+    {
+        var counts = new StateTable<long, long>("count", 0, MaxParallelism);
+        var names = new StateTable<long, string>("name", 0, MaxParallelism);
+        for (long key = 0; key < keys; key++)
+        {
+            var group = KeyGroupAssignment.KeyGroupFor(key, MaxParallelism);
+            counts.Set(group, key, key * 3);
+            if (key % 3 == 0) names.Set(group, key, $"name-{key}-{new string('x', (int)(key % 50))}");
+        }
+        return (counts, names);
+    }
+
+    private CheckpointStorage Storage(IObjectStore store) =>
+        CheckpointStorage.For(new GrainFlowConfiguration(new Dictionary<string, string>()), new GrainFlowStores(store));
+
+    [Fact]
+    public async Task StateLargerThanSeveralPartsIsWrittenAsOneFileAndEachSubtaskReadsBackExactlyItsKeyGroups()
+    {
+        var store = new FileSystemObjectStore(_temp.Combine("store"));
+        var storage = Storage(store);
+        var (counts, names) = Tables(keys: 900_000); // ~16 MB of state: three parts of 8 MiB
+        var captured = new List<CapturedOperatorState>
+        {
+            new("source", null, [], new Dictionary<string, long> { ["split-0"] = 42 }),
+            new("count", All, [counts.CaptureUntypedSnapshot(), names.CaptureUntypedSnapshot()], null),
+        };
+        // Changes after the capture must not leak into the snapshot.
+        counts.Set(KeyGroupAssignment.KeyGroupFor(7L, MaxParallelism), 7, -1);
+
+        var jobId = new JobId("streamed");
+        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, storage, jobId, 1, "count", 0, inlineThreshold: 20 * 1024, _codecs, CancellationToken.None);
+
+        var handle = snapshots[1].State!;
+        Assert.Null(snapshots[0].State);
+        Assert.Equal(42, snapshots[0].SourceOffsets!["split-0"]);
+        Assert.True(handle.Size > 2 * ObjectParts.DefaultPartBytes, $"only {handle.Size} bytes");
+        var directory = storage.Key(CheckpointLayout.CheckpointDirectory(jobId, 1));
+        var file = await store.GetInfoAsync(directory + handle.RelativePath);
+        Assert.Equal(handle.Size, file!.Size);
+
+        // Two subtasks of a rescaled job: each gets its half of the key groups and nothing else.
+        var restoredCounts = new Dictionary<long, long>();
+        var restoredNames = new Dictionary<long, string>();
+        foreach (var half in new[] { new KeyGroupRange(0, 63), new KeyGroupRange(64, 127) })
+        {
+            var restored = await KeyedStateReader.ReadAsync(handle, store, directory, "test", half, _codecs, CancellationToken.None);
+            Assert.All(restored.KeyGroups, g => Assert.True(half.Contains(g)));
+            var countTable = new StateTable<long, long>("count", half.StartKeyGroup, half.Count);
+            var nameTable = new StateTable<long, string>("name", half.StartKeyGroup, half.Count);
+            restored.Restore(nameTable, half);
+            restored.Restore(countTable, half);
+            foreach (var (_, key, value) in countTable.Entries) Assert.True(restoredCounts.TryAdd(key, value));
+            foreach (var (_, key, value) in nameTable.Entries) Assert.True(restoredNames.TryAdd(key, value));
+            Assert.Empty(restored.KeyGroups); // let go once every table was restored
+        }
+
+        Assert.Equal(900_000, restoredCounts.Count);
+        Assert.All(restoredCounts, e => Assert.Equal(e.Key * 3, e.Value));
+        Assert.Equal(300_000, restoredNames.Count);
+        Assert.Equal($"name-{300}-{new string('x', 0)}", restoredNames[300]);
+    }
+
+    [Fact]
+    public async Task SmallStateGoesInlineAndReadsBackTheSame()
+    {
+        var store = new FileSystemObjectStore(_temp.Combine("inline"));
+        var (counts, names) = Tables(keys: 300);
+        var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot(), names.CaptureUntypedSnapshot()], null) };
+
+        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, Storage(store), new JobId("inline"), 1, "count", 0, 20 * 1024, _codecs, CancellationToken.None);
+
+        var handle = snapshots[0].State!;
+        Assert.Null(handle.RelativePath);
+        Assert.Equal(handle.Size, handle.InlineData!.Length);
+        Assert.Empty(await ToListAsync(store.ListAsync("")));
+        var restored = await KeyedStateReader.ReadAsync(handle, store, "", "test", All, _codecs, CancellationToken.None);
+        var table = new StateTable<long, long>("count", 0, MaxParallelism);
+        restored.Restore(table, All);
+        Assert.Equal(counts.Entries.OrderBy(e => e.Key), table.Entries.OrderBy(e => e.Key));
+    }
+
+    [Fact]
+    public async Task ADamagedStateFileIsRefusedNamingTheFile()
+    {
+        var store = new FileSystemObjectStore(_temp.Combine("damaged"));
+        var storage = Storage(store);
+        var (counts, _) = Tables(keys: 20_000);
+        var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot()], null) };
+        var jobId = new JobId("damaged");
+        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, storage, jobId, 3, "count", 0, 1024, _codecs, CancellationToken.None))[0].State!;
+        var directory = storage.Key(CheckpointLayout.CheckpointDirectory(jobId, 3));
+        var path = Path.Combine(store.RootDirectory, directory, handle.RelativePath!);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[bytes.Length / 2] ^= 0x40;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(
+            () => KeyedStateReader.ReadAsync(handle, store, directory, "chk-3", new KeyGroupRange(0, 3), _codecs, CancellationToken.None));
+
+        Assert.Contains(handle.RelativePath!, error.Message);
+        Assert.Contains("damaged", error.Message);
+        File.Delete(path);
+        var missing = await Assert.ThrowsAsync<InvalidDataException>(
+            () => KeyedStateReader.ReadAsync(handle, store, directory, "chk-3", All, _codecs, CancellationToken.None));
+        Assert.Contains("missing", missing.Message);
+    }
+
+    private static async Task<List<ObjectInfo>> ToListAsync(IAsyncEnumerable<ObjectInfo> source)
+    {
+        var list = new List<ObjectInfo>();
+        await foreach (var item in source) list.Add(item);
+        return list;
+    }
+}
