@@ -77,7 +77,7 @@ internal sealed class LargeStateRun : IAsyncDisposable
             ["-D", $"grainflow.storage.dir={Path.Combine(directory, "data")}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", .. extra],
             out _, out _);
         builder.Services.AddSingleton(new JobRegistration(LargeStateJob.Name, _ => new LargeStateJob()));
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("GrainFlow", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
         var host = builder.Build();
         await host.StartAsync();
         return new LargeStateRun(host, directory, azurite, store, checkpointDir, Math.Max(1, stateBytes / SerializedEntryBytes));

@@ -133,6 +133,63 @@ public sealed class StreamedSnapshotTests : IDisposable
         Assert.Contains("missing", missing.Message);
     }
 
+    [Fact]
+    public async Task ByteArrayStateWrittenByTheOrleansCodecOfEarlierBuildsStillRestores()
+    {
+        // What builds before the built-in "bytes" codec wrote for a ValueState<byte[]>: one key group, two keys.
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<byte[]>>();
+        var values = new Dictionary<long, byte[]> { [5] = [1, 2, 3], [9] = new byte[300] };
+        var stream = new MemoryStream();
+        var writer = new BinaryWriter(stream);
+        writer.Write(KeyedStateFormat.Magic);
+        writer.Write(KeyedStateFormat.Version);
+        writer.Write(1);
+        writer.Write("payload");
+        writer.Write("long|orleans:System.Byte[]");
+        var offsets = new Dictionary<int, long>();
+        foreach (var group in values.GroupBy(v => KeyGroupAssignment.KeyGroupFor(v.Key, MaxParallelism)).OrderBy(g => g.Key))
+        {
+            var entries = new MemoryStream();
+            var entryWriter = new BinaryWriter(entries);
+            foreach (var (key, value) in group)
+            {
+                entryWriter.Write(key);
+                var bytes = serializer.SerializeToArray(value);
+                entryWriter.Write7BitEncodedInt(bytes.Length);
+                entryWriter.Write(bytes);
+            }
+            offsets[group.Key] = stream.Position;
+            writer.Write(group.Key);
+            writer.Write(group.Count());
+            writer.Write((int)entries.Length);
+            writer.Write(entries.ToArray());
+        }
+        var data = stream.ToArray();
+        var handle = new StateHandle(null, data, 0, data.Length, System.IO.Hashing.XxHash64.HashToUInt64(data), offsets);
+
+        var restored = await KeyedStateReader.ReadAsync(handle, new FileSystemObjectStore(_temp.Combine("old")), "", "old", All, _codecs, CancellationToken.None);
+        var table = new StateTable<long, byte[]>("payload", 0, MaxParallelism);
+        restored.Restore(table, All);
+
+        Assert.Equal(values.OrderBy(v => v.Key).Select(v => (v.Key, v.Value)), table.Entries.OrderBy(e => e.Key).Select(e => (e.Key, e.Value)));
+        Assert.Equal("bytes", _codecs.For<byte[]>().Name);
+    }
+
+    [Fact]
+    public async Task StateRestoredAsAnotherTypeIsRefusedNamingBothCodecs()
+    {
+        var store = new FileSystemObjectStore(_temp.Combine("retyped"));
+        var (counts, _) = Tables(keys: 100);
+        var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot()], null) };
+        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, Storage(store), new JobId("retyped"), 1, "count", 0, 20 * 1024, _codecs, CancellationToken.None))[0].State!;
+        var restored = await KeyedStateReader.ReadAsync(handle, store, "", "test", All, _codecs, CancellationToken.None);
+
+        var error = Assert.Throws<InvalidDataException>(() => restored.Restore(new StateTable<long, string>("count", 0, MaxParallelism), All));
+
+        Assert.Contains("'long'", error.Message);
+        Assert.Contains("'string'", error.Message);
+    }
+
     private static async Task<List<ObjectInfo>> ToListAsync(IAsyncEnumerable<ObjectInfo> source)
     {
         var list = new List<ObjectInfo>();

@@ -52,9 +52,9 @@ public static class KeyedStateFormat
         return true;
     }
 
-    /// <summary>Reads the table names of a section's header (the bytes before its first key group).</summary>
+    /// <summary>Reads the tables (state name and recorded codecs) of a section's header (the bytes before its first key group).</summary>
     /// <exception cref="InvalidDataException">The header is not GrainFlow keyed state of a version this build reads.</exception>
-    internal static IReadOnlyList<string> ReadHeader(ArraySegment<byte> header)
+    internal static IReadOnlyList<(string Name, string Codecs)> ReadHeader(ArraySegment<byte> header)
     {
         using var reader = new BinaryReader(new MemoryStream(header.Array!, header.Offset, header.Count, writable: false), Encoding.UTF8);
         try
@@ -62,13 +62,12 @@ public static class KeyedStateFormat
             if (reader.ReadInt32() != Magic) throw new InvalidDataException("The keyed state bytes do not start with GrainFlow's keyed-state header.");
             var version = reader.ReadInt32();
             if (version != Version) throw new InvalidDataException($"Keyed state format version {version} is not supported (this build reads version {Version}).");
-            var names = new List<string>();
+            var tables = new List<(string, string)>();
             for (int i = 0, count = reader.ReadInt32(); i < count; i++)
             {
-                names.Add(reader.ReadString());
-                reader.ReadString(); // codecs: informative; the table's own types decide how to read
+                tables.Add((reader.ReadString(), reader.ReadString()));
             }
-            return names;
+            return tables;
         }
         catch (EndOfStreamException e)
         {
@@ -78,9 +77,10 @@ public static class KeyedStateFormat
 
     /// <summary>
     /// Adds to <paramref name="table"/> the entries of one key group's bytes (as written by
-    /// <see cref="WriteKeyGroup"/>); <paramref name="tablePosition"/> is the table's index in the header.
+    /// <see cref="WriteKeyGroup"/>); <paramref name="tablePosition"/> is the table's index in the header,
+    /// <paramref name="recordedCodecs"/> what the header recorded for it.
     /// </summary>
-    internal static void RestoreKeyGroup(int keyGroup, ArraySegment<byte> bytes, int tablePosition, IStateTable table, StateCodecs codecs)
+    internal static void RestoreKeyGroup(int keyGroup, ArraySegment<byte> bytes, int tablePosition, IStateTable table, StateCodecs codecs, string recordedCodecs)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), Encoding.UTF8);
         if (reader.ReadInt32() != keyGroup) throw new InvalidDataException($"Key group {keyGroup} is not at its recorded offset.");
@@ -93,7 +93,7 @@ public static class KeyedStateFormat
                 reader.BaseStream.Position += length;
                 continue;
             }
-            table.RestoreEntries(keyGroup, entries, reader, codecs);
+            table.RestoreEntries(keyGroup, entries, reader, codecs, recordedCodecs);
         }
     }
 

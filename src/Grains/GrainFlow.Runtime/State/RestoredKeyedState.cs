@@ -10,17 +10,17 @@ namespace GrainFlow.Runtime.State;
 /// </summary>
 internal sealed class RestoredKeyedState
 {
-    private readonly IReadOnlyList<string> _tableNames;
+    private readonly IReadOnlyList<(string Name, string Codecs)> _tables;
     private readonly Dictionary<int, ArraySegment<byte>> _keyGroups;
     private readonly StateCodecs _codecs;
     private readonly HashSet<string> _notYetRestored;
 
-    public RestoredKeyedState(IReadOnlyList<string> tableNames, Dictionary<int, ArraySegment<byte>> keyGroups, StateCodecs codecs)
+    public RestoredKeyedState(IReadOnlyList<(string Name, string Codecs)> tables, Dictionary<int, ArraySegment<byte>> keyGroups, StateCodecs codecs)
     {
-        _tableNames = tableNames;
+        _tables = tables;
         _keyGroups = keyGroups;
         _codecs = codecs;
-        _notYetRestored = new HashSet<string>(tableNames, StringComparer.Ordinal);
+        _notYetRestored = new HashSet<string>(tables.Select(t => t.Name), StringComparer.Ordinal);
     }
 
     /// <summary>The key groups held, for tests and diagnostics.</summary>
@@ -36,16 +36,16 @@ internal sealed class RestoredKeyedState
         if (position < 0) return;
         foreach (var (keyGroup, bytes) in _keyGroups.OrderBy(k => k.Key))
         {
-            if (range.Contains(keyGroup)) KeyedStateFormat.RestoreKeyGroup(keyGroup, bytes, position, table, _codecs);
+            if (range.Contains(keyGroup)) KeyedStateFormat.RestoreKeyGroup(keyGroup, bytes, position, table, _codecs, _tables[position].Codecs);
         }
         if (_notYetRestored.Remove(table.Name) && _notYetRestored.Count == 0) _keyGroups.Clear();
     }
 
     private int IndexOf(string name)
     {
-        for (var i = 0; i < _tableNames.Count; i++)
+        for (var i = 0; i < _tables.Count; i++)
         {
-            if (string.Equals(_tableNames[i], name, StringComparison.Ordinal)) return i;
+            if (string.Equals(_tables[i].Name, name, StringComparison.Ordinal)) return i;
         }
         return -1;
     }
