@@ -85,7 +85,8 @@ internal sealed class LargeStateRun : IAsyncDisposable
 
     /// <summary>Submits the job and waits until its source emitted every key (the state is complete at the next barrier).</summary>
     /// <returns>When the last key was emitted: checkpoints triggered after it hold the whole state.</returns>
-    public async Task<DateTimeOffset> SubmitAndBuildStateAsync()
+    /// <param name="minPause">The quiet time between checkpoints (the benchmark writes raw data there).</param>
+    public async Task<DateTimeOffset> SubmitAndBuildStateAsync(TimeSpan minPause)
     {
         var settings = new Dictionary<string, string>
         {
@@ -94,6 +95,7 @@ internal sealed class LargeStateRun : IAsyncDisposable
             ["execution.checkpointing.interval"] = "1 s",
             ["execution.checkpointing.mode"] = "EXACTLY_ONCE",
             ["execution.checkpointing.timeout"] = "10 min",
+            ["execution.checkpointing.min-pause"] = $"{(long)minPause.TotalMilliseconds} ms",
             ["execution.checkpointing.dir"] = CheckpointDir,
             ["execution.checkpointing.externalized-checkpoint-retention"] = "RETAIN_ON_CANCELLATION",
             ["restart-strategy.type"] = "fixed-delay",

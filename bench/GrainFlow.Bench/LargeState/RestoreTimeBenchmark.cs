@@ -25,7 +25,7 @@ internal static class RestoreTimeBenchmark
             {
                 var setting = Stopwatch.StartNew();
                 await using var run = await LargeStateRun.StartAsync(storage, size);
-                var after = await run.SubmitAndBuildStateAsync();
+                var after = await run.SubmitAndBuildStateAsync(TimeSpan.Zero);
                 var checkpoint = (await run.CompletedCheckpointsAsync(after, 1))[0];
                 Console.Error.WriteLine($"  {storage} {LargeStateArguments.Format(size)}: checkpoint {checkpoint.Id} of {LargeStateArguments.Format(checkpoint.StateSize)} after {setting.Elapsed.TotalSeconds:0.0} s");
                 var restores = new List<TimeSpan>();
