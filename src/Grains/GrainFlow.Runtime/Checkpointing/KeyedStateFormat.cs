@@ -31,10 +31,12 @@ public static class KeyedStateFormat
     }
 
     /// <summary>
-    /// Writes one key group of every table; returns false (and writes nothing) when no table has an
-    /// entry in it. <paramref name="scratch"/> holds one table's entries while their length is unknown.
+    /// Writes one key group of every table into <paramref name="output"/> (through <paramref name="writer"/>,
+    /// which writes to it); returns false (and writes nothing) when no table has an entry in it. Entries
+    /// go straight into the parts; each table's byte length is patched in after them, and the key group
+    /// is final (hashed, uploadable) when this returns.
     /// </summary>
-    internal static bool WriteKeyGroup(BinaryWriter writer, IReadOnlyList<IStateTableSnapshot> tables, int keyGroup, KeyGroupScratch scratch, StateCodecs codecs)
+    internal static bool WriteKeyGroup(BinaryWriter writer, SnapshotPartStream output, IReadOnlyList<IStateTableSnapshot> tables, int keyGroup, StateCodecs codecs)
     {
         var any = false;
         foreach (var table in tables) any |= table.CountIn(keyGroup) > 0;
@@ -42,13 +44,14 @@ public static class KeyedStateFormat
         writer.Write(keyGroup);
         foreach (var table in tables)
         {
-            scratch.Stream.SetLength(0);
-            table.WriteKeyGroup(keyGroup, scratch.Writer, codecs);
-            scratch.Writer.Flush();
             writer.Write(table.CountIn(keyGroup));
-            writer.Write((int)scratch.Stream.Length);
-            writer.Write(scratch.Stream.GetBuffer(), 0, (int)scratch.Stream.Length);
+            var lengthAt = output.Position;
+            writer.Write(0);
+            table.WriteKeyGroup(keyGroup, writer, codecs);
+            writer.Flush();
+            output.PatchInt32(lengthAt, checked((int)(output.Position - lengthAt - sizeof(int))));
         }
+        output.MarkFinal();
         return true;
     }
 
@@ -94,26 +97,6 @@ public static class KeyedStateFormat
                 continue;
             }
             table.RestoreEntries(keyGroup, entries, reader, codecs, recordedCodecs);
-        }
-    }
-
-    /// <summary>A reusable buffer for one table's entries of one key group.</summary>
-    internal sealed class KeyGroupScratch : IDisposable
-    {
-        public KeyGroupScratch()
-        {
-            Stream = new MemoryStream();
-            Writer = new BinaryWriter(Stream, Encoding.UTF8, leaveOpen: true);
-        }
-
-        public MemoryStream Stream { get; }
-
-        public BinaryWriter Writer { get; }
-
-        public void Dispose()
-        {
-            Writer.Dispose();
-            Stream.Dispose();
         }
     }
 }

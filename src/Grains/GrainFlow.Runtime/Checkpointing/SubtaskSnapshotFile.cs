@@ -35,18 +35,18 @@ internal sealed class SubtaskSnapshotFile : IDisposable
     public async IAsyncEnumerable<ObjectPart> Parts([EnumeratorCancellation] CancellationToken cancellation = default)
     {
         using var writer = new BinaryWriter(_stream, Encoding.UTF8, leaveOpen: true);
-        using var scratch = new KeyedStateFormat.KeyGroupScratch();
         for (var i = 0; i < _captured.Count; i++)
         {
             if (_captured[i] is not { KeyGroups: { } range, Tables: { Count: > 0 } tables }) continue;
             _stream.BeginSection();
             var start = _stream.Position;
             KeyedStateFormat.WriteHeader(writer, tables, _codecs);
+            _stream.MarkFinal();
             var offsets = new Dictionary<int, long>();
             for (var keyGroup = range.StartKeyGroup; keyGroup <= range.EndKeyGroup; keyGroup++)
             {
                 var at = _stream.Position;
-                if (KeyedStateFormat.WriteKeyGroup(writer, tables, keyGroup, scratch, _codecs)) offsets[keyGroup] = at - start;
+                if (KeyedStateFormat.WriteKeyGroup(writer, _stream, tables, keyGroup, _codecs)) offsets[keyGroup] = at - start;
                 while (_stream.TryTakeFullPart(out var part))
                 {
                     if (cancellation.IsCancellationRequested)
@@ -57,6 +57,7 @@ internal sealed class SubtaskSnapshotFile : IDisposable
                     yield return part;
                 }
             }
+            _stream.MarkFinal();
             _sections[i] = new Section(start, _stream.Position - start, _stream.SectionChecksum, offsets);
         }
         Complete = true;
