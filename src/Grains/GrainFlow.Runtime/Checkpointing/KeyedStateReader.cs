@@ -46,32 +46,40 @@ internal static class KeyedStateReader
         var reads = new Queue<Task<byte[]?>>();
         long requested = 0, position = 0;
         var next = 0;
-        while (position < handle.Size)
+        try
         {
-            while (reads.Count < ReadAhead && requested < handle.Size)
+            while (position < handle.Size)
             {
-                var length = (int)Math.Min(ChunkBytes, handle.Size - requested);
-                reads.Enqueue(store.ReadRangeAsync(key, handle.Offset + requested, length, cancellation));
-                requested += length;
-            }
-            var chunk = await reads.Dequeue()
-                ?? throw new InvalidDataException($"The state file '{what}' of the snapshot at '{location}' is missing.");
-            var expected = (int)Math.Min(ChunkBytes, handle.Size - position);
-            if (chunk.Length != expected) throw Damaged(what, location);
-            hash.Append(chunk);
+                while (reads.Count < ReadAhead && requested < handle.Size)
+                {
+                    var length = (int)Math.Min(ChunkBytes, handle.Size - requested);
+                    reads.Enqueue(store.ReadRangeAsync(key, handle.Offset + requested, length, cancellation));
+                    requested += length;
+                }
+                var chunk = await reads.Dequeue()
+                    ?? throw new InvalidDataException($"The state file '{what}' of the snapshot at '{location}' is missing.");
+                var expected = (int)Math.Min(ChunkBytes, handle.Size - position);
+                if (chunk.Length != expected) throw Damaged(what, location);
+                hash.Append(chunk);
 
-            // Copy the parts of this chunk that belong to the header or an owned key group.
-            var chunkEnd = position + chunk.Length;
-            while (next < targets.Count && targets[next].Start < chunkEnd)
-            {
-                var (start, buffer) = targets[next];
-                var from = Math.Max(start, position);
-                var to = Math.Min(start + buffer.Length, chunkEnd);
-                if (to > from) chunk.AsSpan((int)(from - position), (int)(to - from)).CopyTo(buffer.AsSpan((int)(from - start)));
-                if (start + buffer.Length > chunkEnd) break; // continues in the next chunk
-                next++;
+                // Copy the parts of this chunk that belong to the header or an owned key group.
+                var chunkEnd = position + chunk.Length;
+                while (next < targets.Count && targets[next].Start < chunkEnd)
+                {
+                    var (start, buffer) = targets[next];
+                    var from = Math.Max(start, position);
+                    var to = Math.Min(start + buffer.Length, chunkEnd);
+                    if (to > from) chunk.AsSpan((int)(from - position), (int)(to - from)).CopyTo(buffer.AsSpan((int)(from - start)));
+                    if (start + buffer.Length > chunkEnd) break; // continues in the next chunk
+                    next++;
+                }
+                position = chunkEnd;
             }
-            position = chunkEnd;
+        }
+        finally
+        {
+            // After a failure, let the reads still in flight end before returning.
+            while (reads.TryDequeue(out var pending)) await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         if (hash.GetCurrentHashAsUInt64() != handle.Checksum) throw Damaged(what, location);
         return Restored(header, sections, what, location, codecs);
