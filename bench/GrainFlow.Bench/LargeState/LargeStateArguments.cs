@@ -11,7 +11,7 @@ internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] 
     public static bool IsLargeStateSuite(string[] args)
     {
         var index = Array.IndexOf(args, "--suite");
-        return index >= 0 && index + 1 < args.Length && args[index + 1] is CheckpointDuration or RestoreTime;
+        return index >= 0 && index + 1 < args.Length && args[index + 1] is CheckpointDuration or RestoreTime or CheckpointCpuBenchmark.Suite;
     }
 
     public static LargeStateArguments Parse(string[] args)

@@ -78,6 +78,8 @@ internal sealed class LargeStateRun : IAsyncDisposable
             out _, out _);
         builder.Services.AddSingleton(new JobRegistration(LargeStateJob.Name, _ => new LargeStateJob()));
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("GrainFlow", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
+        // The results table is the only thing on stdout.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var host = builder.Build();
         await host.StartAsync();
         return new LargeStateRun(host, directory, azurite, store, checkpointDir, Math.Max(1, stateBytes / SerializedEntryBytes));

@@ -1,10 +1,11 @@
 namespace GrainFlow.Bench.LargeState;
 
-/// <summary>Entry point of the large-state suites (issue 4, benchmarks b and c).</summary>
+/// <summary>Entry point of the suites in this folder: checkpoint duration and restore time (issue 4, b and c) and the CPU cost of a checkpoint.</summary>
 internal static class LargeStateSuites
 {
     public static Task<int> RunAsync(string[] args)
     {
+        if (args[Array.IndexOf(args, "--suite") + 1] == CheckpointCpuBenchmark.Suite) return CheckpointCpuBenchmark.RunAsync(args);
         var arguments = LargeStateArguments.Parse(args);
         return arguments.Suite == LargeStateArguments.RestoreTime
             ? RestoreTimeBenchmark.RunAsync(arguments)
