@@ -6,4 +6,5 @@ using GrainFlow.Bench;
 if (GrainFlow.Bench.LargeState.LargeStateArguments.IsLargeStateSuite(args)) return await GrainFlow.Bench.LargeState.LargeStateSuites.RunAsync(args);
 return args.Length > 0 && args[0] == Measurement.ChildCommand
     ? await Measurement.RunChildAsync(args[1..])
+    : GrainFlow.Bench.PerKeyGrain.PerKeyGrainBenchmark.Handles(args) ? await GrainFlow.Bench.PerKeyGrain.PerKeyGrainBenchmark.RunAsync(args)
     : await KeyedCountBenchmark.RunAsync(args);

@@ -208,23 +208,6 @@ public sealed class CheckpointTests(SharedClusterFixture fixture)
     }
 
     [Fact]
-    public async Task AtLeastOnceLosesNothingAcrossAFailure()
-    {
-        const long records = 16_000;
-        const long keys = 20;
-        var plan = FailurePlan.Create([9_000]);
-        var settings = Settings(NewCheckpointDirectory(),
-            ("execution.checkpointing.mode", "AT_LEAST_ONCE"), ("records", records.ToString()), ("keys", keys.ToString()),
-            ("records-per-second", "4000"), ("failure-plan", plan), ("restart-strategy.type", "fixed-delay"), ("restart-strategy.fixed-delay.delay", "50 ms"));
-        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, settings, parallelism: 2);
-        var details = await fixture.Cluster.WaitForEndAsync(jobId, TimeSpan.FromMinutes(2));
-        Assert.True(details.Status == JobStatus.Finished, $"{details.Status}: {details.Failure?.Message}");
-        var counts = await CountsAsync(jobId, 2);
-        Assert.Equal((int)keys, counts.Count);
-        Assert.All(counts, c => Assert.True(c.Value >= records / keys, $"key {c.Key}: {c.Value} < {records / keys}"));
-    }
-
-    [Fact]
     public async Task CheckpointsThatExpirePastTheTolerableNumberFailTheJobAndLeaveNoFiles()
     {
         var directory = NewCheckpointDirectory();

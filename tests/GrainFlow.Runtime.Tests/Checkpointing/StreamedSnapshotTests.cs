@@ -1,8 +1,6 @@
-using GrainFlow.Configuration;
 using GrainFlow.Jobs;
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Checkpointing;
-using GrainFlow.Runtime.Hosting;
 using GrainFlow.Runtime.State;
 using GrainFlow.Storage;
 using GrainFlow.Storage.FileSystem;
@@ -38,14 +36,10 @@ public sealed class StreamedSnapshotTests : IDisposable
         return (counts, names);
     }
 
-    private CheckpointStorage Storage(IObjectStore store) =>
-        CheckpointStorage.For(new GrainFlowConfiguration(new Dictionary<string, string>()), new GrainFlowStores(store));
-
     [Fact]
     public async Task StateLargerThanSeveralPartsIsWrittenAsOneFileAndEachSubtaskReadsBackExactlyItsKeyGroups()
     {
         var store = new FileSystemObjectStore(_temp.Combine("store"));
-        var storage = Storage(store);
         var (counts, names) = Tables(keys: 900_000); // ~16 MB of state: three parts of 8 MiB
         var captured = new List<CapturedOperatorState>
         {
@@ -55,14 +49,13 @@ public sealed class StreamedSnapshotTests : IDisposable
         // Changes after the capture must not leak into the snapshot.
         counts.Set(KeyGroupAssignment.KeyGroupFor(7L, MaxParallelism), 7, -1);
 
-        var jobId = new JobId("streamed");
-        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, storage, jobId, 1, "count", 0, inlineThreshold: 20 * 1024, _codecs, CancellationToken.None);
+        var directory = CheckpointLayout.CheckpointDirectory(new JobId("streamed"), 1);
+        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, store, directory, "count", 0, inlineThreshold: 20 * 1024, _codecs, CancellationToken.None);
 
         var handle = snapshots[1].State!;
         Assert.Null(snapshots[0].State);
         Assert.Equal(42, snapshots[0].SourceOffsets!["split-0"]);
         Assert.True(handle.Size > 2 * ObjectParts.DefaultPartBytes, $"only {handle.Size} bytes");
-        var directory = storage.Key(CheckpointLayout.CheckpointDirectory(jobId, 1));
         var file = await store.GetInfoAsync(directory + handle.RelativePath);
         Assert.Equal(handle.Size, file!.Size);
 
@@ -135,7 +128,7 @@ public sealed class StreamedSnapshotTests : IDisposable
         var (counts, names) = Tables(keys: 300);
         var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot(), names.CaptureUntypedSnapshot()], null) };
 
-        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, Storage(store), new JobId("inline"), 1, "count", 0, 20 * 1024, _codecs, CancellationToken.None);
+        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, store, "chk-1/", "count", 0, 20 * 1024, _codecs, CancellationToken.None);
 
         var handle = snapshots[0].State!;
         Assert.Null(handle.RelativePath);
@@ -151,12 +144,10 @@ public sealed class StreamedSnapshotTests : IDisposable
     public async Task ADamagedStateFileIsRefusedNamingTheFile()
     {
         var store = new FileSystemObjectStore(_temp.Combine("damaged"));
-        var storage = Storage(store);
         var (counts, _) = Tables(keys: 20_000);
         var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot()], null) };
-        var jobId = new JobId("damaged");
-        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, storage, jobId, 3, "count", 0, 1024, _codecs, CancellationToken.None))[0].State!;
-        var directory = storage.Key(CheckpointLayout.CheckpointDirectory(jobId, 3));
+        var directory = CheckpointLayout.CheckpointDirectory(new JobId("damaged"), 3);
+        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, store, directory, "count", 0, 1024, _codecs, CancellationToken.None))[0].State!;
         var path = Path.Combine(store.RootDirectory, directory, handle.RelativePath!);
         var bytes = await File.ReadAllBytesAsync(path);
         bytes[bytes.Length / 2] ^= 0x40;
@@ -221,7 +212,7 @@ public sealed class StreamedSnapshotTests : IDisposable
         var store = new FileSystemObjectStore(_temp.Combine("retyped"));
         var (counts, _) = Tables(keys: 100);
         var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot()], null) };
-        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, Storage(store), new JobId("retyped"), 1, "count", 0, 20 * 1024, _codecs, CancellationToken.None))[0].State!;
+        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, store, "chk-1/", "count", 0, 20 * 1024, _codecs, CancellationToken.None))[0].State!;
         var restored = await KeyedStateReader.ReadAsync(handle, store, "", "test", All, _codecs, CancellationToken.None);
 
         var error = Assert.Throws<InvalidDataException>(() => restored.Restore(new StateTable<long, string>("count", 0, MaxParallelism), All));

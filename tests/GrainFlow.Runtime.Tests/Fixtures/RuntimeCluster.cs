@@ -16,7 +16,9 @@ public static class RuntimeCluster
         .AddGrainFlowJob<UnboundedJob>(UnboundedJob.Name)
         .AddGrainFlowJob<FanOutJob>(FanOutJob.Name)
         .AddGrainFlowJob<CheckpointedCountJob>(CheckpointedCountJob.Name)
-        .AddGrainFlowJob<TimerJob>(TimerJob.Name);
+        .AddGrainFlowJob<TimerJob>(TimerJob.Name)
+        .AddGrainFlowJob<CheckpointedTimersJob>(CheckpointedTimersJob.Name)
+        .AddGrainFlowJob<SequenceLedgerJob>(SequenceLedgerJob.Name);
 
     public static Task<GrainFlowTestCluster> StartAsync(IObjectStore store, int silos = 2, IReadOnlyDictionary<string, string>? configuration = null) =>
         GrainFlowTestCluster.StartAsync(store, silos, RegisterTestJobs, configuration);

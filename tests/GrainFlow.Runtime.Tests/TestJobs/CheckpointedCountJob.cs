@@ -8,9 +8,10 @@ using GrainFlow.Silo.Examples;
 namespace GrainFlow.Runtime.Tests.TestJobs;
 
 /// <summary>
-/// A rate-limited generator → failure injector → keyBy → count in keyed state → discarding sink.
-/// The injector throws once at each record number of the job's failure plan, so a test can fail
-/// the job at chosen points and compare the final keyed state with the failure-free answer.
+/// A rate-limited generator → failure injector → keyBy → count in keyed state → sink (discarding,
+/// unless the example jobs' <c>sink</c> parameter names a file or topic sink). The injector throws
+/// once at each record number of the job's failure plan, so a test can fail the job at chosen points
+/// and compare the final keyed state and the committed output with the failure-free answer.
 /// </summary>
 public sealed class CheckpointedCountJob : IStreamingJob
 {
@@ -28,7 +29,9 @@ public sealed class CheckpointedCountJob : IStreamingJob
             .Map(n => FailurePlan.Check(plan, n), "Failure injector").Uid("injector")
             .KeyBy(n => n % keys)
             .Process(new KeyedCountJob.CountPerKey(), "Count").Uid("count")
-            .SinkTo(new DiscardingSink<KeyCount>()).Uid("sink");
+            .SinkTo(env.Configuration.Contains(ExampleSinks.Sink)
+                ? ExampleSinks.Create<KeyCount>(env, "checkpointed-counts", c => c.Key.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : new DiscardingSink<KeyCount>()).Uid("sink");
     }
 }
 

@@ -28,4 +28,21 @@ public interface IJobManagerGrain : IGrainWithStringKey
     /// <summary>Waits until the job is terminal or <paramref name="timeout"/> passes; returns the status then.</summary>
     [AlwaysInterleave, Alias("WaitForTermination")]
     Task<JobStatus> WaitForTerminationAsync(TimeSpan timeout);
+
+    /// <summary>
+    /// Starts a savepoint (and, per <see cref="Savepoints.SavepointRequest.Then"/>, cancels or stops the job after it);
+    /// returns its trigger id at once. Poll <see cref="GetSavepointOperationAsync"/> for the outcome.
+    /// </summary>
+    /// <exception cref="Errors.SavepointException">No target directory and no default, or the job is not running.</exception>
+    [Alias("TriggerSavepoint")]
+    Task<string> TriggerSavepointAsync(Savepoints.SavepointRequest request);
+
+    /// <exception cref="Errors.UnknownTriggerException">No savepoint of this job was triggered with that id.</exception>
+    [AlwaysInterleave, Alias("GetSavepointOperation")]
+    Task<Savepoints.SavepointOperation> GetSavepointOperationAsync(string triggerId);
+
+    /// <summary>Triggers a checkpoint now (Flink's manual checkpoint); returns its id. Its outcome shows in the checkpoint statistics.</summary>
+    /// <exception cref="Errors.GrainFlowException">The job is not running, or has no checkpoint storage.</exception>
+    [Alias("TriggerCheckpoint")]
+    Task<long> TriggerCheckpointAsync();
 }

@@ -24,6 +24,14 @@ public interface IJobRegistryGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("ListJobTypes")]
     Task<IReadOnlyList<string>> ListJobTypesAsync();
 
+    /// <summary>
+    /// Deletes a savepoint (its directory, or the directory of the given <c>_metadata</c>) after checking
+    /// that it is one; GrainFlow itself never deletes savepoints.
+    /// </summary>
+    /// <exception cref="Errors.SavepointException">Nothing is there, or it is not a GrainFlow savepoint.</exception>
+    [Alias("DisposeSavepoint")]
+    Task DisposeSavepointAsync(string path);
+
     /// <summary>Called by job managers on every status change.</summary>
     [Alias("Update")]
     Task UpdateAsync(JobSummary summary);

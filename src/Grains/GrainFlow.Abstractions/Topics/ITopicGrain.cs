@@ -17,6 +17,10 @@ public interface ITopicGrain : IGrainWithStringKey
     [Alias("Publish")]
     Task<IReadOnlyList<(int Partition, long Offset)>> PublishAsync(Immutable<TopicRecord[]> records);
 
+    /// <summary>Returns the topic's settings, creating it with the cluster's defaults if it does not exist.</summary>
+    [Alias("EnsureExists")]
+    Task<TopicSettings> EnsureExistsAsync();
+
     /// <exception cref="Errors.TopicException">The topic does not exist.</exception>
     [AlwaysInterleave, Alias("GetInfo")]
     Task<TopicInfo> GetInfoAsync();
@@ -40,6 +44,14 @@ public interface ITopicPartitionGrain : IGrainWithStringKey
 
     [Alias("GetInfo")]
     Task<PartitionInfo> GetInfoAsync();
+
+    /// <summary>
+    /// Makes a transaction a sink staged for this partition visible, as a segment of its own after
+    /// the current end. Idempotent: true if it is committed now or was before; false if nothing
+    /// was staged under that id and it was never committed.
+    /// </summary>
+    [Alias("CommitStaged")]
+    Task<bool> CommitStagedAsync(string transactionId);
 
     /// <summary>Applies retention now (it also runs after appends); returns how many segments were deleted.</summary>
     [Alias("ApplyRetention")]

@@ -11,4 +11,8 @@ public sealed record SubtaskInfo(
     int SubtaskIndex,
     int Parallelism,
     GrainFlowConfiguration Configuration,
-    IServiceProvider Services);
+    IServiceProvider Services)
+{
+    /// <summary>Whether the job takes checkpoints (a transactional sink then commits on their completion).</summary>
+    public bool CheckpointingEnabled => Runtime.Configuration.CheckpointingOptions.IsEnabled(Configuration);
+}

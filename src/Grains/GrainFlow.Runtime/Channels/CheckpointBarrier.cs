@@ -1,8 +1,17 @@
 namespace GrainFlow.Runtime.Channels;
 
-/// <summary>Checkpoint n passes here: everything before it on this channel belongs to checkpoint n, everything after to n+1.</summary>
+/// <summary>
+/// Checkpoint n passes here: everything before it on this channel belongs to checkpoint n, everything
+/// after to n+1. A savepoint's barrier carries where its state goes (<see cref="Target"/>) and, for
+/// stop-with-savepoint, tells the sources to emit nothing after it.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("grainflow.CheckpointBarrier")]
-public sealed record CheckpointBarrier([property: Id(0)] long CheckpointId, [property: Id(1)] long TimestampMs, [property: Id(2)] bool IsSavepoint) : ControlEvent
+public sealed record CheckpointBarrier(
+    [property: Id(0)] long CheckpointId,
+    [property: Id(1)] long TimestampMs,
+    [property: Id(2)] bool IsSavepoint,
+    [property: Id(3)] Checkpointing.SnapshotTarget? Target = null,
+    [property: Id(4)] bool StopSources = false) : ControlEvent
 {
     public override string ToString() => $"barrier {CheckpointId}";
 }

@@ -5,7 +5,7 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// delivered barrier n is blocked (its next batches wait) until every live channel has delivered n;
 /// with AT_LEAST_ONCE nothing is blocked and the snapshot is taken when the last barrier arrives.
 /// A newer barrier arriving during an alignment abandons the older one (its checkpoint is declined
-/// by the coordinator's timeout or subsumed).
+/// by the coordinator's timeout or subsumed). Savepoints are always aligned, whatever the mode.
 /// </summary>
 internal sealed class BarrierAligner(CheckpointingMode mode, TimeProvider time)
 {
@@ -14,13 +14,19 @@ internal sealed class BarrierAligner(CheckpointingMode mode, TimeProvider time)
     private long _startTimestamp;
 
     /// <summary>The checkpoint being aligned, or null.</summary>
-    public long? CurrentCheckpoint { get; private set; }
+    public long? CurrentCheckpoint => CurrentBarrier?.CheckpointId;
+
+    /// <summary>The barrier being aligned (what the snapshot is taken for), or null.</summary>
+    public Channels.CheckpointBarrier? CurrentBarrier { get; private set; }
+
+    /// <summary>The barrier whose alignment completed last.</summary>
+    public Channels.CheckpointBarrier? LastCompletedBarrier { get; private set; }
 
     /// <summary>The newest checkpoint whose barrier completed here; older barriers are stale.</summary>
     public long LastCompleted { get; private set; }
 
     public bool IsBlocked((int Edge, int Sender) channel) =>
-        mode == CheckpointingMode.ExactlyOnce && CurrentCheckpoint is not null && _arrived.Contains(channel);
+        (mode == CheckpointingMode.ExactlyOnce || CurrentBarrier is { IsSavepoint: true }) && CurrentBarrier is not null && _arrived.Contains(channel);
 
     /// <summary>Completes when the current alignment ends (the blocked channels may go on).</summary>
     public Task Released => _release.Task;
@@ -29,14 +35,15 @@ internal sealed class BarrierAligner(CheckpointingMode mode, TimeProvider time)
     /// Records barrier <paramref name="checkpointId"/> on <paramref name="channel"/>; returns true when it
     /// was the last one expected (take the snapshot now), with how long the alignment took.
     /// </summary>
-    public bool OnBarrier((int Edge, int Sender) channel, long checkpointId, int liveChannels, out TimeSpan alignment)
+    public bool OnBarrier((int Edge, int Sender) channel, Channels.CheckpointBarrier barrier, int liveChannels, out TimeSpan alignment)
     {
         alignment = TimeSpan.Zero;
+        var checkpointId = barrier.CheckpointId;
         if (checkpointId <= LastCompleted) return false;
         if (CurrentCheckpoint is { } current && checkpointId > current) Release();
-        if (CurrentCheckpoint is null)
+        if (CurrentBarrier is null)
         {
-            CurrentCheckpoint = checkpointId;
+            CurrentBarrier = barrier;
             _startTimestamp = time.GetTimestamp();
         }
         else if (checkpointId < CurrentCheckpoint) return false;
@@ -61,13 +68,14 @@ internal sealed class BarrierAligner(CheckpointingMode mode, TimeProvider time)
         if (_arrived.Count < liveChannels) return false;
         alignment = time.GetElapsedTime(_startTimestamp);
         LastCompleted = CurrentCheckpoint!.Value;
+        LastCompletedBarrier = CurrentBarrier;
         Release();
         return true;
     }
 
     private void Release()
     {
-        CurrentCheckpoint = null;
+        CurrentBarrier = null;
         _arrived.Clear();
         var release = _release;
         _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -26,6 +26,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
     private readonly SortedDictionary<long, PendingCheckpoint> _pending = new();
     // Finished subtasks get no barriers any more; they are asked for their final state directly.
     private readonly HashSet<SubtaskId> _finished = new();
+    // The barrier of each pending checkpoint (savepoints carry their target), for subtasks asked directly.
+    private readonly Dictionary<long, CheckpointBarrier> _barriers = new();
+    private readonly Dictionary<long, SavepointTrigger> _savepoints = new();
     private IGrainTimer? _timer;
     private DateTimeOffset _nextTrigger;
     private DateTimeOffset _lastCompletion = DateTimeOffset.MinValue;
@@ -52,6 +55,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.Job = start;
         state.State.Active = true;
         state.State.FinalStatus = null;
+        state.State.FinalCheckpointFrom = null;
+        state.State.FinalSavepoint = null;
         await state.WriteStateAsync();
         Begin(start);
     }
@@ -140,9 +145,51 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _finished.Add(subtask);
         foreach (var pending in _pending.Values.Where(p => !p.Acknowledged.ContainsKey(subtask)))
         {
-            _ = TriggerSourceAsync(subtask, attempt, new CheckpointBarrier(pending.CheckpointId, pending.TriggerTime.ToUnixTimeMilliseconds(), false));
+            _ = TriggerSourceAsync(subtask, attempt, _barriers[pending.CheckpointId]);
         }
         return Task.CompletedTask;
+    }
+
+    public async Task TakeFinalCheckpointAsync(long attempt, SavepointTrigger? asSavepoint = null)
+    {
+        if (!state.State.Active || state.State.Job is not { } running || running.Attempt != attempt || state.State.FinalCheckpointFrom is not null) return;
+        foreach (var subtask in running.AllSubtasks) _finished.Add(subtask);
+        state.State.FinalCheckpointFrom = state.State.NextCheckpointId;
+        state.State.FinalSavepoint = asSavepoint;
+        await state.WriteStateAsync();
+        // Now rather than at the next interval; if checkpoints are in flight, the timer triggers it when there is room.
+        _nextTrigger = time.GetUtcNow();
+        if (asSavepoint is not null) await TriggerSavepointAsync(asSavepoint);
+        else if (_pending.Count < running.Configuration.Get(CheckpointingOptions.MaxConcurrent)) await TriggerAsync();
+    }
+
+    public async Task<long> TriggerSavepointAsync(SavepointTrigger trigger)
+    {
+        var running = Running;
+        var id = state.State.NextCheckpointId++;
+        var now = time.GetUtcNow();
+        var properties = CheckpointProperties.ForSavepoint(forced: true, synchronous: trigger.Then != Savepoints.SavepointTermination.None);
+        var pending = new PendingCheckpoint(id, running.Attempt, now, properties, running.AllSubtasks);
+        _pending.Add(id, pending);
+        _savepoints[id] = trigger;
+        state.State.Stats.ReportPending(pending);
+        await state.WriteStateAsync();
+        LogSavepointTriggered(id, JobId, trigger.Target.Location);
+        var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: true, trigger.Target,
+            StopSources: trigger.Then == Savepoints.SavepointTermination.Stop);
+        _barriers[id] = barrier;
+        foreach (var target in state.State.FinalCheckpointFrom is null ? running.Sources.Union(_finished) : running.AllSubtasks)
+        {
+            _ = TriggerSourceAsync(target, running.Attempt, barrier);
+        }
+        return id;
+    }
+
+    public async Task RegisterRestoredAsync(CompletedCheckpoint restored)
+    {
+        foreach (var subsumed in Store().Add(restored)) await DiscardAsync(subsumed, "subsumed");
+        state.State.Completed = Store().All.ToList();
+        await state.WriteStateAsync();
     }
 
     public async Task ReportRestoredAsync(RestoreInfo restore)
@@ -167,12 +214,31 @@ internal sealed partial class CheckpointCoordinatorGrain(
     private async Task OnTickAsync(CancellationToken cancellation)
     {
         if (!state.State.Active || state.State.Job is not { } running) return;
+        if (FinalCheckpointCompleted() is { } final)
+        {
+            // The job manager was told already; repeated in case that call was lost.
+            ReportFinalCheckpoint(running.Attempt, final);
+            return;
+        }
         var now = time.GetUtcNow();
         var timeout = running.Configuration.Get(CheckpointingOptions.Timeout);
         foreach (var expired in _pending.Values.Where(p => now - p.TriggerTime > timeout).ToList())
         {
             LogExpired(expired.CheckpointId, JobId);
             await FailAsync(expired, $"Checkpoint {expired.CheckpointId} of job {JobId} expired before completing.");
+        }
+        if (state.State.FinalSavepoint is { } finalSavepoint)
+        {
+            // Stop with drain: the final snapshot must be that savepoint; try again if it failed.
+            if (_pending.Count == 0) await TriggerSavepointAsync(finalSavepoint);
+            return;
+        }
+        if (state.State.FinalCheckpointFrom is not null && now >= _nextTrigger && _pending.Count < running.Configuration.Get(CheckpointingOptions.MaxConcurrent))
+        {
+            // The final checkpoint is taken even when periodic checkpoints are off (it is what lets the job finish).
+            _nextTrigger = now + (running.Configuration.GetOptional(CheckpointingOptions.Interval) ?? TimeSpan.FromSeconds(1));
+            await TriggerAsync();
+            return;
         }
         if (running.Configuration.GetOptional(CheckpointingOptions.Interval) is not { } interval || interval < CheckpointingOptions.MinimalInterval) return;
         if (now < _nextTrigger) return;
@@ -197,7 +263,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.Stats.ReportPending(pending);
         await state.WriteStateAsync();
         var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: false);
-        foreach (var source in running.Sources.Union(_finished))
+        _barriers[id] = barrier;
+        // After every subtask finished (also after a reactivation, which forgot _finished) each is asked directly.
+        var targets = state.State.FinalCheckpointFrom is null ? running.Sources.Union(_finished) : running.AllSubtasks;
+        foreach (var source in targets)
         {
             _ = TriggerSourceAsync(source, running.Attempt, barrier);
         }
@@ -224,19 +293,20 @@ internal sealed partial class CheckpointCoordinatorGrain(
             await FailAsync(pending, $"Checkpoint {pending.CheckpointId} of job {JobId} expired before completing.");
             return;
         }
-        var storage = Storage();
-        var directory = CheckpointLayout.CheckpointDirectory(JobId, pending.CheckpointId);
+        var savepoint = _savepoints.GetValueOrDefault(pending.CheckpointId);
+        var location = LocationOf(pending.CheckpointId);
         var completion = time.GetUtcNow();
         var metadata = new CheckpointMetadata(CheckpointMetadata.FormatName, CheckpointMetadata.CurrentVersion, JobId.Value, running.JobName,
             pending.CheckpointId, pending.TriggerTime, completion, pending.Properties.IsSavepoint, running.MaxParallelism,
             pending.Acknowledged.Values.GroupBy(s => s.VertexUid)
                 .Select(g => new VertexStateMetadata(g.Key, running.VertexParallelism[g.Key], g.OrderBy(s => s.SubtaskIndex).ToList()))
-                .ToList());
+                .ToList(),
+            savepoint?.Target.Format);
         var finalizeWatch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             // Written last and only if absent: a chk-n with _metadata is complete, one without never was.
-            await storage.Store.PutAsync(storage.Key(directory + CheckpointLayout.MetadataFileName), metadata.ToBytes(), WriteCondition.IfNotExists);
+            await location.Store.PutAsync(location.DirectoryKey + CheckpointLayout.MetadataFileName, metadata.ToBytes(), WriteCondition.IfNotExists);
         }
         catch (ObjectStoreException e)
         {
@@ -244,9 +314,15 @@ internal sealed partial class CheckpointCoordinatorGrain(
             return;
         }
         _pending.Remove(pending.CheckpointId);
+        _barriers.Remove(pending.CheckpointId);
         var completed = new CompletedCheckpoint(JobId, pending.CheckpointId, pending.TriggerTime, completion, pending.Properties,
-            storage.ExternalPath(directory), storage.Key(directory), pending.Acknowledged.Values.Sum(a => a.StateSize), storage.Store.Location);
+            location.ExternalPath, location.DirectoryKey, pending.Acknowledged.Values.Sum(a => a.StateSize), location.Store.Location);
         var statistics = state.State.Stats.ReportCompleted(pending, completed);
+        if (savepoint is not null)
+        {
+            await CompleteSavepointAsync(running, pending, savepoint, completed);
+            return;
+        }
         foreach (var subsumed in Store().Add(completed)) await DiscardAsync(subsumed, "subsumed");
         state.State.Completed = Store().All.ToList();
         state.State.ConsecutiveFailures = 0;
@@ -255,11 +331,62 @@ internal sealed partial class CheckpointCoordinatorGrain(
         foreach (var older in _pending.Values.Where(p => p.CheckpointId < pending.CheckpointId).ToList()) await AbortAsync(older, "subsumed by a newer checkpoint");
         await state.WriteStateAsync();
         LogCompleted(pending.CheckpointId, JobId, completed.StateSize, (long)statistics.EndToEndDuration!.Value.TotalMilliseconds, finalizeWatch.ElapsedMilliseconds);
-        foreach (var subtask in running.AllSubtasks)
+        var notifications = running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)).ToList();
+        if (FinalCheckpointCompleted() is { } final)
         {
-            _ = NotifyAsync(subtask, running.Attempt, pending.CheckpointId);
+            // The sinks commit their last output while handling the notification; only then may the job
+            // finish, because FINISHED discards every checkpoint a later restore could commit it from.
+            await Task.WhenAll(notifications);
+            ReportFinalCheckpoint(running.Attempt, final);
         }
     }
+
+    /// <summary>
+    /// A savepoint is the user's: it never joins the completed checkpoints (not subsumed, not deleted,
+    /// not used for failover) and commits no side effects — unless it ends the job (stop), whose sinks
+    /// commit on it as on a final checkpoint.
+    /// </summary>
+    private async Task CompleteSavepointAsync(CoordinatorStart running, PendingCheckpoint pending, SavepointTrigger savepoint, CompletedCheckpoint completed)
+    {
+        _savepoints.Remove(pending.CheckpointId);
+        await state.WriteStateAsync();
+        LogSavepointCompleted(pending.CheckpointId, JobId, completed.ExternalPath);
+        var endsJob = savepoint.Then is Savepoints.SavepointTermination.Stop or Savepoints.SavepointTermination.StopAndDrain;
+        if (endsJob)
+        {
+            await Task.WhenAll(running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)));
+        }
+        ReportToJobManager(master => master.SavepointCompletedAsync(running.Attempt, savepoint.TriggerId, completed.ExternalPath, pending.CheckpointId),
+            pending.CheckpointId);
+    }
+
+    /// <summary>Where checkpoint <paramref name="checkpointId"/> is written: its savepoint directory, or <c>chk-n</c> in the job's checkpoint storage.</summary>
+    private SnapshotLocation LocationOf(long checkpointId)
+    {
+        if (_savepoints.GetValueOrDefault(checkpointId) is { } savepoint)
+        {
+            return SnapshotLocation.At(savepoint.Target.Location, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty);
+        }
+        var storage = Storage();
+        var directory = CheckpointLayout.CheckpointDirectory(JobId, checkpointId);
+        return new SnapshotLocation(storage.Store, storage.Key(directory), storage.ExternalPath(directory));
+    }
+
+    private void ReportToJobManager(Func<IJobMasterGrain, Task> report, long checkpointId)
+    {
+        // Not awaited: the job manager may call back into this (non-reentrant) grain while handling it.
+        _ = report(GrainFactory.GetGrain<IJobMasterGrain>(JobId.Value))
+            .ContinueWith(t => LogNotifyFailed(t.Exception!, checkpointId, "job manager"), TaskContinuationOptions.OnlyOnFaulted);
+    }
+
+    private long? FinalCheckpointCompleted() =>
+        state.State.FinalCheckpointFrom is { } from && state.State.FinalSavepoint is null
+        && state.State.Completed.Select(c => c.CheckpointId).Where(id => id >= from).DefaultIfEmpty(-1).Max() is var id and >= 0
+            ? id
+            : null;
+
+    private void ReportFinalCheckpoint(long attempt, long checkpointId) =>
+        ReportToJobManager(master => master.FinalCheckpointCompletedAsync(attempt, checkpointId), checkpointId);
 
     private async Task NotifyAsync(SubtaskId subtask, long attempt, long checkpointId)
     {
@@ -276,7 +403,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     private async Task FailAsync(PendingCheckpoint pending, string reason)
     {
+        var isSavepoint = _savepoints.ContainsKey(pending.CheckpointId);
         await AbortAsync(pending, reason);
+        // As in Flink, failed savepoints do not count toward the tolerable checkpoint failures.
+        if (isSavepoint) return;
         state.State.ConsecutiveFailures++;
         await state.WriteStateAsync();
         if (!state.State.Active || state.State.Job is not { } running) return;
@@ -292,11 +422,16 @@ internal sealed partial class CheckpointCoordinatorGrain(
     private async Task AbortAsync(PendingCheckpoint pending, string reason)
     {
         pending.Abort(reason);
+        var location = LocationOf(pending.CheckpointId);
         _pending.Remove(pending.CheckpointId);
+        _barriers.Remove(pending.CheckpointId);
         state.State.Stats.ReportFailed(pending, reason, time.GetUtcNow());
         LogAborted(pending.CheckpointId, JobId, reason);
-        var storage = Storage();
-        await storage.Store.DeletePrefixAsync(storage.Key(CheckpointLayout.CheckpointDirectory(JobId, pending.CheckpointId)));
+        await location.Store.DeletePrefixAsync(location.DirectoryKey);
+        if (_savepoints.Remove(pending.CheckpointId, out var savepoint) && state.State.Job is { } running)
+        {
+            ReportToJobManager(master => master.SavepointFailedAsync(running.Attempt, savepoint.TriggerId, reason), pending.CheckpointId);
+        }
     }
 
     private async Task AbortAllPendingAndCleanAsync(string reason)
@@ -306,11 +441,14 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     private async Task DiscardAsync(CompletedCheckpoint checkpoint, string why)
     {
-        var storage = Storage();
+        // A claimed snapshot the job was restored from may live outside the job's checkpoint storage.
+        var store = checkpoint.StorageLocation == Storage().Store.Location
+            ? Storage().Store
+            : SnapshotLocation.At(checkpoint.StorageLocation, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty).Store;
         // _metadata goes first: from then on the directory no longer counts as a checkpoint, even if
         // deleting the data files is interrupted.
-        await storage.Store.DeleteAsync(checkpoint.MetadataKey);
-        await storage.Store.DeletePrefixAsync(checkpoint.DirectoryKey);
+        await store.DeleteAsync(checkpoint.MetadataKey);
+        await store.DeletePrefixAsync(checkpoint.DirectoryKey);
         LogDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, why);
     }
 
@@ -343,6 +481,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completed checkpoint {CheckpointId} for job {JobId} ({Bytes} bytes, checkpointDuration={DurationMs} ms, finalizationTime={FinalizationMs} ms).")]
     private partial void LogCompleted(long checkpointId, JobId jobId, long bytes, long durationMs, long finalizationMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Triggering savepoint {CheckpointId} for job {JobId} to {Location}.")]
+    private partial void LogSavepointTriggered(long checkpointId, JobId jobId, string location);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Savepoint {CheckpointId} of job {JobId} completed. Path: {Path}")]
+    private partial void LogSavepointCompleted(long checkpointId, JobId jobId, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint {CheckpointId} of job {JobId} expired before completing.")]
     private partial void LogExpired(long checkpointId, JobId jobId);

@@ -18,7 +18,8 @@ public sealed record CheckpointMetadata(
     DateTimeOffset CompletionTime,
     bool IsSavepoint,
     int MaxParallelism,
-    IReadOnlyList<VertexStateMetadata> Vertices)
+    IReadOnlyList<VertexStateMetadata> Vertices,
+    GrainFlow.Savepoints.SavepointFormatType? SavepointFormat = null)
 {
     public const string FormatName = "grainflow-snapshot";
     public const int CurrentVersion = 1;
@@ -28,6 +29,7 @@ public sealed record CheckpointMetadata(
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);

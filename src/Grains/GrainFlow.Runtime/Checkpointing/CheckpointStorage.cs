@@ -30,6 +30,16 @@ public sealed class CheckpointStorage
 
     public string Key(string layoutKey) => Prefix + layoutKey;
 
+    /// <summary>
+    /// The store holding a snapshot whose store is at <paramref name="storeLocation"/>: this one when it is
+    /// the same (or not given), otherwise a store opened there (a savepoint or another job's checkpoint a job was started from).
+    /// </summary>
+    public IObjectStore StoreFor(string? storeLocation, GrainFlowConfiguration configuration) =>
+        storeLocation is null || storeLocation == Store.Location ? Store : SnapshotLocation.At(storeLocation, configuration).Store;
+
+    /// <summary>A checkpoint storage that is exactly <paramref name="store"/> (keys are not prefixed).</summary>
+    public static CheckpointStorage OnStore(IObjectStore store) => new(store, "");
+
     /// <exception cref="ConfigurationValueException">The directory is not a location GrainFlow can write.</exception>
     public static CheckpointStorage For(GrainFlowConfiguration configuration, GrainFlowStores stores)
     {

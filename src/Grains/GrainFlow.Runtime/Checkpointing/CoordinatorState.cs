@@ -21,4 +21,13 @@ public sealed class CoordinatorState
     [Id(4)] public int ConsecutiveFailures { get; set; }
 
     [Id(5)] public JobStatus? FinalStatus { get; set; }
+
+    /// <summary>
+    /// Set once every subtask finished: the first checkpoint id whose barrier finds them all finished,
+    /// so every sink sealed its last output into it. Its completion (and the commits it triggers) lets the job finish.
+    /// </summary>
+    [Id(7)] public long? FinalCheckpointFrom { get; set; }
+
+    /// <summary>When the final snapshot is a savepoint (stop with drain): which.</summary>
+    [Id(8)] public SavepointTrigger? FinalSavepoint { get; set; }
 }

@@ -70,4 +70,26 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     /// <summary>A subtask finished: it no longer receives barriers, so the coordinator asks it directly for its final state.</summary>
     [Alias("ReportFinished")]
     Task ReportFinishedAsync(long attempt, SubtaskId subtask);
+
+    /// <summary>
+    /// Every subtask finished: one more checkpoint is taken (Flink's final checkpoint), its sinks
+    /// commit their last output on its completion, and then the job manager is told the job may finish.
+    /// </summary>
+    [Alias("TakeFinalCheckpoint")]
+    Task TakeFinalCheckpointAsync(long attempt, SavepointTrigger? asSavepoint = null);
+
+    /// <summary>
+    /// Triggers a savepoint now (forced: it does not wait for max-concurrent-checkpoints) and returns
+    /// its id; the job manager hears of its completion or failure by its trigger id.
+    /// </summary>
+    [Alias("TriggerSavepoint")]
+    Task<long> TriggerSavepointAsync(SavepointTrigger trigger);
+
+    /// <summary>
+    /// The job starts from a snapshot outside its own checkpoints: it joins the completed checkpoints
+    /// (so a failover before the first new checkpoint restores from it), never deleted in NO_CLAIM
+    /// mode, owned like a checkpoint in CLAIM mode.
+    /// </summary>
+    [Alias("RegisterRestored")]
+    Task RegisterRestoredAsync(CompletedCheckpoint restored);
 }

@@ -18,6 +18,22 @@ public static class KeyedStateFormat
     public const int Magic = 0x47464B31; // "GFK1"
     public const int Version = 1;
 
+    /// <summary>
+    /// The section of <paramref name="tables"/> for <paramref name="range"/> in one array, with where
+    /// each key group starts: the same bytes a checkpoint streams, for small in-memory uses and tests.
+    /// </summary>
+    internal static (byte[] Data, Dictionary<int, long> KeyGroupOffsets) Write(IReadOnlyList<IStateTableSnapshot> tables, KeyGroups.KeyGroupRange range, StateCodecs codecs)
+    {
+        using var file = new SubtaskSnapshotFile([new CapturedOperatorState("state", range, tables, null)], codecs, Storage.ObjectParts.DefaultPartBytes);
+        using var data = new MemoryStream();
+        foreach (var part in file.Parts().ToBlockingEnumerable())
+        {
+            using (part) data.Write(part.Data.Span);
+        }
+        var handle = file.Snapshots("memory", null)[0].State;
+        return (data.ToArray(), handle is null ? new Dictionary<int, long>() : new Dictionary<int, long>(handle.KeyGroupOffsets));
+    }
+
     internal static void WriteHeader(BinaryWriter writer, IReadOnlyList<IStateTableSnapshot> tables, StateCodecs codecs)
     {
         writer.Write(Magic);

@@ -15,13 +15,17 @@ public sealed record SubtaskSnapshot(
     public long StateSize => Operators.Sum(o => o.State?.Size ?? 0);
 }
 
-/// <summary>The state one operator of one subtask contributed: keyed state (per key-group range) and source offsets.</summary>
+/// <summary>
+/// The state one operator of one subtask contributed: keyed state (per key-group range), source
+/// offsets, and small non-keyed operator state (a sink's pending transactions), kept inline.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("grainflow.OperatorSnapshot")]
 public sealed record OperatorSnapshot(
     [property: Id(0)] string OperatorUid,
     [property: Id(1)] KeyGroupRange? KeyGroups,
     [property: Id(2)] StateHandle? State,
-    [property: Id(3)] IReadOnlyDictionary<string, long>? SourceOffsets);
+    [property: Id(3)] IReadOnlyDictionary<string, long>? SourceOffsets,
+    [property: Id(4)] byte[]? OperatorState = null);
 
 /// <summary>
 /// Where a piece of state is: a file relative to the checkpoint directory (so a savepoint can be

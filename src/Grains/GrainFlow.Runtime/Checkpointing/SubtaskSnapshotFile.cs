@@ -82,7 +82,7 @@ internal sealed class SubtaskSnapshotFile : IDisposable
                 { } s when inline is { } bytes => new StateHandle(null, bytes.Slice((int)s.Offset, (int)s.Size).ToArray(), 0, s.Size, s.Checksum, s.KeyGroupOffsets),
                 { } s => new StateHandle(fileName, null, s.Offset, s.Size, s.Checksum, s.KeyGroupOffsets),
             };
-            snapshots.Add(new OperatorSnapshot(_captured[i].OperatorUid, _captured[i].KeyGroups, handle, _captured[i].SourceOffsets));
+            snapshots.Add(new OperatorSnapshot(_captured[i].OperatorUid, _captured[i].KeyGroups, handle, _captured[i].SourceOffsets, _captured[i].OperatorState));
         }
         return snapshots;
     }

@@ -1,4 +1,3 @@
-using GrainFlow.Jobs;
 using GrainFlow.Storage;
 
 namespace GrainFlow.Runtime.Checkpointing;
@@ -16,7 +15,7 @@ namespace GrainFlow.Runtime.Checkpointing;
 internal static class SubtaskSnapshotWriter
 {
     public static async Task<IReadOnlyList<OperatorSnapshot>> WriteAsync(
-        IReadOnlyList<CapturedOperatorState> captured, CheckpointStorage storage, JobId jobId, long checkpointId,
+        IReadOnlyList<CapturedOperatorState> captured, IObjectStore store, string directoryKey,
         string vertexUid, int subtaskIndex, long inlineThreshold, StateCodecs codecs, CancellationToken cancellation)
     {
         // The inline threshold (at most 1 mb) is below the part size, so the first part tells whether
@@ -31,8 +30,7 @@ internal static class SubtaskSnapshotWriter
         }
 
         var fileName = $"{vertexUid}-{subtaskIndex}-{Guid.NewGuid():N}.state";
-        var key = storage.Key(CheckpointLayout.CheckpointDirectory(jobId, checkpointId) + fileName);
-        await storage.Store.PutPartsAsync(key, FirstThenRest(first, parts), WriteCondition.IfNotExists, cancellation);
+        await store.PutPartsAsync(directoryKey + fileName, FirstThenRest(first, parts), WriteCondition.IfNotExists, cancellation);
         return file.Snapshots(fileName, null);
     }
 

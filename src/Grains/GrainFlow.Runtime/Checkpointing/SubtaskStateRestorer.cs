@@ -12,7 +12,7 @@ namespace GrainFlow.Runtime.Checkpointing;
 internal static class SubtaskStateRestorer
 {
     public static async Task<(CheckpointMetadata Metadata, Dictionary<string, OperatorRestore> Operators)> LoadAsync(
-        CheckpointStorage storage, string directoryKey, string externalPath, IEnumerable<(string Uid, bool Keyed)> operators, KeyGroupRange keyGroups,
+        CheckpointStorage storage, string directoryKey, string externalPath, IEnumerable<(string Uid, bool Keyed)> operators, int subtaskIndex, int parallelism, KeyGroupRange keyGroups,
         StateCodecs codecs, CancellationToken cancellation)
     {
         var stored = await storage.Store.GetAsync(directoryKey + CheckpointLayout.MetadataFileName, cancellation)
@@ -35,7 +35,8 @@ internal static class SubtaskStateRestorer
                     keyedState.Add(await KeyedStateReader.ReadAsync(snapshot.State!, storage.Store, directoryKey, externalPath, keyGroups, codecs, cancellation));
                 }
             }
-            result[uid] = new OperatorRestore(keyedState, offsets);
+            var (operatorStates, predecessors) = OperatorStateRedistribution.For(metadata, uid, subtaskIndex, parallelism);
+            result[uid] = new OperatorRestore(keyedState, offsets, operatorStates, predecessors);
         }
         return (metadata, result);
     }

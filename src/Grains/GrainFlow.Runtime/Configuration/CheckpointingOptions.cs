@@ -12,6 +12,10 @@ public static class CheckpointingOptions
     public static readonly ConfigOption<TimeSpan> Interval = ConfigOptions.Key("execution.checkpointing.interval").DurationType()
         .WithDescription("How often a checkpoint is triggered; unset (or under 10 ms) disables checkpointing.");
 
+    /// <summary>Whether a job with <paramref name="configuration"/> takes periodic checkpoints.</summary>
+    public static bool IsEnabled(GrainFlowConfiguration configuration) =>
+        configuration.GetOptional(Interval) is { } interval && interval >= MinimalInterval;
+
     public static readonly ConfigOption<CheckpointingMode> Mode = ConfigOptions.Key("execution.checkpointing.mode").EnumType<CheckpointingMode>()
         .WithDefault(CheckpointingMode.ExactlyOnce);
 

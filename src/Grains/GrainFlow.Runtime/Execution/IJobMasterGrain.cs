@@ -15,4 +15,14 @@ public interface IJobMasterGrain : IJobManagerGrain
     /// <summary>The coordinator saw more consecutive checkpoint failures than tolerated: fail over.</summary>
     [Alias("CheckpointFailureThresholdExceeded")]
     Task CheckpointFailureThresholdExceededAsync(long attempt, string message);
+
+    /// <summary>The checkpoint taken after every subtask finished completed and its sinks committed: the job is FINISHED.</summary>
+    [Alias("FinalCheckpointCompleted")]
+    Task FinalCheckpointCompletedAsync(long attempt, long checkpointId);
+
+    [Alias("SavepointCompleted")]
+    Task SavepointCompletedAsync(long attempt, string triggerId, string location, long checkpointId);
+
+    [Alias("SavepointFailed")]
+    Task SavepointFailedAsync(long attempt, string triggerId, string reason);
 }

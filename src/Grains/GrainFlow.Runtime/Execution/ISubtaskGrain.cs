@@ -27,6 +27,10 @@ public interface ISubtaskGrain : IGrainWithStringKey
     Task TriggerCheckpointAsync(long attempt, CheckpointBarrier barrier);
 
     /// <summary>Checkpoint n is complete (best effort, may be skipped: act on everything up to n).</summary>
+    /// <summary>A source subtask ends its input now, as if its source were exhausted (stop with drain).</summary>
+    [AlwaysInterleave, Alias("EndInput")]
+    Task EndInputAsync(long attempt);
+
     [AlwaysInterleave, Alias("NotifyCheckpointComplete")]
     Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId);
 

@@ -44,7 +44,7 @@ public sealed class JobCatalog(IEnumerable<JobRegistration> registrations, IServ
             var env = new StreamExecutionEnvironment(configuration, parallelism, jobId.Value);
             registration.Factory(services).Build(env);
             var graph = JobGraph.Build(env);
-            var settingProblems = graph.Configuration.Validate(CheckpointingOptions.All.Concat(RestartStrategyOptions.All));
+            var settingProblems = graph.Configuration.Validate(CheckpointingOptions.All.Concat(RestartStrategyOptions.All).Concat(StateRecoveryOptions.All));
             if (settingProblems.Count > 0) throw new JobConfigurationException(string.Join(" ", settingProblems));
             return graph;
         }

@@ -42,7 +42,8 @@ internal sealed partial class JobManagerGrain(
     {
         if (record.RecordExists) throw new JobConfigurationException($"Job {this.GetPrimaryKeyString()} was already started.");
         var jobId = JobId.Parse(this.GetPrimaryKeyString());
-        var graph = BuildGraph(jobId, submission);
+        var initial = await PlanInitialStateAsync(jobId, submission, BuildGraph(jobId, submission));
+        (submission, var graph) = (initial.Submission, initial.Graph);
         foreach (var warning in graph.Warnings) LogWarning(jobId, warning);
 
         var now = time.GetUtcNow();
@@ -58,7 +59,7 @@ internal sealed partial class JobManagerGrain(
             Vertices = graph.Vertices.Select(v => new VertexDetails(v.Uid, v.Name, v.Parallelism, v.Chain.Select(n => n.Uid).ToList(), 0)).ToList(),
             Warnings = graph.Warnings.ToList(),
             CheckpointingEnabled = CheckpointingEnabled(graph),
-            StateOrigin = $"started job {jobId} without state",
+            StateOrigin = initial.Origin,
         };
         Job.Timestamps[JobStatus.Created] = now;
         await record.WriteStateAsync();
@@ -66,9 +67,15 @@ internal sealed partial class JobManagerGrain(
         LogSubmitted(jobId, submission.JobName, graph.Vertices.Count, graph.MaxParallelism);
         LogStateOrigin(Job.StateOrigin);
 
+        if (initial.Registered is { } restored)
+        {
+            // Before anything runs: a failover before the first new checkpoint restores from this snapshot too.
+            await Coordinator.RegisterRestoredAsync(restored);
+            await Coordinator.ReportRestoredAsync(new RestoreInfo(restored.CheckpointId, restored.ExternalPath, initial.Restore!.IsSavepoint, now, new Dictionary<string, long>()));
+        }
         try
         {
-            await DeployAttemptAsync(graph, restore: null);
+            await DeployAttemptAsync(graph, initial.Restore);
         }
         catch (Exception e)
         {
@@ -98,12 +105,21 @@ internal sealed partial class JobManagerGrain(
         return Job.Status;
     }
 
+    public async Task<long> TriggerCheckpointAsync()
+    {
+        if (!record.RecordExists) throw new JobNotFoundException(JobId.Parse(this.GetPrimaryKeyString()));
+        if (Job.Status != JobStatus.Running) throw new GrainFlowException($"Job {Job.JobId} is {Job.Status.ToFlinkName()}; only a RUNNING job can take a checkpoint.");
+        if (!Job.CheckpointingEnabled)
+        {
+            throw new GrainFlowException($"Job {Job.JobId} runs without checkpoints; start it with execution.checkpointing.interval set to take them.");
+        }
+        return await Coordinator.TriggerCheckpointAsync();
+    }
+
     public async Task<CheckpointStatsSnapshot> GetCheckpointStatsAsync()
     {
         if (!record.RecordExists) throw new JobNotFoundException(JobId.Parse(this.GetPrimaryKeyString()));
-        return Job.CheckpointingEnabled
-            ? await Coordinator.GetStatsAsync()
-            : new CheckpointStatsSnapshot(0, 0, 0, 0, null, null, null, []);
+        return await Coordinator.GetStatsAsync();
     }
 
     public async Task<JobStatus> WaitForTerminationAsync(TimeSpan timeout)
@@ -117,15 +133,28 @@ internal sealed partial class JobManagerGrain(
     {
         if (attempt != Job.Attempt || Job.Status != JobStatus.Running) return;
         if (!Job.FinishedSubtasks.Add($"{vertexUid}/{subtaskIndex}")) return;
-        if (Job.CheckpointingEnabled) await Coordinator.ReportFinishedAsync(attempt, new SubtaskId(vertexUid, subtaskIndex));
-        var total = Job.Vertices.Sum(v => v.Parallelism);
-        if (Job.FinishedSubtasks.Count < total)
+        await Coordinator.ReportFinishedAsync(attempt, new SubtaskId(vertexUid, subtaskIndex));
+        await record.WriteStateAsync();
+        if (!AllSubtasksFinished) return;
+        if (Job.PendingDrain is { } drain)
         {
-            await record.WriteStateAsync();
+            // Stop with drain: every operator saw the end of its input; the final snapshot is the savepoint.
+            await Coordinator.TakeFinalCheckpointAsync(attempt, drain);
             return;
         }
+        // With checkpoints, a final one lets the sinks commit their last output before FINISHED (Flink's final checkpoint).
+        if (Job.CheckpointingEnabled) await Coordinator.TakeFinalCheckpointAsync(attempt);
+        else await EndAsync(JobStatus.Finished);
+    }
+
+    public async Task FinalCheckpointCompletedAsync(long attempt, long checkpointId)
+    {
+        if (attempt != Job.Attempt || Job.Status != JobStatus.Running || !AllSubtasksFinished) return;
+        LogFinishedAfterFinalCheckpoint(Job.JobId!.Value, checkpointId);
         await EndAsync(JobStatus.Finished);
     }
+
+    private bool AllSubtasksFinished => Job.FinishedSubtasks.Count >= Job.Vertices.Sum(v => v.Parallelism);
 
     public async Task SubtaskFailedAsync(long attempt, string vertexUid, int subtaskIndex, FailureCause cause)
     {
@@ -143,6 +172,7 @@ internal sealed partial class JobManagerGrain(
     private async Task HandleFailureAsync(FailureCause cause)
     {
         Job.Failure = cause;
+        AbandonDrain(cause.Message);
         var delay = RestartStrategyFor().OnFailure(time.GetUtcNow());
         if (delay is null)
         {
@@ -154,7 +184,7 @@ internal sealed partial class JobManagerGrain(
         LogRestarting(Job.JobId!.Value, cause.Origin, cause.Message, (long)delay.Value.TotalMilliseconds);
         await TransitionAsync(JobStatus.Restarting);
         await CancelSubtasksAsync();
-        if (Job.CheckpointingEnabled) await Coordinator.SuspendAsync();
+        await Coordinator.SuspendAsync();
         var attempt = Job.Attempt;
         StopRestartTimer();
         _restartTimer = this.RegisterGrainTimer(_ => RestartAsync(attempt), new GrainTimerCreationOptions { DueTime = delay.Value, Period = Timeout.InfiniteTimeSpan });
@@ -170,8 +200,9 @@ internal sealed partial class JobManagerGrain(
         try
         {
             var graph = BuildGraph(Job.JobId!.Value, Job.Submission!);
-            var latest = Job.CheckpointingEnabled ? await Coordinator.GetLatestCompletedAsync() : null;
-            RestorePoint? restore = latest is null ? null : new RestorePoint(latest.CheckpointId, latest.DirectoryKey, latest.ExternalPath);
+            var latest = await Coordinator.GetLatestCompletedAsync();
+            RestorePoint? restore = latest is null ? null
+                : new RestorePoint(latest.CheckpointId, latest.DirectoryKey, latest.ExternalPath, latest.StorageLocation, latest.Properties.IsSavepoint);
             Job.StateOrigin = restore is null
                 ? $"restarted job {Job.JobId} (attempt {Job.Attempt}) without state: no checkpoint had completed"
                 : await DescribeRestoreAsync(graph, restore);
@@ -194,19 +225,19 @@ internal sealed partial class JobManagerGrain(
     private async Task<string> DescribeRestoreAsync(JobGraph graph, RestorePoint restore)
     {
         var storage = CheckpointStorage.For(graph.Configuration, stores);
-        var stored = await storage.Store.GetAsync(restore.DirectoryKey + CheckpointLayout.MetadataFileName);
+        var stored = await storage.StoreFor(restore.StoreLocation, graph.Configuration).GetAsync(restore.DirectoryKey + CheckpointLayout.MetadataFileName);
         var offsets = stored is null
             ? ""
             : string.Join(", ", graph.SourceVertices.SelectMany(v => CheckpointMetadata.FromBytes(stored.Data, restore.ExternalPath).OperatorSnapshots(v.Uid))
                 .SelectMany(o => o.SourceOffsets ?? new Dictionary<string, long>())
                 .OrderBy(o => o.Key, StringComparer.Ordinal)
                 .Select(o => $"{o.Key}={o.Value}"));
-        return $"restored job {Job.JobId} (attempt {Job.Attempt}) from checkpoint {restore.CheckpointId} at {restore.ExternalPath}, source offsets {(offsets.Length == 0 ? "(none)" : offsets)}";
+        return $"restored job {Job.JobId} (attempt {Job.Attempt}) from {(restore.IsSavepoint ? "savepoint" : "checkpoint")} {restore.CheckpointId} at {restore.ExternalPath}, source offsets {(offsets.Length == 0 ? "(none)" : offsets)}";
     }
 
     private async Task StartCheckpointingAsync(JobGraph graph)
     {
-        if (!Job.CheckpointingEnabled || Job.Status != JobStatus.Running) return;
+        if (Job.Status != JobStatus.Running) return;
         var subtasks = graph.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(i => new SubtaskId(v.Uid, i))).ToList();
         var sources = graph.SourceVertices.SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(i => new SubtaskId(v.Uid, i))).ToList();
         await Coordinator.StartAsync(new CoordinatorStart(Job.Name, Job.Attempt, graph.Configuration, graph.MaxParallelism, sources, subtasks,
@@ -222,9 +253,9 @@ internal sealed partial class JobManagerGrain(
     {
         try
         {
-            if (Job.CheckpointingEnabled) await Coordinator.SuspendAsync();
+            await Coordinator.SuspendAsync();
             await CancelSubtasksAsync();
-            if (Job.CheckpointingEnabled) await Coordinator.ShutdownAsync(status);
+            await Coordinator.ShutdownAsync(status);
         }
         catch (Exception e)
         {
@@ -237,7 +268,7 @@ internal sealed partial class JobManagerGrain(
         catalog.BuildGraph(jobId, submission.JobName, catalog.ConfigurationFor(submission.Configuration), submission.Parallelism);
 
     private static bool CheckpointingEnabled(JobGraph graph) =>
-        graph.Configuration.GetOptional(CheckpointingOptions.Interval) is { } interval && interval >= CheckpointingOptions.MinimalInterval;
+        CheckpointingOptions.IsEnabled(graph.Configuration);
 
     private RestartStrategy RestartStrategyFor() =>
         _restartStrategy ??= RestartStrategy.From(catalog.ConfigurationFor(Job.Submission!.Configuration), Job.CheckpointingEnabled);
@@ -310,6 +341,9 @@ internal sealed partial class JobManagerGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) submitted: {Vertices} vertices, max parallelism {MaxParallelism}")]
     private partial void LogSubmitted(JobId jobId, string jobName, int vertices, int maxParallelism);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: every subtask finished and final checkpoint {CheckpointId} completed; sinks committed their last output")]
+    private partial void LogFinishedAfterFinalCheckpoint(JobId jobId, long checkpointId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{StateOrigin}")]
     private partial void LogStateOrigin(string stateOrigin);

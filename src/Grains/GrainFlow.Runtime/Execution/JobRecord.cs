@@ -36,4 +36,10 @@ public sealed class JobRecord
 
     /// <summary>"started without state", or where the current attempt's state came from.</summary>
     [Id(14)] public string StateOrigin { get; set; } = "";
+
+    /// <summary>Savepoints triggered for this job, by trigger id (the most recent ones).</summary>
+    [Id(15)] public Dictionary<string, SavepointOperationRecord> Savepoints { get; set; } = new();
+
+    /// <summary>Set while a stop with drain waits for every subtask to finish before its final savepoint.</summary>
+    [Id(16)] public Checkpointing.SavepointTrigger? PendingDrain { get; set; }
 }

@@ -39,6 +39,19 @@ internal sealed class JobRegistryGrain(
 
     public Task<IReadOnlyList<string>> ListJobTypesAsync() => Task.FromResult(catalog.Names);
 
+    public async Task DisposeSavepointAsync(string path)
+    {
+        var (snapshot, metadata) = await Checkpointing.SnapshotResolver.OpenAsync(path, catalog.ClusterConfiguration);
+        if (!metadata.IsSavepoint)
+        {
+            throw new SavepointException(
+                $"'{snapshot.ExternalPath}' is checkpoint {metadata.CheckpointId} of job {metadata.JobId}, not a savepoint; checkpoints are deleted by their job's retention policy.");
+        }
+        // _metadata first: from then on it is no longer a savepoint, even if deleting the data files is interrupted.
+        await snapshot.Store.DeleteAsync(Checkpointing.CheckpointLayout.MetadataFileName);
+        await snapshot.Store.DeletePrefixAsync("");
+    }
+
     public async Task UpdateAsync(JobSummary summary)
     {
         await _writeLock.WaitAsync();

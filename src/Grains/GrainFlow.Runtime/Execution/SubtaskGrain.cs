@@ -53,6 +53,10 @@ internal sealed partial class SubtaskGrain(
     // Set when the job manager lets go of this attempt: no snapshot is started after that.
     private bool _released;
     private bool _checkpointingEnabled;
+    // Stop with a savepoint: the source emits nothing after the savepoint's barrier.
+    private bool _sourceStopped;
+    // Stop with drain: the source ends its input at its next poll.
+    private bool _endInputRequested;
     private long _lastCoordinatorPing;
     // Snapshot writes in flight: finishing and cancelling wait for them, so no file of this subtask
     // lands after the job's checkpoint directory was cleaned up.
@@ -72,8 +76,8 @@ internal sealed partial class SubtaskGrain(
         // Read the state to restore before touching the running attempt, then switch over without
         // an await: calls of the previous attempt never see a half-built one.
         var restore = deployment.Restore is { } point
-            ? (await SubtaskStateRestorer.LoadAsync(checkpoints, point.DirectoryKey, point.ExternalPath,
-                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), keyGroups, codecs, CancellationToken.None)).Operators
+            ? (await SubtaskStateRestorer.LoadAsync(CheckpointStorage.OnStore(checkpoints.StoreFor(point.StoreLocation, configuration)), point.DirectoryKey, point.ExternalPath,
+                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), deployment.SubtaskIndex, vertex.Parallelism, keyGroups, codecs, CancellationToken.None)).Operators
             : null;
         if (deployment.Attempt != _newestAttempt) return; // a newer attempt was deployed or cancelled meanwhile
 
@@ -83,7 +87,7 @@ internal sealed partial class SubtaskGrain(
         _batchSize = configuration.Get(PipelineOptions.BatchSize);
         _channelCapacity = configuration.Get(PipelineOptions.ChannelCapacity);
         _inlineThreshold = configuration.Get(CheckpointingOptions.InlineThreshold);
-        _checkpointingEnabled = configuration.GetOptional(CheckpointingOptions.Interval) is { } interval && interval >= CheckpointingOptions.MinimalInterval;
+        _checkpointingEnabled = CheckpointingOptions.IsEnabled(configuration);
         _checkpoints = checkpoints;
 
         object output;
@@ -117,6 +121,15 @@ internal sealed partial class SubtaskGrain(
             op.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
                 vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger, restore?.GetValueOrDefault(op.Uid)));
         }
+        // Before any record: sinks commit what the restored checkpoint pre-committed and abort the rest.
+        // No record or barrier of this attempt arrives meanwhile: the job manager starts it after every deployment returned.
+        foreach (var op in _operators)
+        {
+            if (op is not ISinkOperator sink) continue;
+            var restored = restore?.GetValueOrDefault(op.Uid);
+            await sink.RestoreAsync(restored?.OperatorStates ?? [], restored?.PredecessorSubtasks ?? [deployment.SubtaskIndex]);
+            if (!IsCurrent(deployment)) return;
+        }
         var tick = configuration.Get(PipelineOptions.BufferTimeout);
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = tick, Period = tick, KeepAlive = true, Interleave = true });
         _state = SubtaskState.Deployed;
@@ -125,6 +138,8 @@ internal sealed partial class SubtaskGrain(
         _finishing = false;
         _closed = false;
         _released = false;
+        _sourceStopped = false;
+        _endInputRequested = false;
         LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
     }
 
@@ -196,16 +211,16 @@ internal sealed partial class SubtaskGrain(
                 switch (ready.Control)
                 {
                     case CheckpointBarrier barrier:
-                        if (aligner.OnBarrier(channel, barrier.CheckpointId, gate.LiveChannelCount, out var alignment))
+                        if (aligner.OnBarrier(channel, barrier, gate.LiveChannelCount, out var alignment))
                         {
                             TakeSnapshot(barrier, alignment, forward: true);
                         }
                         break;
                     case EndOfInput:
                         gate.MarkEnded(ready.EdgeIndex, ready.SenderSubtask);
-                        if (aligner.OnChannelEnded(channel, gate.LiveChannelCount, out var aligned) && aligner.LastCompleted is var id and > 0)
+                        if (aligner.OnChannelEnded(channel, gate.LiveChannelCount, out var aligned) && aligner.LastCompletedBarrier is { } completed)
                         {
-                            TakeSnapshot(new CheckpointBarrier(id, time.GetUtcNow().ToUnixTimeMilliseconds(), false), aligned, forward: true);
+                            TakeSnapshot(completed, aligned, forward: true);
                         }
                         if (gate.AllEnded)
                         {
@@ -237,6 +252,7 @@ internal sealed partial class SubtaskGrain(
                 // A source already past its last record has sent end-of-input instead of barriers: its
                 // final offsets are its state, and its consumers no longer wait for it.
                 TakeSnapshot(barrier, TimeSpan.Zero, forward: !_finishing);
+                if (barrier.StopSources) _sourceStopped = true;
                 return Task.CompletedTask;
             case SubtaskState.Finished:
                 TakeSnapshot(barrier, TimeSpan.Zero, forward: false);
@@ -246,11 +262,21 @@ internal sealed partial class SubtaskGrain(
         }
     }
 
-    public Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId)
+    public Task EndInputAsync(long attempt)
     {
-        if (_deployment?.Attempt != attempt) return Task.CompletedTask;
-        LogCheckpointComplete(checkpointId, _deployment.VertexUid, _deployment.SubtaskIndex);
+        if (_deployment?.Attempt == attempt && _source is not null) _endInputRequested = true;
         return Task.CompletedTask;
+    }
+
+    public async Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId)
+    {
+        if (_deployment?.Attempt != attempt) return;
+        LogCheckpointComplete(checkpointId, _deployment.VertexUid, _deployment.SubtaskIndex);
+        // Sinks commit before this call returns: the coordinator waits for that before the job may finish.
+        foreach (var op in _operators.ToList())
+        {
+            if (op is ISinkOperator sink) await sink.NotifyCheckpointCompleteAsync(checkpointId);
+        }
     }
 
     public async Task CancelAsync(long attempt)
@@ -315,32 +341,52 @@ internal sealed partial class SubtaskGrain(
     {
         var deployment = _deployment!;
         var started = Stopwatch.GetTimestamp();
-        var captured = _operators.Select(op => op switch
+        var staging = new List<Func<CancellationToken, Task>>();
+        var captured = _operators.Select(op =>
         {
-            IKeyedOperator keyed => new CapturedOperatorState(op.Uid, keyed.KeyGroups, keyed.CaptureState(), null),
-            SourceDriver source => new CapturedOperatorState(op.Uid, null, [], source.CurrentOffsets.ToDictionary()),
-            _ => new CapturedOperatorState(op.Uid, null, [], null),
+            switch (op)
+            {
+                case IKeyedOperator keyed:
+                    return new CapturedOperatorState(op.Uid, keyed.KeyGroups, keyed.CaptureState(), null);
+                case SourceDriver source:
+                    return new CapturedOperatorState(op.Uid, null, [], source.CurrentOffsets.ToDictionary());
+                case ISinkOperator sink:
+                    var snapshot = sink.SnapshotState(barrier.CheckpointId);
+                    if (snapshot.StageAsync is { } stage) staging.Add(stage);
+                    return new CapturedOperatorState(op.Uid, null, [], null, snapshot.State);
+                default:
+                    return new CapturedOperatorState(op.Uid, null, [], null);
+            }
         }).ToList();
         if (forward) _network?.FlushAll(barrier);
         var sync = Stopwatch.GetElapsedTime(started);
-        var write = WriteAndAcknowledgeAsync(deployment, barrier.CheckpointId, captured, sync, alignment);
+        var write = WriteAndAcknowledgeAsync(deployment, barrier, captured, staging, sync, alignment);
         _snapshotWrites.RemoveAll(t => t.IsCompleted);
         _snapshotWrites.Add(write);
     }
 
-    private async Task WriteAndAcknowledgeAsync(TaskDeployment deployment, long checkpointId, List<CapturedOperatorState> captured, TimeSpan sync, TimeSpan alignment)
+    private async Task WriteAndAcknowledgeAsync(TaskDeployment deployment, CheckpointBarrier barrier, List<CapturedOperatorState> captured,
+        List<Func<CancellationToken, Task>> sinkStaging, TimeSpan sync, TimeSpan alignment)
     {
+        var checkpointId = barrier.CheckpointId;
         var coordinator = GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var storage = _checkpoints!;
+            // A savepoint goes to its own directory, which holds everything it needs; a checkpoint to chk-n.
+            var location = barrier.Target is { } target
+                ? SnapshotLocation.At(target.Location, deployment.Configuration)
+                : new SnapshotLocation(_checkpoints!.Store, _checkpoints.Key(CheckpointLayout.CheckpointDirectory(deployment.JobId, checkpointId)), "");
             var threshold = _inlineThreshold;
             var cancellation = _cancellation.Token;
             // Off the grain's scheduler: the captured state is immutable, so serializing and writing
             // it does not hold up the records this subtask keeps processing.
-            var operators = await Task.Run(() => SubtaskSnapshotWriter.WriteAsync(captured, storage, deployment.JobId, checkpointId,
+            // A sink's pre-committed transaction must be durable before the acknowledgement: once the
+            // checkpoint completes, a restore commits it.
+            var staged = Task.WhenAll(sinkStaging.Select(stage => Task.Run(() => stage(cancellation), cancellation)));
+            var operators = await Task.Run(() => SubtaskSnapshotWriter.WriteAsync(captured, location.Store, location.DirectoryKey,
                 deployment.VertexUid, deployment.SubtaskIndex, threshold, codecs, cancellation), cancellation);
+            await staged;
             var snapshot = new SubtaskSnapshot(deployment.VertexUid, deployment.SubtaskIndex, operators, sync, Stopwatch.GetElapsedTime(started), alignment);
             await coordinator.AcknowledgeAsync(deployment.Attempt, checkpointId, snapshot);
         }
@@ -385,6 +431,16 @@ internal sealed partial class SubtaskGrain(
         {
             while (!cancellation.IsCancellationRequested && _state == SubtaskState.Running && IsCurrent(deployment))
             {
+                if (_endInputRequested)
+                {
+                    await FinishAsync();
+                    return;
+                }
+                if (_sourceStopped)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellation);
+                    continue;
+                }
                 var status = await source.PollAsync(_batchSize, cancellation);
                 if (cancellation.IsCancellationRequested || _state != SubtaskState.Running || !IsCurrent(deployment)) return;
                 await AfterBatchAsync();

@@ -18,9 +18,14 @@ public sealed record TaskDeployment(
     [property: Id(6)] int SubtaskIndex,
     [property: Id(7)] RestorePoint? Restore = null);
 
-/// <summary>The completed checkpoint an attempt starts from: its directory key in the job's checkpoint storage.</summary>
+/// <summary>
+/// The completed checkpoint or savepoint an attempt starts from: its directory key within the store at
+/// <see cref="StoreLocation"/> (the job's checkpoint storage when null).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("grainflow.RestorePoint")]
 public sealed record RestorePoint(
     [property: Id(0)] long CheckpointId,
     [property: Id(1)] string DirectoryKey,
-    [property: Id(2)] string ExternalPath);
+    [property: Id(2)] string ExternalPath,
+    [property: Id(3)] string? StoreLocation = null,
+    [property: Id(4)] bool IsSavepoint = false);

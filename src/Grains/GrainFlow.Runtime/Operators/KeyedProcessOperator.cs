@@ -10,13 +10,13 @@ internal sealed class KeyedProcessOperator<TKey, TIn, TOut>(
     : KeyedOperatorBase<TKey, TIn>(uid, name, keySelector)
     where TKey : notnull
 {
-    private readonly ProcessingTimeTimers<TKey> _timers = new();
+    private ProcessingTimeTimers<TKey> _timers = null!;
     private FunctionContext _context = null!;
-
-    internal ProcessingTimeTimers<TKey> Timers => _timers;
 
     protected override void OpenKeyed()
     {
+        // Before the function opens: timers restored with the state are due or pending from the start.
+        _timers = Backend.GetProcessingTimeTimers();
         _context = new FunctionContext(this);
         function.Open(_context);
     }
@@ -41,9 +41,9 @@ internal sealed class KeyedProcessOperator<TKey, TIn, TOut>(
 
         public long CurrentProcessingTime => owner.Context.NowMs;
 
-        public void RegisterProcessingTimeTimer(long timestampMs) => owner._timers.Register(CurrentKey, timestampMs);
+        public void RegisterProcessingTimeTimer(long timestampMs) => owner._timers.RegisterForCurrentKey(timestampMs);
 
-        public void DeleteProcessingTimeTimer(long timestampMs) => owner._timers.Delete(CurrentKey, timestampMs);
+        public void DeleteProcessingTimeTimer(long timestampMs) => owner._timers.DeleteForCurrentKey(timestampMs);
 
         public int SubtaskIndex => owner.Context.SubtaskIndex;
 

@@ -25,5 +25,13 @@ internal sealed record OperatorContext(
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 }
 
-/// <summary>The state an operator starts from: keyed-state sections of the old subtasks that held its key groups, and source offsets.</summary>
-internal sealed record OperatorRestore(IReadOnlyList<State.RestoredKeyedState> KeyedState, IReadOnlyDictionary<string, long> SourceOffsets);
+/// <summary>
+/// The state an operator starts from: keyed-state sections of the old subtasks that held its key
+/// groups, source offsets, and the non-keyed operator state of the old subtasks it takes over
+/// (<see cref="PredecessorSubtasks"/>: its own index, plus those that vanish when parallelism shrinks).
+/// </summary>
+internal sealed record OperatorRestore(
+    IReadOnlyList<State.RestoredKeyedState> KeyedState,
+    IReadOnlyDictionary<string, long> SourceOffsets,
+    IReadOnlyList<byte[]> OperatorStates,
+    IReadOnlyCollection<int> PredecessorSubtasks);

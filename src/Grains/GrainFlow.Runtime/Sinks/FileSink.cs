@@ -1,12 +1,14 @@
 using System.Text;
 using GrainFlow.Runtime.Api;
-using GrainFlow.Runtime.Sources;
 
 namespace GrainFlow.Runtime.Sinks;
 
 /// <summary>
-/// Writes records as JSON lines (plain lines for strings) to one file per subtask:
-/// <c>&lt;directory&gt;/part-&lt;operator uid&gt;-&lt;subtask&gt;.jsonl</c>.
+/// Writes records as JSON lines (plain lines for strings). Without checkpoints each subtask writes
+/// <c>part-&lt;uid&gt;-&lt;subtask&gt;.jsonl</c> as it goes. With checkpoints the sink is exactly-once (as
+/// Flink's FileSink): records go to a hidden in-progress file, which a checkpoint barrier seals and
+/// the completion of that checkpoint renames to <c>part-&lt;uid&gt;-&lt;subtask&gt;-&lt;n&gt;.jsonl</c>, so
+/// readers of <c>part-*</c> files only ever see committed output.
 /// </summary>
 public sealed class FileSink<T>(string directory) : ISink<T>
 {
@@ -19,8 +21,9 @@ public sealed class FileSink<T>(string directory) : ISink<T>
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
+            if (subtask.CheckpointingEnabled) return new TransactionalFileWriter<T>(Directory, subtask.OperatorUid, subtask.SubtaskIndex);
             var path = Path.Combine(Directory, PartFileName(subtask.OperatorUid, subtask.SubtaskIndex));
-            return new Writer(new StreamWriter(path, append: false, new UTF8Encoding(false), 64 * 1024));
+            return new DirectWriter(new StreamWriter(path, append: false, new UTF8Encoding(false), 64 * 1024));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -28,9 +31,9 @@ public sealed class FileSink<T>(string directory) : ISink<T>
         }
     }
 
-    private sealed class Writer(StreamWriter output) : ISinkWriter<T>
+    private sealed class DirectWriter(StreamWriter output) : ISinkWriter<T>
     {
-        public void Write(T record) => output.Write(RecordCodec<T>.EncodeText(record) + "\n");
+        public void Write(T record) => output.Write(Sources.RecordCodec<T>.EncodeText(record) + "\n");
 
         public async ValueTask FlushAsync(FlushReason reason, CancellationToken cancellationToken)
         {

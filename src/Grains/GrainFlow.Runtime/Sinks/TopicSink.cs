@@ -1,4 +1,5 @@
 using GrainFlow.Runtime.Api;
+using GrainFlow.Runtime.Hosting;
 using GrainFlow.Runtime.Sources;
 using GrainFlow.Topics;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,17 +7,27 @@ using Orleans.Concurrency;
 
 namespace GrainFlow.Runtime.Sinks;
 
-/// <summary>Appends records to a durable topic (text for strings, JSON otherwise), keyed by an optional key function.</summary>
+/// <summary>
+/// Appends records to a durable topic (text for strings, JSON otherwise), keyed by an optional key
+/// function. Without checkpoints records are published as they flush; with checkpoints the sink is
+/// exactly-once: what a subtask writes between two barriers is staged per partition and becomes
+/// visible to readers, all at once, when that checkpoint completes.
+/// </summary>
 public sealed class TopicSink<T>(string topic, Func<T, string?>? key = null) : ISink<T>
 {
     private const int PublishThreshold = 1000;
 
     public string Topic { get; } = topic;
 
-    public ISinkWriter<T> CreateWriter(SubtaskInfo subtask) =>
-        new Writer(subtask.Services.GetRequiredService<IGrainFactory>().GetGrain<ITopicGrain>(Topic), key);
+    public ISinkWriter<T> CreateWriter(SubtaskInfo subtask)
+    {
+        var grains = subtask.Services.GetRequiredService<IGrainFactory>();
+        return subtask.CheckpointingEnabled
+            ? new TransactionalTopicWriter<T>(Topic, grains, subtask.Services.GetRequiredService<GrainFlowStores>().Data, key, subtask)
+            : new PublishingWriter(grains.GetGrain<ITopicGrain>(Topic), key);
+    }
 
-    private sealed class Writer(ITopicGrain topic, Func<T, string?>? key) : ISinkWriter<T>
+    private sealed class PublishingWriter(ITopicGrain topic, Func<T, string?>? key) : ISinkWriter<T>
     {
         private List<TopicRecord> _buffer = new();
 

@@ -1,17 +1,21 @@
+using System.Collections.Immutable;
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Api.State;
 
 namespace GrainFlow.Runtime.State;
 
 /// <summary>
-/// Heap keyed state of one operator subtask (Flink's "hashmap" backend): the current key, and the
-/// state tables registered by the operator's function, all partitioned by key group.
+/// Heap keyed state of one operator subtask (Flink's "hashmap" backend): the current key, the
+/// state tables registered by the operator's function, and its processing-time timers (a state
+/// table too, so they are snapshotted and redistributed with their key groups), all partitioned
+/// by key group.
 /// </summary>
 internal sealed class KeyedStateBackend<TKey> where TKey : notnull
 {
     private readonly Dictionary<string, IStateTable> _tables = new(StringComparer.Ordinal);
     private readonly List<RestoredKeyedState> _restored = new();
     private readonly int _maxParallelism;
+    private ProcessingTimeTimers<TKey>? _timers;
 
     public KeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism)
     {
@@ -64,13 +68,27 @@ internal sealed class KeyedStateBackend<TKey> where TKey : notnull
         return table;
     }
 
+    /// <summary>
+    /// The processing-time timers of this subtask, kept in the reserved table
+    /// <see cref="ProcessingTimeTimers{TKey}.StateName"/>; timers in the restored state are scheduled again.
+    /// Like the other tables, call it after the restored state was added.
+    /// </summary>
+    public ProcessingTimeTimers<TKey> GetProcessingTimeTimers() =>
+        _timers ??= new ProcessingTimeTimers<TKey>(this, GetOrCreateTable<ImmutableArray<long>>(ProcessingTimeTimers<TKey>.StateName));
+
     public IValueState<TValue> GetValueState<TValue>(ValueStateDescriptor<TValue> descriptor) =>
-        new HeapValueState<TKey, TValue>(this, GetOrCreateTable<TValue>(descriptor.Name));
+        new HeapValueState<TKey, TValue>(this, GetOrCreateTable<TValue>(UserStateName(descriptor)));
 
     public IMapState<TUserKey, TUserValue> GetMapState<TUserKey, TUserValue>(MapStateDescriptor<TUserKey, TUserValue> descriptor)
         where TUserKey : notnull =>
-        new HeapMapState<TKey, TUserKey, TUserValue>(this, GetOrCreateTable<System.Collections.Immutable.ImmutableDictionary<TUserKey, TUserValue>>(descriptor.Name));
+        new HeapMapState<TKey, TUserKey, TUserValue>(this, GetOrCreateTable<ImmutableDictionary<TUserKey, TUserValue>>(UserStateName(descriptor)));
 
     public IListState<TValue> GetListState<TValue>(ListStateDescriptor<TValue> descriptor) =>
-        new HeapListState<TKey, TValue>(this, GetOrCreateTable<System.Collections.Immutable.ImmutableList<TValue>>(descriptor.Name));
+        new HeapListState<TKey, TValue>(this, GetOrCreateTable<ImmutableList<TValue>>(UserStateName(descriptor)));
+
+    private static string UserStateName(StateDescriptor descriptor) => descriptor.Name != ProcessingTimeTimers<TKey>.StateName
+        ? descriptor.Name
+        : throw new ArgumentException(
+            $"The state name '{descriptor.Name}' is reserved for the processing-time timers of keyed operators; give the state another name.",
+            nameof(descriptor));
 }

@@ -23,6 +23,15 @@ internal sealed class RestoredKeyedState
         _notYetRestored = new HashSet<string>(tables.Select(t => t.Name), StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// From a whole section in memory (as <see cref="KeyedStateFormat.Write"/> returns it), with where each
+    /// key group starts; the key groups share the array. Not checked against a checksum: the caller has none.
+    /// </summary>
+    public RestoredKeyedState(byte[] section, IReadOnlyDictionary<int, long> keyGroupOffsets, StateCodecs codecs)
+        : this(Split(section, keyGroupOffsets, out var keyGroups), keyGroups, codecs)
+    {
+    }
+
     /// <summary>The key groups held, for tests and diagnostics.</summary>
     public IReadOnlyCollection<int> KeyGroups => _keyGroups.Keys;
 
@@ -39,6 +48,18 @@ internal sealed class RestoredKeyedState
             if (range.Contains(keyGroup)) KeyedStateFormat.RestoreKeyGroup(keyGroup, bytes, position, table, _codecs, _tables[position].Codecs);
         }
         if (_notYetRestored.Remove(table.Name) && _notYetRestored.Count == 0) _keyGroups.Clear();
+    }
+
+    private static IReadOnlyList<(string Name, string Codecs)> Split(byte[] section, IReadOnlyDictionary<int, long> offsets, out Dictionary<int, ArraySegment<byte>> keyGroups)
+    {
+        var starts = offsets.OrderBy(o => o.Value).ToArray();
+        keyGroups = new Dictionary<int, ArraySegment<byte>>();
+        for (var i = 0; i < starts.Length; i++)
+        {
+            var end = i + 1 < starts.Length ? starts[i + 1].Value : section.Length;
+            keyGroups[starts[i].Key] = new ArraySegment<byte>(section, (int)starts[i].Value, (int)(end - starts[i].Value));
+        }
+        return KeyedStateFormat.ReadHeader(new ArraySegment<byte>(section, 0, starts.Length > 0 ? (int)starts[0].Value : section.Length));
     }
 
     private int IndexOf(string name)

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using GrainFlow.Errors;
-using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Execution;
 using GrainFlow.Runtime.Hosting;
@@ -56,8 +55,7 @@ internal sealed class TopicGrain(GrainFlowStores stores, JobCatalog catalog) : G
         var assignment = new int[records.Value.Length];
         for (var i = 0; i < records.Value.Length; i++)
         {
-            var key = records.Value[i].Key;
-            var partition = key is null ? _roundRobin++ % settings.Partitions : (GrainFlow.KeyGroups.StableKeyHash.Of(key) & int.MaxValue) % settings.Partitions;
+            var partition = TopicRouting.PartitionFor(records.Value[i].Key, settings.Partitions, ref _roundRobin);
             assignment[i] = partition;
             (byPartition[partition] ??= new List<int>()).Add(i);
         }
@@ -72,6 +70,8 @@ internal sealed class TopicGrain(GrainFlowStores stores, JobCatalog catalog) : G
         for (var i = 0; i < result.Length; i++) result[i] = (assignment[i], next[assignment[i]]++);
         return result;
     }
+
+    public async Task<TopicSettings> EnsureExistsAsync() => _settings ?? await CreateAsync(DefaultSettings());
 
     public async Task<TopicInfo> GetInfoAsync()
     {

@@ -25,6 +25,8 @@ internal sealed partial class TopicPartitionGrain(GrainFlowStores stores, TimePr
     private TopicSettings _settings = null!;
     private Segment? _active;
     private long _endOffset;
+    // Transactions committed as segments: known from the segment names, so a repeated commit is a no-op.
+    private readonly HashSet<string> _committedTransactions = new(StringComparer.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -36,9 +38,10 @@ internal sealed partial class TopicPartitionGrain(GrainFlowStores stores, TimePr
             ?? throw new TopicException($"Topic '{_topic}' does not exist.");
         await foreach (var info in Store.ListAsync(TopicLayout.PartitionPrefix(_topic, _partition), cancellationToken))
         {
-            if (TopicLayout.TryParseBaseOffset(info.Key, out var baseOffset))
+            if (TopicLayout.TryParseSegment(info.Key, out var baseOffset, out var transactionId))
             {
-                _segments.Add(new Segment(info.Key, baseOffset) { Size = info.Size, LastModified = info.LastModified });
+                _segments.Add(new Segment(info.Key, baseOffset) { Size = info.Size, LastModified = info.LastModified, IsTransaction = transactionId is not null });
+                if (transactionId is not null) _committedTransactions.Add(transactionId);
             }
         }
         _segments.Sort((a, b) => a.BaseOffset.CompareTo(b.BaseOffset));
@@ -110,6 +113,39 @@ internal sealed partial class TopicPartitionGrain(GrainFlowStores stores, TimePr
         return new TopicReadResult(records, offset, _endOffset);
     }
 
+    public async Task<bool> CommitStagedAsync(string transactionId)
+    {
+        var stagedKey = TopicLayout.StagedKey(_topic, _partition, transactionId);
+        if (_committedTransactions.Contains(transactionId))
+        {
+            // Committed before; a crash may have left the staged copy behind.
+            await Store.DeleteAsync(stagedKey);
+            return true;
+        }
+        var staged = await Store.GetAsync(stagedKey);
+        if (staged is null) return false;
+        var (validBytes, positions) = SegmentFormat.Scan(staged.Data);
+        if (validBytes != staged.Data.Length)
+        {
+            throw new TopicException($"Transaction '{transactionId}' staged for topic '{_topic}' partition {_partition} is damaged ({staged.Data.Length - validBytes} bytes after the last valid record); it was not committed.");
+        }
+        // The staged bytes become a segment of their own, in one atomic write: readers see all of the
+        // transaction or none of it, and its name records that it was committed.
+        var segment = new Segment(TopicLayout.SegmentKey(_topic, _partition, _endOffset, transactionId), _endOffset)
+        {
+            Size = staged.Data.Length, Count = positions.Count, FramePositions = positions, LastModified = time.GetUtcNow(), IsTransaction = true,
+        };
+        await Store.PutAsync(segment.Key, staged.Data, WriteCondition.IfNotExists);
+        _segments.Add(segment);
+        _committedTransactions.Add(transactionId);
+        _endOffset += positions.Count;
+        // Plain appends continue in a new segment after it.
+        _active = null;
+        await Store.DeleteAsync(stagedKey);
+        if (_segments.Count > 1) await ApplyRetentionAsync();
+        return true;
+    }
+
     public Task<PartitionInfo> GetInfoAsync() =>
         Task.FromResult(new PartitionInfo(_partition, EarliestOffset, _endOffset, _segments.Sum(s => s.Size)));
 
@@ -148,7 +184,8 @@ internal sealed partial class TopicPartitionGrain(GrainFlowStores stores, TimePr
         _endOffset = last.BaseOffset + last.Count;
         if (validBytes == last.Size)
         {
-            _active = last;
+            // A committed transaction is never appended to: plain appends start a segment after it.
+            if (!last.IsTransaction) _active = last;
             return;
         }
         LogTornTail(_topic, _partition, last.Key, last.Size - validBytes);
@@ -184,6 +221,9 @@ internal sealed partial class TopicPartitionGrain(GrainFlowStores stores, TimePr
         public DateTimeOffset LastModified { get; set; }
 
         public List<long>? FramePositions { get; set; }
+
+        /// <summary>A committed transaction: sealed from the start, never appended to.</summary>
+        public bool IsTransaction { get; init; }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} partition {Partition}: deleted the segment at offset {BaseOffset} ({Reason} retention)")]

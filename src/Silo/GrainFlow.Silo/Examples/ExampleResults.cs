@@ -4,7 +4,8 @@ namespace GrainFlow.Silo.Examples;
 
 /// <summary>
 /// Reads the JSON lines an example job wrote (objects of a key and a "Count") and prints the final
-/// count per key: the last line of each key wins, as in a changelog.
+/// count per key: the highest count of each key wins (counts only grow, and with checkpoints a
+/// subtask's output is spread over several committed part files).
 /// </summary>
 public static class ExampleResults
 {
@@ -19,7 +20,7 @@ public static class ExampleResults
                 using var json = JsonDocument.Parse(line);
                 var properties = json.RootElement.EnumerateObject().ToList();
                 var key = properties[0].Value.ToString();
-                counts[key] = json.RootElement.GetProperty("Count").GetInt64();
+                counts[key] = Math.Max(counts.GetValueOrDefault(key), json.RootElement.GetProperty("Count").GetInt64());
             }
         }
         return counts;

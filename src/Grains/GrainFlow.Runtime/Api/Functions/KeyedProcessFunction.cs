@@ -38,7 +38,11 @@ public interface IKeyedRuntimeContext
     IListState<T> GetListState<T>(ListStateDescriptor<T> descriptor);
 }
 
-/// <summary>Processing-time timers of the current key. Timers of one key and time are deduplicated, as in Flink.</summary>
+/// <summary>
+/// Processing-time timers of the current key. Timers of one key and time are deduplicated, as in Flink.
+/// They are checkpointed with the keyed state: after a restore the pending ones come back (with their
+/// key group, whatever the new parallelism), and those already due fire right away.
+/// </summary>
 public interface ITimerService
 {
     long CurrentProcessingTime { get; }

@@ -1,0 +1,77 @@
+using GrainFlow.Errors;
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Checkpointing;
+using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Graph;
+
+namespace GrainFlow.Runtime.Execution;
+
+/// <summary>
+/// The state a new job starts from: a savepoint or retained checkpoint named by
+/// <c>execution.state-recovery.path</c> (<c>run -s</c>), the newest snapshot of its name
+/// (<c>grainflow.state-recovery.resume: latest</c>), or nothing. The snapshot is checked against the
+/// job before anything runs: every piece of state must map to an operator uid (unless
+/// <c>ignore-unclaimed-state</c>), and the max parallelism must match.
+/// </summary>
+internal sealed partial class JobManagerGrain
+{
+    private sealed record InitialState(JobSubmission Submission, JobGraph Graph, RestorePoint? Restore, CompletedCheckpoint? Registered, string Origin);
+
+    private async Task<InitialState> PlanInitialStateAsync(JobId jobId, JobSubmission submission, JobGraph graph)
+    {
+        var configuration = graph.Configuration;
+        string? path = configuration.GetOptionalString(StateRecoveryOptions.Path);
+        var searchedNote = "";
+        if (path is null && configuration.Get(StateRecoveryOptions.Resume) == ResumeMode.Latest)
+        {
+            var (location, _, searched) = await LatestSnapshotFinder.FindAsync(submission.JobName, configuration, CheckpointStorage.For(configuration, stores));
+            if (location is null)
+            {
+                return new InitialState(submission, graph, null, null,
+                    $"started job {jobId} without state: --resume latest found no completed checkpoint or savepoint of job '{submission.JobName}' in {string.Join(", ", searched)}");
+            }
+            path = location;
+            searchedNote = " (the latest of its name)";
+        }
+        if (path is null) return new InitialState(submission, graph, null, null, $"started job {jobId} without state");
+
+        var (snapshot, metadata) = await SnapshotResolver.OpenAsync(path, configuration);
+        if (metadata.MaxParallelism != graph.MaxParallelism)
+        {
+            // Flink skips the check when the job leaves max parallelism to its default: adopt the snapshot's.
+            var adopted = submission with
+            {
+                Configuration = new Dictionary<string, string>(submission.Configuration) { [PipelineOptions.MaxParallelism.Key] = metadata.MaxParallelism.ToString() },
+            };
+            var rebuilt = BuildGraph(jobId, adopted);
+            if (configuration.Contains(PipelineOptions.MaxParallelism) || rebuilt.MaxParallelism != metadata.MaxParallelism)
+            {
+                throw new JobConfigurationException(
+                    $"Max parallelism mismatch between checkpoint/savepoint state and new program. Cannot map operator state with max parallelism {metadata.MaxParallelism} "
+                    + $"to new program with max parallelism {graph.MaxParallelism}. This indicates that the program has been changed in a non-compatible way after the checkpoint/savepoint ({snapshot.ExternalPath}).");
+            }
+            (submission, graph) = (adopted, rebuilt);
+        }
+        var operators = graph.Vertices.SelectMany(v => v.Chain.Select(n => n.Uid)).ToHashSet(StringComparer.Ordinal);
+        var unmapped = metadata.Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators)
+            .Where(o => o.State is not null || o.SourceOffsets is { Count: > 0 } || o.OperatorState is not null)
+            .Select(o => o.OperatorUid).Where(uid => !operators.Contains(uid)).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (unmapped.Count > 0 && !configuration.Get(StateRecoveryOptions.IgnoreUnclaimedState))
+        {
+            throw new JobConfigurationException(
+                $"Failed to rollback to checkpoint/savepoint {snapshot.ExternalPath}. Cannot map checkpoint/savepoint state for operator {unmapped[0]} to the new program, "
+                + "because the operator is not available in the new program. If you want to allow to skip this, you can set the --allowNonRestoredState option on the CLI."
+                + (unmapped.Count > 1 ? $" (Also unmapped: {string.Join(", ", unmapped.Skip(1))}.)" : ""));
+        }
+        var claimed = configuration.Get(StateRecoveryOptions.ClaimMode) == RecoveryClaimMode.Claim;
+        var properties = claimed ? CheckpointProperties.ForCheckpoint(configuration.Get(CheckpointingOptions.Retention)) : CheckpointProperties.ForUnclaimedSnapshot();
+        var registered = new CompletedCheckpoint(jobId, metadata.CheckpointId, metadata.TriggerTime, metadata.CompletionTime, properties,
+            snapshot.ExternalPath, "", metadata.Vertices.SelectMany(v => v.Subtasks).Sum(s => s.StateSize), snapshot.Store.Location);
+        var restore = new RestorePoint(metadata.CheckpointId, "", snapshot.ExternalPath, snapshot.Store.Location, metadata.IsSavepoint);
+        var kind = metadata.IsSavepoint ? $"savepoint ({(metadata.SavepointFormat ?? GrainFlow.Savepoints.SavepointFormatType.Native).ToString().ToLowerInvariant()})" : "checkpoint";
+        var skipped = unmapped.Count > 0 ? $"; skipped the state of operators no longer in the job: {string.Join(", ", unmapped)}" : "";
+        var origin = $"restored job {jobId} (attempt 1) from {kind} {metadata.CheckpointId} of job {metadata.JobId}{searchedNote} at {snapshot.ExternalPath} "
+            + $"({(claimed ? "CLAIM" : "NO_CLAIM")}){skipped}";
+        return new InitialState(submission, graph, restore, registered, origin);
+    }
+}

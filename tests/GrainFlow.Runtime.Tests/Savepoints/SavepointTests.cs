@@ -1,0 +1,267 @@
+using GrainFlow.Errors;
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Execution;
+using GrainFlow.Runtime.Tests.Fixtures;
+using GrainFlow.Runtime.Tests.TestJobs;
+using GrainFlow.Savepoints;
+using GrainFlow.Silo.Examples;
+
+namespace GrainFlow.Runtime.Tests.Savepoints;
+
+/// <summary>
+/// Savepoints through the job manager's grain calls, checked on disk: the layout, relocation, stop /
+/// drain / cancel, restores with another parallelism (exact state for every key), operator mapping,
+/// resume-latest and disposal.
+/// </summary>
+[Collection(SharedClusterCollection.Name)]
+public sealed class SavepointTests(SharedClusterFixture fixture)
+{
+    private const long Records = 12_000;
+    private const long Keys = 40;
+
+    private string NewDirectory(string name) => fixture.Directory.Combine($"{name}-{Guid.NewGuid():N}");
+
+    private static Dictionary<string, string> CountJob(params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["records"] = Records.ToString(),
+            ["keys"] = Keys.ToString(),
+            ["records-per-second"] = "3000",
+            ["execution.buffer-timeout.interval"] = "5 ms",
+        };
+        foreach (var (key, value) in more) settings[key] = value;
+        return settings;
+    }
+
+    private async Task WaitForRecordsAsync(JobId jobId, int parallelism, long atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            long total = 0;
+            for (var i = 0; i < parallelism; i++) total += (await fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", i)).GetMetricsAsync()).RecordsIn;
+            if (total >= atLeast) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Job {jobId} did not process {atLeast} records in time.");
+    }
+
+    private async Task<SavepointOperation> WaitForSavepointAsync(JobId jobId, string triggerId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var operation = await fixture.Cluster.Job(jobId).GetSavepointOperationAsync(triggerId);
+            if (operation.Status == SavepointOperationStatus.Completed) return operation;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Savepoint {triggerId} of job {jobId} did not complete in time.");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<Dictionary<string, long>> CountsAsync(JobId jobId, int parallelism)
+    {
+        var counts = new Dictionary<string, long>();
+        for (var i = 0; i < parallelism; i++)
+        {
+            foreach (var entry in await fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", i)).GetKeyedStateAsync("count", KeyedCountJob.CountPerKey.StateName))
+            {
+                Assert.True(counts.TryAdd(entry.Key, long.Parse(entry.Value)), $"key {entry.Key} is on two subtasks");
+            }
+        }
+        return counts;
+    }
+
+    /// <summary>Job A runs part of the input and stops (or drains) with a savepoint; job B resumes from it and finishes.</summary>
+    private async Task<(string Location, JobDetails Resumed)> HandOverAsync(int fromParallelism, int toParallelism, SavepointFormatType format,
+        SavepointTermination then, Func<string, string>? relocate = null)
+    {
+        var target = NewDirectory("savepoints");
+        var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), fromParallelism);
+        await WaitForRecordsAsync(first, fromParallelism, 2_000);
+        var trigger = await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(target, format, then));
+        var operation = await WaitForSavepointAsync(first, trigger);
+        Assert.True(operation.Succeeded, operation.FailureMessage);
+        Assert.Equal(JobStatus.Finished, (await fixture.Cluster.WaitForEndAsync(first)).Status);
+
+        var location = operation.Location!;
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(target)}/savepoint-{first.Value[..6]}-[0-9a-f]{{12}}$", location);
+        Assert.True(File.Exists(Path.Combine(location, "_metadata")));
+        var restoreFrom = relocate?.Invoke(location) ?? location;
+
+        var second = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(("execution.state-recovery.path", restoreFrom)), toParallelism);
+        var resumed = await fixture.Cluster.WaitForEndAsync(second, TimeSpan.FromMinutes(2));
+        Assert.True(resumed.Status == JobStatus.Finished, $"{resumed.Status}: {resumed.Failure?.Message}");
+        Assert.Contains("from savepoint", resumed.StateOrigin);
+        // The resumed job read only what the first one had not: its sources started at the savepoint's offsets.
+        long processed = 0;
+        for (var i = 0; i < toParallelism; i++) processed += (await fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(second, "count", i)).GetMetricsAsync()).RecordsIn;
+        Assert.InRange(processed, 1, Records - 2_000);
+        var counts = await CountsAsync(second, toParallelism);
+        Assert.Equal((int)Keys, counts.Count);
+        var wrong = counts.Where(c => c.Value != Records / Keys).Select(c => $"{c.Key}={c.Value}").ToList();
+        Assert.True(wrong.Count == 0, $"expected {Records / Keys} per key after the handover; wrong: {string.Join(", ", wrong)} ({resumed.StateOrigin})");
+        return (location, resumed);
+    }
+
+    [Theory]
+    [InlineData(2, 5, SavepointFormatType.Canonical)]
+    [InlineData(4, 1, SavepointFormatType.Native)]
+    public async Task StopWithSavepointThenResumeWithAnotherParallelismKeepsEveryKeysStateExactly(int from, int to, SavepointFormatType format)
+    {
+        var (_, resumed) = await HandOverAsync(from, to, format, SavepointTermination.Stop);
+        Assert.Contains(format.ToString().ToLowerInvariant(), resumed.StateOrigin);
+    }
+
+    [Fact]
+    public async Task ASavepointMovedToAnotherFolderStillRestoresFromItsMetadataFile()
+    {
+        var elsewhere = NewDirectory("moved");
+        await HandOverAsync(2, 3, SavepointFormatType.Canonical, SavepointTermination.Stop, location =>
+        {
+            Directory.CreateDirectory(elsewhere);
+            var moved = Path.Combine(elsewhere, "renamed-savepoint");
+            Directory.Move(location, moved);
+            return Path.Combine(moved, "_metadata");
+        });
+    }
+
+    [Fact]
+    public async Task StopWithDrainEndsTheInputTakesTheSavepointAndTheResumedJobFinishesTheRest()
+    {
+        var (location, _) = await HandOverAsync(2, 2, SavepointFormatType.Canonical, SavepointTermination.StopAndDrain);
+        Assert.True(Directory.Exists(location));
+    }
+
+    [Fact]
+    public async Task CancelWithSavepointCancelsTheJobAndKeepsTheSavepoint()
+    {
+        var target = NewDirectory("savepoints");
+        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 2);
+        await WaitForRecordsAsync(jobId, 2, 1_000);
+        var trigger = await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Cancel));
+        var operation = await WaitForSavepointAsync(jobId, trigger);
+
+        Assert.True(operation.Succeeded, operation.FailureMessage);
+        Assert.Equal(JobStatus.Canceled, (await fixture.Cluster.WaitForEndAsync(jobId)).Status);
+        Assert.True(File.Exists(Path.Combine(operation.Location!, "_metadata")));
+        // Idempotent by trigger id: asking again returns the same operation.
+        Assert.Equal(trigger, await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(target, TriggerId: trigger)));
+    }
+
+    [Fact]
+    public async Task AnIntermediateSavepointLeavesTheJobRunning()
+    {
+        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 2);
+        try
+        {
+            await WaitForRecordsAsync(jobId, 2, 500);
+            var trigger = await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(NewDirectory("savepoints")));
+            var operation = await WaitForSavepointAsync(jobId, trigger);
+            Assert.True(operation.Succeeded, operation.FailureMessage);
+            Assert.Equal(JobStatus.Running, (await fixture.Cluster.Job(jobId).GetDetailsAsync()).Status);
+            var stats = await fixture.Cluster.Job(jobId).GetCheckpointStatsAsync();
+            Assert.Contains(stats.History, h => h.Id == operation.CheckpointId && h.IsSavepoint);
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WithoutATargetOrADefaultDirectoryTheSavepointIsRefusedWithFlinksMessage()
+    {
+        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 1);
+        try
+        {
+            var error = await Assert.ThrowsAsync<SavepointException>(() => fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(null)));
+            Assert.StartsWith("No savepoint location given and no default location configured.", error.Message);
+            await Assert.ThrowsAsync<UnknownTriggerException>(() => fixture.Cluster.Job(jobId).GetSavepointOperationAsync("0123456789abcdef"));
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
+    [Fact]
+    public async Task RestoringStateOfAnOperatorTheJobNoLongerHasNeedsAllowNonRestoredState()
+    {
+        var target = NewDirectory("savepoints");
+        var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 2);
+        await WaitForRecordsAsync(first, 2, 500);
+        var operation = await WaitForSavepointAsync(first, await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Cancel)));
+
+        var refused = await Assert.ThrowsAsync<JobConfigurationException>(() => fixture.Cluster.SubmitAsync(SequenceCheckJob.Name,
+            new Dictionary<string, string> { ["execution.state-recovery.path"] = operation.Location! }));
+        Assert.Contains($"Failed to rollback to checkpoint/savepoint {operation.Location}. Cannot map checkpoint/savepoint state for operator count to the new program", refused.Message);
+        Assert.Contains("--allowNonRestoredState", refused.Message);
+
+        var allowed = await fixture.Cluster.SubmitAsync(SequenceCheckJob.Name, new Dictionary<string, string>
+        {
+            ["execution.savepoint.path"] = operation.Location!, ["execution.savepoint.ignore-unclaimed-state"] = "true",
+        });
+        var details = await fixture.Cluster.WaitForEndAsync(allowed, TimeSpan.FromMinutes(1));
+        Assert.Equal(JobStatus.Finished, details.Status);
+        Assert.Contains("skipped the state of operators no longer in the job: count, numbers", details.StateOrigin);
+    }
+
+    [Fact]
+    public async Task RestoringFromAPathWithoutASnapshotSaysWhatIsMissing()
+    {
+        var empty = NewDirectory("empty");
+        var missing = await Assert.ThrowsAsync<SavepointException>(() => fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(("execution.state-recovery.path", empty))));
+        Assert.Equal($"Cannot find checkpoint or savepoint file/directory '{empty}' on file system 'file'.", missing.Message);
+
+        Directory.CreateDirectory(empty);
+        File.WriteAllText(Path.Combine(empty, "something.state"), "x");
+        var noMetadata = await Assert.ThrowsAsync<SavepointException>(() => fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(("execution.state-recovery.path", empty))));
+        Assert.StartsWith($"Cannot find meta data file '_metadata' in directory '{empty}'.", noMetadata.Message);
+    }
+
+    [Fact]
+    public async Task ResumeLatestFindsTheNewestRetainedCheckpointOfTheJobNameAndSaysWhichItUsed()
+    {
+        var checkpoints = NewDirectory("retained");
+        var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", checkpoints),
+            ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), 2);
+        await WaitForRecordsAsync(first, 2, 2_000);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await fixture.Cluster.Job(first).GetCheckpointStatsAsync()).Completed < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await fixture.Cluster.Job(first).CancelAsync();
+        var retained = Directory.GetDirectories(Path.Combine(checkpoints, first.Value), "chk-*").Single();
+
+        var second = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
+            ("execution.checkpointing.dir", checkpoints), ("grainflow.state-recovery.resume", "latest")), 3);
+        var details = await fixture.Cluster.WaitForEndAsync(second, TimeSpan.FromMinutes(2));
+        Assert.Equal(JobStatus.Finished, details.Status);
+        Assert.Contains($"from checkpoint", details.StateOrigin);
+        Assert.Contains("(the latest of its name)", details.StateOrigin);
+        Assert.Contains(retained, details.StateOrigin);
+        Assert.All(await CountsAsync(second, 3), c => Assert.Equal(Records / Keys, c.Value));
+        // NO_CLAIM: the job it resumed from still owns its checkpoint.
+        Assert.True(File.Exists(Path.Combine(retained, "_metadata")));
+
+        var nothing = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
+            ("execution.checkpointing.dir", NewDirectory("nothing-here")), ("grainflow.state-recovery.resume", "latest"), ("records", "100")), 1);
+        Assert.Contains("without state: --resume latest found no completed checkpoint or savepoint of job 'checkpointed-count'",
+            (await fixture.Cluster.WaitForEndAsync(nothing)).StateOrigin);
+    }
+
+    [Fact]
+    public async Task DisposeDeletesASavepointButRefusesACheckpointAndAMissingPath()
+    {
+        var target = NewDirectory("savepoints");
+        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 1);
+        await WaitForRecordsAsync(jobId, 1, 200);
+        var operation = await WaitForSavepointAsync(jobId, await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Cancel)));
+        var registry = fixture.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey);
+
+        await registry.DisposeSavepointAsync(operation.Location! + "/_metadata");
+        Assert.False(Directory.Exists(operation.Location) && Directory.EnumerateFileSystemEntries(operation.Location!).Any());
+        var again = await Assert.ThrowsAsync<SavepointException>(() => registry.DisposeSavepointAsync(operation.Location!));
+        Assert.Contains("Cannot find checkpoint or savepoint", again.Message);
+    }
+}

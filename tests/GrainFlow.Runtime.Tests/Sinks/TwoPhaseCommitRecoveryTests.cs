@@ -1,0 +1,150 @@
+using GrainFlow.Configuration;
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Hosting;
+using GrainFlow.Runtime.Operators;
+using GrainFlow.Runtime.Sinks;
+using GrainFlow.Runtime.Tests.Fixtures;
+using GrainFlow.Topics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GrainFlow.Runtime.Tests.Sinks;
+
+/// <summary>
+/// The recovery half of two-phase commit, step by step on real storage: a restore commits what the
+/// restored checkpoint pre-committed (its notification may never have arrived) exactly once, and
+/// removes what later, never-completed checkpoints and the crashed attempt had staged.
+/// </summary>
+[Collection(SharedClusterCollection.Name)]
+public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
+{
+    private static readonly GrainFlowConfiguration Checkpointed = new(
+        new Dictionary<string, string> { ["execution.checkpointing.interval"] = "1 h" });
+
+    private SinkOperator<string> OpenSink(ISink<string> sink, int subtask = 0, int parallelism = 1)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<IGrainFactory>(fixture.Cluster.Client)
+            .AddSingleton(new GrainFlowStores(fixture.Cluster.Store))
+            .BuildServiceProvider();
+        var op = new SinkOperator<string>("sink", "Sink", sink);
+        op.Open(new OperatorContext(JobId.New(), "two-phase", 1, "sink", subtask, parallelism, 128, Checkpointed, services, TimeProvider.System, NullLogger.Instance));
+        return op;
+    }
+
+    /// <summary>Writes, then takes checkpoint 1 (staged), writes, takes checkpoint 2 (staged), writes more — and "crashes" before any notification.</summary>
+    private static async Task<byte[]> RunUntilCrashAsync(SinkOperator<string> op)
+    {
+        op.Collect("a");
+        op.Collect("b");
+        var first = op.SnapshotState(1);
+        await first.StageAsync!(CancellationToken.None);
+        op.Collect("c");
+        var second = op.SnapshotState(2);
+        await second.StageAsync!(CancellationToken.None);
+        op.Collect("d");
+        await op.FlushAsync(FlushReason.BufferTimeout);
+        op.Close();
+        return first.State!;
+    }
+
+    [Fact]
+    public async Task FileSinkRestoreCommitsTheRestoredCheckpointsPartsOnceAndDeletesEverythingLater()
+    {
+        var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
+        var checkpointOne = await RunUntilCrashAsync(OpenSink(new FileSink<string>(directory)));
+        Assert.Empty(Directory.GetFiles(directory, "part-*"));
+        Assert.Equal(3, Directory.GetFiles(directory, ".part-*.inprogress").Length);
+
+        // Restored from checkpoint 1 (twice: a restore that fails over again must not commit twice).
+        for (var restore = 0; restore < 2; restore++)
+        {
+            var again = OpenSink(new FileSink<string>(directory));
+            await again.RestoreAsync([checkpointOne], [0]);
+            again.Close();
+        }
+
+        var committed = Directory.GetFiles(directory, "part-*.jsonl");
+        Assert.Equal(["a", "b"], committed.SelectMany(File.ReadLines));
+        Assert.Empty(Directory.GetFiles(directory, ".part-*"));
+    }
+
+    [Fact]
+    public async Task FileSinkNumbersNewPartsAfterTheCommittedOnes()
+    {
+        var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
+        var checkpointOne = await RunUntilCrashAsync(OpenSink(new FileSink<string>(directory)));
+        var restored = OpenSink(new FileSink<string>(directory));
+        await restored.RestoreAsync([checkpointOne], [0]);
+        restored.Collect("e");
+        await restored.SnapshotState(3).StageAsync!(CancellationToken.None);
+        await restored.NotifyCheckpointCompleteAsync(3);
+
+        Assert.Equal(["a", "b", "e"], Directory.GetFiles(directory, "part-*.jsonl").Order(StringComparer.Ordinal).SelectMany(File.ReadLines));
+    }
+
+    [Fact]
+    public async Task ShrinkingParallelismHandsAVanishedSubtasksPendingPartsToASurvivor()
+    {
+        var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
+        var ofSubtask1 = await RunUntilCrashAsync(OpenSink(new FileSink<string>(directory), subtask: 1, parallelism: 2));
+
+        var survivor = OpenSink(new FileSink<string>(directory), subtask: 0, parallelism: 1);
+        await survivor.RestoreAsync([ofSubtask1], [0, 1]);
+
+        Assert.Equal(["a", "b"], Directory.GetFiles(directory, "part-sink-1-*.jsonl").SelectMany(File.ReadLines));
+        Assert.Empty(Directory.GetFiles(directory, ".part-*"));
+    }
+
+    [Fact]
+    public async Task TopicSinkRestoreCommitsTheRestoredTransactionOnceAndDeletesLaterStagedOnes()
+    {
+        var topic = $"two-phase-{Guid.NewGuid():N}";
+        await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).CreateAsync(new TopicSettings(2, TopicSettings.Unlimited, TopicSettings.Unlimited, 1 << 20));
+        var first = OpenSink(new TopicSink<string>(topic));
+        await first.RestoreAsync([], [0]);
+        var checkpointOne = await RunUntilCrashAsync(first);
+        Assert.Empty(await ReadAllAsync(topic));
+
+        for (var restore = 0; restore < 2; restore++)
+        {
+            var again = OpenSink(new TopicSink<string>(topic));
+            await again.RestoreAsync([checkpointOne], [0]);
+            again.Close();
+        }
+
+        Assert.Equal(["a", "b"], (await ReadAllAsync(topic)).Order(StringComparer.Ordinal));
+        var staging = Path.Combine(fixture.Directory.Combine("store"), "topics", topic, "_pending");
+        Assert.Empty(Directory.Exists(staging) ? Directory.GetFiles(staging, "*", SearchOption.AllDirectories) : []);
+    }
+
+    [Fact]
+    public async Task ACommittedTopicTransactionSurvivesThePartitionsReactivation()
+    {
+        var topic = $"two-phase-{Guid.NewGuid():N}";
+        await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).CreateAsync(new TopicSettings(1, TopicSettings.Unlimited, TopicSettings.Unlimited, 1 << 20));
+        var sink = OpenSink(new TopicSink<string>(topic));
+        await sink.RestoreAsync([], [0]);
+        sink.Collect("x");
+        var state = sink.SnapshotState(1);
+        await state.StageAsync!(CancellationToken.None);
+        await sink.NotifyCheckpointCompleteAsync(1);
+        var partition = fixture.Cluster.Client.GetGrain<ITopicPartitionGrain>(ITopicPartitionGrain.KeyOf(topic, 0));
+        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).DeactivateGrain(partition.GetGrainId());
+
+        // The reactivated partition knows the transaction from its segment name: committing again is a no-op.
+        var again = OpenSink(new TopicSink<string>(topic));
+        await again.RestoreAsync([state.State!], [0]);
+        await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).PublishAsync(new Orleans.Concurrency.Immutable<TopicRecord[]>([TopicRecord.FromText("plain")]));
+
+        Assert.Equal(["x", "plain"], await ReadAllAsync(topic));
+    }
+
+    private async Task<List<string>> ReadAllAsync(string topic)
+    {
+        var partitions = (await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).GetInfoAsync()).Partitions.Count;
+        var all = new List<string>();
+        for (var p = 0; p < partitions; p++) all.AddRange((await fixture.Cluster.ReadPartitionAsync(topic, p)).Select(r => r.Record.ValueAsText()));
+        return all;
+    }
+}
