@@ -7,7 +7,7 @@ using GrainFlow.Runtime.Execution;
 using GrainFlow.Silo.Hosting;
 using GrainFlow.Storage;
 using GrainFlow.Storage.FileSystem;
-using GrainFlow.Testing.Azurite;
+using GrainFlow.Storage.AzureBlob;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,10 +27,10 @@ internal sealed class LargeStateRun : IAsyncDisposable
 
     private readonly IHost _host;
     private readonly string _directory;
-    private readonly AzuriteFixture? _azurite;
+    private readonly BenchAzurite? _azurite;
     private JobId? _jobId;
 
-    private LargeStateRun(IHost host, string directory, AzuriteFixture? azurite, IObjectStore store, string checkpointDir, long keys)
+    private LargeStateRun(IHost host, string directory, BenchAzurite? azurite, IObjectStore store, string checkpointDir, long keys)
     {
         _host = host;
         _directory = directory;
@@ -54,16 +54,15 @@ internal sealed class LargeStateRun : IAsyncDisposable
     public static async Task<LargeStateRun> StartAsync(string storage, long stateBytes)
     {
         var directory = Directory.CreateTempSubdirectory("grainflow-bench-large-").FullName;
-        AzuriteFixture? azurite = null;
+        BenchAzurite? azurite = null;
         IObjectStore store;
         string checkpointDir;
         var extra = new List<string>();
         if (storage == "azurite")
         {
-            azurite = new AzuriteFixture();
-            await azurite.InitializeAsync();
+            azurite = await BenchAzurite.StartAsync();
             var container = azurite.NewContainerName("bench");
-            store = azurite.CreateStore(container);
+            store = AzureBlobObjectStore.FromConnectionString(azurite.ConnectionString, container);
             checkpointDir = $"azblob://{container}";
             extra.AddRange(["-D", $"grainflow.storage.azure.connection-string={azurite.ConnectionString}"]);
         }

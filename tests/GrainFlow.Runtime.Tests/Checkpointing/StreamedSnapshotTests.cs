@@ -122,6 +122,27 @@ public sealed class StreamedSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void KeyGroupsAreLetGoOnceEveryTableTookThemAndRestoringThemAgainFailsLoudly()
+    {
+        var (counts, names) = Tables(keys: 1_000);
+        var (section, offsets) = KeyedStateFormat.Write([counts.CaptureUntypedSnapshot(), names.CaptureUntypedSnapshot()], All, _codecs);
+        var restored = new RestoredKeyedState(section, offsets, _codecs);
+        var low = new KeyGroupRange(0, 63);
+
+        restored.Restore(new StateTable<long, long>("count", 0, 64), low);
+        Assert.Equal(offsets.Count, restored.KeyGroups.Count); // "name" has not taken them yet
+        restored.Restore(new StateTable<long, string>("name", 0, 64), low);
+
+        Assert.All(restored.KeyGroups, g => Assert.False(low.Contains(g)));
+        Assert.NotEmpty(restored.KeyGroups);
+        var error = Assert.Throws<InvalidOperationException>(() => restored.Restore(new StateTable<long, long>("count", 0, 64), low));
+        Assert.Contains("let go", error.Message);
+        var high = new StateTable<long, long>("count", 64, 64);
+        restored.Restore(high, new KeyGroupRange(64, 127));
+        Assert.Equal(counts.Entries.Count(e => e.KeyGroup >= 64), high.Entries.Count());
+    }
+
+    [Fact]
     public async Task SmallStateGoesInlineAndReadsBackTheSame()
     {
         var store = new FileSystemObjectStore(_temp.Combine("inline"));

@@ -13,14 +13,15 @@ internal sealed class RestoredKeyedState
     private readonly IReadOnlyList<(string Name, string Codecs)> _tables;
     private readonly Dictionary<int, ArraySegment<byte>> _keyGroups;
     private readonly StateCodecs _codecs;
-    private readonly HashSet<string> _notYetRestored;
+    // Per key group, how many of the snapshot's tables took its entries; at all of them its bytes go.
+    private readonly Dictionary<int, int> _tablesRestored = new();
+    private readonly HashSet<int> _released = new();
 
     public RestoredKeyedState(IReadOnlyList<(string Name, string Codecs)> tables, Dictionary<int, ArraySegment<byte>> keyGroups, StateCodecs codecs)
     {
         _tables = tables;
         _keyGroups = keyGroups;
         _codecs = codecs;
-        _notYetRestored = new HashSet<string>(tables.Select(t => t.Name), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -37,17 +38,29 @@ internal sealed class RestoredKeyedState
 
     /// <summary>
     /// Adds to <paramref name="table"/> the entries of its state name, for the key groups of
-    /// <paramref name="range"/>. Once every table of the snapshot was restored, the bytes are let go.
+    /// <paramref name="range"/>. A key group's bytes are let go once every table of the snapshot took
+    /// its entries, so the state is not held twice for the life of the job.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A key group of <paramref name="range"/> was already restored into every table and let go.</exception>
     public void Restore(IStateTable table, KeyGroupRange range)
     {
         var position = IndexOf(table.Name);
         if (position < 0) return;
-        foreach (var (keyGroup, bytes) in _keyGroups.OrderBy(k => k.Key))
+        if (_released.FirstOrDefault(range.Contains, -1) is var released and >= 0)
         {
-            if (range.Contains(keyGroup)) KeyedStateFormat.RestoreKeyGroup(keyGroup, bytes, position, table, _codecs, _tables[position].Codecs);
+            throw new InvalidOperationException($"Key group {released} of this snapshot was already restored into every table and its bytes were let go; read the snapshot again to restore it once more.");
         }
-        if (_notYetRestored.Remove(table.Name) && _notYetRestored.Count == 0) _keyGroups.Clear();
+        foreach (var keyGroup in _keyGroups.Keys.Where(range.Contains).Order().ToList())
+        {
+            KeyedStateFormat.RestoreKeyGroup(keyGroup, _keyGroups[keyGroup], position, table, _codecs, _tables[position].Codecs);
+            var restored = _tablesRestored[keyGroup] = _tablesRestored.GetValueOrDefault(keyGroup) + 1;
+            if (restored == _tables.Count)
+            {
+                _keyGroups.Remove(keyGroup);
+                _tablesRestored.Remove(keyGroup);
+                _released.Add(keyGroup);
+            }
+        }
     }
 
     private static IReadOnlyList<(string Name, string Codecs)> Split(byte[] section, IReadOnlyDictionary<int, long> offsets, out Dictionary<int, ArraySegment<byte>> keyGroups)
