@@ -2,6 +2,9 @@ using GrainFlow.Configuration;
 using GrainFlow.Silo.Hosting;
 using GrainFlow.Testing.Cluster;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace GrainFlow.Runtime.Tests.Hosting;
 
@@ -52,10 +55,40 @@ public sealed class SiloConfigurationTests : IDisposable
     [InlineData("grainflow.storage.type=azure-blob", "grainflow.storage.azure.service-uri")]
     [InlineData("execution.buffer-timeout.interval=fast", "'execution.buffer-timeout.interval'")]
     [InlineData("noequals", "key=value")]
+    [InlineData("grainflow.cluster.type=redis", "'grainflow.cluster.redis.connection-string'")]
+    [InlineData("grainflow.cluster.membership.probe-timeout=10 ms", "'grainflow.cluster.membership.probe-timeout'")]
+    [InlineData("grainflow.cluster.membership.missed-probes-limit=0", "'grainflow.cluster.membership.missed-probes-limit'")]
+    [InlineData("grainflow.cluster.membership.death-votes=none", "'grainflow.cluster.membership.death-votes'")]
+    [InlineData("heartbeat.interval=1 ms", "'heartbeat.interval'")]
+    [InlineData("heartbeat.timeout=1 s", "must not be shorter than 'heartbeat.interval'")]
     public void TheSiloRefusesToStartWithABadValueAndSaysWhichKey(string dynamicProperty, string expected)
     {
         var error = Assert.Throws<ConfigurationValueException>(() => GrainFlowSilo.CreateBuilder(["-D", dynamicProperty], out _, out _));
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void TheMembershipKeysTuneHowSoonACrashedSiloIsDeclaredDead()
+    {
+        using var host = GrainFlowSilo.CreateBuilder(["-D", "grainflow.cluster.membership.probe-timeout=750 ms", "-D", "grainflow.cluster.membership.missed-probes-limit=2",
+            "-D", "grainflow.cluster.membership.death-votes=1", "-D", "grainflow.silo.port=0", "-D", "grainflow.gateway.port=0"], out _, out _).Build();
+        var options = host.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromMilliseconds(750), options.ProbeTimeout);
+        Assert.Equal(2, options.NumMissedProbesLimit);
+        Assert.Equal(1, options.NumVotesForDeathDeclaration);
+    }
+
+    [Fact]
+    public void WithoutMembershipKeysOrleansKeepsItsOwnFailureDetectionDefaults()
+    {
+        using var host = GrainFlowSilo.CreateBuilder(["-D", "grainflow.silo.port=0", "-D", "grainflow.gateway.port=0"], out _, out _).Build();
+        var options = host.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+        var defaults = new ClusterMembershipOptions();
+
+        Assert.Equal(defaults.ProbeTimeout, options.ProbeTimeout);
+        Assert.Equal(defaults.NumMissedProbesLimit, options.NumMissedProbesLimit);
+        Assert.Equal(defaults.NumVotesForDeathDeclaration, options.NumVotesForDeathDeclaration);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -12,6 +12,13 @@ public interface IJobMasterGrain : IJobManagerGrain
     [Alias("SubtaskFailed")]
     Task SubtaskFailedAsync(long attempt, string vertexUid, int subtaskIndex, FailureCause cause);
 
+    /// <summary>
+    /// A silo left the cluster: check now that every subtask still runs its attempt. Calling it also
+    /// reactivates a job manager that was lost with that silo, which then resumes its job.
+    /// </summary>
+    [Alias("CheckSubtasks")]
+    Task CheckSubtasksAsync();
+
     /// <summary>The coordinator saw more consecutive checkpoint failures than tolerated: fail over.</summary>
     [Alias("CheckpointFailureThresholdExceeded")]
     Task CheckpointFailureThresholdExceededAsync(long attempt, string message);

@@ -44,7 +44,8 @@ public sealed class JobCatalog(IEnumerable<JobRegistration> registrations, IServ
             var env = new StreamExecutionEnvironment(configuration, parallelism, jobId.Value);
             registration.Factory(services).Build(env);
             var graph = JobGraph.Build(env);
-            var settingProblems = graph.Configuration.Validate(CheckpointingOptions.All.Concat(RestartStrategyOptions.All).Concat(StateRecoveryOptions.All));
+            var settingProblems = graph.Configuration.Validate(CheckpointingOptions.All.Concat(RestartStrategyOptions.All).Concat(StateRecoveryOptions.All).Concat(HeartbeatOptions.All))
+                .Concat(HeartbeatOptions.Problems(graph.Configuration)).ToList();
             if (settingProblems.Count > 0) throw new JobConfigurationException(string.Join(" ", settingProblems));
             return graph;
         }

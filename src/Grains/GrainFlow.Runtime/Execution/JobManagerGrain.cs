@@ -16,6 +16,15 @@ namespace GrainFlow.Runtime.Execution;
 /// failure it asks the restart strategy, and restarts every subtask from the latest completed
 /// checkpoint with a new attempt number (the epoch that makes stale messages of the old attempt
 /// harmless).
+/// <para>
+/// Failures nobody reports — a silo that dies takes its activations silently — are found by
+/// heartbeats (Flink's <c>heartbeat.*</c>): while the job runs, a timer asks every subtask which
+/// attempt it runs. A subtask lost with its silo answers from a fresh, undeployed activation, which
+/// fails the job over through the restart strategy as a reported failure would. The job manager
+/// itself can die with its silo: its record is persisted, every silo's <see cref="SiloLossWatcher"/>
+/// wakes the job managers of unfinished jobs when a silo is declared dead, and a reactivated job
+/// manager resumes whatever its record says it was doing.
+/// </para>
 /// </summary>
 internal sealed partial class JobManagerGrain(
     [PersistentState("job", GrainFlowStorage.ProviderName)] IPersistentState<JobRecord> record,
@@ -27,6 +36,16 @@ internal sealed partial class JobManagerGrain(
     private readonly TaskCompletionSource<JobStatus> _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RestartStrategy? _restartStrategy;
     private IGrainTimer? _restartTimer;
+    private IGrainTimer? _heartbeatTimer;
+    private IGrainTimer? _resumeTimer;
+    private IGrainTimer? _failoverTimer;
+    private SubtaskHeartbeats? _heartbeats;
+    private TimeSpan _probeTimeout = MinProbeTimeout;
+    // Since when restarts have found a silo unreachable (null: the last restart reached every subtask).
+    private DateTimeOffset? _unreachableSince;
+
+    /// <summary>Answers to heartbeats may take this long on a busy silo before a round counts them as missing.</summary>
+    private static readonly TimeSpan MinProbeTimeout = TimeSpan.FromSeconds(1);
 
     private JobRecord Job => record.State;
 
@@ -34,8 +53,54 @@ internal sealed partial class JobManagerGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (record.RecordExists && Job.Status.IsTerminal()) _terminated.TrySetResult(Job.Status);
+        if (!record.RecordExists) return Task.CompletedTask;
+        if (Job.Status.IsTerminal())
+        {
+            _terminated.TrySetResult(Job.Status);
+            return Task.CompletedTask;
+        }
+        // A job that is not over, yet its job manager activates: the previous activation went away
+        // (its silo died or left). Resume outside activation, so whoever called us is not held up.
+        var found = (Job.Status, Job.Attempt);
+        _resumeTimer = this.RegisterGrainTimer(_ => ResumeAsync(found), new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
         return Task.CompletedTask;
+    }
+
+    /// <summary>Picks up what the lost activation was doing, as its persisted record tells.</summary>
+    private async Task ResumeAsync((JobStatus Status, long Attempt) found)
+    {
+        _resumeTimer?.Dispose();
+        _resumeTimer = null;
+        // The call that reactivated us may have moved the job on already (e.g. a reported failure): then it is in hand.
+        if ((Job.Status, Job.Attempt) != found)
+        {
+            if (Job.Status == JobStatus.Running) StartHeartbeats();
+            return;
+        }
+        LogResuming(Job.JobId!.Value, Job.Status.ToFlinkName(), Job.Attempt);
+        switch (Job.Status)
+        {
+            case JobStatus.Running:
+                StartHeartbeats();
+                if (Job.FailoverPending) await FailOverAsync();
+                break;
+            case JobStatus.Restarting:
+                // The restart timer died with the activation; keep the delay the strategy chose.
+                var due = Job.RestartAt is { } at && at > time.GetUtcNow() ? at - time.GetUtcNow() : TimeSpan.Zero;
+                ScheduleRestart(Job.Attempt, due);
+                break;
+            case JobStatus.Created:
+                // The deployment of the first attempt was cut off halfway: some subtasks may run it.
+                await HandleFailureAsync(new FailureCause("GrainFlow.JobManagerLostException",
+                    $"The job manager of job {Job.JobId} was lost while deploying attempt {Job.Attempt}.", $"The job manager of job {Job.JobId} was lost while deploying attempt {Job.Attempt}.", "job manager", time.GetUtcNow()));
+                break;
+            case JobStatus.Cancelling:
+                await EndAsync(JobStatus.Canceled);
+                break;
+            case JobStatus.Failing:
+                await EndAsync(JobStatus.Failed);
+                break;
+        }
     }
 
     public async Task StartAsync(JobSubmission submission)
@@ -131,7 +196,7 @@ internal sealed partial class JobManagerGrain(
 
     public async Task SubtaskFinishedAsync(long attempt, string vertexUid, int subtaskIndex)
     {
-        if (attempt != Job.Attempt || Job.Status != JobStatus.Running) return;
+        if (attempt != Job.Attempt || Job.Status != JobStatus.Running || Job.FailoverPending) return;
         if (!Job.FinishedSubtasks.Add($"{vertexUid}/{subtaskIndex}")) return;
         await Coordinator.ReportFinishedAsync(attempt, new SubtaskId(vertexUid, subtaskIndex));
         await record.WriteStateAsync();
@@ -149,17 +214,49 @@ internal sealed partial class JobManagerGrain(
 
     public async Task FinalCheckpointCompletedAsync(long attempt, long checkpointId)
     {
-        if (attempt != Job.Attempt || Job.Status != JobStatus.Running || !AllSubtasksFinished) return;
+        if (attempt != Job.Attempt || Job.Status != JobStatus.Running || Job.FailoverPending || !AllSubtasksFinished) return;
         LogFinishedAfterFinalCheckpoint(Job.JobId!.Value, checkpointId);
         await EndAsync(JobStatus.Finished);
     }
 
     private bool AllSubtasksFinished => Job.FinishedSubtasks.Count >= Job.Vertices.Sum(v => v.Parallelism);
 
+    /// <summary>
+    /// Records the failure durably and fails over in a turn of its own. The reporter may be a subtask
+    /// whose silo shuts down, deactivating and waiting for this call; failing over cancels every
+    /// subtask, the deactivating ones included, and they could answer only after their
+    /// deactivation ended: handled inside this call, the two would wait for each other.
+    /// </summary>
     public async Task SubtaskFailedAsync(long attempt, string vertexUid, int subtaskIndex, FailureCause cause)
     {
-        if (attempt != Job.Attempt || Job.Status is not (JobStatus.Running or JobStatus.Created)) return;
-        await HandleFailureAsync(cause);
+        if (attempt != Job.Attempt || Job.Status is not (JobStatus.Running or JobStatus.Created) || Job.FailoverPending) return;
+        Job.Failure = cause;
+        Job.FailoverPending = true;
+        await record.WriteStateAsync();
+        ScheduleFailover();
+    }
+
+    private void ScheduleFailover()
+    {
+        _failoverTimer?.Dispose();
+        _failoverTimer = this.RegisterGrainTimer(_ => FailOverAsync(), new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    private async Task FailOverAsync()
+    {
+        _failoverTimer?.Dispose();
+        _failoverTimer = null;
+        if (!Job.FailoverPending || Job.Status is not (JobStatus.Running or JobStatus.Created)) return;
+        await HandleFailureAsync(Job.Failure!);
+    }
+
+    public async Task CheckSubtasksAsync()
+    {
+        // Activation already resumed anything but RUNNING; a running job checks its subtasks now
+        // instead of at the next heartbeat.
+        if (!record.RecordExists || Job.Status != JobStatus.Running) return;
+        StartHeartbeats();
+        await HeartbeatAsync();
     }
 
     public async Task CheckpointFailureThresholdExceededAsync(long attempt, string message)
@@ -172,8 +269,12 @@ internal sealed partial class JobManagerGrain(
     private async Task HandleFailureAsync(FailureCause cause)
     {
         Job.Failure = cause;
+        Job.FailoverPending = false;
         AbandonDrain(cause.Message);
-        var delay = RestartStrategyFor().OnFailure(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var delay = RestartStrategyFor().OnFailure(now);
+        Job.RestartFailures.Add(now);
+        if (Job.RestartFailures.Count > JobRecord.MaxRestartFailures) Job.RestartFailures.RemoveRange(0, Job.RestartFailures.Count - JobRecord.MaxRestartFailures);
         if (delay is null)
         {
             LogJobFailed(Job.JobId!.Value, cause.Origin, cause.ExceptionType, cause.Message);
@@ -182,12 +283,26 @@ internal sealed partial class JobManagerGrain(
             return;
         }
         LogRestarting(Job.JobId!.Value, cause.Origin, cause.Message, (long)delay.Value.TotalMilliseconds);
+        Job.RestartAt = now + delay.Value;
         await TransitionAsync(JobStatus.Restarting);
         await CancelSubtasksAsync();
-        await Coordinator.SuspendAsync();
-        var attempt = Job.Attempt;
+        try
+        {
+            await Coordinator.SuspendAsync();
+        }
+        catch (Exception e)
+        {
+            // Its silo may be the one that died. Nothing is lost: the coordinator ignores
+            // acknowledgements of the failed attempt, and the restart starts it anew.
+            LogCoordinatorUnreachable(e, Job.JobId!.Value);
+        }
+        ScheduleRestart(Job.Attempt, delay.Value);
+    }
+
+    private void ScheduleRestart(long failedAttempt, TimeSpan delay)
+    {
         StopRestartTimer();
-        _restartTimer = this.RegisterGrainTimer(_ => RestartAsync(attempt), new GrainTimerCreationOptions { DueTime = delay.Value, Period = Timeout.InfiniteTimeSpan });
+        _restartTimer = this.RegisterGrainTimer(_ => RestartAsync(failedAttempt), new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan });
     }
 
     /// <summary>A new attempt: every subtask from the latest completed checkpoint (or from nothing), sources from its offsets.</summary>
@@ -197,6 +312,7 @@ internal sealed partial class JobManagerGrain(
         if (Job.Status != JobStatus.Restarting || Job.Attempt != failedAttempt) return;
         Job.Attempt++;
         Job.FinishedSubtasks.Clear();
+        Job.RestartAt = null;
         try
         {
             var graph = BuildGraph(Job.JobId!.Value, Job.Submission!);
@@ -209,6 +325,7 @@ internal sealed partial class JobManagerGrain(
             await record.WriteStateAsync();
             LogStateOrigin(Job.StateOrigin);
             await DeployAttemptAsync(graph, restore);
+            _unreachableSince = null;
             await TransitionAsync(JobStatus.Running);
             if (restore is not null)
             {
@@ -218,8 +335,41 @@ internal sealed partial class JobManagerGrain(
         }
         catch (Exception e)
         {
+            if (await TryDeferRestartAsync(e)) return;
             await HandleFailureAsync(FailureCause.From(e, "restart"));
         }
+    }
+
+    /// <summary>
+    /// A restart that cannot reach a silo waits for the cluster instead of counting as one more
+    /// failure (as Flink waits for slots rather than failing again). Until the cluster declares a
+    /// crashed silo dead, calls to the activations it held fail or hang whatever the strategy
+    /// does; afterwards they reach fresh activations elsewhere. Past <c>heartbeat.timeout</c> the
+    /// restart strategy decides after all.
+    /// </summary>
+    private async Task<bool> TryDeferRestartAsync(Exception exception)
+    {
+        if (Job.Status != JobStatus.Restarting || !IsSiloUnavailable(exception)) return false;
+        var now = time.GetUtcNow();
+        _unreachableSince ??= now;
+        var configuration = catalog.ConfigurationFor(Job.Submission!.Configuration);
+        if (now - _unreachableSince.Value > configuration.Get(HeartbeatOptions.Timeout)) return false;
+        var retry = configuration.Get(HeartbeatOptions.Interval);
+        LogRestartDeferred(Job.JobId!.Value, Job.Attempt, exception.Message, (long)retry.TotalMilliseconds);
+        await CancelSubtasksAsync(); // the subtasks this attempt already reached
+        Job.RestartAt = now + retry;
+        await record.WriteStateAsync();
+        ScheduleRestart(Job.Attempt, retry);
+        return true;
+    }
+
+    private static bool IsSiloUnavailable(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException) return true;
+        }
+        return false;
     }
 
     private async Task<string> DescribeRestoreAsync(JobGraph graph, RestorePoint restore)
@@ -270,8 +420,66 @@ internal sealed partial class JobManagerGrain(
     private static bool CheckpointingEnabled(JobGraph graph) =>
         CheckpointingOptions.IsEnabled(graph.Configuration);
 
-    private RestartStrategy RestartStrategyFor() =>
-        _restartStrategy ??= RestartStrategy.From(catalog.ConfigurationFor(Job.Submission!.Configuration), Job.CheckpointingEnabled);
+    /// <summary>The job's restart strategy, told about the failures an earlier activation already counted.</summary>
+    private RestartStrategy RestartStrategyFor()
+    {
+        if (_restartStrategy is not null) return _restartStrategy;
+        _restartStrategy = RestartStrategy.From(catalog.ConfigurationFor(Job.Submission!.Configuration), Job.CheckpointingEnabled);
+        foreach (var failure in Job.RestartFailures) _restartStrategy.OnFailure(failure);
+        return _restartStrategy;
+    }
+
+    /// <summary>Starts the heartbeat timer (once per activation); it keeps the activation alive and checks only while the job runs.</summary>
+    private void StartHeartbeats()
+    {
+        if (_heartbeatTimer is not null) return;
+        var configuration = catalog.ConfigurationFor(Job.Submission!.Configuration);
+        var interval = configuration.Get(HeartbeatOptions.Interval);
+        _heartbeats = new SubtaskHeartbeats(time, configuration.Get(HeartbeatOptions.Timeout));
+        // Not interleaved: a round runs between the job manager's other calls, never across a restart.
+        _heartbeatTimer = this.RegisterGrainTimer(_ => HeartbeatAsync(), new GrainTimerCreationOptions { DueTime = interval, Period = interval, KeepAlive = true });
+        // A round waits at most this long for answers, so an unreachable silo holds up the job
+        // manager briefly; a subtask that stays silent is judged by heartbeat.timeout across rounds.
+        _probeTimeout = interval < MinProbeTimeout ? MinProbeTimeout : interval;
+        if (_probeTimeout > _heartbeats.Timeout) _probeTimeout = _heartbeats.Timeout;
+    }
+
+    /// <summary>One heartbeat round: asks every subtask of the running attempt that has not finished which attempt it runs.</summary>
+    private async Task HeartbeatAsync()
+    {
+        if (Job.Status != JobStatus.Running || _heartbeats is null || Job.FailoverPending) return;
+        var attempt = Job.Attempt;
+        if (_heartbeats.Attempt != attempt) _heartbeats.Reset(attempt);
+        var probes = Job.Vertices
+            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(i => (v.Uid, Index: i)))
+            .Where(s => !Job.FinishedSubtasks.Contains($"{s.Uid}/{s.Index}"))
+            .Select(async s => (s.Uid, s.Index, await ProbeAsync(GrainFactory.GetGrain<ISubtaskGrain>(SubtaskKey.Of(Job.JobId!.Value, s.Uid, s.Index)))))
+            .ToList();
+        var answers = await Task.WhenAll(probes);
+        // The round took a while: a subtask that finished or a failure reported meanwhile wins.
+        if (Job.Status != JobStatus.Running || Job.Attempt != attempt || Job.FailoverPending) return;
+        var problem = _heartbeats.Judge(Job.JobId!.Value, answers.Where(a => !Job.FinishedSubtasks.Contains($"{a.Uid}/{a.Index}")).ToList());
+        if (problem is null) return;
+        LogSubtaskLost(Job.JobId!.Value, problem.Origin, problem.Message);
+        await HandleFailureAsync(problem.ToFailureCause(time.GetUtcNow()));
+    }
+
+    /// <summary>The subtask's metrics, or null when it did not answer within the probe timeout.</summary>
+    private async Task<SubtaskMetrics?> ProbeAsync(ISubtaskGrain subtask)
+    {
+        var call = subtask.GetMetricsAsync();
+        try
+        {
+            return await call.WaitAsync(_probeTimeout, time);
+        }
+        catch (Exception e)
+        {
+            // A late failure of an abandoned call must not go unobserved.
+            _ = call.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            LogProbeFailed(Job.JobId!.Value, e.GetType().Name, e.Message);
+            return null;
+        }
+    }
 
     private async Task DeployAttemptAsync(JobGraph graph, RestorePoint? restore)
     {
@@ -309,7 +517,14 @@ internal sealed partial class JobManagerGrain(
         var now = time.GetUtcNow();
         Job.Status = status;
         Job.Timestamps[status] = now;
-        if (status.IsTerminal()) Job.EndTime = now;
+        if (status.IsTerminal())
+        {
+            Job.EndTime = now;
+            Job.RestartAt = null;
+            Job.FailoverPending = false;
+            StopHeartbeats();
+        }
+        if (status == JobStatus.Running) StartHeartbeats();
         await record.WriteStateAsync();
         LogStatus(Job.JobId!.Value, Job.Name, status.ToFlinkName());
         await PublishAsync();
@@ -334,6 +549,12 @@ internal sealed partial class JobManagerGrain(
     {
         _restartTimer?.Dispose();
         _restartTimer = null;
+    }
+
+    private void StopHeartbeats()
+    {
+        _heartbeatTimer?.Dispose();
+        _heartbeatTimer = null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) switched to {Status}")]
@@ -362,6 +583,21 @@ internal sealed partial class JobManagerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the job registry could not be updated")]
     private partial void LogRegistryUpdateFailed(Exception exception, JobId jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} is lost: {Message}")]
+    private partial void LogSubtaskLost(JobId jobId, string origin, string message);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: a heartbeat went unanswered ({ExceptionType}: {Message})")]
+    private partial void LogProbeFailed(JobId jobId, string exceptionType, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: job manager reactivated while {Status} (attempt {Attempt}); resuming")]
+    private partial void LogResuming(JobId jobId, string status, long attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} could not reach a silo ({Message}); waiting for the cluster, next try in {DelayMs} ms")]
+    private partial void LogRestartDeferred(JobId jobId, long attempt, string message, long delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the checkpoint coordinator could not be suspended")]
+    private partial void LogCoordinatorUnreachable(Exception exception, JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: applying the checkpoint retention policy failed")]
     private partial void LogCheckpointCleanupFailed(Exception exception, JobId jobId);

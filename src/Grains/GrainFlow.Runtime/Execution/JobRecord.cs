@@ -42,4 +42,22 @@ public sealed class JobRecord
 
     /// <summary>Set while a stop with drain waits for every subtask to finish before its final savepoint.</summary>
     [Id(16)] public Checkpointing.SavepointTrigger? PendingDrain { get; set; }
+
+    /// <summary>
+    /// When the failures the restart strategy counted happened (the newest <see cref="MaxRestartFailures"/>),
+    /// so that a job manager reactivated on another silo counts on instead of starting over.
+    /// </summary>
+    [Id(17)] public List<DateTimeOffset> RestartFailures { get; set; } = new();
+
+    /// <summary>While RESTARTING: when the next attempt is due, so a reactivated job manager keeps the strategy's delay.</summary>
+    [Id(18)] public DateTimeOffset? RestartAt { get; set; }
+
+    /// <summary>
+    /// A subtask reported a failure that the job manager acknowledged but has not acted on yet (it
+    /// fails over in a turn of its own); a reactivated job manager finishes the job.
+    /// </summary>
+    [Id(19)] public bool FailoverPending { get; set; }
+
+    /// <summary>Bounds the record of a job that restarts forever; a strategy that allows more attempts counts at most this many after a reactivation.</summary>
+    public const int MaxRestartFailures = 1000;
 }

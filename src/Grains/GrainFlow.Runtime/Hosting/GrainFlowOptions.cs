@@ -17,7 +17,8 @@ public sealed class GrainFlowOptions
 
     /// <summary>Every key GrainFlow reads from the silo configuration.</summary>
     public static IEnumerable<ConfigOption> KnownOptions =>
-        PipelineOptions.All.Concat(StorageOptions.All).Concat(TopicOptions.All).Concat(CheckpointingOptions.All).Concat(RestartStrategyOptions.All).Concat(StateRecoveryOptions.All);
+        PipelineOptions.All.Concat(StorageOptions.All).Concat(TopicOptions.All).Concat(CheckpointingOptions.All).Concat(RestartStrategyOptions.All)
+            .Concat(StateRecoveryOptions.All).Concat(HeartbeatOptions.All);
 }
 
 /// <summary>Rejects a silo configuration with a malformed GrainFlow key before the silo starts, naming every bad key.</summary>
@@ -32,7 +33,7 @@ public sealed class GrainFlowOptionsValidator(GrainFlowOptions options) : IConfi
     /// <summary>One message per malformed or missing GrainFlow key (storage included when <paramref name="checkStorage"/>).</summary>
     public static IReadOnlyList<string> Problems(GrainFlowConfiguration configuration, bool checkStorage)
     {
-        var problems = configuration.Validate(GrainFlowOptions.KnownOptions).ToList();
+        var problems = configuration.Validate(GrainFlowOptions.KnownOptions).Concat(HeartbeatOptions.Problems(configuration)).ToList();
         if (problems.Count == 0 && checkStorage)
         {
             try

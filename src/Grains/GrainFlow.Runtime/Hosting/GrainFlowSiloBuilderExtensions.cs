@@ -30,6 +30,9 @@ public static class GrainFlowSiloBuilderExtensions
             services.AddSingleton(sp => new JobCatalog(sp.GetServices<JobRegistration>(), sp, options.Configuration));
             services.AddSingleton<Checkpointing.StateCodecs>();
             services.AddPlacementDirector<SubtaskPlacementStrategy, SubtaskPlacementDirector>();
+            // Wakes the job managers when a silo dies (they may have died with it).
+            services.AddSingleton<SiloLossWatcher>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLossWatcher>());
         });
         builder.AddObjectStoreGrainStorage(GrainFlowStorage.ProviderName, sp => sp.GetRequiredService<GrainFlowStores>().Data);
         return builder;

@@ -34,8 +34,28 @@ public static class ClusterOptions
     /// <summary>The gateway port as clients reach it; defaults to <see cref="GatewayPort"/>.</summary>
     public static readonly ConfigOption<int> AdvertisedGatewayPort = Port("grainflow.cluster.advertised-gateway-port", 0);
 
+    /// <summary>
+    /// Orleans' initial liveness probe timeout (<c>ClusterMembershipOptions.ProbeTimeout</c>). With the
+    /// missed-probes limit and the death votes it decides how soon a crashed silo is declared dead —
+    /// and so how soon the jobs that ran on it fail over. Unset: Orleans' default (5 s).
+    /// </summary>
+    public static readonly ConfigOption<TimeSpan> ProbeTimeout = ConfigOptions.Key("grainflow.cluster.membership.probe-timeout").DurationType()
+        .WithCheck(d => d >= TimeSpan.FromMilliseconds(100) && d <= TimeSpan.FromMinutes(5) ? null : "the probe timeout must be from 100 ms to 5 min",
+            "a duration from 100 ms to 5 min, e.g. \"5 s\"");
+
+    /// <summary>Missed probes after which a silo suspects another (<c>NumMissedProbesLimit</c>). Unset: Orleans' default (3).</summary>
+    public static readonly ConfigOption<int> MissedProbesLimit = ConfigOptions.Key("grainflow.cluster.membership.missed-probes-limit").IntType()
+        .WithCheck(n => n is >= 1 and <= 100 ? null : "the limit must be from 1 to 100", "a whole number from 1 to 100");
+
+    /// <summary>Suspicions needed to declare a silo dead (<c>NumVotesForDeathDeclaration</c>). Unset: Orleans' default (2).</summary>
+    public static readonly ConfigOption<int> DeathVotes = ConfigOptions.Key("grainflow.cluster.membership.death-votes").IntType()
+        .WithCheck(n => n is >= 1 and <= 100 ? null : "the number of votes must be from 1 to 100", "a whole number from 1 to 100");
+
     public static IReadOnlyList<ConfigOption> All { get; } =
-        [Type, RedisConnectionString, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedIp, AdvertisedSiloPort, AdvertisedGatewayPort];
+    [
+        Type, RedisConnectionString, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedIp, AdvertisedSiloPort, AdvertisedGatewayPort,
+        ProbeTimeout, MissedProbesLimit, DeathVotes,
+    ];
 
     private static ConfigOption<int> Port(string key, int defaultPort) => ConfigOptions.Key(key).IntType()
         .WithCheck(p => p is >= 0 and <= 65535 ? null : "a port is from 0 to 65535", "a TCP port from 0 to 65535 (0 picks a free one)")

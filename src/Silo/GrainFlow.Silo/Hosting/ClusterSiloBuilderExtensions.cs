@@ -15,6 +15,7 @@ public static class ClusterSiloBuilderExtensions
         var gatewayPort = configuration.Get(ClusterOptions.GatewayPort);
         var clusterId = configuration.Get(ClusterOptions.ClusterId);
         var serviceId = configuration.Get(ClusterOptions.ServiceId);
+        ConfigureFailureDetection(builder, configuration);
         if (configuration.Get(ClusterOptions.Type) == ClusterType.Localhost)
         {
             return builder.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
@@ -48,5 +49,20 @@ public static class ClusterSiloBuilderExtensions
             });
         }
         return builder.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
+    }
+
+    /// <summary>The <c>grainflow.cluster.membership.*</c> keys that are set override Orleans' failure-detection defaults.</summary>
+    private static void ConfigureFailureDetection(ISiloBuilder builder, GrainFlowConfiguration configuration)
+    {
+        var probeTimeout = configuration.GetOptional(ClusterOptions.ProbeTimeout);
+        var missedProbes = configuration.GetOptional(ClusterOptions.MissedProbesLimit);
+        var deathVotes = configuration.GetOptional(ClusterOptions.DeathVotes);
+        if (probeTimeout is null && missedProbes is null && deathVotes is null) return;
+        builder.Configure<ClusterMembershipOptions>(o =>
+        {
+            if (probeTimeout is { } timeout) o.ProbeTimeout = timeout;
+            if (missedProbes is { } limit) o.NumMissedProbesLimit = limit;
+            if (deathVotes is { } votes) o.NumVotesForDeathDeclaration = votes;
+        });
     }
 }

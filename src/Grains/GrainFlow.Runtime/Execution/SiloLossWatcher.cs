@@ -1,0 +1,130 @@
+using GrainFlow.Jobs;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace GrainFlow.Runtime.Execution;
+
+/// <summary>
+/// Runs in every silo and wakes the job managers of unfinished jobs whenever the cluster declares
+/// a silo dead.
+/// <para>
+/// Why both this and the job manager's heartbeats: a silo that dies takes its activations without
+/// a word. Subtasks on it are found by the heartbeats of their job manager — but the job manager
+/// may have lived there too, and then no timer is left to notice anything (a lost source subtask
+/// has no upstream that would either). Membership is the one signal every surviving silo gets, and
+/// it comes only after the cluster agreed the silo is dead, i.e. once calls to its grains reach
+/// fresh activations elsewhere — exactly when a heartbeat round gives a clear answer. Each
+/// surviving silo acts on it, so no single one has to survive; a job manager checked twice merely
+/// checks twice. Heartbeats alone still cover what membership does not see: an activation lost
+/// without its silo dying, or a change missed while this silo was starting.
+/// </para>
+/// </summary>
+internal sealed partial class SiloLossWatcher(
+    IClusterMembershipService membership, IGrainFactory grains, ILocalSiloDetails localSilo, ILogger<SiloLossWatcher> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
+{
+    private const int WakeAttempts = 5;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _watching = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SiloLossWatcher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _watching = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _watching.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        ClusterMembershipSnapshot? previous = null;
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
+            {
+                // The first snapshot is the baseline: silos dead before this one started are old news
+                // (with a durable membership table they stay listed for a long time).
+                var died = previous is null ? [] : NewlyDead(previous, snapshot);
+                previous = snapshot;
+                if (died.Count == 0) continue;
+                LogSiloDead(string.Join(", ", died));
+                // Not awaited: the next membership update must not wait for a slow job manager.
+                _ = WakeJobManagersAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogWatchFailed(e);
+        }
+    }
+
+    private List<SiloAddress> NewlyDead(ClusterMembershipSnapshot previous, ClusterMembershipSnapshot current) => current.Members.Values
+        .Where(m => m.Status == SiloStatus.Dead && !m.SiloAddress.Equals(localSilo.SiloAddress))
+        .Where(m => !(previous.Members.TryGetValue(m.SiloAddress, out var before) && before.Status == SiloStatus.Dead))
+        .Select(m => m.SiloAddress)
+        .ToList();
+
+    /// <summary>Calls every unfinished job's manager; retries the ones that could not be reached (their directory entry may still name the dead silo).</summary>
+    private async Task WakeJobManagersAsync(CancellationToken cancellationToken)
+    {
+        List<JobId>? pending = null;
+        for (var attempt = 1; attempt <= WakeAttempts && !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                pending ??= (await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).ListJobsAsync())
+                    .Where(j => !j.Status.IsTerminal())
+                    .Select(j => j.JobId)
+                    .ToList();
+                var results = await Task.WhenAll(pending.Select(async job => (job, Error: await TryWakeAsync(job))));
+                pending = results.Where(r => r.Error is not null).Select(r => r.job).ToList();
+                if (pending.Count == 0) return;
+                LogWakeRetry(pending.Count, attempt, results.First(r => r.Error is not null).Error!.Message);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogWakeRetry(pending?.Count ?? -1, attempt, e.Message);
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<Exception?> TryWakeAsync(JobId job)
+    {
+        try
+        {
+            await grains.GetGrain<IJobMasterGrain>(job.Value).CheckSubtasksAsync();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo(s) {Silos} declared dead: checking the subtasks of every unfinished job")]
+    private partial void LogSiloDead(string silos);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking job managers after a silo loss: {Pending} not reached yet (round {Attempt}): {Message}")]
+    private partial void LogWakeRetry(int pending, int attempt, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Watching cluster membership failed; lost silos are now found by job heartbeats only")]
+    private partial void LogWatchFailed(Exception exception);
+}
