@@ -35,7 +35,7 @@ internal static class KeyedCountBenchmark
             {
                 var measurement = await Measurement.MeasureInChildAsync(configuration.Mode, configuration.Parallelism, configuration.Scramble, arguments);
                 results[configuration].Add(measurement);
-                Console.Error.WriteLine($"  run {run}: {measurement.Name}: {measurement.RecordsPerSecond / 1e6:0.00} M records/s, peak {measurement.PeakBytes / (1 << 20)} MiB");
+                Console.Error.WriteLine($"  run {run}: {measurement.Name}: {measurement.RecordsPerSecond / 1e6:0.00} M records/s, {measurement.CpuSeconds * 1e9 / measurement.Records:0} ns CPU per record, peak {measurement.PeakBytes / (1 << 20)} MiB");
             }
         }
 
@@ -55,6 +55,10 @@ internal static class KeyedCountBenchmark
             var without = Median(results[("grainflow", 2, false)].Select(m => m.RecordsPerSecond));
             var with = Median(results[("grainflow-checkpointed", 2, false)].Select(m => m.RecordsPerSecond));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nThroughput with checkpoints / without: {with / without:0.00}"));
+            var cpuWithout = Median(results[("grainflow", 2, false)].Select(m => m.CpuSeconds / m.Records));
+            var cpuWith = Median(results[("grainflow-checkpointed", 2, false)].Select(m => m.CpuSeconds / m.Records));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"CPU time per record without / with checkpoints: {cpuWithout * 1e9:0} ns / {cpuWith * 1e9:0} ns (ratio {cpuWithout / cpuWith:0.00})"));
         }
         return 0;
     }

@@ -3,6 +3,7 @@ using GrainFlow.Bench;
 // dotnet run -c Release --project bench/GrainFlow.Bench -- [--records N] [--keys K] [--runs R] [--parallelism 1,2]
 // Runs each measurement in its own process (so peak memory is per measurement), interleaving the
 // configurations run by run, and prints medians and ratios as a markdown table.
+if (GrainFlow.Bench.LargeState.LargeStateArguments.IsLargeStateSuite(args)) return await GrainFlow.Bench.LargeState.LargeStateSuites.RunAsync(args);
 return args.Length > 0 && args[0] == Measurement.ChildCommand
     ? await Measurement.RunChildAsync(args[1..])
     : GrainFlow.Bench.PerKeyGrain.PerKeyGrainBenchmark.Handles(args) ? await GrainFlow.Bench.PerKeyGrain.PerKeyGrainBenchmark.RunAsync(args)

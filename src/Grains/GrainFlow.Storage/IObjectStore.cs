@@ -24,6 +24,23 @@ public interface IObjectStore
     /// <exception cref="ObjectStorePreconditionFailedException">The <paramref name="condition"/> did not hold.</exception>
     Task<string> PutAsync(string key, ReadOnlyMemory<byte> data, WriteCondition condition = default, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes an object whose bytes arrive as a sequence of parts, for objects too large to hold in
+    /// one buffer: the store pulls a part when it is ready for it (so producing the next part overlaps
+    /// with writing the previous ones, and only a bounded number of parts is held at once) and writes
+    /// several parts in parallel where the storage allows. Same guarantees as <see cref="PutAsync"/>:
+    /// readers see the old object or the whole new one, and the <paramref name="condition"/> is
+    /// checked when the object is published.
+    /// </summary>
+    /// <remarks>
+    /// The store disposes every part it pulled once it no longer needs its bytes, on success and on
+    /// failure. When the upload fails — storage error, a part that throws, cancellation, or the
+    /// condition — no object is published: the key keeps its previous object, or stays absent.
+    /// </remarks>
+    /// <returns>The new version tag of the object (an ETag).</returns>
+    /// <exception cref="ObjectStorePreconditionFailedException">The <paramref name="condition"/> did not hold.</exception>
+    Task<string> PutPartsAsync(string key, IAsyncEnumerable<ObjectPart> parts, WriteCondition condition = default, CancellationToken cancellationToken = default);
+
     /// <summary>Reads a whole object, or null when it does not exist.</summary>
     Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default);
 

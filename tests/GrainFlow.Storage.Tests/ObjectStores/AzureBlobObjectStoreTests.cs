@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using GrainFlow.Storage;
 using GrainFlow.Storage.AzureBlob;
 using GrainFlow.Testing.Azurite;
@@ -102,6 +103,30 @@ public sealed class AzureBlobObjectStoreTests : ObjectStoreContractTests, IDispo
         Assert.Equal(BlobType.Block, metadata.Value.BlobType);
         Assert.Equal(BlobType.Append, topic.Value.BlobType);
         Assert.Equal($"{_azurite.BlobEndpoint}/{root.Container.Name}/cluster-1", store.Location);
+    }
+
+    [Fact]
+    public async Task PutParts_commits_one_block_per_part_and_leaves_no_committed_blob_when_it_fails()
+    {
+        var store = (AzureBlobObjectStore)CreateStore();
+        var data = new byte[(3 * 1024 * 1024) + 10];
+        new Random(3).NextBytes(data);
+
+        await store.PutPartsAsync("blocks.bin", ObjectParts.FromMemory(data, 1024 * 1024));
+
+        var blocks = (await store.Container.GetBlockBlobClient("blocks.bin").GetBlockListAsync(BlockListTypes.All)).Value;
+        Assert.Equal([1024 * 1024, 1024 * 1024, 1024 * 1024, 10], blocks.CommittedBlocks.Select(b => b.SizeLong).ToArray());
+        Assert.Empty(blocks.UncommittedBlocks);
+
+        async IAsyncEnumerable<ObjectPart> FailingParts()
+        {
+            yield return new ObjectPart(data.AsMemory(0, 1024 * 1024));
+            await Task.Delay(200);
+            throw new InvalidOperationException("producer failed");
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.PutPartsAsync("failed.bin", FailingParts()));
+        Assert.False((await store.Container.GetBlobClient("failed.bin").ExistsAsync()).Value);
     }
 
     [Fact]

@@ -179,4 +179,21 @@ public sealed class FileSystemObjectStoreTests : ObjectStoreContractTests, IDisp
         Assert.Contains("'a/b'", ex.Message);
         Assert.Equal("file", Encoding.UTF8.GetString((await store.GetAsync("a"))!.Data));
     }
+
+    [Fact]
+    public async Task A_failed_PutParts_leaves_no_temporary_file_behind()
+    {
+        var store = CreateStore();
+
+        async IAsyncEnumerable<ObjectPart> FailingParts()
+        {
+            yield return new ObjectPart(new byte[4096]);
+            await Task.Yield();
+            throw new InvalidOperationException("producer failed");
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.PutPartsAsync("dir/object", FailingParts()));
+
+        Assert.Empty(Directory.Exists(Path.Combine(_root, "dir")) ? Directory.GetFiles(Path.Combine(_root, "dir")) : []);
+    }
 }

@@ -7,7 +7,7 @@ namespace GrainFlow.Storage.Tests.ObjectStores;
 /// The behaviour every <see cref="IObjectStore"/> must have. Each backend runs the same tests through a
 /// small subclass; xunit creates a new instance (and so a fresh, empty store) for every test.
 /// </summary>
-public abstract class ObjectStoreContractTests
+public abstract partial class ObjectStoreContractTests
 {
     /// <summary>A new, empty store.</summary>
     protected abstract IObjectStore CreateStore();

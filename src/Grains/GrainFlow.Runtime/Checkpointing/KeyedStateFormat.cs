@@ -1,5 +1,4 @@
 using System.Text;
-using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.State;
 
 namespace GrainFlow.Runtime.Checkpointing;
@@ -11,18 +10,32 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// per key group (ascending), at the offset recorded in the handle:
 ///          int keyGroup | per table: int entryCount, int byteLength, entries (key, value)…
 /// </code>
-/// Key groups are self-contained, so a subtask restoring with another parallelism reads only its own.
+/// Key groups are self-contained, so a subtask restoring with another parallelism reads only its own,
+/// and a writer can emit the section one key group at a time (memory bounded by one key group).
 /// </summary>
 public static class KeyedStateFormat
 {
     public const int Magic = 0x47464B31; // "GFK1"
     public const int Version = 1;
 
-    /// <summary>Serializes <paramref name="tables"/> for every key group of <paramref name="range"/>; returns the bytes and where each key group starts.</summary>
-    internal static (byte[] Data, Dictionary<int, long> KeyGroupOffsets) Write(IReadOnlyList<IStateTableSnapshot> tables, KeyGroupRange range, StateCodecs codecs)
+    /// <summary>
+    /// The section of <paramref name="tables"/> for <paramref name="range"/> in one array, with where
+    /// each key group starts: the same bytes a checkpoint streams, for small in-memory uses and tests.
+    /// </summary>
+    internal static (byte[] Data, Dictionary<int, long> KeyGroupOffsets) Write(IReadOnlyList<IStateTableSnapshot> tables, KeyGroups.KeyGroupRange range, StateCodecs codecs)
     {
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        using var file = new SubtaskSnapshotFile([new CapturedOperatorState("state", range, tables, null)], codecs, Storage.ObjectParts.DefaultPartBytes);
+        using var data = new MemoryStream();
+        foreach (var part in file.Parts().ToBlockingEnumerable())
+        {
+            using (part) data.Write(part.Data.Span);
+        }
+        var handle = file.Snapshots("memory", null)[0].State;
+        return (data.ToArray(), handle is null ? new Dictionary<int, long>() : new Dictionary<int, long>(handle.KeyGroupOffsets));
+    }
+
+    internal static void WriteHeader(BinaryWriter writer, IReadOnlyList<IStateTableSnapshot> tables, StateCodecs codecs)
+    {
         writer.Write(Magic);
         writer.Write(Version);
         writer.Write(tables.Count);
@@ -31,64 +44,75 @@ public static class KeyedStateFormat
             writer.Write(table.Name);
             writer.Write(table.Codecs(codecs));
         }
-        var offsets = new Dictionary<int, long>();
-        using var section = new MemoryStream();
-        using var sectionWriter = new BinaryWriter(section, Encoding.UTF8, leaveOpen: true);
-        for (var keyGroup = range.StartKeyGroup; keyGroup <= range.EndKeyGroup; keyGroup++)
-        {
-            if (tables.All(t => t.CountIn(keyGroup) == 0)) continue;
-            writer.Flush();
-            offsets[keyGroup] = stream.Position;
-            writer.Write(keyGroup);
-            foreach (var table in tables)
-            {
-                section.SetLength(0);
-                table.WriteKeyGroup(keyGroup, sectionWriter, codecs);
-                sectionWriter.Flush();
-                writer.Write(table.CountIn(keyGroup));
-                writer.Write((int)section.Length);
-                writer.Write(section.GetBuffer(), 0, (int)section.Length);
-            }
-        }
-        writer.Flush();
-        return (stream.ToArray(), offsets);
     }
 
     /// <summary>
-    /// Adds to <paramref name="table"/> the entries of its state name found in <paramref name="data"/>,
-    /// for the key groups of <paramref name="range"/> only.
+    /// Writes one key group of every table into <paramref name="output"/> (through <paramref name="writer"/>,
+    /// which writes to it); returns false (and writes nothing) when no table has an entry in it. Entries
+    /// go straight into the parts; each table's byte length is patched in after them, and the key group
+    /// is final (hashed, uploadable) when this returns.
     /// </summary>
-    internal static void Restore(byte[] data, IReadOnlyDictionary<int, long> keyGroupOffsets, KeyGroupRange range, IStateTable table, StateCodecs codecs)
+    internal static bool WriteKeyGroup(BinaryWriter writer, SnapshotPartStream output, IReadOnlyList<IStateTableSnapshot> tables, int keyGroup, StateCodecs codecs)
     {
-        using var reader = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
-        if (reader.ReadInt32() != Magic) throw new InvalidDataException("The keyed state bytes do not start with GrainFlow's keyed-state header.");
-        var version = reader.ReadInt32();
-        if (version != Version) throw new InvalidDataException($"Keyed state format version {version} is not supported (this build reads version {Version}).");
-        var names = new List<string>();
-        for (int i = 0, count = reader.ReadInt32(); i < count; i++)
+        var any = false;
+        foreach (var table in tables) any |= table.CountIn(keyGroup) > 0;
+        if (!any) return false;
+        writer.Write(keyGroup);
+        foreach (var table in tables)
         {
-            names.Add(reader.ReadString());
-            reader.ReadString(); // codecs: informative; the table's own types decide how to read
+            writer.Write(table.CountIn(keyGroup));
+            var lengthAt = output.Position;
+            writer.Write(0);
+            table.WriteKeyGroup(keyGroup, writer, codecs);
+            writer.Flush();
+            output.PatchInt32(lengthAt, checked((int)(output.Position - lengthAt - sizeof(int))));
         }
-        var position = names.IndexOf(table.Name);
-        if (position < 0) return;
-        foreach (var (keyGroup, offset) in keyGroupOffsets)
+        output.MarkFinal();
+        return true;
+    }
+
+    /// <summary>Reads the tables (state name and recorded codecs) of a section's header (the bytes before its first key group).</summary>
+    /// <exception cref="InvalidDataException">The header is not GrainFlow keyed state of a version this build reads.</exception>
+    internal static IReadOnlyList<(string Name, string Codecs)> ReadHeader(ArraySegment<byte> header)
+    {
+        using var reader = new BinaryReader(new MemoryStream(header.Array!, header.Offset, header.Count, writable: false), Encoding.UTF8);
+        try
         {
-            if (!range.Contains(keyGroup)) continue;
-            reader.BaseStream.Position = offset;
-            if (reader.ReadInt32() != keyGroup) throw new InvalidDataException($"Key group {keyGroup} is not at its recorded offset {offset}.");
-            for (var t = 0; t < names.Count; t++)
+            if (reader.ReadInt32() != Magic) throw new InvalidDataException("The keyed state bytes do not start with GrainFlow's keyed-state header.");
+            var version = reader.ReadInt32();
+            if (version != Version) throw new InvalidDataException($"Keyed state format version {version} is not supported (this build reads version {Version}).");
+            var tables = new List<(string, string)>();
+            for (int i = 0, count = reader.ReadInt32(); i < count; i++)
             {
-                var entries = reader.ReadInt32();
-                var length = reader.ReadInt32();
-                if (t != position)
-                {
-                    reader.BaseStream.Position += length;
-                    continue;
-                }
-                table.RestoreEntries(keyGroup, entries, reader, codecs);
-                break;
+                tables.Add((reader.ReadString(), reader.ReadString()));
             }
+            return tables;
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("The keyed state header is cut short.", e);
+        }
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="table"/> the entries of one key group's bytes (as written by
+    /// <see cref="WriteKeyGroup"/>); <paramref name="tablePosition"/> is the table's index in the header,
+    /// <paramref name="recordedCodecs"/> what the header recorded for it.
+    /// </summary>
+    internal static void RestoreKeyGroup(int keyGroup, ArraySegment<byte> bytes, int tablePosition, IStateTable table, StateCodecs codecs, string recordedCodecs)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), Encoding.UTF8);
+        if (reader.ReadInt32() != keyGroup) throw new InvalidDataException($"Key group {keyGroup} is not at its recorded offset.");
+        for (var t = 0; t <= tablePosition; t++)
+        {
+            var entries = reader.ReadInt32();
+            var length = reader.ReadInt32();
+            if (t < tablePosition)
+            {
+                reader.BaseStream.Position += length;
+                continue;
+            }
+            table.RestoreEntries(keyGroup, entries, reader, codecs, recordedCodecs);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
@@ -15,14 +16,33 @@ public interface IStateCodec<T>
 }
 
 /// <summary>
-/// Picks the codec for a type: compact built-ins for primitives and strings, Orleans' serializer for
-/// everything else (user types need <c>[GenerateSerializer]</c>, as for any Orleans message).
+/// Picks the codec for a type: compact built-ins for primitives, strings and byte arrays, Orleans'
+/// serializer for everything else (user types need <c>[GenerateSerializer]</c>, as for any Orleans
+/// message). A restore reads with the codec whose name the snapshot recorded, so a type whose
+/// built-in codec is newer than the snapshot (byte arrays were once written by Orleans) still reads.
 /// </summary>
 public sealed class StateCodecs(IServiceProvider services)
 {
     private readonly ConcurrentDictionary<Type, object> _codecs = new();
+    private readonly ConcurrentDictionary<Type, object> _orleansCodecs = new();
 
     public IStateCodec<T> For<T>() => (IStateCodec<T>)_codecs.GetOrAdd(typeof(T), _ => Create<T>());
+
+    /// <summary>The codec that reads what a codec named <paramref name="recordedName"/> wrote for <typeparamref name="T"/>.</summary>
+    /// <exception cref="InvalidDataException">No codec of this build reads that name as a <typeparamref name="T"/>.</exception>
+    public IStateCodec<T> ForRecorded<T>(string recordedName)
+    {
+        var current = For<T>();
+        if (current.Name == recordedName) return current;
+        var orleans = OrleansFor<T>();
+        if (orleans.Name == recordedName) return orleans;
+        throw new InvalidDataException(
+            $"The snapshot holds values written by codec '{recordedName}', but this job's state has type {typeof(T).FullName} (codec '{current.Name}'). " +
+            "Restore with the state types the snapshot was taken with, or give the changed state a new name.");
+    }
+
+    private IStateCodec<T> OrleansFor<T>() =>
+        (IStateCodec<T>)_orleansCodecs.GetOrAdd(typeof(T), _ => new OrleansCodec<T>(services.GetRequiredService<Serializer<T>>()));
 
     private object Create<T>()
     {
@@ -31,7 +51,14 @@ public sealed class StateCodecs(IServiceProvider services)
         if (typeof(T) == typeof(double)) return new Builtin<double>("double", (w, v) => w.Write(v), r => r.ReadDouble());
         if (typeof(T) == typeof(bool)) return new Builtin<bool>("bool", (w, v) => w.Write(v), r => r.ReadBoolean());
         if (typeof(T) == typeof(string)) return new Builtin<string>("string", (w, v) => w.Write(v), r => r.ReadString());
-        return new OrleansCodec<T>(services.GetRequiredService<Serializer<T>>());
+        if (typeof(T) == typeof(byte[])) return new Builtin<byte[]>("bytes", WriteBytes, r => r.ReadBytes(r.Read7BitEncodedInt()));
+        return OrleansFor<T>();
+    }
+
+    private static void WriteBytes(BinaryWriter writer, byte[] value)
+    {
+        writer.Write7BitEncodedInt(value.Length);
+        writer.Write(value);
     }
 
     private sealed class Builtin<T>(string name, Action<BinaryWriter, T> write, Func<BinaryReader, T> read) : IStateCodec<T>
@@ -45,13 +72,19 @@ public sealed class StateCodecs(IServiceProvider services)
 
     private sealed class OrleansCodec<T>(Serializer<T> serializer) : IStateCodec<T>
     {
+        // One per thread: snapshots of several subtasks serialize on several pool threads at once.
+        [ThreadStatic] private static ArrayBufferWriter<byte>? _buffer;
+
         public string Name { get; } = $"orleans:{typeof(T).FullName}";
 
         public void Write(BinaryWriter writer, T value)
         {
-            var bytes = serializer.SerializeToArray(value);
-            writer.Write7BitEncodedInt(bytes.Length);
-            writer.Write(bytes);
+            // Into a reused buffer, then straight to the writer: no array per value.
+            var buffer = _buffer ??= new ArrayBufferWriter<byte>(4096);
+            buffer.ResetWrittenCount();
+            serializer.Serialize(value, buffer);
+            writer.Write7BitEncodedInt(buffer.WrittenCount);
+            writer.Write(buffer.WrittenSpan);
         }
 
         public T Read(BinaryReader reader) => serializer.Deserialize(reader.ReadBytes(reader.Read7BitEncodedInt()))!;

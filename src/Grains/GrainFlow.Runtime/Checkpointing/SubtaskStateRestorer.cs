@@ -32,8 +32,7 @@ internal static class SubtaskStateRestorer
             {
                 foreach (var snapshot in snapshots.Where(s => s.State is not null && s.KeyGroups is { } range && Overlaps(range, keyGroups)))
                 {
-                    var data = await SubtaskSnapshotWriter.ReadAsync(snapshot.State!, storage.Store, directoryKey, externalPath, cancellation);
-                    keyedState.Add(new RestoredKeyedState(data, snapshot.State!.KeyGroupOffsets, codecs));
+                    keyedState.Add(await KeyedStateReader.ReadAsync(snapshot.State!, storage.Store, directoryKey, externalPath, keyGroups, codecs, cancellation));
                 }
             }
             var (operatorStates, predecessors) = OperatorStateRedistribution.For(metadata, uid, subtaskIndex, parallelism);

@@ -64,7 +64,7 @@ internal sealed class KeyedStateBackend<TKey> where TKey : notnull
         var table = new StateTable<TKey, TValue>(name, KeyGroups.StartKeyGroup, KeyGroups.Count);
         _tables.Add(name, table);
         // State from a snapshot is typed only now, when the function declares it.
-        foreach (var restored in _restored) Checkpointing.KeyedStateFormat.Restore(restored.Data, restored.KeyGroupOffsets, KeyGroups, table, restored.Codecs);
+        foreach (var restored in _restored) restored.Restore(table, KeyGroups);
         return table;
     }
 

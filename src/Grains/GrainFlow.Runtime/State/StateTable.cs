@@ -14,8 +14,11 @@ internal interface IStateTable
     /// <summary>Freezes the current contents in O(buckets); see <see cref="StateTable{TKey, TValue}.CaptureSnapshot"/>.</summary>
     IStateTableSnapshot CaptureUntypedSnapshot();
 
-    /// <summary>Adds <paramref name="count"/> entries of key group <paramref name="keyGroup"/> read from a snapshot.</summary>
-    void RestoreEntries(int keyGroup, int count, BinaryReader reader, Checkpointing.StateCodecs codecs);
+    /// <summary>
+    /// Adds <paramref name="count"/> entries of key group <paramref name="keyGroup"/> read from a snapshot
+    /// whose header recorded <paramref name="recordedCodecs"/> ("key codec|value codec") for this table.
+    /// </summary>
+    void RestoreEntries(int keyGroup, int count, BinaryReader reader, Checkpointing.StateCodecs codecs, string recordedCodecs);
 }
 
 /// <summary>
@@ -100,10 +103,12 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
 
     public IStateTableSnapshot CaptureUntypedSnapshot() => CaptureSnapshot();
 
-    public void RestoreEntries(int keyGroup, int count, BinaryReader reader, Checkpointing.StateCodecs codecs)
+    public void RestoreEntries(int keyGroup, int count, BinaryReader reader, Checkpointing.StateCodecs codecs, string recordedCodecs)
     {
-        var keyCodec = codecs.For<TKey>();
-        var valueCodec = codecs.For<TValue>();
+        var separator = recordedCodecs.IndexOf('|');
+        if (separator < 0) throw new InvalidDataException($"The snapshot records codecs '{recordedCodecs}' for state '{Name}', not 'key codec|value codec'.");
+        var keyCodec = codecs.ForRecorded<TKey>(recordedCodecs[..separator]);
+        var valueCodec = codecs.ForRecorded<TValue>(recordedCodecs[(separator + 1)..]);
         var groupIndex = keyGroup - _firstKeyGroup;
         for (var i = 0; i < count; i++)
         {

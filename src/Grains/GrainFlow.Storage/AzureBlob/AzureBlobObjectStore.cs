@@ -29,6 +29,9 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
     private const int DeleteConcurrency = 16;
 
+    /// <summary>The most blocks one block blob may have.</summary>
+    private const int MaxBlocksPerBlob = 50_000;
+
     // Appends of one key from this process go one at a time so their multi-block appends do not interleave.
     private static readonly KeyedAsyncLock AppendLocks = new();
 
@@ -159,19 +162,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
     public async Task<string> PutAsync(string key, ReadOnlyMemory<byte> data, WriteCondition condition = default, CancellationToken cancellationToken = default)
     {
         var blob = _container.GetBlobClient(BlobName(key));
-        var options = new BlobUploadOptions
-        {
-            TransferOptions = _transferOptions,
-            Conditions = condition.Kind switch
-            {
-                WriteConditionKind.None => null,
-                WriteConditionKind.IfNotExists => new BlobRequestConditions { IfNoneMatch = ETag.All },
-                WriteConditionKind.IfMatch when !string.IsNullOrEmpty(condition.ETag) => new BlobRequestConditions { IfMatch = new ETag(condition.ETag) },
-                WriteConditionKind.IfMatch => throw new ArgumentException("WriteCondition.IfMatch needs the ETag the caller last read.", nameof(condition)),
-                _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.Kind, "Unknown write condition."),
-            },
-        };
-
+        var options = new BlobUploadOptions { TransferOptions = _transferOptions, Conditions = ToRequestConditions(condition) };
         try
         {
             var response = await WithContainerAsync(
@@ -186,6 +177,84 @@ public sealed class AzureBlobObjectStore : IObjectStore
         catch (Exception ex) when (AzureBlobErrors.IsStorageFailure(ex, cancellationToken))
         {
             throw AzureBlobErrors.ToObjectStoreException(ex, "write", key, Location);
+        }
+    }
+
+    /// <remarks>
+    /// Each part becomes one block of a block blob, staged while the producer makes the next part, with
+    /// up to the store's upload concurrency blocks in flight; the block list is committed (with the
+    /// condition) only when every block is staged. Until then the blob does not change: staged blocks
+    /// are invisible to readers and listings, and the service discards uncommitted blocks (after a
+    /// week, or at the next commit of that blob). Block ids carry a per-upload nonce, so two uploads
+    /// racing for one key never commit each other's blocks.
+    /// </remarks>
+    public async Task<string> PutPartsAsync(string key, IAsyncEnumerable<ObjectPart> parts, WriteCondition condition = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var blob = _container.GetBlockBlobClient(BlobName(key));
+        var conditions = ToRequestConditions(condition);
+        var upload = Guid.NewGuid();
+        var blockIds = new List<string>();
+        var staging = new List<Task>();
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await foreach (var part in parts.WithCancellation(abort.Token).ConfigureAwait(false))
+            {
+                var pending = part;
+                try
+                {
+                    if (part.Data.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    if (blockIds.Count == MaxBlocksPerBlob)
+                    {
+                        throw new ObjectStoreException(
+                            $"Azure Blob storage at {Location} cannot write '{key}' from more than {MaxBlocksPerBlob} parts (the block limit of a blob); use larger parts.");
+                    }
+
+                    if (staging.Count >= _transferOptions.MaximumConcurrency)
+                    {
+                        // Bounded: wait for one block to finish (surfacing its failure) before staging another.
+                        var finished = await Task.WhenAny(staging).ConfigureAwait(false);
+                        staging.Remove(finished);
+                        await finished.ConfigureAwait(false);
+                    }
+
+                    var blockId = BlockId(upload, blockIds.Count);
+                    blockIds.Add(blockId);
+                    pending = null;
+                    staging.Add(StageBlockAsync(blob, blockId, part, abort.Token));
+                }
+                finally
+                {
+                    pending?.Dispose();
+                }
+            }
+
+            await Task.WhenAll(staging).ConfigureAwait(false);
+            var options = new CommitBlockListOptions { Conditions = conditions };
+            var response = await WithContainerAsync(() => blob.CommitBlockListAsync(blockIds, options, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return Canonical(response.Value.ETag);
+        }
+        catch (Exception ex)
+        {
+            // Stop the other blocks; nothing is committed, so the blob is as before.
+            await abort.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(staging).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (ex is RequestFailedException failed && AzureBlobErrors.IsPreconditionFailure(failed))
+            {
+                throw new ObjectStorePreconditionFailedException(key, Location, ex);
+            }
+
+            if (AzureBlobErrors.IsStorageFailure(ex, cancellationToken))
+            {
+                throw AzureBlobErrors.ToObjectStoreException(ex, "write", key, Location);
+            }
+
+            throw;
         }
     }
 
@@ -427,6 +496,39 @@ public sealed class AzureBlobObjectStore : IObjectStore
     }
 
     public override string ToString() => $"Azure Blob store at {Location}";
+
+    private static BlobRequestConditions? ToRequestConditions(WriteCondition condition) => condition.Kind switch
+    {
+        WriteConditionKind.None => null,
+        WriteConditionKind.IfNotExists => new BlobRequestConditions { IfNoneMatch = ETag.All },
+        WriteConditionKind.IfMatch when !string.IsNullOrEmpty(condition.ETag) => new BlobRequestConditions { IfMatch = new ETag(condition.ETag) },
+        WriteConditionKind.IfMatch => throw new ArgumentException("WriteCondition.IfMatch needs the ETag the caller last read.", nameof(condition)),
+        _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.Kind, "Unknown write condition."),
+    };
+
+    /// <summary>Block ids of one blob must have one length: the upload's nonce and the part's index, base64.</summary>
+    private static string BlockId(Guid upload, int index)
+    {
+        Span<byte> id = stackalloc byte[20];
+        upload.TryWriteBytes(id);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(id[16..], index);
+        return Convert.ToBase64String(id);
+    }
+
+    private async Task StageBlockAsync(BlockBlobClient blob, string blockId, ObjectPart part, CancellationToken cancellationToken)
+    {
+        using (part)
+        {
+            await WithContainerAsync(async () =>
+            {
+                // A seekable stream over the part, so the SDK can retry a block from its start.
+                using var content = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(part.Data, out var array)
+                    ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+                    : BinaryData.FromBytes(part.Data).ToStream();
+                return await blob.StageBlockAsync(blockId, content, new BlockBlobStageBlockOptions(), cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Response headers carry ETags quoted, listings unquoted; hand out one form so ETags from either

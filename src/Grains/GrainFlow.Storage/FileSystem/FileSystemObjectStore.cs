@@ -52,49 +52,22 @@ public sealed class FileSystemObjectStore : IObjectStore
     public async Task<string> PutAsync(string key, ReadOnlyMemory<byte> data, WriteCondition condition = default, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);
-        if (condition.Kind == WriteConditionKind.IfMatch && string.IsNullOrEmpty(condition.ETag))
-        {
-            throw new ArgumentException("WriteCondition.IfMatch needs the ETag the caller last read.", nameof(condition));
-        }
-
+        ValidateCondition(condition);
         var etag = ComputeETag(data.Span);
         string? temp = null;
         try
         {
             // The slow part (writing and flushing the bytes) happens outside the lock.
-            temp = await WriteTempFileAsync(path, data, cancellationToken).ConfigureAwait(false);
-
-            using (await Locks.AcquireAsync(path, cancellationToken).ConfigureAwait(false))
+            FileStream stream;
+            (temp, stream) = CreateTempFile(path);
+            await using (stream.ConfigureAwait(false))
             {
-                switch (condition.Kind)
-                {
-                    case WriteConditionKind.IfNotExists:
-                        if (!NoReplaceRename.TryMove(temp, path))
-                        {
-                            throw new ObjectStorePreconditionFailedException(key, Location);
-                        }
-
-                        break;
-
-                    case WriteConditionKind.IfMatch:
-                        var current = await TryGetETagAsync(path, cancellationToken).ConfigureAwait(false);
-                        if (!string.Equals(current, condition.ETag, StringComparison.Ordinal))
-                        {
-                            throw new ObjectStorePreconditionFailedException(key, Location);
-                        }
-
-                        File.Move(temp, path, overwrite: true);
-                        break;
-
-                    default:
-                        File.Move(temp, path, overwrite: true);
-                        break;
-                }
-
-                temp = null;
-                Hashes.Forget(path);
+                await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
             }
 
+            await PublishAsync(temp, path, key, condition, cancellationToken).ConfigureAwait(false);
+            temp = null;
             return etag;
         }
         catch (Exception ex) when (FileSystemErrors.IsStorageFailure(ex))
@@ -107,6 +80,114 @@ public sealed class FileSystemObjectStore : IObjectStore
             {
                 TryDelete(temp);
             }
+        }
+    }
+
+    /// <remarks>
+    /// Parts go to a temporary file next to the target, one write at a time in order, while the
+    /// producer makes the next part; the file is flushed and then published exactly as by
+    /// <see cref="PutAsync"/>. A failure deletes the temporary file.
+    /// </remarks>
+    public async Task<string> PutPartsAsync(string key, IAsyncEnumerable<ObjectPart> parts, WriteCondition condition = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var path = PathOf(key);
+        ValidateCondition(condition);
+        if (condition.Kind == WriteConditionKind.IfNotExists && File.Exists(path))
+        {
+            // Checked again when publishing; this only saves writing the whole object in vain.
+            throw new ObjectStorePreconditionFailedException(key, Location);
+        }
+
+        string? temp = null;
+        try
+        {
+            var hash = new XxHash64();
+            FileStream stream;
+            (temp, stream) = CreateTempFile(path);
+            await using (stream.ConfigureAwait(false))
+            {
+                Task writing = Task.CompletedTask;
+                ObjectPart? written = null;
+                try
+                {
+                    await foreach (var part in parts.WithCancellation(cancellationToken).ConfigureAwait(false))
+                    {
+                        await writing.ConfigureAwait(false);
+                        written?.Dispose();
+                        written = part;
+                        hash.Append(part.Data.Span);
+                        writing = stream.WriteAsync(part.Data, cancellationToken).AsTask();
+                    }
+
+                    await writing.ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Never leave a write running into a file that is about to be deleted.
+                    await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    written?.Dispose();
+                }
+
+                stream.Flush(flushToDisk: true);
+            }
+
+            await PublishAsync(temp, path, key, condition, cancellationToken).ConfigureAwait(false);
+            temp = null;
+            return hash.GetCurrentHashAsUInt64().ToString("x16");
+        }
+        catch (Exception ex) when (FileSystemErrors.IsStorageFailure(ex))
+        {
+            throw FileSystemErrors.ToObjectStoreException(ex, "write", key, Location);
+        }
+        finally
+        {
+            if (temp is not null)
+            {
+                TryDelete(temp);
+            }
+        }
+    }
+
+    private static void ValidateCondition(WriteCondition condition)
+    {
+        if (condition.Kind == WriteConditionKind.IfMatch && string.IsNullOrEmpty(condition.ETag))
+        {
+            throw new ArgumentException("WriteCondition.IfMatch needs the ETag the caller last read.", nameof(condition));
+        }
+    }
+
+    /// <summary>Moves a finished temporary file to its key if <paramref name="condition"/> holds (under the key's lock).</summary>
+    private async Task PublishAsync(string temp, string path, string key, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        using (await Locks.AcquireAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            switch (condition.Kind)
+            {
+                case WriteConditionKind.IfNotExists:
+                    if (!NoReplaceRename.TryMove(temp, path))
+                    {
+                        throw new ObjectStorePreconditionFailedException(key, Location);
+                    }
+
+                    break;
+
+                case WriteConditionKind.IfMatch:
+                    var current = await TryGetETagAsync(path, cancellationToken).ConfigureAwait(false);
+                    if (!string.Equals(current, condition.ETag, StringComparison.Ordinal))
+                    {
+                        throw new ObjectStorePreconditionFailedException(key, Location);
+                    }
+
+                    File.Move(temp, path, overwrite: true);
+                    break;
+
+                default:
+                    File.Move(temp, path, overwrite: true);
+                    break;
+            }
+
+            Hashes.Forget(path);
         }
     }
 
@@ -359,7 +440,8 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     private static string ComputeETag(ReadOnlySpan<byte> data) => XxHash64.HashToUInt64(data).ToString("x16");
 
-    private static async Task<string> WriteTempFileAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    /// <summary>Creates a new temporary file next to <paramref name="path"/>, open for writing.</summary>
+    private static (string Temp, FileStream Stream) CreateTempFile(string path)
     {
         var directory = Path.GetDirectoryName(path)!;
         for (var attempt = 1; ; attempt++)
@@ -368,22 +450,11 @@ public sealed class FileSystemObjectStore : IObjectStore
             var temp = Path.Join(directory, ObjectKeys.ReservedSegmentPrefix + Guid.NewGuid().ToString("N"));
             try
             {
-                await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
-                {
-                    await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                return temp;
+                return (temp, new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous));
             }
             catch (DirectoryNotFoundException) when (attempt < DirectoryRaceRetries)
             {
                 // A concurrent DeletePrefixAsync removed the (then empty) directory: create it again.
-            }
-            catch
-            {
-                TryDelete(temp);
-                throw;
             }
         }
     }

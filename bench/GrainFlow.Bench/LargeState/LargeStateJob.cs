@@ -1,0 +1,82 @@
+using GrainFlow.Configuration;
+using GrainFlow.Runtime.Api;
+using GrainFlow.Runtime.Api.Functions;
+using GrainFlow.Runtime.Api.State;
+using GrainFlow.Runtime.Sinks;
+using GrainFlow.Runtime.Sources;
+
+namespace GrainFlow.Bench.LargeState;
+
+/// <summary>
+/// <c>bench-large-state</c>: emits each key once, stores a value of <c>value-bytes</c> bytes per key in
+/// keyed state, then idles (the job keeps running, so checkpoints go on with a state that no longer
+/// changes). The benchmark fails it on purpose through <see cref="RequestFailure"/> to measure restores.
+/// </summary>
+internal sealed class LargeStateJob : IStreamingJob
+{
+    public const string Name = "bench-large-state";
+    public const string StateName = "payload";
+
+    public static readonly ConfigOption<long> Keys = ConfigOptions.Key("keys").LongType().WithDefault(1000);
+    public static readonly ConfigOption<long> ValueBytes = ConfigOptions.Key("value-bytes").LongType().WithDefault(1000);
+
+    private static int _failureRequested;
+
+    /// <summary>Makes the next poll of a source subtask (in this process) throw, once.</summary>
+    public static void RequestFailure() => Interlocked.Exchange(ref _failureRequested, 1);
+
+    public void Build(StreamExecutionEnvironment env)
+    {
+        var valueBytes = (int)env.GetParameter(ValueBytes);
+        env.FromSource(new KeysOnceSource(env.GetParameter(Keys)), "Keys").Uid("keys")
+            .KeyBy(k => k)
+            .Process(new StorePayload(valueBytes), "Store payload").Uid("store")
+            .SinkTo(new DiscardingSink<long>()).Uid("sink");
+    }
+
+    /// <summary>One split per subtask with the keys i, i + p, …; after the last key it has nothing more, but never ends.</summary>
+    private sealed class KeysOnceSource(long keys) : ISource<long>
+    {
+        public ISourceReader<long> CreateReader(SubtaskInfo subtask) => new Reader(keys, subtask);
+
+        private sealed class Reader(long keys, SubtaskInfo subtask) : ISourceReader<long>
+        {
+            private readonly string _split = $"keys-{subtask.SubtaskIndex}";
+            private long _next;
+
+            public IReadOnlyDictionary<string, long> CurrentOffsets => new Dictionary<string, long> { [_split] = _next };
+
+            public void SeekTo(IReadOnlyDictionary<string, long> offsets) => _next = offsets.GetValueOrDefault(_split);
+
+            public ValueTask<SourcePollStatus> PollAsync(ICollector<long> output, int maxRecords, CancellationToken cancellationToken)
+            {
+                if (Interlocked.Exchange(ref _failureRequested, 0) == 1) throw new InvalidOperationException("Failure requested by the benchmark.");
+                var emitted = 0;
+                for (var key = subtask.SubtaskIndex + (_next * subtask.Parallelism); key < keys && emitted < maxRecords; key += subtask.Parallelism)
+                {
+                    output.Collect(key);
+                    _next++;
+                    emitted++;
+                }
+                return ValueTask.FromResult(emitted > 0 ? SourcePollStatus.MoreAvailable : SourcePollStatus.NothingAvailable);
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class StorePayload(int valueBytes) : KeyedProcessFunction<long, long, long>
+    {
+        private IValueState<byte[]> _payload = null!;
+
+        public override void Open(IKeyedRuntimeContext context) => _payload = context.GetState(new ValueStateDescriptor<byte[]>(StateName));
+
+        public override void ProcessElement(long value, Context context, ICollector<long> output)
+        {
+            var payload = new byte[valueBytes];
+            // Not all zeros, so nothing on the way (a compressing store) makes it artificially cheap.
+            new Random(unchecked((int)value)).NextBytes(payload);
+            _payload.Update(payload);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using GrainFlow.Checkpoints;
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Execution;
+using GrainFlow.Silo.Hosting;
+using GrainFlow.Storage;
+using GrainFlow.Storage.FileSystem;
+using GrainFlow.Storage.AzureBlob;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrainFlow.Bench.LargeState;
+
+/// <summary>
+/// One measured setting of the large-state suites: an in-process silo running <see cref="LargeStateJob"/>
+/// at parallelism 1 with checkpoints on a local directory or a fresh Azurite (restarted for every
+/// setting: it slows down when reused), and the same storage reachable directly for raw figures.
+/// </summary>
+internal sealed class LargeStateRun : IAsyncDisposable
+{
+    /// <summary>The value stored per key; with its key and encoding one entry takes about 1 KiB.</summary>
+    public const int ValueBytes = 1000;
+    private const int SerializedEntryBytes = 1016;
+
+    private readonly IHost _host;
+    private readonly string _directory;
+    private readonly BenchAzurite? _azurite;
+    private JobId? _jobId;
+
+    private LargeStateRun(IHost host, string directory, BenchAzurite? azurite, IObjectStore store, string checkpointDir, long keys)
+    {
+        _host = host;
+        _directory = directory;
+        _azurite = azurite;
+        Store = store;
+        CheckpointDir = checkpointDir;
+        Keys = keys;
+    }
+
+    /// <summary>The checkpoint storage, for raw reads and writes (checkpoints are at its root, under the job id).</summary>
+    public IObjectStore Store { get; }
+
+    public string CheckpointDir { get; }
+
+    public long Keys { get; }
+
+    private IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public IJobManagerGrain Job => Grains.GetGrain<IJobManagerGrain>(_jobId!.Value.Value);
+
+    public static async Task<LargeStateRun> StartAsync(string storage, long stateBytes)
+    {
+        var directory = Directory.CreateTempSubdirectory("grainflow-bench-large-").FullName;
+        BenchAzurite? azurite = null;
+        IObjectStore store;
+        string checkpointDir;
+        var extra = new List<string>();
+        if (storage == "azurite")
+        {
+            azurite = await BenchAzurite.StartAsync();
+            var container = azurite.NewContainerName("bench");
+            store = AzureBlobObjectStore.FromConnectionString(azurite.ConnectionString, container);
+            checkpointDir = $"azblob://{container}";
+            extra.AddRange(["-D", $"grainflow.storage.azure.connection-string={azurite.ConnectionString}"]);
+        }
+        else
+        {
+            checkpointDir = Path.Combine(directory, "checkpoints");
+            store = new FileSystemObjectStore(checkpointDir);
+        }
+
+        var builder = GrainFlowSilo.CreateBuilder(
+            ["-D", $"grainflow.storage.dir={Path.Combine(directory, "data")}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", .. extra],
+            out _, out _);
+        builder.Services.AddSingleton(new JobRegistration(LargeStateJob.Name, _ => new LargeStateJob()));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("GrainFlow", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
+        // The results table is the only thing on stdout.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new LargeStateRun(host, directory, azurite, store, checkpointDir, Math.Max(1, stateBytes / SerializedEntryBytes));
+    }
+
+    /// <summary>Submits the job and waits until its source emitted every key (the state is complete at the next barrier).</summary>
+    /// <returns>When the last key was emitted: checkpoints triggered after it hold the whole state.</returns>
+    /// <param name="minPause">The quiet time between checkpoints (the benchmark writes raw data there).</param>
+    public async Task<DateTimeOffset> SubmitAndBuildStateAsync(TimeSpan minPause)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["keys"] = Keys.ToString(),
+            ["value-bytes"] = ValueBytes.ToString(),
+            ["execution.checkpointing.interval"] = "1 s",
+            ["execution.checkpointing.mode"] = "EXACTLY_ONCE",
+            ["execution.checkpointing.timeout"] = "10 min",
+            ["execution.checkpointing.min-pause"] = $"{(long)minPause.TotalMilliseconds} ms",
+            ["execution.checkpointing.dir"] = CheckpointDir,
+            ["execution.checkpointing.externalized-checkpoint-retention"] = "RETAIN_ON_CANCELLATION",
+            ["restart-strategy.type"] = "fixed-delay",
+            ["restart-strategy.fixed-delay.attempts"] = "100",
+            ["restart-strategy.fixed-delay.delay"] = "10 ms",
+        };
+        _jobId = await Grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).SubmitAsync(new JobSubmission(LargeStateJob.Name, settings, 1));
+        var source = Grains.GetGrain<ISubtaskGrain>(SubtaskKey.Of(_jobId.Value, "keys", 0));
+        var deadline = Stopwatch.StartNew();
+        while ((await source.GetMetricsAsync()).SourceOffsets.GetValueOrDefault("keys-0") < Keys)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("The benchmark job did not emit its keys within 10 minutes.");
+            await EnsureRunningAsync();
+            await Task.Delay(100);
+        }
+        return DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>Waits for <paramref name="count"/> checkpoints triggered after <paramref name="after"/> to complete.</summary>
+    public async Task<List<CheckpointStatistics>> CompletedCheckpointsAsync(DateTimeOffset after, int count)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var stats = await Job.GetCheckpointStatsAsync();
+            var done = stats.History.Where(c => c.Status == CheckpointStatus.Completed && c.TriggerTime > after).OrderBy(c => c.Id).ToList();
+            if (done.Count >= count) return done.Take(count).ToList();
+            if (deadline.Elapsed > TimeSpan.FromMinutes(20)) throw new TimeoutException($"Only {done.Count} of {count} checkpoints completed in 20 minutes (failed: {stats.Failed}, {stats.LatestFailed?.FailureMessage}).");
+            await EnsureRunningAsync();
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Fails the job and times how long until it runs again with its state restored from the latest checkpoint.</summary>
+    public async Task<TimeSpan> FailAndTimeRecoveryAsync()
+    {
+        var before = await Job.GetDetailsAsync();
+        var watch = Stopwatch.StartNew();
+        LargeStateJob.RequestFailure();
+        while (true)
+        {
+            var details = await Job.GetDetailsAsync();
+            if (details.Attempt > before.Attempt && details.Status == JobStatus.Running) return watch.Elapsed;
+            if (details.Status.IsTerminal()) throw new InvalidOperationException($"The job ended {details.Status} instead of restarting: {details.Failure?.Message}");
+            if (watch.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("The job did not run again within 10 minutes of the failure.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Cancels the job (its latest checkpoint is retained) and returns the keys of that checkpoint's state files.</summary>
+    public async Task<List<ObjectInfo>> CancelAndFindStateFilesAsync()
+    {
+        var latest = (await Job.GetCheckpointStatsAsync()).LatestCompleted ?? throw new InvalidOperationException("No checkpoint completed.");
+        await Job.CancelAsync();
+        var files = new List<ObjectInfo>();
+        await foreach (var file in Store.ListAsync($"{_jobId}/chk-{latest.Id}/"))
+        {
+            if (file.Key.EndsWith(".state", StringComparison.Ordinal)) files.Add(file);
+        }
+        return files;
+    }
+
+    private async Task EnsureRunningAsync()
+    {
+        var details = await Job.GetDetailsAsync();
+        if (details.Status.IsTerminal()) throw new InvalidOperationException($"The benchmark job ended {details.Status}: {details.Failure?.Message}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync();
+        }
+        finally
+        {
+            _host.Dispose();
+            if (_azurite is not null) await _azurite.DisposeAsync();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,20 @@
+namespace GrainFlow.Bench.LargeState;
+
+/// <summary>Entry point of the suites in this folder: checkpoint duration and restore time (issue 4, b and c) and the CPU cost of a checkpoint.</summary>
+internal static class LargeStateSuites
+{
+    public static Task<int> RunAsync(string[] args)
+    {
+        if (args[Array.IndexOf(args, "--suite") + 1] == CheckpointCpuBenchmark.Suite) return CheckpointCpuBenchmark.RunAsync(args);
+        var arguments = LargeStateArguments.Parse(args);
+        return arguments.Suite == LargeStateArguments.RestoreTime
+            ? RestoreTimeBenchmark.RunAsync(arguments)
+            : CheckpointDurationBenchmark.RunAsync(arguments);
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
