@@ -260,7 +260,7 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
         var registry = fixture.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey);
 
         await registry.DisposeSavepointAsync(operation.Location! + "/_metadata");
-        Assert.False(Directory.Exists(operation.Location) && Directory.EnumerateFileSystemEntries(operation.Location!).Any());
+        Assert.False(Directory.Exists(operation.Location), "the savepoint's folder is gone");
         var again = await Assert.ThrowsAsync<SavepointException>(() => registry.DisposeSavepointAsync(operation.Location!));
         Assert.Contains("Cannot find checkpoint or savepoint", again.Message);
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GrainFlow.Configuration;
 
 namespace GrainFlow.Client.Commands;
 
@@ -9,13 +10,13 @@ namespace GrainFlow.Client.Commands;
 /// </summary>
 internal sealed class RestoreOptions
 {
-    public const string PathKey = "execution.state-recovery.path";
-    public const string IgnoreUnclaimedStateKey = "execution.state-recovery.ignore-unclaimed-state";
-    public const string ClaimModeKey = "execution.state-recovery.claim-mode";
-    public const string ResumeKey = "grainflow.state-recovery.resume";
+    public static readonly string PathKey = StateRecoveryOptions.Path.Key;
+    public static readonly string IgnoreUnclaimedStateKey = StateRecoveryOptions.IgnoreUnclaimedState.Key;
+    public static readonly string ClaimModeKey = StateRecoveryOptions.ClaimMode.Key;
+    public static readonly string ResumeKey = StateRecoveryOptions.Resume.Key;
 
     /// <summary>The keys that already ask for a restore when given with -D (Flink's and their 1.x aliases).</summary>
-    private static readonly string[] RestoreKeys = [PathKey, "execution.savepoint.path", ResumeKey];
+    private static readonly string[] RestoreKeys = [PathKey, .. StateRecoveryOptions.Path.DeprecatedKeys, ResumeKey];
 
     public Option<string?> FromSavepoint { get; } = new("--fromSavepoint", "-s")
     {

@@ -1,3 +1,4 @@
+using GrainFlow.Configuration;
 using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Checkpointing;

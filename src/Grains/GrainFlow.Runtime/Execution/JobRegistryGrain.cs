@@ -50,6 +50,12 @@ internal sealed class JobRegistryGrain(
         // _metadata first: from then on it is no longer a savepoint, even if deleting the data files is interrupted.
         await snapshot.Store.DeleteAsync(Checkpointing.CheckpointLayout.MetadataFileName);
         await snapshot.Store.DeletePrefixAsync("");
+        // A file store never removes its own root, and here the root is the savepoint's folder.
+        if (snapshot.Store is Storage.FileSystem.FileSystemObjectStore && Directory.Exists(snapshot.Store.Location)
+            && !Directory.EnumerateFileSystemEntries(snapshot.Store.Location).Any())
+        {
+            Directory.Delete(snapshot.Store.Location);
+        }
     }
 
     public async Task UpdateAsync(JobSummary summary)

@@ -1,9 +1,9 @@
-using GrainFlow.Configuration;
-using GrainFlow.Runtime.Checkpointing;
+namespace GrainFlow.Configuration;
 
-namespace GrainFlow.Runtime.Configuration;
-
-/// <summary>Flink's state-recovery keys (StateRecoveryOptions) and GrainFlow's "resume the latest snapshot of this job name".</summary>
+/// <summary>
+/// Flink's state-recovery keys (StateRecoveryOptions) and GrainFlow's "resume the latest snapshot of this job name".
+/// In the abstractions because clients set them (<c>run -s</c>, <c>-n</c>, <c>--claimMode</c>, <c>--resume</c>) and the job manager reads them.
+/// </summary>
 public static class StateRecoveryOptions
 {
     public static readonly ConfigOption<string> Path = ConfigOptions.Key("execution.state-recovery.path").StringType()
