@@ -10,6 +10,7 @@ using GrainFlow.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using GrainFlow.Testing.Network;
 
 namespace GrainFlow.Bench;
 
@@ -84,7 +85,7 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
     {
         using var data = new TempDirectory();
         var builder = GrainFlowSilo.CreateBuilder(
-            ["-D", $"grainflow.storage.dir={data.Path}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", "-D", "grainflow.rest.enabled=false"],
+            ["-D", $"grainflow.storage.dir={data.Path}", "-D", $"grainflow.silo.port={FreeLoopbackPort.Find()}", "-D", $"grainflow.gateway.port={FreeLoopbackPort.Find()}", "-D", "grainflow.rest.enabled=false"],
             out _, out _);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         using var host = builder.Build();
@@ -130,12 +131,6 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
         return new Measurement(name, watch.Elapsed.TotalSeconds, records, 0, cpu.TotalSeconds);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class TempDirectory : IDisposable
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using GrainFlow.Client.Commands;
+using GrainFlow.Testing.Network;
 
 namespace GrainFlow.Client.Tests;
 

@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
+using GrainFlow.Testing.Network;
 
 namespace GrainFlow.Bench.PerKeyGrain;
 
@@ -67,7 +68,7 @@ internal static class PerKeyGrainMeasurement
     /// <summary>A GrainFlow silo whose data store (job records, checkpoints) and counter-grain storage are both on <paramref name="backend"/>.</summary>
     private static IHost BuildSilo(string backend, string directory, string? azuriteConnectionString)
     {
-        var arguments = new List<string> { "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", "-D", "grainflow.rest.enabled=false" };
+        var arguments = new List<string> { "-D", $"grainflow.silo.port={FreeLoopbackPort.Find()}", "-D", $"grainflow.gateway.port={FreeLoopbackPort.Find()}", "-D", "grainflow.rest.enabled=false" };
         var run = Guid.NewGuid().ToString("N")[..12];
         if (backend == Azurite)
         {
@@ -178,12 +179,6 @@ internal static class PerKeyGrainMeasurement
         }));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class TempDirectory : IDisposable
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using GrainFlow.Testing.Network;
 
 namespace GrainFlow.Cluster.Tests.Fixtures;
 

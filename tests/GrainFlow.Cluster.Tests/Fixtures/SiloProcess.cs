@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Orleans.Runtime;
+using GrainFlow.Testing.Network;
 
 namespace GrainFlow.Cluster.Tests.Fixtures;
 

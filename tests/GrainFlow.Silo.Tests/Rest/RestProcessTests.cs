@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using GrainFlow.Silo.Examples;
 using GrainFlow.Testing.Cluster;
 using GrainFlow.Testing.Processes;
+using GrainFlow.Testing.Network;
 
 namespace GrainFlow.Silo.Tests.Rest;
 
@@ -47,7 +48,7 @@ public sealed class RestProcessTests : IDisposable
     [Fact]
     public async Task AChosenPortIsServedAndPortZeroPicksAFreeOneThatTheSiloLogs()
     {
-        var chosen = SiloProcess.FreePort();
+        var chosen = FreeLoopbackPort.Find();
         await using var fixedPort = await SiloProcess.StartAsync(_directory.Path, $"-Drest.port={chosen}");
         Assert.Equal(chosen, fixedPort.RestPort);
 
@@ -63,7 +64,7 @@ public sealed class RestProcessTests : IDisposable
     [Fact]
     public async Task BeyondLoopbackWithoutATokenTheSiloRefusesToStartWithOneClearLine()
     {
-        var (exitCode, output) = await SiloProcess.RunToExitAsync(_directory.Path, "-Drest.bind-address=0.0.0.0", $"-Drest.port={SiloProcess.FreePort()}");
+        var (exitCode, output) = await SiloProcess.RunToExitAsync(_directory.Path, "-Drest.bind-address=0.0.0.0", $"-Drest.port={FreeLoopbackPort.Find()}");
 
         Assert.Equal(2, exitCode);
         Assert.Contains("without a token: set grainflow.rest.token", output);

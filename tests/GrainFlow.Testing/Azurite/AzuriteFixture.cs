@@ -5,6 +5,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using GrainFlow.Storage.AzureBlob;
 using Xunit;
+using GrainFlow.Testing.Network;
 
 namespace GrainFlow.Testing.Azurite;
 
@@ -74,7 +75,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
         for (var attempt = 1; ; attempt++)
         {
-            Port = GetFreePort();
+            Port = FreeLoopbackPort.Find();
             ConnectionString = CreateConnectionString(Port);
             BlobServiceClient = new BlobServiceClient(ConnectionString, AzureBlobObjectStore.CreateClientOptions());
             StartProcess(azurite);
@@ -232,10 +233,4 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private static int GetFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

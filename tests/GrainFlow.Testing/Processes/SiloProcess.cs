@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using GrainFlow.Testing.Network;
 
 namespace GrainFlow.Testing.Processes;
 
@@ -44,7 +45,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <param name="workingDirectory">Where the silo keeps its data (.grainflow/).</param>
     public static async Task<SiloProcess> StartAsync(string workingDirectory, params string[] settings)
     {
-        var gatewayPort = FreePort();
+        var gatewayPort = FreeLoopbackPort.Find();
         string[] rest = settings.Any(s => s.StartsWith("-Drest.port=", StringComparison.Ordinal)) ? [] : ["-Drest.port=0"];
         var start = Start(workingDirectory, [$"-Dgrainflow.gateway.port={gatewayPort}", .. rest, .. settings]);
         var process = Process.Start(start)!;
@@ -69,16 +70,10 @@ public sealed class SiloProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] args)
     {
         string[] rest = args.Any(s => s.StartsWith("-Drest.port=", StringComparison.Ordinal)) ? [] : ["-Drest.port=0"];
-        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(Start(workingDirectory, [.. args, $"-Dgrainflow.gateway.port={FreePort()}", .. rest]), TimeSpan.FromMinutes(2));
+        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(Start(workingDirectory, [.. args, $"-Dgrainflow.gateway.port={FreeLoopbackPort.Find()}", .. rest]), TimeSpan.FromMinutes(2));
         return (exitCode, stdout + stderr);
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static ProcessStartInfo Start(string workingDirectory, IEnumerable<string> args)
     {
@@ -91,7 +86,7 @@ public sealed class SiloProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GrainFlow.Silo.dll"));
         // A free silo port too, so a test never collides with a silo a developer runs on the defaults.
-        start.ArgumentList.Add($"-Dgrainflow.silo.port={FreePort()}");
+        start.ArgumentList.Add($"-Dgrainflow.silo.port={FreeLoopbackPort.Find()}");
         foreach (var arg in args) start.ArgumentList.Add(arg);
         return start;
     }

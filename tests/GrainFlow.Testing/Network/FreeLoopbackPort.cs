@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace GrainFlow.Cluster.Tests.Fixtures;
+namespace GrainFlow.Testing.Network;
 
-internal static class FreeLoopbackPort
+/// <summary>Ports for test silos, emulators and servers, so that nothing assumes a fixed port is free.</summary>
+public static class FreeLoopbackPort
 {
     /// <summary>A loopback TCP port nothing listens on (bound and released at once).</summary>
     public static int Find()
