@@ -95,25 +95,11 @@ public sealed class ExactlyOnceSinkTests(SharedClusterFixture fixture)
     public async Task TopicReadersSeeNothingOfASinksOutputUntilItsCheckpointCompletes()
     {
         var topic = $"read-committed-{Guid.NewGuid():N}";
-        var settings = new Dictionary<string, string>
-        {
-            // Longer than the test: only the checkpoint triggered below completes.
-            ["execution.checkpointing.interval"] = "1 h",
-            ["execution.checkpointing.dir"] = fixture.Directory.Combine($"checkpoints-{Guid.NewGuid():N}"),
-            ["execution.buffer-timeout.interval"] = "5 ms",
-            ["records-per-second"] = "2000",
-            ["keys"] = "10",
-            ["sink"] = "topic",
-            ["output-topic"] = topic,
-        };
-        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, settings, parallelism: 2);
+        var (jobId, coordinator) = await StartWithOneManualCheckpointAsync(("sink", "topic"), ("output-topic", topic));
         try
         {
-            var sink = fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", 0));
-            await Eventually(async () => (await sink.GetMetricsAsync()).RecordsIn > 500, "the sink received records");
             Assert.Empty(await ReadTopicAsync(topic));
 
-            var coordinator = fixture.Cluster.Client.GetGrain<ICheckpointCoordinatorGrain>(jobId.Value);
             await coordinator.TriggerCheckpointAsync();
             await Eventually(async () => (await coordinator.GetStatsAsync()).Completed >= 1, "the triggered checkpoint completed");
             await Eventually(async () => (await ReadTopicAsync(topic)).Count > 500, "the committed output became visible");
@@ -134,25 +120,12 @@ public sealed class ExactlyOnceSinkTests(SharedClusterFixture fixture)
     public async Task FileSinkPartsAppearOnlyWhenTheirCheckpointCompletes()
     {
         var output = fixture.Directory.Combine($"file-output-{Guid.NewGuid():N}");
-        var settings = new Dictionary<string, string>
-        {
-            ["execution.checkpointing.interval"] = "1 h",
-            ["execution.checkpointing.dir"] = fixture.Directory.Combine($"checkpoints-{Guid.NewGuid():N}"),
-            ["execution.buffer-timeout.interval"] = "5 ms",
-            ["records-per-second"] = "2000",
-            ["keys"] = "10",
-            ["sink"] = "file",
-            ["output"] = output,
-        };
-        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, settings, parallelism: 2);
+        var (jobId, coordinator) = await StartWithOneManualCheckpointAsync(("sink", "file"), ("output", output));
         try
         {
-            var sink = fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", 0));
-            await Eventually(async () => (await sink.GetMetricsAsync()).RecordsIn > 500, "the sink received records");
             Assert.Empty(ReadFileOutput(output));
             Assert.NotEmpty(Directory.GetFiles(output, ".part-sink-*.inprogress"));
 
-            var coordinator = fixture.Cluster.Client.GetGrain<ICheckpointCoordinatorGrain>(jobId.Value);
             await coordinator.TriggerCheckpointAsync();
             await Eventually(() => Task.FromResult(ReadFileOutput(output).Count > 500), "the committed parts appeared");
             Assert.NotEmpty(Directory.GetFiles(output, "part-sink-*-0.jsonl"));
@@ -161,6 +134,24 @@ public sealed class ExactlyOnceSinkTests(SharedClusterFixture fixture)
         {
             await fixture.Cluster.Job(jobId).CancelAsync();
         }
+    }
+
+    /// <summary>Starts an unbounded count job whose periodic checkpoints never come in a test's time, and waits until its sink has records.</summary>
+    private async Task<(JobId JobId, ICheckpointCoordinatorGrain Coordinator)> StartWithOneManualCheckpointAsync(params (string Key, string Value)[] sink)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["execution.checkpointing.interval"] = "1 h",
+            ["execution.checkpointing.dir"] = fixture.Directory.Combine($"checkpoints-{Guid.NewGuid():N}"),
+            ["execution.buffer-timeout.interval"] = "5 ms",
+            ["records-per-second"] = "2000",
+            ["keys"] = "10",
+        };
+        foreach (var (key, value) in sink) settings[key] = value;
+        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, settings, parallelism: 2);
+        var subtask = fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", 0));
+        await Eventually(async () => (await subtask.GetMetricsAsync()).RecordsIn > 500, "the sink received records");
+        return (jobId, fixture.Cluster.Client.GetGrain<ICheckpointCoordinatorGrain>(jobId.Value));
     }
 
     private static List<KeyCount> ReadFileOutput(string directory) => Directory.Exists(directory)
