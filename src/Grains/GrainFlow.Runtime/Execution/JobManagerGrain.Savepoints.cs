@@ -76,6 +76,18 @@ internal sealed partial class JobManagerGrain
         {
             throw new UnknownTriggerException($"There is no savepoint operation with triggerId={triggerId} for job {Job.JobId}.");
         }
+        // A coordinator that lost its activation mid-savepoint forgot it: past the checkpoint timeout
+        // (and a minute's grace) it can no longer complete, so say so instead of "in progress" forever.
+        var timeout = catalog.ConfigurationFor(Job.Submission!.Configuration).Get(CheckpointingOptions.Timeout) + TimeSpan.FromMinutes(1);
+        if (operation.Operation.Status == SavepointOperationStatus.InProgress && Job.PendingDrain?.TriggerId != triggerId
+            && time.GetUtcNow() - operation.TriggeredAt > timeout)
+        {
+            operation.Operation = operation.Operation with
+            {
+                Status = SavepointOperationStatus.Completed, FailureType = typeof(SavepointException).FullName,
+                FailureMessage = $"Savepoint {triggerId} of job {Job.JobId} did not complete within execution.checkpointing.timeout.",
+            };
+        }
         return Task.FromResult(operation.Operation);
     }
 
