@@ -251,6 +251,52 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task InClaimModeTheRestoredCheckpointBelongsToTheNewJobAndIsSubsumedLikeItsOwn()
+    {
+        var checkpoints = NewDirectory("claimed");
+        var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", checkpoints),
+            ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), 2);
+        await WaitForRecordsAsync(first, 2, 1_000);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await fixture.Cluster.Job(first).GetCheckpointStatsAsync()).Completed < 1 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await fixture.Cluster.Job(first).CancelAsync();
+        var retained = Directory.GetDirectories(Path.Combine(checkpoints, first.Value), "chk-*").Single();
+
+        var second = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
+            ("execution.state-recovery.path", retained), ("execution.state-recovery.claim-mode", "CLAIM"),
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", checkpoints)), 2);
+        var details = await fixture.Cluster.WaitForEndAsync(second, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(JobStatus.Finished, details.Status);
+        Assert.Contains("(CLAIM)", details.StateOrigin);
+        Assert.All(await CountsAsync(second, 2), c => Assert.Equal(Records / Keys, c.Value));
+        // Subsumed by the new job's own checkpoints (num-retained 1), so deleted with them.
+        Assert.False(File.Exists(Path.Combine(retained, "_metadata")), "the claimed checkpoint was subsumed and deleted");
+    }
+
+    [Fact]
+    public async Task AJobWithoutItsOwnMaxParallelismAdoptsTheSnapshotsAndAnExplicitDifferentOneIsRefused()
+    {
+        var target = NewDirectory("savepoints");
+        var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(("pipeline.max-parallelism", "256")), 2);
+        await WaitForRecordsAsync(first, 2, 1_000);
+        var operation = await WaitForSavepointAsync(first, await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Stop)));
+        Assert.True(operation.Succeeded, operation.FailureMessage);
+
+        var refused = await Assert.ThrowsAsync<JobConfigurationException>(() => fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name,
+            CountJob(("execution.state-recovery.path", operation.Location!), ("pipeline.max-parallelism", "512")), 2));
+        Assert.StartsWith("Max parallelism mismatch between checkpoint/savepoint state and new program.", refused.Message);
+        Assert.Contains("max parallelism 256", refused.Message);
+
+        var adopted = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(("execution.state-recovery.path", operation.Location!)), 3);
+        var details = await fixture.Cluster.WaitForEndAsync(adopted, TimeSpan.FromMinutes(2));
+        Assert.Equal(JobStatus.Finished, details.Status);
+        Assert.Equal(256, details.MaxParallelism);
+        Assert.All(await CountsAsync(adopted, 3), c => Assert.Equal(Records / Keys, c.Value));
+    }
+
+    [Fact]
     public async Task DisposeDeletesASavepointButRefusesACheckpointAndAMissingPath()
     {
         var target = NewDirectory("savepoints");
@@ -263,5 +309,17 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
         Assert.False(Directory.Exists(operation.Location), "the savepoint's folder is gone");
         var again = await Assert.ThrowsAsync<SavepointException>(() => registry.DisposeSavepointAsync(operation.Location!));
         Assert.Contains("Cannot find checkpoint or savepoint", again.Message);
+
+        var checkpoints = NewDirectory("retained");
+        var checkpointed = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", checkpoints),
+            ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), 1);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await fixture.Cluster.Job(checkpointed).GetCheckpointStatsAsync()).Completed < 1 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await fixture.Cluster.Job(checkpointed).CancelAsync();
+        var retained = Directory.GetDirectories(Path.Combine(checkpoints, checkpointed.Value), "chk-*").Single();
+        var refused = await Assert.ThrowsAsync<SavepointException>(() => registry.DisposeSavepointAsync(retained));
+        Assert.Contains("not a savepoint", refused.Message);
+        Assert.True(File.Exists(Path.Combine(retained, "_metadata")), "a refused disposal deletes nothing");
     }
 }
