@@ -70,8 +70,8 @@ public sealed class StateCodecs
         if (current.Name == recordedName) return current;
         var orleans = _native.OrleansFor<T>();
         if (orleans.Name == recordedName) return orleans;
-        var json = _native.JsonFor<T>();
-        if (json.Name == recordedName) return json;
+        // Named before it is built: building checks the type's JSON contract, which only matters when the snapshot holds JSON.
+        if (StateCodecNames.Json(typeof(T)) == recordedName) return _native.JsonFor<T>();
         throw new InvalidDataException(
             $"The snapshot holds values written by codec '{recordedName}', but this job's state has type {typeof(T).FullName} (codec '{current.Name}'). " +
             "Restore with the state types the snapshot was taken with, or give the changed state a new name.");

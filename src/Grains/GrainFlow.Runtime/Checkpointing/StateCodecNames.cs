@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace GrainFlow.Runtime.Checkpointing;
 
@@ -17,7 +18,7 @@ public static class StateCodecNames
     /// <summary>The built-in codecs, the same in both formats.</summary>
     public static readonly IReadOnlySet<string> Builtins = new HashSet<string> { "long", "int", "double", "bool", "string", "bytes" };
 
-    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.General) { IncludeFields = true };
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.General) { IncludeFields = true, TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
     public static string Json(Type type) => JsonV1Prefix + type.FullName;
 }
