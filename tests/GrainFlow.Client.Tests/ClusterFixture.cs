@@ -1,6 +1,8 @@
 using GrainFlow.Client.Connection;
+using GrainFlow.Runtime.Hosting;
 using GrainFlow.Storage.FileSystem;
 using GrainFlow.Testing.Cluster;
+using GrainFlow.Testing.Jobs;
 
 namespace GrainFlow.Client.Tests;
 
@@ -14,7 +16,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IClusterConnector Connector => new ExistingClusterClientConnector(Cluster.Client);
 
     public async Task InitializeAsync() =>
-        Cluster = await GrainFlowTestCluster.StartAsync(new FileSystemObjectStore(Directory.Combine("store")));
+        Cluster = await GrainFlowTestCluster.StartAsync(new FileSystemObjectStore(Directory.Combine("store")),
+            configureSilo: silo => silo.AddGrainFlowJob<KeyedSummaryJob>(KeyedSummaryJob.Name));
 
     public async Task DisposeAsync()
     {

@@ -7,17 +7,18 @@ internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] 
 {
     public const string CheckpointDuration = "checkpoint-duration";
     public const string RestoreTime = "restore-time";
+    public const string SavepointFormats = "savepoint-formats";
 
     public static bool IsLargeStateSuite(string[] args)
     {
         var index = Array.IndexOf(args, "--suite");
-        return index >= 0 && index + 1 < args.Length && args[index + 1] is CheckpointDuration or RestoreTime or CheckpointCpuBenchmark.Suite;
+        return index >= 0 && index + 1 < args.Length && args[index + 1] is CheckpointDuration or RestoreTime or SavepointFormats or CheckpointCpuBenchmark.Suite;
     }
 
     public static LargeStateArguments Parse(string[] args)
     {
         var suite = args[Array.IndexOf(args, "--suite") + 1];
-        var result = new LargeStateArguments(suite, suite == RestoreTime ? [1L << 30] : [10L << 20, 100L << 20, 1L << 30], ["local", "azurite"], 3);
+        var result = new LargeStateArguments(suite, suite == RestoreTime ? [1L << 30] : suite == SavepointFormats ? [100L << 20, 1L << 30] : [10L << 20, 100L << 20, 1L << 30], ["local", "azurite"], 3);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             result = args[i] switch

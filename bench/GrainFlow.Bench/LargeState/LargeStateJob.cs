@@ -20,6 +20,13 @@ internal sealed class LargeStateJob : IStreamingJob
     public static readonly ConfigOption<long> Keys = ConfigOptions.Key("keys").LongType().WithDefault(1000);
     public static readonly ConfigOption<long> ValueBytes = ConfigOptions.Key("value-bytes").LongType().WithDefault(1000);
 
+    /// <summary>
+    /// <c>bytes</c>: a <c>byte[]</c> per key (a built-in codec, the same bytes in every format);
+    /// <c>record</c>: a <see cref="Readings"/> record of as many <c>long</c>s, a user type that canonical
+    /// savepoints write as JSON and native ones with Orleans' serializer.
+    /// </summary>
+    public static readonly ConfigOption<string> ValueType = ConfigOptions.Key("value-type").StringType().WithDefault("bytes");
+
     private static int _failureRequested;
 
     /// <summary>Makes the next poll of a source subtask (in this process) throw, once.</summary>
@@ -28,10 +35,14 @@ internal sealed class LargeStateJob : IStreamingJob
     public void Build(StreamExecutionEnvironment env)
     {
         var valueBytes = (int)env.GetParameter(ValueBytes);
-        env.FromSource(new KeysOnceSource(env.GetParameter(Keys)), "Keys").Uid("keys")
-            .KeyBy(k => k)
-            .Process(new StorePayload(valueBytes), "Store payload").Uid("store")
-            .SinkTo(new DiscardingSink<long>()).Uid("sink");
+        var keyed = env.FromSource(new KeysOnceSource(env.GetParameter(Keys)), "Keys").Uid("keys").KeyBy(k => k);
+        var stored = env.GetParameter(ValueType) switch
+        {
+            "bytes" => keyed.Process(new StorePayload(valueBytes), "Store payload"),
+            "record" => keyed.Process(new StoreReadings(valueBytes / sizeof(long)), "Store payload"),
+            var other => throw new ArgumentException($"value-type '{other}' is not 'bytes' or 'record'."),
+        };
+        stored.Uid("store").SinkTo(new DiscardingSink<long>()).Uid("sink");
     }
 
     /// <summary>One split per subtask with the keys i, i + p, …; after the last key it has nothing more, but never ends.</summary>
@@ -65,6 +76,21 @@ internal sealed class LargeStateJob : IStreamingJob
         }
     }
 
+    private sealed class StoreReadings(int count) : KeyedProcessFunction<long, long, long>
+    {
+        private IValueState<Readings> _payload = null!;
+
+        public override void Open(IKeyedRuntimeContext context) => _payload = context.GetState(new ValueStateDescriptor<Readings>(StateName));
+
+        public override void ProcessElement(long value, Context context, ICollector<long> output)
+        {
+            var random = new Random(unchecked((int)value));
+            var readings = new long[count];
+            for (var i = 0; i < count; i++) readings[i] = random.NextInt64(0, 1L << 40);
+            _payload.Update(new Readings(value, $"sensor-{value}", readings));
+        }
+    }
+
     private sealed class StorePayload(int valueBytes) : KeyedProcessFunction<long, long, long>
     {
         private IValueState<byte[]> _payload = null!;
@@ -80,3 +106,7 @@ internal sealed class LargeStateJob : IStreamingJob
         }
     }
 }
+
+/// <summary>The benchmark's user-type state value: an id, a name and numbers (40-bit, as counters or timestamps are).</summary>
+[GenerateSerializer, Alias("grainflow.bench.Readings")]
+public sealed record Readings([property: Id(0)] long Id, [property: Id(1)] string Name, [property: Id(2)] long[] Values);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using GrainFlow.Checkpoints;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Execution;
+using GrainFlow.Savepoints;
 using GrainFlow.Silo.Hosting;
 using GrainFlow.Storage;
 using GrainFlow.Storage.FileSystem;
@@ -87,13 +88,16 @@ internal sealed class LargeStateRun : IAsyncDisposable
     /// <summary>Submits the job and waits until its source emitted every key (the state is complete at the next barrier).</summary>
     /// <returns>When the last key was emitted: checkpoints triggered after it hold the whole state.</returns>
     /// <param name="minPause">The quiet time between checkpoints (the benchmark writes raw data there).</param>
-    public async Task<DateTimeOffset> SubmitAndBuildStateAsync(TimeSpan minPause)
+    /// <param name="valueType">The job's <c>value-type</c>: <c>bytes</c> or <c>record</c>.</param>
+    /// <param name="interval">The checkpoint interval.</param>
+    public async Task<DateTimeOffset> SubmitAndBuildStateAsync(TimeSpan minPause, string valueType = "bytes", string interval = "1 s")
     {
         var settings = new Dictionary<string, string>
         {
             ["keys"] = Keys.ToString(),
             ["value-bytes"] = ValueBytes.ToString(),
-            ["execution.checkpointing.interval"] = "1 s",
+            ["value-type"] = valueType,
+            ["execution.checkpointing.interval"] = interval,
             ["execution.checkpointing.mode"] = "EXACTLY_ONCE",
             ["execution.checkpointing.timeout"] = "10 min",
             ["execution.checkpointing.min-pause"] = $"{(long)minPause.TotalMilliseconds} ms",
@@ -130,6 +134,63 @@ internal sealed class LargeStateRun : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes a savepoint of the running job in <paramref name="format"/> and times it from the trigger to its completion.</summary>
+    /// <returns>The time and the savepoint's folder.</returns>
+    public async Task<(TimeSpan Duration, string Location)> TimeSavepointAsync(string targetDirectory, SavepointFormatType format)
+    {
+        var watch = Stopwatch.StartNew();
+        var trigger = await Job.TriggerSavepointAsync(new SavepointRequest(targetDirectory, format));
+        while (true)
+        {
+            var operation = await Job.GetSavepointOperationAsync(trigger);
+            if (operation.Status == SavepointOperationStatus.Completed)
+            {
+                if (!operation.Succeeded) throw new InvalidOperationException($"The {format} savepoint failed: {operation.FailureMessage}");
+                return (watch.Elapsed, operation.Location!);
+            }
+            if (watch.Elapsed > TimeSpan.FromMinutes(20)) throw new TimeoutException($"The {format} savepoint did not complete within 20 minutes.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>
+    /// Submits a second job restoring from <paramref name="savepoint"/> and times it from the submission
+    /// until it runs (its subtask runs only once its state is read and deserialized); then cancels it.
+    /// </summary>
+    public async Task<TimeSpan> TimeRestoreAsync(string savepoint, string valueType)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["keys"] = Keys.ToString(),
+            ["value-bytes"] = ValueBytes.ToString(),
+            ["value-type"] = valueType,
+            ["execution.state-recovery.path"] = savepoint,
+        };
+        var watch = Stopwatch.StartNew();
+        var jobId = await Grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).SubmitAsync(new JobSubmission(LargeStateJob.Name, settings, 1));
+        var job = Grains.GetGrain<IJobManagerGrain>(jobId.Value);
+        try
+        {
+            while (true)
+            {
+                var details = await job.GetDetailsAsync();
+                if (details.Status == JobStatus.Running)
+                {
+                    if (details.StateOrigin?.Contains("savepoint", StringComparison.Ordinal) != true) throw new InvalidOperationException($"The job did not restore from the savepoint: {details.StateOrigin}");
+                    return watch.Elapsed;
+                }
+                if (details.Status.IsTerminal()) throw new InvalidOperationException($"The restoring job ended {details.Status}: {details.Failure?.Message}");
+                if (watch.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("The restoring job did not run within 10 minutes.");
+                await Task.Delay(10);
+            }
+        }
+        finally
+        {
+            await job.CancelAsync();
+            while (!(await job.GetDetailsAsync()).Status.IsTerminal()) await Task.Delay(50);
+        }
+    }
+
     /// <summary>Fails the job and times how long until it runs again with its state restored from the latest checkpoint.</summary>
     public async Task<TimeSpan> FailAndTimeRecoveryAsync()
     {
@@ -157,6 +218,15 @@ internal sealed class LargeStateRun : IAsyncDisposable
             if (file.Key.EndsWith(".state", StringComparison.Ordinal)) files.Add(file);
         }
         return files;
+    }
+
+    /// <summary>The bytes of every file in the savepoint folder <paramref name="location"/> (a path, or a URL under the store's root).</summary>
+    public async Task<long> SizeOfAsync(string location)
+    {
+        var prefix = location.StartsWith(CheckpointDir, StringComparison.Ordinal) ? location[CheckpointDir.Length..].Trim('/', Path.DirectorySeparatorChar) + "/" : throw new ArgumentException($"'{location}' is not under {CheckpointDir}.");
+        long bytes = 0;
+        await foreach (var file in Store.ListAsync(prefix)) bytes += file.Size;
+        return bytes;
     }
 
     private async Task EnsureRunningAsync()

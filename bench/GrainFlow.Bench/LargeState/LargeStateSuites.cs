@@ -1,15 +1,18 @@
 namespace GrainFlow.Bench.LargeState;
 
-/// <summary>Entry point of the suites in this folder: checkpoint duration and restore time (issue 4, b and c) and the CPU cost of a checkpoint.</summary>
+/// <summary>Entry point of the suites in this folder: checkpoint duration and restore time (issue 4, b and c), the CPU cost of a checkpoint, and canonical against native savepoints.</summary>
 internal static class LargeStateSuites
 {
     public static Task<int> RunAsync(string[] args)
     {
         if (args[Array.IndexOf(args, "--suite") + 1] == CheckpointCpuBenchmark.Suite) return CheckpointCpuBenchmark.RunAsync(args);
         var arguments = LargeStateArguments.Parse(args);
-        return arguments.Suite == LargeStateArguments.RestoreTime
-            ? RestoreTimeBenchmark.RunAsync(arguments)
-            : CheckpointDurationBenchmark.RunAsync(arguments);
+        return arguments.Suite switch
+        {
+            LargeStateArguments.RestoreTime => RestoreTimeBenchmark.RunAsync(arguments),
+            LargeStateArguments.SavepointFormats => SavepointFormatBenchmark.RunAsync(arguments),
+            _ => CheckpointDurationBenchmark.RunAsync(arguments),
+        };
     }
 
     public static double Median(IEnumerable<double> values)

@@ -84,6 +84,7 @@ public static class CliApp
         root.Subcommands.Add(CheckpointsCommand.Create(context));
         root.Subcommands.Add(PublishCommand.Create(context));
         root.Subcommands.Add(TailCommand.Create(context));
+        root.Subcommands.Add(InspectCommand.Create(context));
         return root;
     }
 

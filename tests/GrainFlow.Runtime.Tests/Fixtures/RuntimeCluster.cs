@@ -18,7 +18,8 @@ public static class RuntimeCluster
         .AddGrainFlowJob<CheckpointedCountJob>(CheckpointedCountJob.Name)
         .AddGrainFlowJob<TimerJob>(TimerJob.Name)
         .AddGrainFlowJob<CheckpointedTimersJob>(CheckpointedTimersJob.Name)
-        .AddGrainFlowJob<SequenceLedgerJob>(SequenceLedgerJob.Name);
+        .AddGrainFlowJob<SequenceLedgerJob>(SequenceLedgerJob.Name)
+        .AddGrainFlowJob<Testing.Jobs.KeyedSummaryJob>(Testing.Jobs.KeyedSummaryJob.Name);
 
     public static Task<GrainFlowTestCluster> StartAsync(IObjectStore store, int silos = 2, IReadOnlyDictionary<string, string>? configuration = null) =>
         GrainFlowTestCluster.StartAsync(store, silos, RegisterTestJobs, configuration);

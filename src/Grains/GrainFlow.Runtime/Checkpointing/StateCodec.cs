@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Text.Json;
+using GrainFlow.Savepoints;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -16,15 +18,47 @@ public interface IStateCodec<T>
 }
 
 /// <summary>
-/// Picks the codec for a type: compact built-ins for primitives, strings and byte arrays, Orleans'
-/// serializer for everything else (user types need <c>[GenerateSerializer]</c>, as for any Orleans
-/// message). A restore reads with the codec whose name the snapshot recorded, so a type whose
-/// built-in codec is newer than the snapshot (byte arrays were once written by Orleans) still reads.
+/// Picks the codec for a type: compact built-ins for primitives, strings and byte arrays; for
+/// everything else Orleans' serializer in the native format (checkpoints, native savepoints: user
+/// types need <c>[GenerateSerializer]</c>, as for any Orleans message) and versioned JSON in the
+/// canonical format (<see cref="In"/>), which any tool can read without the job's assembly.
+/// A restore reads with the codec whose name the snapshot recorded, whatever the format it was
+/// written in, so a type whose built-in codec is newer than the snapshot (byte arrays were once
+/// written by Orleans) still reads.
 /// </summary>
-public sealed class StateCodecs(IServiceProvider services)
+public sealed class StateCodecs
 {
+    private readonly IServiceProvider _services;
+    private readonly SavepointFormatType _format;
+    private readonly StateCodecs _native;
+    private readonly StateCodecs? _canonical;
     private readonly ConcurrentDictionary<Type, object> _codecs = new();
     private readonly ConcurrentDictionary<Type, object> _orleansCodecs = new();
+    private readonly ConcurrentDictionary<Type, object> _jsonCodecs = new();
+
+    /// <summary>The native codecs (what checkpoints write); <see cref="In"/> gives the canonical ones.</summary>
+    public StateCodecs(IServiceProvider services)
+    {
+        _services = services;
+        _format = SavepointFormatType.Native;
+        _native = this;
+        _canonical = new StateCodecs(services, this);
+    }
+
+    private StateCodecs(IServiceProvider services, StateCodecs native)
+    {
+        _services = services;
+        _format = SavepointFormatType.Canonical;
+        _native = native;
+    }
+
+    /// <summary>The codecs that write snapshots in <paramref name="format"/>.</summary>
+    public StateCodecs In(SavepointFormatType format) => format switch
+    {
+        SavepointFormatType.Native => _native,
+        SavepointFormatType.Canonical => _native._canonical!,
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown savepoint format."),
+    };
 
     public IStateCodec<T> For<T>() => (IStateCodec<T>)_codecs.GetOrAdd(typeof(T), _ => Create<T>());
 
@@ -34,15 +68,19 @@ public sealed class StateCodecs(IServiceProvider services)
     {
         var current = For<T>();
         if (current.Name == recordedName) return current;
-        var orleans = OrleansFor<T>();
+        var orleans = _native.OrleansFor<T>();
         if (orleans.Name == recordedName) return orleans;
+        // Named before it is built: building checks the type's JSON contract, which only matters when the snapshot holds JSON.
+        if (StateCodecNames.Json(typeof(T)) == recordedName) return _native.JsonFor<T>();
         throw new InvalidDataException(
             $"The snapshot holds values written by codec '{recordedName}', but this job's state has type {typeof(T).FullName} (codec '{current.Name}'). " +
             "Restore with the state types the snapshot was taken with, or give the changed state a new name.");
     }
 
     private IStateCodec<T> OrleansFor<T>() =>
-        (IStateCodec<T>)_orleansCodecs.GetOrAdd(typeof(T), _ => new OrleansCodec<T>(services.GetRequiredService<Serializer<T>>()));
+        (IStateCodec<T>)_orleansCodecs.GetOrAdd(typeof(T), _ => new OrleansCodec<T>(_services.GetRequiredService<Serializer<T>>()));
+
+    private IStateCodec<T> JsonFor<T>() => (IStateCodec<T>)_jsonCodecs.GetOrAdd(typeof(T), _ => new JsonStateCodec<T>());
 
     private object Create<T>()
     {
@@ -52,7 +90,7 @@ public sealed class StateCodecs(IServiceProvider services)
         if (typeof(T) == typeof(bool)) return new Builtin<bool>("bool", (w, v) => w.Write(v), r => r.ReadBoolean());
         if (typeof(T) == typeof(string)) return new Builtin<string>("string", (w, v) => w.Write(v), r => r.ReadString());
         if (typeof(T) == typeof(byte[])) return new Builtin<byte[]>("bytes", WriteBytes, r => r.ReadBytes(r.Read7BitEncodedInt()));
-        return OrleansFor<T>();
+        return _format == SavepointFormatType.Canonical ? _native.JsonFor<T>() : _native.OrleansFor<T>();
     }
 
     private static void WriteBytes(BinaryWriter writer, byte[] value)
@@ -75,7 +113,7 @@ public sealed class StateCodecs(IServiceProvider services)
         // One per thread: snapshots of several subtasks serialize on several pool threads at once.
         [ThreadStatic] private static ArrayBufferWriter<byte>? _buffer;
 
-        public string Name { get; } = $"orleans:{typeof(T).FullName}";
+        public string Name { get; } = $"{StateCodecNames.OrleansPrefix}{typeof(T).FullName}";
 
         public void Write(BinaryWriter writer, T value)
         {

@@ -377,6 +377,8 @@ internal sealed partial class SubtaskGrain(
             var location = barrier.Target is { } target
                 ? SnapshotLocation.At(target.Location, deployment.Configuration)
                 : new SnapshotLocation(_checkpoints!.Store, _checkpoints.Key(CheckpointLayout.CheckpointDirectory(deployment.JobId, checkpointId)), "");
+            // Checkpoints are native; a savepoint's state is written in the format it was asked for.
+            var formatCodecs = barrier.Target is { } savepoint ? codecs.In(savepoint.Format) : codecs;
             var threshold = _inlineThreshold;
             var cancellation = _cancellation.Token;
             // Off the grain's scheduler: the captured state is immutable, so serializing and writing
@@ -385,7 +387,7 @@ internal sealed partial class SubtaskGrain(
             // checkpoint completes, a restore commits it.
             var staged = Task.WhenAll(sinkStaging.Select(stage => Task.Run(() => stage(cancellation), cancellation)));
             var operators = await Task.Run(() => SubtaskSnapshotWriter.WriteAsync(captured, location.Store, location.DirectoryKey,
-                deployment.VertexUid, deployment.SubtaskIndex, threshold, codecs, cancellation), cancellation);
+                deployment.VertexUid, deployment.SubtaskIndex, threshold, formatCodecs, cancellation), cancellation);
             await staged;
             var snapshot = new SubtaskSnapshot(deployment.VertexUid, deployment.SubtaskIndex, operators, sync, Stopwatch.GetElapsedTime(started), alignment);
             await coordinator.AcknowledgeAsync(deployment.Attempt, checkpointId, snapshot);

@@ -1,0 +1,171 @@
+using System.Text;
+using System.Text.Json;
+using GrainFlow.Configuration;
+using GrainFlow.KeyGroups;
+using GrainFlow.Runtime.Operators;
+
+namespace GrainFlow.Runtime.Checkpointing;
+
+/// <summary>
+/// Reads a savepoint or retained checkpoint offline, without a cluster or the job's assembly: what
+/// <c>_metadata</c> says (job, checkpoint, format, operators and their subtasks), the state tables each
+/// keyed-state section records in its header, and the keyed entries of the codecs that can be decoded
+/// without the job's types (the built-ins and the canonical JSON codec).
+/// </summary>
+public sealed class SnapshotInspector
+{
+    private readonly SnapshotLocation _location;
+
+    private SnapshotInspector(SnapshotLocation location, CheckpointMetadata metadata, IReadOnlyList<InspectedOperator> operators)
+    {
+        _location = location;
+        Metadata = metadata;
+        Operators = operators;
+    }
+
+    public CheckpointMetadata Metadata { get; }
+
+    /// <summary>Every operator with state, by uid, in the order of the job graph's vertices.</summary>
+    public IReadOnlyList<InspectedOperator> Operators { get; }
+
+    /// <summary>Opens the snapshot at <paramref name="path"/> (its directory or <c>_metadata</c>; a path or blob URL) and reads every state header.</summary>
+    /// <exception cref="Errors.SavepointException">Nothing there, no <c>_metadata</c>, or storage unreachable.</exception>
+    /// <exception cref="InvalidDataException">A state file is missing or not GrainFlow keyed state.</exception>
+    public static async Task<SnapshotInspector> OpenAsync(string path, GrainFlowConfiguration configuration, CancellationToken cancellation = default)
+    {
+        var (location, metadata) = await SnapshotResolver.OpenAsync(path, configuration, cancellation);
+        var operators = new List<InspectedOperator>();
+        foreach (var vertex in metadata.Vertices)
+        {
+            foreach (var uid in vertex.Subtasks.SelectMany(s => s.Operators).Select(o => o.OperatorUid).Distinct())
+            {
+                var subtasks = new List<InspectedSubtask>();
+                foreach (var subtask in vertex.Subtasks.OrderBy(s => s.SubtaskIndex))
+                {
+                    if (subtask.Operators.FirstOrDefault(o => o.OperatorUid == uid) is not { } op) continue;
+                    var tables = op.State is { } handle ? await ReadTablesAsync(location, handle, cancellation) : [];
+                    var pending = op.OperatorState is { } sinkState ? PendingCommittables.FromBytes(sinkState).Count : (int?)null;
+                    subtasks.Add(new InspectedSubtask(subtask.SubtaskIndex, op.KeyGroups, tables, op.State?.Size ?? 0,
+                        op.State?.RelativePath, op.SourceOffsets ?? new Dictionary<string, long>(), pending));
+                }
+                operators.Add(new InspectedOperator(uid, vertex.VertexUid, vertex.Parallelism, subtasks));
+            }
+        }
+        return new SnapshotInspector(location, metadata, operators);
+    }
+
+    /// <summary>
+    /// Writes the keyed state of <paramref name="operatorUid"/> as JSON lines
+    /// (<c>{"keyGroup":..,"state":"..","key":..,"value":..}</c>), subtask by subtask, key group by key group.
+    /// </summary>
+    /// <exception cref="ArgumentException">The snapshot has no operator <paramref name="operatorUid"/>.</exception>
+    /// <exception cref="NotSupportedException">A state was written with Orleans' serializer (a native snapshot), which needs the job's types.</exception>
+    public async Task DumpAsync(string operatorUid, TextWriter output, CancellationToken cancellation = default)
+    {
+        var op = Operators.FirstOrDefault(o => o.Uid == operatorUid)
+            ?? throw new ArgumentException($"The snapshot has no state of operator '{operatorUid}'. It has: {string.Join(", ", Operators.Select(o => o.Uid))}.");
+        foreach (var table in op.Subtasks.SelectMany(s => s.Tables))
+        {
+            foreach (var codec in new[] { table.KeyCodec, table.ValueCodec })
+            {
+                if (!Decodable(codec))
+                {
+                    throw new NotSupportedException(
+                        $"State '{table.Name}' of operator '{operatorUid}' was written with codec '{codec}', which only the job's own types can read. " +
+                        "Take a canonical savepoint (grainflow savepoint <jobId> --type canonical) and inspect that.");
+                }
+            }
+        }
+        var line = new MemoryStream();
+        foreach (var subtask in op.Subtasks)
+        {
+            var handle = Metadata.Vertices.First(v => v.VertexUid == op.VertexUid).Subtasks.First(s => s.SubtaskIndex == subtask.Index)
+                .Operators.First(o => o.OperatorUid == operatorUid).State;
+            if (handle is null) continue;
+            var starts = handle.KeyGroupOffsets.OrderBy(o => o.Value).ToList();
+            for (var i = 0; i < starts.Count; i++)
+            {
+                var (keyGroup, start) = (starts[i].Key, starts[i].Value);
+                var end = i + 1 < starts.Count ? starts[i + 1].Value : handle.Size;
+                var bytes = await ReadAsync(_location, handle, start, checked((int)(end - start)), cancellation);
+                using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+                if (reader.ReadInt32() != keyGroup) throw new InvalidDataException($"Key group {keyGroup} is not at its recorded offset in '{handle.RelativePath ?? "_metadata"}'.");
+                foreach (var table in subtask.Tables)
+                {
+                    var entries = reader.ReadInt32();
+                    reader.ReadInt32(); // the table's byte length: entries are read one by one
+                    for (var e = 0; e < entries; e++)
+                    {
+                        line.SetLength(0);
+                        using (var json = new Utf8JsonWriter(line))
+                        {
+                            json.WriteStartObject();
+                            json.WriteNumber("keyGroup", keyGroup);
+                            json.WriteString("state", table.Name);
+                            json.WritePropertyName("key");
+                            WriteValue(json, reader, table.KeyCodec);
+                            json.WritePropertyName("value");
+                            WriteValue(json, reader, table.ValueCodec);
+                            json.WriteEndObject();
+                        }
+                        await output.WriteLineAsync(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length).AsMemory(), cancellation);
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool Decodable(string codec) => StateCodecNames.Builtins.Contains(codec) || codec.StartsWith(StateCodecNames.JsonV1Prefix, StringComparison.Ordinal);
+
+    /// <summary>One value as the codec <paramref name="codec"/> wrote it (docs/SAVEPOINTS.md, "Canonical format"), as JSON.</summary>
+    private static void WriteValue(Utf8JsonWriter json, BinaryReader reader, string codec)
+    {
+        switch (codec)
+        {
+            case "long": json.WriteNumberValue(reader.ReadInt64()); break;
+            case "int": json.WriteNumberValue(reader.ReadInt32()); break;
+            case "double": json.WriteNumberValue(reader.ReadDouble()); break;
+            case "bool": json.WriteBooleanValue(reader.ReadBoolean()); break;
+            case "string": json.WriteStringValue(reader.ReadString()); break;
+            case "bytes": json.WriteBase64StringValue(reader.ReadBytes(reader.Read7BitEncodedInt())); break;
+            default:
+                using (var document = JsonDocument.Parse(reader.ReadBytes(reader.Read7BitEncodedInt()))) document.WriteTo(json);
+                break;
+        }
+    }
+
+    private static async Task<IReadOnlyList<InspectedStateTable>> ReadTablesAsync(SnapshotLocation location, StateHandle handle, CancellationToken cancellation)
+    {
+        // The header is everything before the first key group.
+        var headerLength = handle.KeyGroupOffsets.Count > 0 ? handle.KeyGroupOffsets.Values.Min() : handle.Size;
+        var header = await ReadAsync(location, handle, 0, checked((int)headerLength), cancellation);
+        return KeyedStateFormat.ReadHeader(header).Select(t =>
+        {
+            var separator = t.Codecs.IndexOf('|');
+            if (separator < 0) throw new InvalidDataException($"State '{t.Name}' records codecs '{t.Codecs}', not 'key codec|value codec'.");
+            return new InspectedStateTable(t.Name, t.Codecs[..separator], t.Codecs[(separator + 1)..]);
+        }).ToList();
+    }
+
+    private static async Task<byte[]> ReadAsync(SnapshotLocation location, StateHandle handle, long offset, int length, CancellationToken cancellation)
+    {
+        if (handle.InlineData is { } inline) return inline.AsSpan((int)offset, length).ToArray();
+        var bytes = await location.Store.ReadRangeAsync(location.DirectoryKey + handle.RelativePath, handle.Offset + offset, length, cancellation)
+            ?? throw new InvalidDataException($"The state file '{handle.RelativePath}' of the snapshot at '{location.ExternalPath}' is missing.");
+        if (bytes.Length != length) throw new InvalidDataException($"The state file '{handle.RelativePath}' of the snapshot at '{location.ExternalPath}' is shorter than its metadata says.");
+        return bytes;
+    }
+}
+
+/// <summary>An operator's state in a snapshot: its vertex's parallelism when the snapshot was taken and what each subtask holds.</summary>
+public sealed record InspectedOperator(string Uid, string VertexUid, int Parallelism, IReadOnlyList<InspectedSubtask> Subtasks);
+
+/// <summary>
+/// One subtask's part of an operator's state: its key groups, the keyed-state tables its section's header
+/// records, the section's size, source offsets, and how many sink transactions were pending (null: not a transactional sink).
+/// </summary>
+public sealed record InspectedSubtask(int Index, KeyGroupRange? KeyGroups, IReadOnlyList<InspectedStateTable> Tables, long StateBytes,
+    string? StateFile, IReadOnlyDictionary<string, long> SourceOffsets, int? PendingTransactions);
+
+/// <summary>A keyed state (a state name) and the codecs recorded for its keys and values.</summary>
+public sealed record InspectedStateTable(string Name, string KeyCodec, string ValueCodec);
