@@ -381,11 +381,11 @@ internal sealed partial class SubtaskGrain(
             var formatCodecs = barrier.Target is { } savepoint ? codecs.In(savepoint.Format) : codecs;
             var threshold = _inlineThreshold;
             var cancellation = _cancellation.Token;
-            // Off the grain's scheduler: the captured state is immutable, so serializing and writing
-            // it does not hold up the records this subtask keeps processing.
             // A sink's pre-committed transaction must be durable before the acknowledgement: once the
             // checkpoint completes, a restore commits it.
             var staged = Task.WhenAll(sinkStaging.Select(stage => Task.Run(() => stage(cancellation), cancellation)));
+            // Off the grain's scheduler: the captured state is immutable, so serializing and writing
+            // it does not hold up the records this subtask keeps processing.
             var operators = await Task.Run(() => SubtaskSnapshotWriter.WriteAsync(captured, location.Store, location.DirectoryKey,
                 deployment.VertexUid, deployment.SubtaskIndex, threshold, formatCodecs, cancellation), cancellation);
             await staged;
