@@ -35,11 +35,14 @@ public sealed class FileSink<T>(string directory) : ISink<T>
     {
         public void Write(T record) => output.Write(Sources.RecordCodec<T>.EncodeText(record) + "\n");
 
-        public async ValueTask FlushAsync(FlushReason reason, CancellationToken cancellationToken)
+        public ValueTask FlushAsync(FlushReason reason, CancellationToken cancellationToken)
         {
-            if (reason == FlushReason.BatchEnd) return; // the StreamWriter's own buffer bounds memory
-            await output.FlushAsync(cancellationToken);
-            if (reason == FlushReason.EndOfInput) output.BaseStream.Flush();
+            if (reason == FlushReason.BatchEnd) return ValueTask.CompletedTask; // the StreamWriter's own buffer bounds memory
+            // Synchronous on purpose: the buffer-timeout flush runs on the subtask's timer, which
+            // interleaves with batches; an awaited flush would let a batch's Write hit the writer
+            // mid-flush ("the stream is currently in use by a previous operation").
+            output.Flush();
+            return ValueTask.CompletedTask;
         }
 
         public ValueTask DisposeAsync() => output.DisposeAsync();
