@@ -373,7 +373,8 @@ internal sealed partial class JobManagerGrain(
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException) return true;
+            // A call that hangs on a crashed silo (or on a grain whose directory entry it held) ends in a response timeout.
+            if (e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException) return true;
         }
         return false;
     }
