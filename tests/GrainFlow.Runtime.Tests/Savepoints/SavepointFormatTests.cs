@@ -38,10 +38,10 @@ public sealed class SavepointFormatTests(SharedClusterFixture fixture)
     public async Task ASavepointWritesUserTypesInItsFormatsCodecAndRestoresThemExactlyAtAnotherParallelism(SavepointFormatType format, int from, int to)
     {
         var first = await fixture.Cluster.SubmitAsync(KeyedSummaryJob.Name, Settings(), from);
-        await WaitForRecordsAsync(first, from, 1_000);
+        await fixture.Cluster.WaitForRecordsAsync(first, KeyedSummaryJob.OperatorUid, from, 1_000);
         var trigger = await fixture.Cluster.Job(first).TriggerSavepointAsync(
             new SavepointRequest(fixture.Directory.Combine($"formats-{Guid.NewGuid():N}"), format, SavepointTermination.Stop));
-        var operation = await WaitForSavepointAsync(first, trigger);
+        var operation = await fixture.Cluster.WaitForSavepointAsync(first, trigger);
         Assert.True(operation.Succeeded, operation.FailureMessage);
 
         var inspector = await SnapshotInspector.OpenAsync(operation.Location!, new GrainFlow.Configuration.GrainFlowConfiguration(new Dictionary<string, string>()));
@@ -85,31 +85,4 @@ public sealed class SavepointFormatTests(SharedClusterFixture fixture)
         return values;
     }
 
-    private async Task WaitForRecordsAsync(JobId jobId, int parallelism, long atLeast)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            long total = 0;
-            for (var i = 0; i < parallelism; i++)
-            {
-                total += (await fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, KeyedSummaryJob.OperatorUid, i)).GetMetricsAsync()).RecordsIn;
-            }
-            if (total >= atLeast) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Job {jobId} did not process {atLeast} records in time.");
-    }
-
-    private async Task<SavepointOperation> WaitForSavepointAsync(JobId jobId, string triggerId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var operation = await fixture.Cluster.Job(jobId).GetSavepointOperationAsync(triggerId);
-            if (operation.Status == SavepointOperationStatus.Completed) return operation;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Savepoint {triggerId} of job {jobId} did not complete in time.");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -43,19 +43,9 @@ public sealed class SavepointRelocationTests(AzuriteFixture azurite) : IDisposab
         await using var cluster = await RuntimeCluster.StartAsync(new FileSystemObjectStore(_temp.Combine("store")), silos: 1);
         var source = azurite.NewContainerName("sp");
         var first = await cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), parallelism: 2);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(first, "count", 0)).GetMetricsAsync()).RecordsIn < 500 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await cluster.WaitForRecordsAsync(first, "count", 2, 500);
         var trigger = await cluster.Job(first).TriggerSavepointAsync(new SavepointRequest($"azblob://{source}", Then: SavepointTermination.Stop));
-        SavepointOperation operation;
-        do
-        {
-            await Task.Delay(50);
-            operation = await cluster.Job(first).GetSavepointOperationAsync(trigger);
-        }
-        while (operation.Status == SavepointOperationStatus.InProgress && DateTime.UtcNow < deadline);
+        var operation = await cluster.WaitForSavepointAsync(first, trigger);
         Assert.True(operation.Succeeded, operation.FailureMessage);
         var location = operation.Location!;
         var folder = location[(location.LastIndexOf('/') + 1)..];

@@ -34,30 +34,6 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
         return settings;
     }
 
-    private async Task WaitForRecordsAsync(JobId jobId, int parallelism, long atLeast)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            long total = 0;
-            for (var i = 0; i < parallelism; i++) total += (await fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", i)).GetMetricsAsync()).RecordsIn;
-            if (total >= atLeast) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Job {jobId} did not process {atLeast} records in time.");
-    }
-
-    private async Task<SavepointOperation> WaitForSavepointAsync(JobId jobId, string triggerId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var operation = await fixture.Cluster.Job(jobId).GetSavepointOperationAsync(triggerId);
-            if (operation.Status == SavepointOperationStatus.Completed) return operation;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Savepoint {triggerId} of job {jobId} did not complete in time.");
-            await Task.Delay(50);
-        }
-    }
 
     private async Task<Dictionary<string, long>> CountsAsync(JobId jobId, int parallelism)
     {
@@ -72,15 +48,32 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
         return counts;
     }
 
+    /// <summary>
+    /// Runs the count job with checkpoints retained on cancellation until it processed
+    /// <paramref name="records"/> and completed <paramref name="checkpoints"/> checkpoints, cancels it,
+    /// and returns the one checkpoint it left (num-retained 1).
+    /// </summary>
+    private async Task<string> RetainedCheckpointAsync(string directory, int parallelism, long records, int checkpoints)
+    {
+        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", directory),
+            ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), parallelism);
+        if (records > 0) await fixture.Cluster.WaitForRecordsAsync(jobId, "count", parallelism, records);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await fixture.Cluster.Job(jobId).GetCheckpointStatsAsync()).Completed < checkpoints && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await fixture.Cluster.Job(jobId).CancelAsync();
+        return Directory.GetDirectories(Path.Combine(directory, jobId.Value), "chk-*").Single();
+    }
+
     /// <summary>Job A runs part of the input and stops (or drains) with a savepoint; job B resumes from it and finishes.</summary>
     private async Task<(string Location, JobDetails Resumed)> HandOverAsync(int fromParallelism, int toParallelism, SavepointFormatType format,
         SavepointTermination then, Func<string, string>? relocate = null)
     {
         var target = NewDirectory("savepoints");
         var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), fromParallelism);
-        await WaitForRecordsAsync(first, fromParallelism, 2_000);
+        await fixture.Cluster.WaitForRecordsAsync(first, "count", fromParallelism, 2_000);
         var trigger = await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(target, format, then));
-        var operation = await WaitForSavepointAsync(first, trigger);
+        var operation = await fixture.Cluster.WaitForSavepointAsync(first, trigger);
         Assert.True(operation.Succeeded, operation.FailureMessage);
         Assert.Equal(JobStatus.Finished, (await fixture.Cluster.WaitForEndAsync(first)).Status);
 
@@ -138,9 +131,9 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     {
         var target = NewDirectory("savepoints");
         var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 2);
-        await WaitForRecordsAsync(jobId, 2, 1_000);
+        await fixture.Cluster.WaitForRecordsAsync(jobId, "count", 2, 1_000);
         var trigger = await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Cancel));
-        var operation = await WaitForSavepointAsync(jobId, trigger);
+        var operation = await fixture.Cluster.WaitForSavepointAsync(jobId, trigger);
 
         Assert.True(operation.Succeeded, operation.FailureMessage);
         Assert.Equal(JobStatus.Canceled, (await fixture.Cluster.WaitForEndAsync(jobId)).Status);
@@ -155,9 +148,9 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
         var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 2);
         try
         {
-            await WaitForRecordsAsync(jobId, 2, 500);
+            await fixture.Cluster.WaitForRecordsAsync(jobId, "count", 2, 500);
             var trigger = await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(NewDirectory("savepoints")));
-            var operation = await WaitForSavepointAsync(jobId, trigger);
+            var operation = await fixture.Cluster.WaitForSavepointAsync(jobId, trigger);
             Assert.True(operation.Succeeded, operation.FailureMessage);
             Assert.Equal(JobStatus.Running, (await fixture.Cluster.Job(jobId).GetDetailsAsync()).Status);
             var stats = await fixture.Cluster.Job(jobId).GetCheckpointStatsAsync();
@@ -190,8 +183,8 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     {
         var target = NewDirectory("savepoints");
         var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 2);
-        await WaitForRecordsAsync(first, 2, 500);
-        var operation = await WaitForSavepointAsync(first, await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Cancel)));
+        await fixture.Cluster.WaitForRecordsAsync(first, "count", 2, 500);
+        var operation = await fixture.Cluster.WaitForSavepointAsync(first, await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Cancel)));
 
         var refused = await Assert.ThrowsAsync<JobConfigurationException>(() => fixture.Cluster.SubmitAsync(SequenceCheckJob.Name,
             new Dictionary<string, string> { ["execution.state-recovery.path"] = operation.Location! }));
@@ -224,14 +217,7 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     public async Task ResumeLatestFindsTheNewestRetainedCheckpointOfTheJobNameAndSaysWhichItUsed()
     {
         var checkpoints = NewDirectory("retained");
-        var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", checkpoints),
-            ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), 2);
-        await WaitForRecordsAsync(first, 2, 2_000);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await fixture.Cluster.Job(first).GetCheckpointStatsAsync()).Completed < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        await fixture.Cluster.Job(first).CancelAsync();
-        var retained = Directory.GetDirectories(Path.Combine(checkpoints, first.Value), "chk-*").Single();
+        var retained = await RetainedCheckpointAsync(checkpoints, parallelism: 2, records: 2_000, checkpoints: 2);
 
         var second = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
             ("execution.checkpointing.dir", checkpoints), ("grainflow.state-recovery.resume", "latest")), 3);
@@ -254,14 +240,7 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     public async Task InClaimModeTheRestoredCheckpointBelongsToTheNewJobAndIsSubsumedLikeItsOwn()
     {
         var checkpoints = NewDirectory("claimed");
-        var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", checkpoints),
-            ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), 2);
-        await WaitForRecordsAsync(first, 2, 1_000);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await fixture.Cluster.Job(first).GetCheckpointStatsAsync()).Completed < 1 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        await fixture.Cluster.Job(first).CancelAsync();
-        var retained = Directory.GetDirectories(Path.Combine(checkpoints, first.Value), "chk-*").Single();
+        var retained = await RetainedCheckpointAsync(checkpoints, parallelism: 2, records: 1_000, checkpoints: 1);
 
         var second = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
             ("execution.state-recovery.path", retained), ("execution.state-recovery.claim-mode", "CLAIM"),
@@ -280,8 +259,8 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     {
         var target = NewDirectory("savepoints");
         var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(("pipeline.max-parallelism", "256")), 2);
-        await WaitForRecordsAsync(first, 2, 1_000);
-        var operation = await WaitForSavepointAsync(first, await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Stop)));
+        await fixture.Cluster.WaitForRecordsAsync(first, "count", 2, 1_000);
+        var operation = await fixture.Cluster.WaitForSavepointAsync(first, await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Stop)));
         Assert.True(operation.Succeeded, operation.FailureMessage);
 
         var refused = await Assert.ThrowsAsync<JobConfigurationException>(() => fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name,
@@ -301,8 +280,8 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     {
         var target = NewDirectory("savepoints");
         var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 1);
-        await WaitForRecordsAsync(jobId, 1, 200);
-        var operation = await WaitForSavepointAsync(jobId, await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Cancel)));
+        await fixture.Cluster.WaitForRecordsAsync(jobId, "count", 1, 200);
+        var operation = await fixture.Cluster.WaitForSavepointAsync(jobId, await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(target, Then: SavepointTermination.Cancel)));
         var registry = fixture.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey);
 
         await registry.DisposeSavepointAsync(operation.Location! + "/_metadata");
@@ -310,14 +289,7 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
         var again = await Assert.ThrowsAsync<SavepointException>(() => registry.DisposeSavepointAsync(operation.Location!));
         Assert.Contains("Cannot find checkpoint or savepoint", again.Message);
 
-        var checkpoints = NewDirectory("retained");
-        var checkpointed = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", checkpoints),
-            ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), 1);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await fixture.Cluster.Job(checkpointed).GetCheckpointStatsAsync()).Completed < 1 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        await fixture.Cluster.Job(checkpointed).CancelAsync();
-        var retained = Directory.GetDirectories(Path.Combine(checkpoints, checkpointed.Value), "chk-*").Single();
+        var retained = await RetainedCheckpointAsync(NewDirectory("retained"), parallelism: 1, records: 0, checkpoints: 1);
         var refused = await Assert.ThrowsAsync<SavepointException>(() => registry.DisposeSavepointAsync(retained));
         Assert.Contains("not a savepoint", refused.Message);
         Assert.True(File.Exists(Path.Combine(retained, "_metadata")), "a refused disposal deletes nothing");

@@ -1,6 +1,8 @@
 using GrainFlow.Configuration;
 using GrainFlow.Jobs;
+using GrainFlow.Runtime.Execution;
 using GrainFlow.Runtime.Hosting;
+using GrainFlow.Savepoints;
 using GrainFlow.Silo.Examples;
 using GrainFlow.Storage;
 using GrainFlow.Topics;
@@ -99,6 +101,36 @@ public sealed class GrainFlowTestCluster : IAsyncDisposable
         }
         var details = await Job(jobId).GetDetailsAsync();
         throw new TimeoutException($"Job {jobId} is still {details.Status} after the timeout.");
+    }
+
+    /// <summary>Waits until the <paramref name="parallelism"/> subtasks of vertex <paramref name="vertexUid"/> received <paramref name="atLeast"/> records together.</summary>
+    public async Task WaitForRecordsAsync(JobId jobId, string vertexUid, int parallelism, long atLeast, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            long total = 0;
+            for (var i = 0; i < parallelism; i++)
+            {
+                total += (await Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, vertexUid, i)).GetMetricsAsync()).RecordsIn;
+            }
+            if (total >= atLeast) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Job {jobId} did not process {atLeast} records in '{vertexUid}' in time.");
+    }
+
+    /// <summary>Polls a triggered savepoint until it completed (successfully or not).</summary>
+    public async Task<SavepointOperation> WaitForSavepointAsync(JobId jobId, string triggerId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var operation = await Job(jobId).GetSavepointOperationAsync(triggerId);
+            if (operation.Status == SavepointOperationStatus.Completed) return operation;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Savepoint {triggerId} of job {jobId} did not complete in time.");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Runs a job to its end and fails unless it FINISHED (showing the failure cause).</summary>

@@ -11,7 +11,7 @@ internal sealed partial class SinkOperator<T>(string uid, string name, ISink<T> 
     // Notifications interleave with each other (the subtask is reentrant): commits run one at a time, in checkpoint order.
     private readonly SemaphoreSlim _commitLock = new(1, 1);
 
-    private ITransactionalSinkWriter<T>? Transactional => _writer is ITransactionalSinkWriter<T> { IsTransactional: true } writer ? writer : null;
+    private ITransactionalSinkWriter<T>? Transactional => _writer as ITransactionalSinkWriter<T>;
 
     public override void Open(OperatorContext context)
     {

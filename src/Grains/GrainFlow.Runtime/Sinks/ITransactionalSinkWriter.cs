@@ -7,14 +7,13 @@ namespace GrainFlow.Runtime.Sinks;
 /// exactly once per record even when the job restarts from a checkpoint and replays.
 /// </summary>
 /// <remarks>
+/// A sink returns such a writer only when the job checkpoints; without checkpoints it returns a
+/// plain writer that makes output visible as it flushes.
 /// Committables are the writer's own strings (e.g. staged file names); the runtime keeps the pending
 /// ones in the checkpoint, so a restore can still commit what a completed checkpoint pre-committed.
 /// </remarks>
 public interface ITransactionalSinkWriter<in T> : ISinkWriter<T>
 {
-    /// <summary>False when the job runs without checkpoints: the writer then makes output visible as it flushes.</summary>
-    bool IsTransactional { get; }
-
     /// <summary>
     /// At the barrier of <paramref name="checkpointId"/> (synchronous, so it must be cheap): seals
     /// everything written since the previous barrier into one transaction. Null when nothing was written.

@@ -20,8 +20,6 @@ internal sealed class TransactionalFileWriter<T>(string directory, string operat
     private readonly List<string> _sealed = new();
     private int? _nextPart;
 
-    public bool IsTransactional => true;
-
     public static string InProgressName(string uid, int subtask, int part) => $".part-{uid}-{subtask}-{part}.inprogress";
 
     public static string CommittedName(string uid, int subtask, int part) => $"part-{uid}-{subtask}-{part}.jsonl";

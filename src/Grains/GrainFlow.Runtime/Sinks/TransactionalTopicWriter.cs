@@ -26,8 +26,6 @@ internal sealed class TransactionalTopicWriter<T>(string topic, IGrainFactory gr
     private List<TopicRecord>[]? _buffers;
     private int _roundRobin;
 
-    public bool IsTransactional => true;
-
     public void Write(T record)
     {
         var buffers = _buffers ?? throw new InvalidOperationException($"The topic sink writer for '{topic}' was used before it was recovered.");
