@@ -22,6 +22,13 @@ public sealed class ObjectPart : IDisposable
     public ReadOnlyMemory<byte> Data { get; }
 
     /// <summary>
+    /// The data is pinned and starts at a multiple of <see cref="ObjectPartBuffer.Alignment"/>
+    /// (made by <see cref="ObjectPartBuffer.ToPart"/>): a store needing aligned memory can write it
+    /// without a copy.
+    /// </summary>
+    internal bool IsAligned { get; init; }
+
+    /// <summary>
     /// A part of <paramref name="length"/> bytes of a buffer rented from <see cref="ArrayPool{T}.Shared"/>,
     /// which goes back to the pool when the part is disposed.
     /// </summary>

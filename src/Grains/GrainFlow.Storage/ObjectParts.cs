@@ -13,6 +13,13 @@ public static class ObjectParts
     /// </summary>
     public const int DefaultPartBytes = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Where a producer that serializes while the store writes starts (parts then double up to
+    /// <see cref="DefaultPartBytes"/>): the first write begins after a megabyte is ready, not eight,
+    /// so that even a state of a few megabytes is serialized and written at the same time.
+    /// </summary>
+    public const int FirstPartBytes = 1024 * 1024;
+
     /// <summary>Slices <paramref name="data"/> into parts without copying; the caller keeps the memory unchanged until the put ends.</summary>
     public static async IAsyncEnumerable<ObjectPart> FromMemory(ReadOnlyMemory<byte> data, int partBytes = DefaultPartBytes)
     {

@@ -28,10 +28,15 @@ public sealed class FileSystemObjectStore : IObjectStore
     private const int DirectoryRaceRetries = 3;
 
     private readonly string _root;
+    private readonly bool _directIo;
 
     /// <param name="rootDirectory">The directory holding the objects; created on the first write.</param>
     /// <param name="keyPrefix">Optional folder below <paramref name="rootDirectory"/> that all keys live in.</param>
-    public FileSystemObjectStore(string rootDirectory, string? keyPrefix = null)
+    /// <param name="directIo">
+    /// Whether <see cref="PutPartsAsync"/> writes with direct I/O where the platform and file system
+    /// allow it (see <see cref="DirectFileWriter"/>); false always writes through the page cache.
+    /// </param>
+    public FileSystemObjectStore(string rootDirectory, string? keyPrefix = null, bool directIo = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
         var root = Path.GetFullPath(rootDirectory);
@@ -42,6 +47,7 @@ public sealed class FileSystemObjectStore : IObjectStore
         }
 
         _root = Path.TrimEndingDirectorySeparator(root);
+        _directIo = directIo;
     }
 
     /// <summary>The absolute directory that keys are resolved against.</summary>
@@ -86,7 +92,8 @@ public sealed class FileSystemObjectStore : IObjectStore
     /// <remarks>
     /// Parts go to a temporary file next to the target, one write at a time in order, while the
     /// producer makes the next part; the file is flushed and then published exactly as by
-    /// <see cref="PutAsync"/>. A failure deletes the temporary file.
+    /// <see cref="PutAsync"/>. A failure deletes the temporary file. On Linux the writes bypass the
+    /// page cache where the file system supports it (<see cref="DirectFileWriter"/>).
     /// </remarks>
     public async Task<string> PutPartsAsync(string key, IAsyncEnumerable<ObjectPart> parts, WriteCondition condition = default, CancellationToken cancellationToken = default)
     {
@@ -103,33 +110,19 @@ public sealed class FileSystemObjectStore : IObjectStore
         try
         {
             var hash = new XxHash64();
-            FileStream stream;
-            (temp, stream) = CreateTempFile(path);
-            await using (stream.ConfigureAwait(false))
+            if (_directIo && DirectFileWriter.IsPlatformSupported && CreateTemp(path, DirectFileWriter.TryCreate) is ({ } directTemp, { } file))
             {
-                Task writing = Task.CompletedTask;
-                ObjectPart? written = null;
-                try
+                temp = directTemp;
+                using (file)
                 {
-                    await foreach (var part in parts.WithCancellation(cancellationToken).ConfigureAwait(false))
-                    {
-                        await writing.ConfigureAwait(false);
-                        written?.Dispose();
-                        written = part;
-                        hash.Append(part.Data.Span);
-                        writing = stream.WriteAsync(part.Data, cancellationToken).AsTask();
-                    }
-
-                    await writing.ConfigureAwait(false);
+                    await DirectFileWriter.WriteAsync(file, parts, hash, cancellationToken).ConfigureAwait(false);
                 }
-                finally
-                {
-                    // Never leave a write running into a file that is about to be deleted.
-                    await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    written?.Dispose();
-                }
-
-                stream.Flush(flushToDisk: true);
+            }
+            else
+            {
+                FileStream stream;
+                (temp, stream) = CreateTempFile(path);
+                await WriteBufferedAsync(stream, parts, hash, cancellationToken).ConfigureAwait(false);
             }
 
             await PublishAsync(temp, path, key, condition, cancellationToken).ConfigureAwait(false);
@@ -146,6 +139,37 @@ public sealed class FileSystemObjectStore : IObjectStore
             {
                 TryDelete(temp);
             }
+        }
+    }
+
+    /// <summary>Writes the parts through the page cache, one write in flight while the producer makes the next part, then flushes to disk.</summary>
+    private static async Task WriteBufferedAsync(FileStream stream, IAsyncEnumerable<ObjectPart> parts, XxHash64 hash, CancellationToken cancellationToken)
+    {
+        await using (stream.ConfigureAwait(false))
+        {
+            Task writing = Task.CompletedTask;
+            ObjectPart? written = null;
+            try
+            {
+                await foreach (var part in parts.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    await writing.ConfigureAwait(false);
+                    written?.Dispose();
+                    written = part;
+                    hash.Append(part.Data.Span);
+                    writing = stream.WriteAsync(part.Data, cancellationToken).AsTask();
+                }
+
+                await writing.ConfigureAwait(false);
+            }
+            finally
+            {
+                // Never leave a write running into a file that is about to be deleted.
+                await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                written?.Dispose();
+            }
+
+            stream.Flush(flushToDisk: true);
         }
     }
 
@@ -443,6 +467,14 @@ public sealed class FileSystemObjectStore : IObjectStore
     /// <summary>Creates a new temporary file next to <paramref name="path"/>, open for writing.</summary>
     private static (string Temp, FileStream Stream) CreateTempFile(string path)
     {
+        var (temp, stream) = CreateTemp(path, temp => new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous));
+        return (temp, stream!);
+    }
+
+    /// <summary>Creates a new temporary file next to <paramref name="path"/> with <paramref name="create"/> (which may decline by returning null).</summary>
+    private static (string Temp, T? File) CreateTemp<T>(string path, Func<string, T?> create)
+        where T : class
+    {
         var directory = Path.GetDirectoryName(path)!;
         for (var attempt = 1; ; attempt++)
         {
@@ -450,7 +482,7 @@ public sealed class FileSystemObjectStore : IObjectStore
             var temp = Path.Join(directory, ObjectKeys.ReservedSegmentPrefix + Guid.NewGuid().ToString("N"));
             try
             {
-                return (temp, new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous));
+                return (temp, create(temp));
             }
             catch (DirectoryNotFoundException) when (attempt < DirectoryRaceRetries)
             {
