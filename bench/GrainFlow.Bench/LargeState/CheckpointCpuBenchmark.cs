@@ -66,7 +66,7 @@ internal static class CheckpointCpuBenchmark
         try
         {
             var builder = GrainFlowSilo.CreateBuilder(
-                ["-D", $"grainflow.storage.dir={directory}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}"], out _, out _);
+                ["-D", $"grainflow.storage.dir={directory}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", "-D", "grainflow.rest.enabled=false"], out _, out _);
             builder.Services.AddSingleton(new JobRegistration(LargeStateJob.Name, _ => new LargeStateJob()));
             builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("GrainFlow", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
             using var host = builder.Build();

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace GrainFlow.Bench.LargeState;
 
-/// <summary>Options of the large-state suites: state sizes, storages and runs per setting.</summary>
-internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] Storages, int Runs)
+/// <summary>
+/// Options of the large-state suites: state sizes, storages, runs per setting, and (checkpoint
+/// duration) how many checkpoints of the whole state to take before the measured ones.
+/// </summary>
+internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] Storages, int Runs, int Warmup = 2)
 {
     public const string CheckpointDuration = "checkpoint-duration";
     public const string RestoreTime = "restore-time";
@@ -27,7 +30,8 @@ internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] 
                 "--sizes" => result with { Sizes = args[i + 1].Split(',').Select(ParseSize).ToArray() },
                 "--storages" when args[i + 1].Split(',').All(s => s is "local" or "azurite") => result with { Storages = args[i + 1].Split(',') },
                 "--runs" => result with { Runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --sizes 10MB,100MB,1GB, --storages local,azurite, --runs N."),
+                "--warmup" => result with { Warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --sizes 10MB,100MB,1GB, --storages local,azurite, --runs N, --warmup N."),
             };
         }
         return result;

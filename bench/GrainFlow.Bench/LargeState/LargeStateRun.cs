@@ -74,7 +74,7 @@ internal sealed class LargeStateRun : IAsyncDisposable
         }
 
         var builder = GrainFlowSilo.CreateBuilder(
-            ["-D", $"grainflow.storage.dir={Path.Combine(directory, "data")}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", .. extra],
+            ["-D", $"grainflow.storage.dir={Path.Combine(directory, "data")}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", "-D", "grainflow.rest.enabled=false", .. extra],
             out _, out _);
         builder.Services.AddSingleton(new JobRegistration(LargeStateJob.Name, _ => new LargeStateJob()));
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("GrainFlow", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);

@@ -12,7 +12,8 @@ namespace GrainFlow.Bench.LargeState;
 internal static class RawStorage
 {
     private const int ReadAhead = 4;
-    private static readonly byte[] Pattern = CreatePattern();
+    // Aligned, so that stores needing aligned memory (direct I/O) write it without a copy: the best case.
+    private static readonly ObjectPartBuffer Pattern = CreatePattern();
 
     /// <summary>Writes <paramref name="bytes"/> bytes as one object with PutPartsAsync, deletes it, and returns the time of the write.</summary>
     public static async Task<TimeSpan> WriteAsync(IObjectStore store, long bytes)
@@ -68,18 +69,18 @@ internal static class RawStorage
 
     private static async IAsyncEnumerable<ObjectPart> Parts(long bytes, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        for (long written = 0; written < bytes; written += Pattern.Length)
+        for (long written = 0; written < bytes; written += ObjectParts.DefaultPartBytes)
         {
             cancellation.ThrowIfCancellationRequested();
-            yield return new ObjectPart(Pattern.AsMemory(0, (int)Math.Min(Pattern.Length, bytes - written)));
+            yield return Pattern.Borrow((int)Math.Min(ObjectParts.DefaultPartBytes, bytes - written));
         }
         await Task.CompletedTask;
     }
 
-    private static byte[] CreatePattern()
+    private static ObjectPartBuffer CreatePattern()
     {
-        var pattern = new byte[ObjectParts.DefaultPartBytes];
-        new Random(1).NextBytes(pattern);
+        var pattern = ObjectPartBuffer.Rent(ObjectParts.DefaultPartBytes);
+        new Random(1).NextBytes(pattern.Memory.Span);
         return pattern;
     }
 }

@@ -53,6 +53,7 @@ public sealed class StreamedSnapshotTests : IDisposable
         var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, store, directory, "count", 0, inlineThreshold: 20 * 1024, _codecs, CancellationToken.None);
 
         var handle = snapshots[1].State!;
+        Assert.Equal(StateChecksum.Current, handle.ChecksumAlgorithm);
         Assert.Null(snapshots[0].State);
         Assert.Equal(42, snapshots[0].SourceOffsets!["split-0"]);
         Assert.True(handle.Size > 2 * ObjectParts.DefaultPartBytes, $"only {handle.Size} bytes");
@@ -91,7 +92,7 @@ public sealed class StreamedSnapshotTests : IDisposable
             new("both", All, [counts.CaptureUntypedSnapshot(), names.CaptureUntypedSnapshot()], null),
             new("names", All, [names.CaptureUntypedSnapshot()], null),
         };
-        using var file = new SubtaskSnapshotFile(captured, _codecs, partBytes: 13);
+        using var file = new SubtaskSnapshotFile(captured, _codecs, firstPartBytes: 13, largestPartBytes: 13);
         var parts = 0;
 
         async IAsyncEnumerable<ObjectPart> Counted()
@@ -119,6 +120,23 @@ public sealed class StreamedSnapshotTests : IDisposable
         Assert.Equal(names.Entries.OrderBy(e => e.Key), nameTable.Entries.OrderBy(e => e.Key));
         Assert.Equal(names.Entries.OrderBy(e => e.Key), secondNames.Entries.OrderBy(e => e.Key));
         Assert.Equal(snapshots[0].State!.Size, snapshots[1].State!.Offset);
+    }
+
+    [Fact]
+    public async Task PartsStartSmallAndDoubleUpToTheLargestSizeSoTheFirstUploadStartsEarly()
+    {
+        var (counts, names) = Tables(keys: 20_000);
+        var captured = new List<CapturedOperatorState> { new("both", All, [counts.CaptureUntypedSnapshot(), names.CaptureUntypedSnapshot()], null) };
+        using var file = new SubtaskSnapshotFile(captured, _codecs, firstPartBytes: 4096, largestPartBytes: 32 * 1024);
+        var lengths = new List<int>();
+        await foreach (var part in file.Parts())
+        {
+            using (part) lengths.Add(part.Data.Length);
+        }
+
+        Assert.Equal([4096, 8192, 16384, 32768, 32768], lengths.Take(5));
+        Assert.All(lengths.SkipLast(1).Skip(3), length => Assert.Equal(32 * 1024, length));
+        Assert.Equal(file.Length, lengths.Sum(l => (long)l));
     }
 
     [Fact]
@@ -183,6 +201,36 @@ public sealed class StreamedSnapshotTests : IDisposable
         var missing = await Assert.ThrowsAsync<InvalidDataException>(
             () => KeyedStateReader.ReadAsync(handle, store, directory, "chk-3", All, _codecs, CancellationToken.None));
         Assert.Contains("missing", missing.Message);
+    }
+
+    [Fact]
+    public async Task StateFilesRecordXxh3AndFilesOfEarlierBuildsWithoutAnAlgorithmAreCheckedWithXxHash64()
+    {
+        var store = new FileSystemObjectStore(_temp.Combine("algorithms"));
+        var (counts, _) = Tables(keys: 20_000);
+        var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot()], null) };
+        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, store, "chk-1/", "count", 0, 1024, _codecs, CancellationToken.None))[0].State!;
+        Assert.Equal("xxh3", handle.ChecksumAlgorithm);
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(store.RootDirectory, "chk-1", handle.RelativePath!));
+        Assert.Equal(System.IO.Hashing.XxHash3.HashToUInt64(bytes), handle.Checksum);
+
+        // What an earlier build recorded for the same bytes: no algorithm, an XxHash64 checksum.
+        var earlier = handle with { ChecksumAlgorithm = null, Checksum = System.IO.Hashing.XxHash64.HashToUInt64(bytes) };
+        var table = new StateTable<long, long>("count", 0, MaxParallelism);
+        (await KeyedStateReader.ReadAsync(earlier, store, "chk-1/", "chk-1", All, _codecs, CancellationToken.None)).Restore(table, All);
+        Assert.Equal(counts.Entries.OrderBy(e => e.Key), table.Entries.OrderBy(e => e.Key));
+
+        // The XXH3 value under the old (absent) algorithm name does not pass for XxHash64.
+        var mislabelled = handle with { ChecksumAlgorithm = null };
+        var damaged = await Assert.ThrowsAsync<InvalidDataException>(
+            () => KeyedStateReader.ReadAsync(mislabelled, store, "chk-1/", "chk-1", All, _codecs, CancellationToken.None));
+        Assert.Contains("damaged", damaged.Message);
+
+        var unknown = handle with { ChecksumAlgorithm = "sha3-512" };
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(
+            () => KeyedStateReader.ReadAsync(unknown, store, "chk-1/", "chk-1", All, _codecs, CancellationToken.None));
+        Assert.Contains("'sha3-512'", refused.Message);
+        Assert.Contains("xxh3", refused.Message);
     }
 
     [Fact]

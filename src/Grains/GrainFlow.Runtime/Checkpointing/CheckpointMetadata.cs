@@ -22,7 +22,8 @@ public sealed record CheckpointMetadata(
     GrainFlow.Savepoints.SavepointFormatType? SavepointFormat = null)
 {
     public const string FormatName = "grainflow-snapshot";
-    public const int CurrentVersion = 1;
+    // 2: state handles record their checksum algorithm (version 1 handles hold XxHash64 and still read).
+    public const int CurrentVersion = 2;
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -24,7 +24,7 @@ public static class KeyedStateFormat
     /// </summary>
     internal static (byte[] Data, Dictionary<int, long> KeyGroupOffsets) Write(IReadOnlyList<IStateTableSnapshot> tables, KeyGroups.KeyGroupRange range, StateCodecs codecs)
     {
-        using var file = new SubtaskSnapshotFile([new CapturedOperatorState("state", range, tables, null)], codecs, Storage.ObjectParts.DefaultPartBytes);
+        using var file = new SubtaskSnapshotFile([new CapturedOperatorState("state", range, tables, null)], codecs, Storage.ObjectParts.FirstPartBytes, Storage.ObjectParts.DefaultPartBytes);
         using var data = new MemoryStream();
         foreach (var part in file.Parts().ToBlockingEnumerable())
         {

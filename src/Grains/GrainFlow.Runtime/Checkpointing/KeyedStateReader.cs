@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.State;
 using GrainFlow.Storage;
@@ -26,7 +25,7 @@ internal static class KeyedStateReader
         var layout = Layout(handle, owned, what, location);
         if (handle.InlineData is { } inline)
         {
-            if (inline.Length != handle.Size || XxHash64.HashToUInt64(inline) != handle.Checksum) throw Damaged(what, location);
+            if (inline.Length != handle.Size || StateChecksum.Compute(handle.ChecksumAlgorithm, inline) != handle.Checksum) throw Damaged(what, location);
             return Restored(new ArraySegment<byte>(inline, 0, (int)layout.HeaderLength),
                 layout.Owned.ToDictionary(s => s.KeyGroup, s => new ArraySegment<byte>(inline, (int)s.Start, (int)(s.End - s.Start))), what, location, codecs);
         }
@@ -42,7 +41,7 @@ internal static class KeyedStateReader
         }
 
         var key = directoryKey + handle.RelativePath;
-        var hash = new XxHash64();
+        var hash = StateChecksum.Create(handle.ChecksumAlgorithm);
         var reads = new Queue<Task<byte[]?>>();
         long requested = 0, position = 0;
         var next = 0;
@@ -81,7 +80,7 @@ internal static class KeyedStateReader
             // After a failure, let the reads still in flight end before returning.
             while (reads.TryDequeue(out var pending)) await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        if (hash.GetCurrentHashAsUInt64() != handle.Checksum) throw Damaged(what, location);
+        if (hash.Value != handle.Checksum) throw Damaged(what, location);
         return Restored(header, sections, what, location, codecs);
     }
 

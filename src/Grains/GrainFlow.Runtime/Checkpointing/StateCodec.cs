@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GrainFlow.Savepoints;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,11 @@ public interface IStateCodec<T>
 /// </summary>
 public sealed class StateCodecs
 {
+    // Codecs run once per value of every snapshot and restore: optimized from their first use rather
+    // than after tiered compilation's quiet period, which a busy silo may not reach for minutes.
+    private const MethodImplOptions Optimized = MethodImplOptions.AggressiveOptimization;
+
+
     private readonly IServiceProvider _services;
     private readonly SavepointFormatType _format;
     private readonly StateCodecs _native;
@@ -84,27 +90,33 @@ public sealed class StateCodecs
 
     private object Create<T>()
     {
-        if (typeof(T) == typeof(long)) return new Builtin<long>("long", (w, v) => w.Write(v), r => r.ReadInt64());
-        if (typeof(T) == typeof(int)) return new Builtin<int>("int", (w, v) => w.Write(v), r => r.ReadInt32());
-        if (typeof(T) == typeof(double)) return new Builtin<double>("double", (w, v) => w.Write(v), r => r.ReadDouble());
-        if (typeof(T) == typeof(bool)) return new Builtin<bool>("bool", (w, v) => w.Write(v), r => r.ReadBoolean());
-        if (typeof(T) == typeof(string)) return new Builtin<string>("string", (w, v) => w.Write(v), r => r.ReadString());
-        if (typeof(T) == typeof(byte[])) return new Builtin<byte[]>("bytes", WriteBytes, r => r.ReadBytes(r.Read7BitEncodedInt()));
+        if (typeof(T) == typeof(long)) return new Builtin<long>("long", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadInt64());
+        if (typeof(T) == typeof(int)) return new Builtin<int>("int", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadInt32());
+        if (typeof(T) == typeof(double)) return new Builtin<double>("double", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadDouble());
+        if (typeof(T) == typeof(bool)) return new Builtin<bool>("bool", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadBoolean());
+        if (typeof(T) == typeof(string)) return new Builtin<string>("string", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadString());
+        if (typeof(T) == typeof(byte[])) return new Builtin<byte[]>("bytes", WriteBytes, ReadBytes);
         return _format == SavepointFormatType.Canonical ? _native.JsonFor<T>() : _native.OrleansFor<T>();
     }
 
+    [MethodImpl(Optimized)]
     private static void WriteBytes(BinaryWriter writer, byte[] value)
     {
         writer.Write7BitEncodedInt(value.Length);
         writer.Write(value);
     }
 
+    [MethodImpl(Optimized)]
+    private static byte[] ReadBytes(BinaryReader reader) => reader.ReadBytes(reader.Read7BitEncodedInt());
+
     private sealed class Builtin<T>(string name, Action<BinaryWriter, T> write, Func<BinaryReader, T> read) : IStateCodec<T>
     {
         public string Name { get; } = name;
 
+        [MethodImpl(Optimized)]
         public void Write(BinaryWriter writer, T value) => write(writer, value);
 
+        [MethodImpl(Optimized)]
         public T Read(BinaryReader reader) => read(reader);
     }
 

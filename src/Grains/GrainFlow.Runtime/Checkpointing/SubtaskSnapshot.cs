@@ -31,6 +31,8 @@ public sealed record OperatorSnapshot(
 /// Where a piece of state is: a file relative to the checkpoint directory (so a savepoint can be
 /// moved), or the bytes inline in <c>_metadata</c> when they are small. Offsets locate each key
 /// group's section within the bytes, so a restore with another parallelism reads only its groups.
+/// <see cref="ChecksumAlgorithm"/> names how <see cref="Checksum"/> was computed (see
+/// <see cref="Checkpointing.StateChecksum"/>; null in snapshots from before it was recorded: XxHash64).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("grainflow.StateHandle")]
 public sealed record StateHandle(
@@ -39,7 +41,8 @@ public sealed record StateHandle(
     [property: Id(2)] long Offset,
     [property: Id(3)] long Size,
     [property: Id(4)] ulong Checksum,
-    [property: Id(5)] IReadOnlyDictionary<int, long> KeyGroupOffsets);
+    [property: Id(5)] IReadOnlyDictionary<int, long> KeyGroupOffsets,
+    [property: Id(6)] string? ChecksumAlgorithm = null);
 
 /// <summary>A subtask of a job graph, as the coordinator counts acknowledgements.</summary>
 [GenerateSerializer, Immutable, Alias("grainflow.SubtaskId")]

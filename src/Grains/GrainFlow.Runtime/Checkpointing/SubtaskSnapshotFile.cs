@@ -17,11 +17,12 @@ internal sealed class SubtaskSnapshotFile : IDisposable
     private readonly SnapshotPartStream _stream;
     private readonly Section?[] _sections;
 
-    public SubtaskSnapshotFile(IReadOnlyList<CapturedOperatorState> captured, StateCodecs codecs, int partBytes)
+    /// <param name="firstPartBytes">The size of the first part; parts double from there up to <paramref name="largestPartBytes"/>.</param>
+    public SubtaskSnapshotFile(IReadOnlyList<CapturedOperatorState> captured, StateCodecs codecs, int firstPartBytes, int largestPartBytes)
     {
         _captured = captured;
         _codecs = codecs;
-        _stream = new SnapshotPartStream(partBytes);
+        _stream = new SnapshotPartStream(firstPartBytes, largestPartBytes);
         _sections = new Section?[captured.Count];
     }
 
@@ -79,8 +80,8 @@ internal sealed class SubtaskSnapshotFile : IDisposable
             StateHandle? handle = _sections[i] switch
             {
                 null => null,
-                { } s when inline is { } bytes => new StateHandle(null, bytes.Slice((int)s.Offset, (int)s.Size).ToArray(), 0, s.Size, s.Checksum, s.KeyGroupOffsets),
-                { } s => new StateHandle(fileName, null, s.Offset, s.Size, s.Checksum, s.KeyGroupOffsets),
+                { } s when inline is { } bytes => new StateHandle(null, bytes.Slice((int)s.Offset, (int)s.Size).ToArray(), 0, s.Size, s.Checksum, s.KeyGroupOffsets, StateChecksum.Current),
+                { } s => new StateHandle(fileName, null, s.Offset, s.Size, s.Checksum, s.KeyGroupOffsets, StateChecksum.Current),
             };
             snapshots.Add(new OperatorSnapshot(_captured[i].OperatorUid, _captured[i].KeyGroups, handle, _captured[i].SourceOffsets, _captured[i].OperatorState));
         }

@@ -8,8 +8,8 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// the acknowledgement when it is below the inline threshold.
 /// </summary>
 /// <remarks>
-/// The file is streamed: parts of <see cref="ObjectParts.DefaultPartBytes"/> are serialized while the
-/// parts before them upload (in parallel blocks on Azure Blob storage), so memory stays bounded and
+/// The file is streamed: parts (from <see cref="ObjectParts.FirstPartBytes"/> growing to
+/// <see cref="ObjectParts.DefaultPartBytes"/>) are serialized while the parts before them upload (in parallel blocks on Azure Blob storage), so memory stays bounded and
 /// serialization overlaps with the transfer whatever the size of the state.
 /// </remarks>
 internal static class SubtaskSnapshotWriter
@@ -18,9 +18,9 @@ internal static class SubtaskSnapshotWriter
         IReadOnlyList<CapturedOperatorState> captured, IObjectStore store, string directoryKey,
         string vertexUid, int subtaskIndex, long inlineThreshold, StateCodecs codecs, CancellationToken cancellation)
     {
-        // The inline threshold (at most 1 mb) is below the part size, so the first part tells whether
-        // the whole state is small enough to go inline.
-        using var file = new SubtaskSnapshotFile(captured, codecs, ObjectParts.DefaultPartBytes);
+        // The inline threshold (at most 1 mb) is not above the first part's size, so the first part
+        // tells whether the whole state is small enough to go inline.
+        using var file = new SubtaskSnapshotFile(captured, codecs, ObjectParts.FirstPartBytes, ObjectParts.DefaultPartBytes);
         await using var parts = file.Parts(cancellation).GetAsyncEnumerator(cancellation);
         var first = await parts.MoveNextAsync() ? parts.Current : null;
         if (first is null) return file.Snapshots(null, null);

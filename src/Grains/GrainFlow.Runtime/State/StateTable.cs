@@ -117,15 +117,6 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
         }
     }
 
-    internal static IEnumerable<KeyValuePair<TKey, TValue>> KeyGroupEntries(Dictionary<TKey, TValue>?[] buckets, int groupIndex)
-    {
-        for (var b = groupIndex * BucketsPerKeyGroup; b < (groupIndex + 1) * BucketsPerKeyGroup; b++)
-        {
-            if (buckets[b] is not { } bucket) continue;
-            foreach (var entry in bucket) yield return entry;
-        }
-    }
-
     internal static int KeyGroupCount(Dictionary<TKey, TValue>?[] buckets, int groupIndex)
     {
         var count = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GrainFlow.Runtime.State;
 
 /// <summary>An immutable capture of one state table, readable on any thread.</summary>
@@ -40,14 +42,23 @@ internal sealed class StateTableSnapshot<TKey, TValue>(string name, int firstKey
 
     public int CountIn(int keyGroup) => StateTable<TKey, TValue>.KeyGroupCount(buckets, keyGroup - firstKeyGroup);
 
+    // Fully optimized from the first call: a checkpoint runs this loop over every entry, and a
+    // process that checkpoints every few seconds would otherwise serialize with unoptimized code for
+    // its first minutes (tiered compilation promotes methods only after a quiet period without new JIT work).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteKeyGroup(int keyGroup, BinaryWriter writer, Checkpointing.StateCodecs codecs)
     {
         var keyCodec = codecs.For<TKey>();
         var valueCodec = codecs.For<TValue>();
-        foreach (var (key, value) in StateTable<TKey, TValue>.KeyGroupEntries(buckets, keyGroup - firstKeyGroup))
+        var first = (keyGroup - firstKeyGroup) * StateTable<TKey, TValue>.BucketsPerKeyGroup;
+        for (var b = first; b < first + StateTable<TKey, TValue>.BucketsPerKeyGroup; b++)
         {
-            keyCodec.Write(writer, key);
-            valueCodec.Write(writer, value);
+            if (buckets[b] is not { } bucket) continue;
+            foreach (var (key, value) in bucket)
+            {
+                keyCodec.Write(writer, key);
+                valueCodec.Write(writer, value);
+            }
         }
     }
 }
