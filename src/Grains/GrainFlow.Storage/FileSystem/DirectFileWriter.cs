@@ -12,7 +12,7 @@ namespace GrainFlow.Storage.FileSystem;
 /// <para>Why: checkpoint state files are written once and read only by a restore. Through the page
 /// cache every byte is copied into pages the kernel must first find and dirty, and on the VMs we
 /// measured that copy cost a varying 0.3–2.8 s of kernel time per GB, competing with the serializer
-/// for the same cores; with direct I/O a GB took 0.06–0.1 s of kernel time, and serializing while
+/// for the same cores; with direct I/O a GB took 0.03–0.13 s of kernel time, and serializing while
 /// writing was as fast as writing alone (docs/BENCHMARKS.md). It also keeps checkpoints from pushing
 /// the silo's useful pages out of the cache.</para>
 /// <para>Direct I/O needs buffers, offsets and lengths aligned to the device's block size. Parts in
