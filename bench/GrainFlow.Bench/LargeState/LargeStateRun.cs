@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using GrainFlow.Checkpoints;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Execution;
 using GrainFlow.Savepoints;
 using GrainFlow.Silo.Hosting;
+using GrainFlow.Testing.Network;
 using GrainFlow.Storage;
 using GrainFlow.Storage.FileSystem;
 using GrainFlow.Storage.AzureBlob;
@@ -74,7 +73,7 @@ internal sealed class LargeStateRun : IAsyncDisposable
         }
 
         var builder = GrainFlowSilo.CreateBuilder(
-            ["-D", $"grainflow.storage.dir={Path.Combine(directory, "data")}", "-D", $"grainflow.silo.port={FreePort()}", "-D", $"grainflow.gateway.port={FreePort()}", "-D", "grainflow.rest.enabled=false", .. extra],
+            ["-D", $"grainflow.storage.dir={Path.Combine(directory, "data")}", "-D", $"grainflow.silo.port={FreeLoopbackPort.Find()}", "-D", $"grainflow.gateway.port={FreeLoopbackPort.Find()}", "-D", "grainflow.rest.enabled=false", .. extra],
             out _, out _);
         builder.Services.AddSingleton(new JobRegistration(LargeStateJob.Name, _ => new LargeStateJob()));
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("GrainFlow", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
@@ -247,12 +246,5 @@ internal sealed class LargeStateRun : IAsyncDisposable
             if (_azurite is not null) await _azurite.DisposeAsync();
             Directory.Delete(_directory, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
