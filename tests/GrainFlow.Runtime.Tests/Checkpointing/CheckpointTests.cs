@@ -226,6 +226,40 @@ public sealed class CheckpointTests(SharedClusterFixture fixture)
         Assert.False(Directory.Exists(Path.Combine(directory, jobId.Value)) && Directory.EnumerateFiles(Path.Combine(directory, jobId.Value), "*", SearchOption.AllDirectories).Any());
     }
 
+    [Fact]
+    public async Task ACheckpointDirectoryNeverRecordedAsCompletedIsDeletedWhenTheNextAttemptStartsAndTheRecordedOnesStay()
+    {
+        var directory = NewCheckpointDirectory();
+        var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name,
+            Settings(directory, ("execution.checkpointing.num-retained", "1"), ("records-per-second", "2000"),
+                ("restart-strategy.type", "fixed-delay"), ("restart-strategy.fixed-delay.attempts", "3"), ("restart-strategy.fixed-delay.delay", "50 ms")),
+            parallelism: 2);
+        try
+        {
+            var before = await WaitForCompletedAsync(jobId, 3);
+            // What a coordinator that died between writing chk-1/_metadata and recording the checkpoint leaves
+            // (chk-1 itself was subsumed long ago: one checkpoint is retained).
+            var stray = Path.Combine(directory, jobId.Value, "chk-1");
+            Directory.CreateDirectory(stray);
+            await File.WriteAllTextAsync(Path.Combine(stray, "_metadata"), "written, never recorded");
+            await File.WriteAllTextAsync(Path.Combine(stray, "count-0"), "state of a checkpoint nobody completed");
+
+            // An activation lost while running fails the job over: attempt 2 starts the coordinator anew.
+            await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).DeactivateGrain(
+                fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", 0)).GetGrainId());
+            await RecoveryProbe.WaitUntilAsync(async () => (await fixture.Cluster.Job(jobId).GetDetailsAsync()).Attempt >= 2, "the job restarted");
+            await WaitForCompletedAsync(jobId, before.Completed + 1);
+
+            Assert.False(Directory.Exists(stray), "the unrecorded chk-1 is still on disk");
+            var latest = await Coordinator(jobId).GetLatestCompletedAsync();
+            Assert.True(File.Exists(Path.Combine(latest!.ExternalPath, "_metadata")), $"the recorded checkpoint {latest.CheckpointId} lost its _metadata");
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
     private async Task<Dictionary<string, long>> CountsAsync(JobId jobId, int parallelism)
     {
         var counts = new Dictionary<string, long>();

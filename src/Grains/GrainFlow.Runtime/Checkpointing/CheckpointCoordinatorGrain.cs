@@ -58,6 +58,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.FinalCheckpointFrom = null;
         state.State.FinalSavepoint = null;
         await state.WriteStateAsync();
+        _storage = null;
+        await DeleteStrayCheckpointsAsync();
         Begin(start);
     }
 
@@ -187,9 +189,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     public async Task RegisterRestoredAsync(CompletedCheckpoint restored)
     {
-        foreach (var subsumed in Store().Add(restored)) await DiscardAsync(subsumed, "subsumed");
+        var subsumed = Store().Add(restored);
         state.State.Completed = Store().All.ToList();
         await state.WriteStateAsync();
+        await DiscardAllAsync(subsumed, "subsumed");
     }
 
     public async Task ReportRestoredAsync(RestoreInfo restore)
@@ -323,13 +326,17 @@ internal sealed partial class CheckpointCoordinatorGrain(
             await CompleteSavepointAsync(running, pending, savepoint, completed);
             return;
         }
-        foreach (var subsumed in Store().Add(completed)) await DiscardAsync(subsumed, "subsumed");
+        var subsumed = Store().Add(completed);
         state.State.Completed = Store().All.ToList();
         state.State.ConsecutiveFailures = 0;
         _lastCompletion = completion;
         // Older checkpoints still in flight can no longer matter (Flink subsumes them).
         foreach (var older in _pending.Values.Where(p => p.CheckpointId < pending.CheckpointId).ToList()) await AbortAsync(older, "subsumed by a newer checkpoint");
+        // Recorded before anything subsumed is deleted: a coordinator that dies in between leaves
+        // stray files behind (removed when the next attempt starts), never a record of a checkpoint
+        // whose files are gone.
         await state.WriteStateAsync();
+        await DiscardAllAsync(subsumed, "subsumed");
         LogCompleted(pending.CheckpointId, JobId, completed.StateSize, (long)statistics.EndToEndDuration!.Value.TotalMilliseconds, finalizeWatch.ElapsedMilliseconds);
         var notifications = running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)).ToList();
         if (FinalCheckpointCompleted() is { } final)
@@ -452,6 +459,60 @@ internal sealed partial class CheckpointCoordinatorGrain(
         LogDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, why);
     }
 
+    /// <summary>Deletes checkpoints the coordinator no longer records; a failure leaves stray files for the next attempt's sweep, never an error for the checkpoint that completed.</summary>
+    private async Task DiscardAllAsync(IEnumerable<CompletedCheckpoint> checkpoints, string why)
+    {
+        foreach (var checkpoint in checkpoints)
+        {
+            try
+            {
+                await DiscardAsync(checkpoint, why);
+            }
+            catch (Exception e)
+            {
+                LogDiscardFailed(e, checkpoint.CheckpointId, checkpoint.ExternalPath);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes <c>chk-n</c> directories of this job that are neither recorded as completed nor in
+    /// flight: what a coordinator that died mid-way (or a subtask writing late) left behind. Runs when
+    /// an attempt starts, after every pending checkpoint was aborted, so nothing it deletes is in use.
+    /// </summary>
+    private async Task DeleteStrayCheckpointsAsync()
+    {
+        var storage = Storage();
+        var kept = state.State.Completed.Where(c => c.StorageLocation == storage.Store.Location).Select(c => c.DirectoryKey).ToHashSet(StringComparer.Ordinal);
+        var checkpointsPrefix = storage.Key(CheckpointLayout.JobDirectory(JobId) + CheckpointLayout.CheckpointPrefix);
+        try
+        {
+            var stray = new SortedSet<string>(StringComparer.Ordinal);
+            await foreach (var info in storage.Store.ListAsync(checkpointsPrefix))
+            {
+                var slash = info.Key.IndexOf('/', checkpointsPrefix.Length);
+                if (slash < 0) continue;
+                var directory = info.Key[..(slash + 1)];
+                if (long.TryParse(info.Key.AsSpan(checkpointsPrefix.Length, slash - checkpointsPrefix.Length), out var id)
+                    && id < state.State.NextCheckpointId && !kept.Contains(directory) && !_pending.ContainsKey(id))
+                {
+                    stray.Add(directory);
+                }
+            }
+            foreach (var directory in stray)
+            {
+                // _metadata first, as for a discarded checkpoint: a half-deleted directory must not look complete.
+                await storage.Store.DeleteAsync(directory + CheckpointLayout.MetadataFileName);
+                await storage.Store.DeletePrefixAsync(directory);
+                LogStrayDeleted(JobId, directory);
+            }
+        }
+        catch (Exception e)
+        {
+            LogStraySweepFailed(e, JobId);
+        }
+    }
+
     /// <summary>Deletes what a late subtask wrote for a checkpoint that will never complete (and the job's folder once nothing of it is kept).</summary>
     private async Task DeleteAbandonedAsync(long checkpointId)
     {
@@ -496,6 +557,15 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discarded checkpoint {CheckpointId} at '{Path}' ({Why}).")]
     private partial void LogDiscarded(long checkpointId, string path, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting checkpoint {CheckpointId} at '{Path}' failed; its files stay until the job's next attempt starts")]
+    private partial void LogDiscardFailed(Exception exception, long checkpointId, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: deleted '{Directory}', a checkpoint directory that was never recorded as completed")]
+    private partial void LogStrayDeleted(JobId jobId, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: looking for stray checkpoint directories failed; they stay until the next attempt")]
+    private partial void LogStraySweepFailed(Exception exception, JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint with ID {CheckpointId} at '{Path}' not discarded.")]
     private partial void LogRetained(long checkpointId, string path);
