@@ -1,4 +1,5 @@
 using GrainFlow.Runtime.Channels;
+using GrainFlow.Runtime.Tests.Fixtures;
 using Orleans.Concurrency;
 
 namespace GrainFlow.Runtime.Tests.Channels;
@@ -17,7 +18,7 @@ public sealed class OutputChannelTests
 
         public TaskCompletionSource? Gate { get; set; }
 
-        public async Task ReceiveAsync(Immutable<ChannelBatch> batch)
+        public async Task<BatchDelivery> ReceiveAsync(Immutable<ChannelBatch> batch)
         {
             var now = Interlocked.Increment(ref _inFlight);
             lock (Received) MaxInFlight = Math.Max(MaxInFlight, now);
@@ -27,6 +28,7 @@ public sealed class OutputChannelTests
             await Task.Delay(delay);
             lock (Received) Received.Add(batch.Value.Sequence);
             Interlocked.Decrement(ref _inFlight);
+            return BatchDelivery.Accepted;
         }
     }
 
@@ -78,6 +80,66 @@ public sealed class OutputChannelTests
 
     private sealed class ThrowingReceiver : IBatchReceiver
     {
-        public Task ReceiveAsync(Immutable<ChannelBatch> batch) => throw new InvalidOperationException("receiver is broken");
+        public Task<BatchDelivery> ReceiveAsync(Immutable<ChannelBatch> batch) => throw new InvalidOperationException("receiver is broken");
+    }
+
+    /// <summary>Holds every batch back until released, then takes them; counts the offers.</summary>
+    private sealed class AligningReceiver : IBatchReceiver
+    {
+        public volatile bool Aligning = true;
+
+        public int Offers;
+
+        public List<long> Taken { get; } = new();
+
+        public async Task<BatchDelivery> ReceiveAsync(Immutable<ChannelBatch> batch)
+        {
+            Interlocked.Increment(ref Offers);
+            await Task.Delay(1);
+            if (Aligning) return BatchDelivery.HeldBackByAlignment;
+            lock (Taken) Taken.Add(batch.Value.Sequence);
+            return BatchDelivery.Accepted;
+        }
+    }
+
+    [Fact]
+    public async Task ABatchHeldBackByTheReceiversAlignmentIsOfferedAgainUntilTakenWithoutCountingAsAFailure()
+    {
+        var receiver = new AligningReceiver();
+        Exception? reported = null;
+        var channel = new OutputChannel(receiver, "test", 0, 0, 1, capacity: 1, e => reported = e);
+        channel.Send(new[] { 1L }, 1, null);
+        channel.Send(new[] { 2L }, 1, null);
+        await RecoveryProbe.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref receiver.Offers) > 10), "the batch was offered again and again");
+        Assert.False(channel.HasCapacity); // still backpressured: nothing was taken
+        Assert.Empty(receiver.Taken);
+
+        receiver.Aligning = false;
+        await channel.WaitUntilDrainedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([0L, 1L], receiver.Taken);
+        Assert.Null(channel.Failure);
+        Assert.Null(reported);
+    }
+
+    [Fact]
+    public async Task AStoppedChannelStopsSendingAndReleasesItsProducerWithoutReportingAFailure()
+    {
+        var receiver = new AligningReceiver();
+        Exception? reported = null;
+        using var stopping = new CancellationTokenSource();
+        var channel = new OutputChannel(receiver, "test", 0, 0, 1, capacity: 1, e => reported = e, stopping.Token);
+        channel.Send(new[] { 1L }, 1, null);
+        channel.Send(new[] { 2L }, 1, null);
+        var producer = channel.WaitForCapacityAsync();
+        Assert.False(producer.IsCompleted);
+
+        await stopping.CancelAsync();
+        await producer.WaitAsync(TimeSpan.FromSeconds(10));
+        await channel.WaitUntilDrainedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var offers = Volatile.Read(ref receiver.Offers);
+        await Task.Delay(100);
+        Assert.Equal(offers, Volatile.Read(ref receiver.Offers));
+        Assert.Empty(receiver.Taken);
+        Assert.Null(reported);
     }
 }

@@ -3,5 +3,5 @@ namespace GrainFlow.Runtime.Channels;
 /// <summary>The receiving end of a channel (a subtask grain, or a test double).</summary>
 public interface IBatchReceiver
 {
-    Task ReceiveAsync(Orleans.Concurrency.Immutable<ChannelBatch> batch);
+    Task<BatchDelivery> ReceiveAsync(Orleans.Concurrency.Immutable<ChannelBatch> batch);
 }

@@ -6,10 +6,13 @@ namespace GrainFlow.Runtime.Channels;
 /// The sending end of one channel. Keeps exactly one batch in flight (so batches arrive in order
 /// even though Orleans does not promise it) and at most <c>capacity</c> batches queued behind it;
 /// when the queue is full the producer waits in <see cref="WaitForCapacityAsync"/>, which is how a
-/// slow consumer slows its producers down instead of growing memory.
+/// slow consumer slows its producers down instead of growing memory. A batch the receiver holds back
+/// (its barrier alignment is in progress) is sent again until taken.
 /// </summary>
+/// <param name="stopping">Cancelled when the sending attempt ends: the channel stops sending, quietly.</param>
 internal sealed class OutputChannel(
-    IBatchReceiver target, string targetName, int edgeIndex, int senderSubtask, long attempt, int capacity, Action<Exception> onFailure)
+    IBatchReceiver target, string targetName, int edgeIndex, int senderSubtask, long attempt, int capacity, Action<Exception> onFailure,
+    CancellationToken stopping = default)
 {
     private const int MaxSendAttempts = 5;
     private readonly Queue<ChannelBatch> _pending = new();
@@ -78,9 +81,10 @@ internal sealed class OutputChannel(
         }
         catch (Exception e)
         {
+            // A stopped channel counts as failed so that nobody waits on it, but it is no failure to report.
             Failure = e;
             Signal();
-            onFailure(e);
+            if (!stopping.IsCancellationRequested) onFailure(e);
         }
         finally
         {
@@ -90,20 +94,21 @@ internal sealed class OutputChannel(
 
     private async Task SendWithRetriesAsync(ChannelBatch batch)
     {
-        for (var attemptNo = 1; ; attemptNo++)
+        for (var failures = 0; ;)
         {
+            stopping.ThrowIfCancellationRequested();
             try
             {
                 // The same sequence number is resent after a failure: the receiver drops it if the
                 // first call did arrive (an Orleans timeout means "unknown outcome").
-                await target.ReceiveAsync(new Immutable<ChannelBatch>(batch));
-                return;
+                if (await target.ReceiveAsync(new Immutable<ChannelBatch>(batch)) == BatchDelivery.Accepted) return;
+                // Held back by the receiver's barrier alignment, after it waited: offer it again at once.
             }
-            catch (Exception e) when (attemptNo < MaxSendAttempts && e is TimeoutException or OrleansMessageRejectionException or SiloUnavailableException)
+            catch (Exception e) when (++failures < MaxSendAttempts && e is TimeoutException or OrleansMessageRejectionException or SiloUnavailableException)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attemptNo));
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * failures), stopping);
             }
-            catch (Exception e)
+            catch (Exception e) when (!stopping.IsCancellationRequested)
             {
                 throw new InvalidOperationException($"Could not deliver {batch} to {targetName}: {e.Message}", e);
             }

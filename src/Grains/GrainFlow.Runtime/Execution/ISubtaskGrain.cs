@@ -15,9 +15,13 @@ public interface ISubtaskGrain : IGrainWithStringKey
     [Alias("Start")]
     Task StartAsync(long attempt);
 
-    /// <summary>Accepts one batch of one input channel; returns when the subtask can take the next one from that channel.</summary>
+    /// <summary>
+    /// Takes one batch of one input channel and returns when the subtask can take the next one from
+    /// that channel, or — if the channel is held back by a barrier alignment for longer than a short
+    /// hold time — returns without taking it (<see cref="BatchDelivery.HeldBackByAlignment"/>).
+    /// </summary>
     [Alias("Receive")]
-    Task ReceiveAsync(Immutable<ChannelBatch> batch);
+    Task<BatchDelivery> ReceiveAsync(Immutable<ChannelBatch> batch);
 
     /// <summary>
     /// Checkpoint n starts here: a source records its offsets and emits the barrier after the records
@@ -49,5 +53,5 @@ public interface ISubtaskGrain : IGrainWithStringKey
 /// <summary>Lets an <see cref="OutputChannel"/> send to a subtask grain.</summary>
 internal sealed class SubtaskReceiver(ISubtaskGrain grain) : IBatchReceiver
 {
-    public Task ReceiveAsync(Immutable<ChannelBatch> batch) => grain.ReceiveAsync(batch);
+    public Task<BatchDelivery> ReceiveAsync(Immutable<ChannelBatch> batch) => grain.ReceiveAsync(batch);
 }

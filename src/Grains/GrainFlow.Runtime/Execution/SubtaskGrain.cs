@@ -30,6 +30,9 @@ internal sealed partial class SubtaskGrain(
 {
     private static readonly JsonSerializerOptions StateJson = new() { IncludeFields = true };
 
+    /// <summary>How long a batch of a channel blocked by a barrier alignment waits in its call before it goes back to its sender.</summary>
+    internal static readonly TimeSpan AlignmentHoldTime = TimeSpan.FromMilliseconds(200);
+
     private TaskDeployment? _deployment;
     // The newest attempt this grain was asked to deploy or cancel: older requests that arrive late are ignored.
     private long _newestAttempt;
@@ -178,7 +181,7 @@ internal sealed partial class SubtaskGrain(
         return Task.CompletedTask;
     }
 
-    public async Task ReceiveAsync(Immutable<ChannelBatch> batch)
+    public async Task<BatchDelivery> ReceiveAsync(Immutable<ChannelBatch> batch)
     {
         if (_deployment is null || batch.Value.Attempt > _deployment.Attempt)
         {
@@ -187,21 +190,28 @@ internal sealed partial class SubtaskGrain(
             throw new InvalidOperationException(
                 $"Subtask {this.GetPrimaryKeyString()} is not deployed for attempt {batch.Value.Attempt} (it runs attempt {_deployment?.Attempt.ToString() ?? "none"}).");
         }
-        if (_gate is null || batch.Value.Attempt != _deployment.Attempt) return;
-        if (_state is not (SubtaskState.Running or SubtaskState.Deployed)) return;
+        if (_gate is null || batch.Value.Attempt != _deployment.Attempt) return BatchDelivery.Accepted;
+        if (_state is not (SubtaskState.Running or SubtaskState.Deployed)) return BatchDelivery.Accepted;
         var deployment = _deployment;
         var gate = _gate;
+        var aligner = _aligner!;
+        // EXACTLY_ONCE alignment: a channel that delivered the barrier takes nothing more until the
+        // barrier came on every channel. Its batch waits here briefly, then goes back to the sender,
+        // which offers it again: the channel stays backpressured, and no call stays open for as long
+        // as an alignment may last (Orleans waits for open calls before it deactivates an activation,
+        // and a call held until a lost sender's barrier arrives would hold the activation forever).
+        if (!await WaitForAlignmentAsync(aligner, (batch.Value.EdgeIndex, batch.Value.SenderSubtask))) return BatchDelivery.HeldBackByAlignment;
+        if (_state is not (SubtaskState.Running or SubtaskState.Deployed) || !IsCurrent(deployment)) return BatchDelivery.Accepted;
         _state = SubtaskState.Running;
         try
         {
             foreach (var ready in gate.Offer(batch.Value))
             {
                 var channel = (ready.EdgeIndex, ready.SenderSubtask);
-                // EXACTLY_ONCE alignment: a channel that delivered the barrier waits here (and so
-                // backpressures its sender) until the barrier came on every channel.
-                var aligner = _aligner!;
+                // Only a batch released together with the one before it can find its channel blocked here,
+                // which takes two batches of one channel in flight: senders keep one. Correct, if slow.
                 while (aligner.IsBlocked(channel)) await aligner.Released;
-                if (_state != SubtaskState.Running || !IsCurrent(deployment)) return;
+                if (_state != SubtaskState.Running || !IsCurrent(deployment)) return BatchDelivery.Accepted;
                 if (ready.Count > 0)
                 {
                     _input!.Process(ready.Records!, ready.Count);
@@ -225,7 +235,7 @@ internal sealed partial class SubtaskGrain(
                         if (gate.AllEnded)
                         {
                             await FinishAsync();
-                            return;
+                            return BatchDelivery.Accepted;
                         }
                         break;
                 }
@@ -236,6 +246,22 @@ internal sealed partial class SubtaskGrain(
         {
             Fail(e);
         }
+        return BatchDelivery.Accepted;
+    }
+
+    /// <summary>
+    /// Waits while <paramref name="channel"/> is blocked by a barrier alignment, at most
+    /// <see cref="AlignmentHoldTime"/>; true when it may go on (released, or the attempt was torn down).
+    /// </summary>
+    private async Task<bool> WaitForAlignmentAsync(BarrierAligner aligner, (int Edge, int Sender) channel)
+    {
+        if (!aligner.IsBlocked(channel)) return true;
+        var holdExpired = Task.Delay(AlignmentHoldTime, time);
+        while (aligner.IsBlocked(channel))
+        {
+            if (await Task.WhenAny(aligner.Released, holdExpired) == holdExpired) return !aligner.IsBlocked(channel);
+        }
+        return true;
     }
 
     /// <summary>True while <paramref name="deployment"/> is the attempt this activation runs (async flows check it after every await).</summary>
@@ -421,7 +447,7 @@ internal sealed partial class SubtaskGrain(
         {
             var key = SubtaskKey.Of(deployment.JobId, edge.Target.Uid, target);
             return new OutputChannel(new SubtaskReceiver(GrainFactory.GetGrain<ISubtaskGrain>(key)), key, edge.Index,
-                deployment.SubtaskIndex, deployment.Attempt, _channelCapacity, Fail);
+                deployment.SubtaskIndex, deployment.Attempt, _channelCapacity, Fail, _cancellation.Token);
         })
         .ToArray();
 
