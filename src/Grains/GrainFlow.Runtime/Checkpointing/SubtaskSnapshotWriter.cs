@@ -9,11 +9,15 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// </summary>
 /// <remarks>
 /// The file is streamed: parts (from <see cref="ObjectParts.FirstPartBytes"/> growing to
-/// <see cref="ObjectParts.DefaultPartBytes"/>) are serialized while the parts before them upload (in parallel blocks on Azure Blob storage), so memory stays bounded and
+/// <see cref="ObjectParts.DefaultPartBytes"/>) are serialized, a couple of parts ahead, while the
+/// parts before them upload (in parallel blocks on Azure Blob storage), so memory stays bounded and
 /// serialization overlaps with the transfer whatever the size of the state.
 /// </remarks>
 internal static class SubtaskSnapshotWriter
 {
+    /// <summary>Parts serialized ahead of the upload (memory: this many parts more per snapshot being written).</summary>
+    private const int SerializedAhead = 2;
+
     public static async Task<IReadOnlyList<OperatorSnapshot>> WriteAsync(
         IReadOnlyList<CapturedOperatorState> captured, IObjectStore store, string directoryKey,
         string vertexUid, int subtaskIndex, long inlineThreshold, StateCodecs codecs, CancellationToken cancellation)
@@ -30,7 +34,10 @@ internal static class SubtaskSnapshotWriter
         }
 
         var fileName = $"{vertexUid}-{subtaskIndex}-{Guid.NewGuid():N}.state";
-        await store.PutPartsAsync(directoryKey + fileName, FirstThenRest(first, parts), WriteCondition.IfNotExists, cancellation);
+        // Serialized on a thread of its own, a few parts ahead of the write: the disk and the
+        // serializer then each go at their own pace instead of waiting for each other part by part.
+        await store.PutPartsAsync(directoryKey + fileName, ObjectParts.ReadAhead(FirstThenRest(first, parts), SerializedAhead, cancellation),
+            WriteCondition.IfNotExists, cancellation);
         return file.Snapshots(fileName, null);
     }
 
