@@ -33,6 +33,9 @@ internal sealed partial class SubtaskGrain(
     /// <summary>How long a batch of a channel blocked by a barrier alignment waits in its call before it goes back to its sender.</summary>
     internal static readonly TimeSpan AlignmentHoldTime = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long a deactivating subtask waits for the job manager to take its failure report (it is sent either way).</summary>
+    private static readonly TimeSpan ReportWaitOnDeactivation = TimeSpan.FromSeconds(1);
+
     private TaskDeployment? _deployment;
     // The newest attempt this grain was asked to deploy or cancel: older requests that arrive late are ignored.
     private long _newestAttempt;
@@ -159,17 +162,22 @@ internal sealed partial class SubtaskGrain(
         var origin = $"{deployment.VertexUid} subtask {deployment.SubtaskIndex}";
         var message = $"Subtask {origin} of job {deployment.JobId} was deactivated while running ({reason.ReasonCode}: {reason.Description}); its state is lost with the activation.";
         LogDeactivatedWhileRunning(deployment.JobId, origin, reason.ReasonCode.ToString());
+        // Sent at once, waited for only briefly: the job manager may itself be waiting for this
+        // activation (deploying the next attempt to it), which Orleans holds until the deactivation
+        // ends — waiting for the answer would stall both until the deactivation timed out.
+        var report = GrainFactory.GetGrain<IJobMasterGrain>(deployment.JobId.Value)
+            .SubtaskFailedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex,
+                new FailureCause("GrainFlow.SubtaskDeactivatedException", message, message, origin, time.GetUtcNow()));
         try
         {
-            await GrainFactory.GetGrain<IJobMasterGrain>(deployment.JobId.Value)
-                .SubtaskFailedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex,
-                    new FailureCause("GrainFlow.SubtaskDeactivatedException", message, message, origin, time.GetUtcNow()))
-                .WaitAsync(cancellationToken);
+            await report.WaitAsync(ReportWaitOnDeactivation, time, cancellationToken);
         }
         catch (Exception e)
         {
-            // Its consumers and producers fail over too: the next batch reaches an activation that was never deployed.
-            LogReportRetry(e, deployment.JobId, 1);
+            // A lost report is caught by the job manager's heartbeats, and its other subtasks fail
+            // over too: their next batch reaches an activation that was never deployed.
+            _ = report.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            LogDeactivationReportUnconfirmed(deployment.JobId, origin, e.GetType().Name);
         }
     }
 
@@ -640,6 +648,9 @@ internal sealed partial class SubtaskGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} was deactivated while running ({Reason}); failing over")]
     private partial void LogDeactivatedWhileRunning(JobId jobId, string origin, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the job manager did not confirm the failure report of {Origin} in time ({Reason}); heartbeats find a lost one")]
+    private partial void LogDeactivationReportUnconfirmed(JobId jobId, string origin, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing operator {Uid} failed")]
     private partial void LogCloseFailed(Exception exception, string uid);
