@@ -336,9 +336,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
         // stray files behind (removed when the next attempt starts), never a record of a checkpoint
         // whose files are gone.
         await state.WriteStateAsync();
-        await DiscardAllAsync(subsumed, "subsumed");
         LogCompleted(pending.CheckpointId, JobId, completed.StateSize, (long)statistics.EndToEndDuration!.Value.TotalMilliseconds, finalizeWatch.ElapsedMilliseconds);
         var notifications = running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)).ToList();
+        // After the notifications went out: sinks commit without waiting for gigabytes to be deleted.
+        await DiscardAllAsync(subsumed, "subsumed");
         if (FinalCheckpointCompleted() is { } final)
         {
             // The sinks commit their last output while handling the notification; only then may the job
