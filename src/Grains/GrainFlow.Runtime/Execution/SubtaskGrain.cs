@@ -31,7 +31,7 @@ internal sealed partial class SubtaskGrain(
     private static readonly JsonSerializerOptions StateJson = new() { IncludeFields = true };
 
     /// <summary>How long a batch of a channel blocked by a barrier alignment waits in its call before it goes back to its sender.</summary>
-    internal static readonly TimeSpan AlignmentHoldTime = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan AlignmentHoldTime = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How long a deactivating subtask waits for the job manager to take its failure report (it is sent either way).</summary>
     private static readonly TimeSpan ReportWaitOnDeactivation = TimeSpan.FromSeconds(1);
