@@ -453,11 +453,18 @@ internal sealed partial class CheckpointCoordinatorGrain(
         var store = checkpoint.StorageLocation == Storage().Store.Location
             ? Storage().Store
             : SnapshotLocation.At(checkpoint.StorageLocation, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty).Store;
-        // _metadata goes first: from then on the directory no longer counts as a checkpoint, even if
-        // deleting the data files is interrupted.
-        await store.DeleteAsync(checkpoint.MetadataKey);
-        await store.DeletePrefixAsync(checkpoint.DirectoryKey);
+        await DeleteCheckpointDirectoryAsync(store, checkpoint.DirectoryKey);
         LogDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, why);
+    }
+
+    /// <summary>
+    /// Deletes a snapshot directory, <c>_metadata</c> first: from then on it no longer counts as a
+    /// checkpoint, even if deleting the data files is interrupted.
+    /// </summary>
+    private static async Task DeleteCheckpointDirectoryAsync(IObjectStore store, string directoryKey)
+    {
+        await store.DeleteAsync(directoryKey + CheckpointLayout.MetadataFileName);
+        await store.DeletePrefixAsync(directoryKey);
     }
 
     /// <summary>Deletes checkpoints the coordinator no longer records; a failure leaves stray files for the next attempt's sweep, never an error for the checkpoint that completed.</summary>
@@ -502,9 +509,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
             }
             foreach (var directory in stray)
             {
-                // _metadata first, as for a discarded checkpoint: a half-deleted directory must not look complete.
-                await storage.Store.DeleteAsync(directory + CheckpointLayout.MetadataFileName);
-                await storage.Store.DeletePrefixAsync(directory);
+                await DeleteCheckpointDirectoryAsync(storage.Store, directory);
                 LogStrayDeleted(JobId, directory);
             }
         }
