@@ -15,7 +15,7 @@ public static class ObjectParts
     public const int DefaultPartBytes = 8 * 1024 * 1024;
 
     /// <summary>
-    /// Where a producer that serializes while the store writes starts (parts then double up to
+    /// Where a producer that serializes while the store writes starts (parts then grow up to
     /// <see cref="DefaultPartBytes"/>): the first write begins after a megabyte is ready, not eight,
     /// so that even a state of a few megabytes is serialized and written at the same time.
     /// </summary>

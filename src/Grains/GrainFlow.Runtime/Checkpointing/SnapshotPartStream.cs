@@ -14,16 +14,23 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// Bytes stay patchable until <see cref="MarkFinal"/> (a length prefix is written as a placeholder and
 /// patched once the entries after it are written, so entries go straight into the parts, never through
 /// a second buffer). Only final bytes are hashed and only parts made of final bytes are handed out.
-/// Parts start small and double up to the largest size, so that the upload of the first part starts
+/// Parts start small and grow up to the largest size, so that the upload of the first part starts
 /// soon after the snapshot does (serializing and writing overlap even for a few megabytes) while a
-/// large snapshot is still written in large parts.
+/// large snapshot is still written in large parts. They double only every
+/// <see cref="PartsPerSize"/> parts: the serializer is not much faster than a local disk, and a part
+/// twice the size of the one being written is not ready when that write ends — with doubling at
+/// every part the disk idled through the whole growth.
 /// </remarks>
 internal sealed class SnapshotPartStream : Stream
 {
     private readonly int _largestPartBytes;
     // Full parts not handed out yet, with the position of their first byte and their length.
     private readonly Queue<(ObjectPartBuffer Buffer, long Start, int Length)> _full = new();
+    /// <summary>How many parts of one size come before the size doubles.</summary>
+    internal const int PartsPerSize = 4;
+
     private int _nextPartBytes;
+    private int _partsAtThisSize;
     private ObjectPartBuffer? _current;
     private long _currentStart;
     private int _currentLength;
@@ -32,7 +39,7 @@ internal sealed class SnapshotPartStream : Stream
     private long _final;
     private StateChecksum _sectionHash = StateChecksum.Create(StateChecksum.Current);
 
-    /// <param name="firstPartBytes">The size of the first part; each next one is twice as large, up to <paramref name="largestPartBytes"/>.</param>
+    /// <param name="firstPartBytes">The size of the first <see cref="PartsPerSize"/> parts; each next group is twice as large, up to <paramref name="largestPartBytes"/>.</param>
     /// <param name="largestPartBytes">The size of every part once they stopped growing (the last part may be shorter).</param>
     public SnapshotPartStream(int firstPartBytes, int largestPartBytes)
     {
@@ -124,7 +131,11 @@ internal sealed class SnapshotPartStream : Stream
             if (_current is null)
             {
                 _currentLength = _nextPartBytes;
-                _nextPartBytes = (int)Math.Min(2L * _nextPartBytes, _largestPartBytes);
+                if (++_partsAtThisSize == PartsPerSize)
+                {
+                    _nextPartBytes = (int)Math.Min(2L * _nextPartBytes, _largestPartBytes);
+                    _partsAtThisSize = 0;
+                }
                 _current = ObjectPartBuffer.Rent(_currentLength);
                 _currentStart = _position;
             }
