@@ -23,12 +23,12 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// </remarks>
 internal sealed class SnapshotPartStream : Stream
 {
+    /// <summary>How many parts of one size come before the size doubles.</summary>
+    private const int PartsPerSize = 4;
+
     private readonly int _largestPartBytes;
     // Full parts not handed out yet, with the position of their first byte and their length.
     private readonly Queue<(ObjectPartBuffer Buffer, long Start, int Length)> _full = new();
-    /// <summary>How many parts of one size come before the size doubles.</summary>
-    internal const int PartsPerSize = 4;
-
     private int _nextPartBytes;
     private int _partsAtThisSize;
     private ObjectPartBuffer? _current;

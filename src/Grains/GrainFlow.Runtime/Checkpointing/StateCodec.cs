@@ -33,7 +33,6 @@ public sealed class StateCodecs
     // than after tiered compilation's quiet period, which a busy silo may not reach for minutes.
     private const MethodImplOptions Optimized = MethodImplOptions.AggressiveOptimization;
 
-
     private readonly IServiceProvider _services;
     private readonly SavepointFormatType _format;
     private readonly StateCodecs _native;

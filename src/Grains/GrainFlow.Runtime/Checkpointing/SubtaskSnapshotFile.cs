@@ -17,7 +17,7 @@ internal sealed class SubtaskSnapshotFile : IDisposable
     private readonly SnapshotPartStream _stream;
     private readonly Section?[] _sections;
 
-    /// <param name="firstPartBytes">The size of the first part; parts double from there up to <paramref name="largestPartBytes"/>.</param>
+    /// <param name="firstPartBytes">The size of the first parts; parts grow from there up to <paramref name="largestPartBytes"/> (see <see cref="SnapshotPartStream"/>).</param>
     public SubtaskSnapshotFile(IReadOnlyList<CapturedOperatorState> captured, StateCodecs codecs, int firstPartBytes, int largestPartBytes)
     {
         _captured = captured;
