@@ -76,6 +76,9 @@ public sealed class CheckpointTests(SharedClusterFixture fixture)
 
         Assert.True(stats.LatestCompleted!.AcknowledgedSubtasks == stats.LatestCompleted.ExpectedSubtasks);
         Assert.Equal(4, stats.LatestCompleted.ExpectedSubtasks);
+        // Each subtask's asynchronous part lies between the trigger and the completion.
+        Assert.InRange(stats.LatestCompleted.MaxAsyncDuration, TimeSpan.FromTicks(1), stats.LatestCompleted.EndToEndDuration!.Value);
+        Assert.InRange(stats.LatestCompleted.MaxSyncDuration, TimeSpan.Zero, stats.LatestCompleted.EndToEndDuration.Value);
         Assert.True(stats.History.Count <= CheckpointStatsTracker.HistorySize);
     }
 

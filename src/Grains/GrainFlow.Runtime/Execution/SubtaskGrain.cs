@@ -420,10 +420,17 @@ internal sealed partial class SubtaskGrain(
             var staged = Task.WhenAll(sinkStaging.Select(stage => Task.Run(() => stage(cancellation), cancellation)));
             // Off the grain's scheduler: the captured state is immutable, so serializing and writing
             // it does not hold up the records this subtask keeps processing.
-            var operators = await Task.Run(() => SubtaskSnapshotWriter.WriteAsync(captured, location.Store, location.DirectoryKey,
-                deployment.VertexUid, deployment.SubtaskIndex, threshold, formatCodecs, cancellation), cancellation);
-            await staged;
-            var snapshot = new SubtaskSnapshot(deployment.VertexUid, deployment.SubtaskIndex, operators, sync, Stopwatch.GetElapsedTime(started), alignment);
+            // The asynchronous duration ends when the state and the sinks' transactions are durable, as
+            // in Flink: measured there, not after this activation got back to its turn (which waits for
+            // the batch being processed, and says nothing about the snapshot).
+            var (operators, duration) = await Task.Run(async () =>
+            {
+                var written = await SubtaskSnapshotWriter.WriteAsync(captured, location.Store, location.DirectoryKey,
+                    deployment.VertexUid, deployment.SubtaskIndex, threshold, formatCodecs, cancellation);
+                await staged;
+                return (written, Stopwatch.GetElapsedTime(started));
+            }, cancellation);
+            var snapshot = new SubtaskSnapshot(deployment.VertexUid, deployment.SubtaskIndex, operators, sync, duration, alignment);
             await coordinator.AcknowledgeAsync(deployment.Attempt, checkpointId, snapshot);
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
