@@ -43,29 +43,23 @@ internal static class KeyedCountBenchmark
         Console.WriteLine("|---|---|---|---|");
         foreach (var configuration in configurations)
         {
-            var ceiling = Median(results[("dictionary", 1, configuration.Scramble)].Select(m => m.RecordsPerSecond));
+            var ceiling = Statistics.Median(results[("dictionary", 1, configuration.Scramble)].Select(m => m.RecordsPerSecond));
             var measurements = results[configuration];
-            var rate = Median(measurements.Select(m => m.RecordsPerSecond));
-            var peak = Median(measurements.Select(m => (double)m.PeakBytes));
+            var rate = Statistics.Median(measurements.Select(m => m.RecordsPerSecond));
+            var peak = Statistics.Median(measurements.Select(m => (double)m.PeakBytes));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {measurements[0].Name} | {rate / 1e6:0.00} M | {rate / ceiling:0.00} | {peak / (1 << 20):0} MiB |"));
         }
         if (arguments.Suite == BenchArguments.CheckpointOverhead)
         {
-            var without = Median(results[("grainflow", 2, false)].Select(m => m.RecordsPerSecond));
-            var with = Median(results[("grainflow-checkpointed", 2, false)].Select(m => m.RecordsPerSecond));
+            var without = Statistics.Median(results[("grainflow", 2, false)].Select(m => m.RecordsPerSecond));
+            var with = Statistics.Median(results[("grainflow-checkpointed", 2, false)].Select(m => m.RecordsPerSecond));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nThroughput with checkpoints / without: {with / without:0.00}"));
-            var cpuWithout = Median(results[("grainflow", 2, false)].Select(m => m.CpuSeconds / m.Records));
-            var cpuWith = Median(results[("grainflow-checkpointed", 2, false)].Select(m => m.CpuSeconds / m.Records));
+            var cpuWithout = Statistics.Median(results[("grainflow", 2, false)].Select(m => m.CpuSeconds / m.Records));
+            var cpuWith = Statistics.Median(results[("grainflow-checkpointed", 2, false)].Select(m => m.CpuSeconds / m.Records));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"CPU time per record without / with checkpoints: {cpuWithout * 1e9:0} ns / {cpuWith * 1e9:0} ns (ratio {cpuWithout / cpuWith:0.00})"));
         }
         return 0;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -55,7 +55,7 @@ internal static class CheckpointCpuBenchmark
         Console.WriteLine("| keys | state per checkpoint | CPU per checkpoint (median) | runs |");
         Console.WriteLine("|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {keys:N0} | {stateSize / 1024.0:0} KiB | {Median(costs):0.0} ms ({string.Join(", ", costs.Select(c => c.ToString("0.0", CultureInfo.InvariantCulture)))}) | {runs} |"));
+            $"| {keys:N0} | {stateSize / 1024.0:0} KiB | {Statistics.Median(costs):0.0} ms ({string.Join(", ", costs.Select(c => c.ToString("0.0", CultureInfo.InvariantCulture)))}) | {runs} |"));
         return 0;
     }
 
@@ -100,11 +100,4 @@ internal static class CheckpointCpuBenchmark
             Directory.Delete(directory, recursive: true);
         }
     }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
 }

@@ -14,10 +14,4 @@ internal static class LargeStateSuites
             _ => CheckpointDurationBenchmark.RunAsync(arguments),
         };
     }
-
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

@@ -51,8 +51,8 @@ internal static class RestoreTimeBenchmark
                     raw.Add(await RawStorage.ReadAsync(run.Store, files));
                     Console.Error.WriteLine($"    raw read {i + 1}: {raw[^1].TotalSeconds:0.000} s");
                 }
-                var restore = LargeStateSuites.Median(restores.Select(r => r.TotalSeconds));
-                var rawSeconds = LargeStateSuites.Median(raw.Select(r => r.TotalSeconds));
+                var restore = Statistics.Median(restores.Select(r => r.TotalSeconds));
+                var rawSeconds = Statistics.Median(raw.Select(r => r.TotalSeconds));
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
                     $"| {storage}{(storage == "local" ? cold ? " (page cache dropped)" : " (page cache warm)" : "")} | {LargeStateArguments.Format(bytes)} | {restore:0.000} s | {rawSeconds:0.000} s ({bytes / rawSeconds / (1 << 20):0} MiB/s) | {restore / rawSeconds:0.0}× |"));
                 Console.Error.WriteLine($"  {storage} {LargeStateArguments.Format(size)} took {setting.Elapsed.TotalSeconds:0} s in all");

@@ -42,7 +42,7 @@ internal static class SavepointFormatBenchmark
                     }
                 }
                 await run.Job.CancelAsync();
-                double Median(Dictionary<SavepointFormatType, List<double>> of, SavepointFormatType format) => LargeStateSuites.Median(of[format]);
+                double Median(Dictionary<SavepointFormatType, List<double>> of, SavepointFormatType format) => Statistics.Median(of[format]);
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
                     $"| {storage} | {LargeStateArguments.Format(size)} | " +
                     $"{Median(writes, SavepointFormatType.Canonical):0.000} s / {Median(writes, SavepointFormatType.Native):0.000} s ({Median(writes, SavepointFormatType.Canonical) / Median(writes, SavepointFormatType.Native):0.00}×) | " +

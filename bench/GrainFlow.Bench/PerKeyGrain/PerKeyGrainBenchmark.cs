@@ -53,10 +53,10 @@ internal static class PerKeyGrainBenchmark
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var configuration in configurations)
         {
-            var baseline = Median(results[(configuration.Backend, PerKeyGrainMeasurement.Baseline, arguments.BaselineEvents)].Select(m => m.EventsPerSecond));
+            var baseline = Statistics.Median(results[(configuration.Backend, PerKeyGrainMeasurement.Baseline, arguments.BaselineEvents)].Select(m => m.EventsPerSecond));
             var measurements = results[configuration];
-            var rate = Median(measurements.Select(m => m.EventsPerSecond));
-            var peak = Median(measurements.Select(m => (double)m.PeakBytes));
+            var rate = Statistics.Median(measurements.Select(m => m.EventsPerSecond));
+            var peak = Statistics.Median(measurements.Select(m => (double)m.PeakBytes));
             var checkpoints = measurements[0].CheckpointsCompleted is null
                 ? ""
                 : $" (checkpoints completed per run: {string.Join("/", measurements.Select(m => m.CheckpointsCompleted))})";
@@ -68,10 +68,4 @@ internal static class PerKeyGrainBenchmark
 
     private static string Checkpoints(PerKeyGrainResult result) =>
         result.CheckpointsCompleted is { } completed ? $", {completed} checkpoints completed" : "";
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }
