@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 
 namespace GrainFlow.Storage;
 
@@ -22,62 +21,11 @@ public static class ObjectParts
     public const int FirstPartBytes = 1024 * 1024;
 
     /// <summary>
-    /// Produces <paramref name="parts"/> on a pool thread, at most <paramref name="ahead"/> parts ahead
-    /// of the consumer, so that making parts and writing them overlap even when parts take uneven
-    /// times: a consumer that asks for the next part only after the previous write started keeps its
-    /// producer idle whenever a write is slow, and itself idle whenever a part is.
+    /// Starts producing <paramref name="parts"/> on a pool thread, at most <paramref name="ahead"/> parts
+    /// ahead of the consumer (see <see cref="ReadAheadParts"/>; dispose it if it is never enumerated).
     /// </summary>
-    /// <remarks>A consumer that stops early stops the producer; parts it never took are disposed.</remarks>
-    public static async IAsyncEnumerable<ObjectPart> ReadAhead(IAsyncEnumerable<ObjectPart> parts, int ahead, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(parts);
-        ArgumentOutOfRangeException.ThrowIfLessThan(ahead, 1);
-        var queue = Channel.CreateBounded<ObjectPart>(new BoundedChannelOptions(ahead) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => ProduceAsync(parts, queue.Writer, stop.Token), CancellationToken.None);
-        try
-        {
-            await foreach (var part in queue.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
-            {
-                yield return part;
-            }
-
-            // The queue also ends when the producer fails: its exception surfaces here.
-            await producer.ConfigureAwait(false);
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            while (queue.Reader.TryRead(out var untaken))
-            {
-                untaken.Dispose();
-            }
-        }
-    }
-
-    private static async Task ProduceAsync(IAsyncEnumerable<ObjectPart> parts, ChannelWriter<ObjectPart> queue, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var part in parts.WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await queue.WriteAsync(part, cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    part.Dispose();
-                    throw;
-                }
-            }
-        }
-        finally
-        {
-            queue.TryComplete();
-        }
-    }
+    public static ReadAheadParts ReadAhead(IAsyncEnumerable<ObjectPart> parts, int ahead, CancellationToken cancellationToken = default) =>
+        new(parts, ahead, cancellationToken);
 
     /// <summary>Slices <paramref name="data"/> into parts without copying; the caller keeps the memory unchanged until the put ends.</summary>
     public static async IAsyncEnumerable<ObjectPart> FromMemory(ReadOnlyMemory<byte> data, int partBytes = DefaultPartBytes)

@@ -1,6 +1,6 @@
 namespace GrainFlow.Storage.Tests.ObjectStores;
 
-/// <summary><see cref="ObjectParts.ReadAhead"/>: parts made on a thread of their own, a bounded number ahead of the writer.</summary>
+/// <summary><see cref="ReadAheadParts"/>: parts made on a thread of their own, from creation on, a bounded number ahead of the writer.</summary>
 public sealed class ReadAheadTests
 {
     /// <summary>Parts numbered from 0 whose disposal is counted; records how far the producer got.</summary>
@@ -76,5 +76,51 @@ public sealed class ReadAheadTests
         Assert.Equal(made, source.Disposed);
         await Task.Delay(50);
         Assert.Equal(made, source.Made);
+    }
+
+    [Fact]
+    public async Task TheProducerStartsWhenCreatedAndFillsTheQueueBeforeTheFirstPartIsAsked()
+    {
+        var source = new CountedParts(100);
+        await using var readAhead = ObjectParts.ReadAhead(source.Parts(), ahead: 2);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (source.Made < 3 && DateTime.UtcNow < deadline) await Task.Delay(5);
+
+        // Two queued plus the one the producer holds while the queue is full, and no further.
+        Assert.Equal(3, source.Made);
+        await Task.Delay(50);
+        Assert.Equal(3, source.Made);
+        Assert.Equal(0, source.Disposed);
+    }
+
+    [Fact]
+    public async Task DisposingPartsThatWereNeverEnumeratedStopsTheProducerAndDisposesEveryPartItMade()
+    {
+        var source = new CountedParts(1000);
+        var readAhead = ObjectParts.ReadAhead(source.Parts(), ahead: 3);
+        await Task.Delay(20);
+        await readAhead.DisposeAsync();
+
+        var made = source.Made;
+        Assert.InRange(made, 1, 4);
+        Assert.Equal(made, source.Disposed);
+        await Task.Delay(50);
+        Assert.Equal(made, source.Made);
+        await readAhead.DisposeAsync(); // a second dispose (as by a using around a finished enumeration) is harmless
+    }
+
+    [Fact]
+    public async Task EnumeratingTheSamePartsTwiceIsRefusedBecauseEachPartIsHandedOutOnce()
+    {
+        var source = new CountedParts(3);
+        await using var readAhead = ObjectParts.ReadAhead(source.Parts(), ahead: 1);
+        await foreach (var part in readAhead) part.Dispose();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var part in readAhead) part.Dispose();
+        });
+        Assert.Contains("only once", failure.Message);
+        Assert.Equal(3, source.Disposed);
     }
 }

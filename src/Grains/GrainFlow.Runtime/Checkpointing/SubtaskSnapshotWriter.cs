@@ -34,16 +34,34 @@ internal static class SubtaskSnapshotWriter
         }
 
         var fileName = $"{vertexUid}-{subtaskIndex}-{Guid.NewGuid():N}.state";
-        // Serialized on a thread of its own, a few parts ahead of the write: the disk and the
-        // serializer then each go at their own pace instead of waiting for each other part by part.
-        await store.PutPartsAsync(directoryKey + fileName, ObjectParts.ReadAhead(FirstThenRest(first, parts), SerializedAhead, cancellation),
-            WriteCondition.IfNotExists, cancellation);
+        // The rest is serialized on a thread of its own, a few parts ahead of the write, starting now
+        // while the file is created and the first part written: the disk and the serializer then each
+        // go at their own pace instead of waiting for each other part by part.
+        await using var rest = ObjectParts.ReadAhead(Remaining(parts), SerializedAhead, cancellation);
+        var firstHandedOver = false;
+        try
+        {
+            await store.PutPartsAsync(directoryKey + fileName, FirstThenRest(), WriteCondition.IfNotExists, cancellation);
+        }
+        finally
+        {
+            // A store that failed before asking for any part never took the first one.
+            if (!firstHandedOver) first.Dispose();
+        }
+
         return file.Snapshots(fileName, null);
+
+        // The first part goes straight to the writer: it is ready, and waits for no thread.
+        async IAsyncEnumerable<ObjectPart> FirstThenRest()
+        {
+            firstHandedOver = true;
+            yield return first;
+            await foreach (var part in rest) yield return part;
+        }
     }
 
-    private static async IAsyncEnumerable<ObjectPart> FirstThenRest(ObjectPart first, IAsyncEnumerator<ObjectPart> rest)
+    private static async IAsyncEnumerable<ObjectPart> Remaining(IAsyncEnumerator<ObjectPart> parts)
     {
-        yield return first;
-        while (await rest.MoveNextAsync()) yield return rest.Current;
+        while (await parts.MoveNextAsync()) yield return parts.Current;
     }
 }
