@@ -54,8 +54,19 @@ internal sealed class StateTableSnapshot<TKey, TValue>(string name, int firstKey
         for (var b = first; b < first + StateTable<TKey, TValue>.BucketsPerKeyGroup; b++)
         {
             if (buckets[b] is not { } bucket) continue;
-            foreach (var (key, value) in bucket)
+            // One entry ahead: the next key and value load from memory while this entry is written.
+            var entries = bucket.GetEnumerator();
+            var more = entries.MoveNext();
+            while (more)
             {
+                var (key, value) = entries.Current;
+                more = entries.MoveNext();
+                if (more)
+                {
+                    CachePrefetch.Object(entries.Current.Key);
+                    CachePrefetch.Object(entries.Current.Value);
+                }
+
                 keyCodec.Write(writer, key);
                 valueCodec.Write(writer, value);
             }
