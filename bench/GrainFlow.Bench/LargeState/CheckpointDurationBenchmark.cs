@@ -10,15 +10,16 @@ namespace GrainFlow.Bench.LargeState;
 /// </summary>
 /// <remarks>
 /// The first checkpoints of a fresh process run code the JIT has not optimized yet (tiered
-/// compilation promotes methods after a quiet period); a silo checkpoints for days, so the medians
-/// are of the checkpoints after <see cref="LargeStateArguments.Warmup"/> warm-up ones, and the first
-/// (cold) checkpoint is reported in a column of its own.
+/// compilation promotes methods after a number of calls and a quiet period); a silo checkpoints for
+/// days, so the medians are of the checkpoints after the warm-up ones
+/// (<see cref="LargeStateArguments.WarmupFor"/>), and the first (cold) checkpoint is reported in a
+/// column of its own.
 /// </remarks>
 internal static class CheckpointDurationBenchmark
 {
     public static async Task<int> RunAsync(LargeStateArguments arguments)
     {
-        Console.Error.WriteLine($"checkpoint duration: sizes {string.Join(", ", arguments.Sizes.Select(LargeStateArguments.Format))}, storages {string.Join(", ", arguments.Storages)}, {arguments.Warmup} warm-up and {arguments.Runs} measured checkpoints (each with a raw write) per setting, {Environment.ProcessorCount} cores");
+        Console.Error.WriteLine($"checkpoint duration: sizes {string.Join(", ", arguments.Sizes.Select(LargeStateArguments.Format))}, storages {string.Join(", ", arguments.Storages)}, {string.Join(", ", arguments.Sizes.Select(size => $"{arguments.WarmupFor(size)} warm-up checkpoints at {LargeStateArguments.Format(size)}"))} and {arguments.Runs} measured ones (each with a raw write) per setting, {Environment.ProcessorCount} cores");
         var rows = new List<string>();
         foreach (var storage in arguments.Storages)
         {
@@ -35,12 +36,13 @@ internal static class CheckpointDurationBenchmark
                 var raw = new List<TimeSpan>();
                 var after = built;
                 TimeSpan? cold = null;
-                for (var i = 0; i < arguments.Warmup + arguments.Runs; i++)
+                var warmupCheckpoints = arguments.WarmupFor(size);
+                for (var i = 0; i < warmupCheckpoints + arguments.Runs; i++)
                 {
                     var c = (await run.CompletedCheckpointsAsync(after, 1))[0];
                     after = c.TriggerTime;
                     var rawWrite = await RawStorage.WriteAsync(run.Store, c.StateSize);
-                    var warmup = i < arguments.Warmup;
+                    var warmup = i < warmupCheckpoints;
                     Console.Error.WriteLine($"    checkpoint {c.Id}{(warmup ? " (warm-up)" : "")}: {LargeStateArguments.Format(c.StateSize)}, end to end {c.EndToEndDuration?.TotalSeconds:0.000} s, async {c.MaxAsyncDuration.TotalSeconds:0.000} s, sync {c.MaxSyncDuration.TotalMilliseconds:0.0} ms; raw write {rawWrite.TotalSeconds:0.000} s");
                     cold ??= c.MaxAsyncDuration;
                     if (warmup) continue;

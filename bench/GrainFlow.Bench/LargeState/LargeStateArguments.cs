@@ -4,10 +4,19 @@ namespace GrainFlow.Bench.LargeState;
 
 /// <summary>
 /// Options of the large-state suites: state sizes, storages, runs per setting, and (checkpoint
-/// duration) how many checkpoints of the whole state to take before the measured ones.
+/// duration) how many checkpoints of the whole state to take before the measured ones (by default
+/// depending on the size, see <see cref="WarmupFor"/>).
 /// </summary>
-internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] Storages, int Runs, int Warmup = 2)
+internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] Storages, int Runs, int? Warmup = null)
 {
+    // A fresh process serializes faster checkpoint after checkpoint until the JIT has promoted the
+    // hot paths and the heap has settled: 30 checkpoints of 10 MB in one process took 63, 23, 22,
+    // then 11-16 ms, and 9-12 ms from the 20th on, while a 100 MB one was steady from the third. That
+    // is a number of calls, not of bytes, so small states need more warm-up checkpoints.
+    private const long WarmupBytes = 256L << 20;
+    private const int MinimumWarmup = 2;
+    private const int MaximumWarmup = 20;
+
     public const string CheckpointDuration = "checkpoint-duration";
     public const string RestoreTime = "restore-time";
     public const string SavepointFormats = "savepoint-formats";
@@ -31,11 +40,15 @@ internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] 
                 "--storages" when args[i + 1].Split(',').All(s => s is "local" or "azurite") => result with { Storages = args[i + 1].Split(',') },
                 "--runs" => result with { Runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--warmup" => result with { Warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --sizes 10MB,100MB,1GB, --storages local,azurite, --runs N, --warmup N."),
+                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --sizes 10MB,100MB,1GB, --storages local,azurite, --runs N, --warmup N (default: 20 checkpoints at 10 MB, 3 at 100 MB, 2 at 1 GB)."),
             };
         }
         return result;
     }
+
+    /// <summary>The warm-up checkpoints for a state of <paramref name="stateBytes"/>: as given, or enough for about 256 MiB to go through the serializer (2 to 20).</summary>
+    public int WarmupFor(long stateBytes) =>
+        Warmup ?? (int)Math.Clamp((WarmupBytes + stateBytes - 1) / stateBytes, MinimumWarmup, MaximumWarmup);
 
     public static string Format(long bytes) => bytes >= 1L << 30
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.##} GiB")
