@@ -19,9 +19,14 @@ namespace GrainFlow.Bench;
 /// <see cref="CpuSeconds"/> is the CPU time the process spent from submission to the end of the job: on a
 /// machine that other work loads unevenly, CPU per record compares configurations where wall-clock rates cannot.
 /// </remarks>
-internal sealed record Measurement(string Name, double Seconds, long Records, long PeakBytes, double CpuSeconds = 0)
+internal sealed record Measurement(string Name, double Seconds, long Records, long PeakBytes, double CpuSeconds = 0, long CheckpointsCompleted = 0)
 {
     public const string ChildCommand = "measure";
+
+    /// <summary>The mode of a keyed count with checkpoints every <c>interval</c> (Flink's duration syntax).</summary>
+    public static string CheckpointedMode(string interval) => CheckpointedPrefix + interval;
+
+    private const string CheckpointedPrefix = "grainflow-checkpointed@";
 
     public double RecordsPerSecond => Records / Seconds;
 
@@ -48,7 +53,8 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
             "dictionary" => PlainLoop(records, keys, scramble, refAccess: false),
             "dictionary-ref" => PlainLoop(records, keys, scramble, refAccess: true),
             "grainflow" => await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: null),
-            "grainflow-checkpointed" => await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: "1 s"),
+            _ when mode.StartsWith(CheckpointedPrefix, StringComparison.Ordinal) =>
+                await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: mode[CheckpointedPrefix.Length..]),
             _ => throw new ArgumentException($"Unknown mode '{mode}'."),
         };
         Console.WriteLine(JsonSerializer.Serialize(measurement with { PeakBytes = Process.GetCurrentProcess().PeakWorkingSet64 }));
@@ -128,7 +134,7 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
         var name = checkpointInterval is null
             ? $"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}"
             : $"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}, EXACTLY_ONCE checkpoints every {checkpointInterval} ({completed} completed)";
-        return new Measurement(name, watch.Elapsed.TotalSeconds, records, 0, cpu.TotalSeconds);
+        return new Measurement(name, watch.Elapsed.TotalSeconds, records, 0, cpu.TotalSeconds, completed);
     }
 
 
