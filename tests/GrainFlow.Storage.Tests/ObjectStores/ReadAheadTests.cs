@@ -83,8 +83,7 @@ public sealed class ReadAheadTests
     {
         var source = new CountedParts(100);
         await using var readAhead = ObjectParts.ReadAhead(source.Parts(), ahead: 2);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (source.Made < 3 && DateTime.UtcNow < deadline) await Task.Delay(5);
+        await WaitUntilAsync(() => source.Made >= 3);
 
         // Two queued plus the one the producer holds while the queue is full, and no further.
         Assert.Equal(3, source.Made);
@@ -98,7 +97,7 @@ public sealed class ReadAheadTests
     {
         var source = new CountedParts(1000);
         var readAhead = ObjectParts.ReadAhead(source.Parts(), ahead: 3);
-        await Task.Delay(20);
+        await WaitUntilAsync(() => source.Made >= 1);
         await readAhead.DisposeAsync();
 
         var made = source.Made;
@@ -122,5 +121,12 @@ public sealed class ReadAheadTests
         });
         Assert.Contains("only once", failure.Message);
         Assert.Equal(3, source.Disposed);
+    }
+
+    /// <summary>Polls, without a fixed sleep, so that a slow machine only makes the test slower.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(5);
     }
 }
