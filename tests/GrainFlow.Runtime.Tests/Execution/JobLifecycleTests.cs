@@ -24,6 +24,25 @@ public sealed class JobLifecycleTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AFailureNoRestartCanFixFailsTheJobAtOnceWhateverTheRestartStrategyAllows()
+    {
+        var jobId = await fixture.Cluster.SubmitAsync(FailingJob.Name, new Dictionary<string, string>
+        {
+            ["fail-at"] = "300",
+            ["non-recoverable"] = "true",
+            ["restart-strategy.type"] = "fixed-delay",
+            ["restart-strategy.fixed-delay.attempts"] = "5",
+            ["restart-strategy.fixed-delay.delay"] = "10 ms",
+        });
+        var details = await fixture.Cluster.WaitForEndAsync(jobId);
+        Assert.Equal(JobStatus.Failed, details.Status);
+        Assert.Equal(1, details.Attempt);
+        Assert.True(details.Failure!.NonRecoverable);
+        Assert.Equal(typeof(NonRecoverableJobException).FullName, details.Failure.ExceptionType);
+        Assert.DoesNotContain(JobStatus.Restarting, details.Timestamps.Keys);
+    }
+
+    [Fact]
     public async Task CancellingARunningJobStopsItsSubtasksAndEndsCanceled()
     {
         var jobId = await fixture.Cluster.SubmitAsync(UnboundedJob.Name, parallelism: 2);

@@ -24,19 +24,35 @@ public sealed record VertexDetails(
     [property: Id(3)] IReadOnlyList<string> OperatorUids,
     [property: Id(4)] int FinishedSubtasks);
 
-/// <summary>Why a job failed: the user function's exception, kept as text so any client can show it.</summary>
+/// <summary>
+/// Why a job failed: the user function's exception, kept as text so any client can show it.
+/// <see cref="NonRecoverable"/>: no restart can fix it, so the job fails without consulting the restart strategy.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("grainflow.FailureCause")]
 public sealed record FailureCause(
     [property: Id(0)] string ExceptionType,
     [property: Id(1)] string Message,
     [property: Id(2)] string StackTrace,
     [property: Id(3)] string Origin,
-    [property: Id(4)] DateTimeOffset Timestamp)
+    [property: Id(4)] DateTimeOffset Timestamp,
+    [property: Id(5)] bool NonRecoverable = false)
 {
     public static FailureCause From(Exception exception, string origin) => new(
         exception.GetType().FullName ?? exception.GetType().Name,
         exception.Message,
         exception.ToString(),
         origin,
-        DateTimeOffset.UtcNow);
+        DateTimeOffset.UtcNow,
+        IsNonRecoverable(exception));
+
+    /// <summary>True when <paramref name="exception"/> or one of its inner exceptions is a <see cref="Errors.NonRecoverableJobException"/>.</summary>
+    public static bool IsNonRecoverable(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Errors.NonRecoverableJobException) return true;
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsNonRecoverable)) return true;
+        }
+        return false;
+    }
 }

@@ -278,6 +278,13 @@ internal sealed partial class JobManagerGrain(
         Job.FailoverPending = false;
         AbandonDrain(cause.Message);
         var now = time.GetUtcNow();
+        if (cause.NonRecoverable)
+        {
+            LogJobFailedNonRecoverable(Job.JobId!.Value, cause.Origin, cause.ExceptionType, cause.Message);
+            await TransitionAsync(JobStatus.Failing);
+            await EndAsync(JobStatus.Failed);
+            return;
+        }
         var delay = RestartStrategyFor().OnFailure(now);
         Job.RestartFailures.Add(now);
         if (Job.RestartFailures.Count > JobRecord.MaxRestartFailures) Job.RestartFailures.RemoveRange(0, Job.RestartFailures.Count - JobRecord.MaxRestartFailures);
@@ -581,6 +588,9 @@ internal sealed partial class JobManagerGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed in {Origin}: {ExceptionType}: {Message}")]
     private partial void LogJobFailed(JobId jobId, string origin, string exceptionType, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed in {Origin} without a restart, because no restart can fix it: {ExceptionType}: {Message}")]
+    private partial void LogJobFailedNonRecoverable(JobId jobId, string origin, string exceptionType, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} failed ({Message}); restarting in {DelayMs} ms")]
     private partial void LogRestarting(JobId jobId, string origin, string message, long delayMs);
