@@ -73,6 +73,23 @@ public static class ObjectStoreFactory
         }
     }
 
+    /// <summary>
+    /// Why <see cref="Create"/> would refuse <paramref name="location"/> (the reason alone, without the
+    /// location or the accepted forms), or null when it opens; nothing is read or written.
+    /// </summary>
+    public static string? LocationProblem(string location, string? azureConnectionString = null)
+    {
+        try
+        {
+            _ = Create(location, azureConnectionString);
+            return null;
+        }
+        catch (InvalidLocationException e)
+        {
+            return e.Reason;
+        }
+    }
+
     private static AzureBlobObjectStore CreateFromBlobUrl(string location, Uri uri, string? connectionString)
     {
         // BlobUriBuilder knows both URL styles: <account>.blob.core.windows.net/<container> and the
@@ -133,8 +150,8 @@ public static class ObjectStoreFactory
         return folder;
     }
 
-    private static ArgumentException Invalid(string location, string reason) =>
-        new($"Invalid object store location '{Redact(location)}': {reason}. Accepted forms: {AcceptedForms}.", "location");
+    private static InvalidLocationException Invalid(string location, string reason) =>
+        new($"Invalid object store location '{Redact(location)}': {reason}. Accepted forms: {AcceptedForms}.", reason);
 
     // A SAS token in the query is a secret: keep it out of messages and logs.
     private static string Redact(string location)

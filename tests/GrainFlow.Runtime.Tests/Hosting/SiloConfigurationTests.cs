@@ -23,7 +23,7 @@ public sealed class SiloConfigurationTests : IDisposable
         var configuration = SiloConfigurationLoader.Load(
             AppSettings(("parallelism.default", "2"), ("pipeline.max-parallelism", "256")),
             ["--properties", properties, "-D", "parallelism.default=4", "-Dgrainflow.network.batch-size=64", "--run", "keyed-count"],
-            out var rest);
+            out var rest, out _);
 
         Assert.Equal("4", configuration.Values["parallelism.default"]);
         Assert.Equal("256", configuration.Values["pipeline.max-parallelism"]);
@@ -38,14 +38,14 @@ public sealed class SiloConfigurationTests : IDisposable
     {
         var properties = _temp.Combine("bad.properties");
         File.WriteAllText(properties, "ok=1\nthis line has no separator\n");
-        var error = Assert.Throws<ConfigurationValueException>(() => SiloConfigurationLoader.Load(AppSettings(), ["--properties", properties], out _));
+        var error = Assert.Throws<ConfigurationValueException>(() => SiloConfigurationLoader.Load(AppSettings(), ["--properties", properties], out _, out _));
         Assert.Contains("bad.properties:2", error.Message);
     }
 
     [Fact]
     public void AMissingPropertiesFileGivenExplicitlyIsAnError()
     {
-        var error = Assert.Throws<ConfigurationValueException>(() => SiloConfigurationLoader.Load(AppSettings(), ["--properties", _temp.Combine("nope.properties")], out _));
+        var error = Assert.Throws<ConfigurationValueException>(() => SiloConfigurationLoader.Load(AppSettings(), ["--properties", _temp.Combine("nope.properties")], out _, out _));
         Assert.Contains("does not exist", error.Message);
     }
 

@@ -1,4 +1,4 @@
-using GrainFlow.Silo.Rest.Paths;
+using GrainFlow.Paths;
 
 namespace GrainFlow.Silo.Tests.Rest;
 

@@ -42,8 +42,11 @@ internal static class RunCommand
             var output = context.Console.Out;
             output.WriteLine($"Job has been submitted with JobID {jobId}");
             var manager = connection.Client.GetGrain<IJobManagerGrain>(jobId.Value);
+            var submitted = await manager.GetDetailsAsync().WaitAsync(cancellationToken);
+            // Settings that have no effect (unknown, unsupported, deprecated) and generated uids, one line each.
+            foreach (var warning in submitted.Warnings ?? []) context.Console.Error.WriteLine($"Warning: {SingleLine.Of(warning)}");
             // Where the state came from (which savepoint or checkpoint, or that none was found).
-            if (restoring) output.WriteLine($"State: {(await manager.GetDetailsAsync().WaitAsync(cancellationToken)).StateOrigin}");
+            if (restoring) output.WriteLine($"State: {submitted.StateOrigin}");
             if (!parseResult.GetValue(wait)) return ExitCodes.Success;
 
             JobStatus status;

@@ -8,6 +8,7 @@ public static class StateRecoveryOptions
 {
     public static readonly ConfigOption<string> Path = ConfigOptions.Key("execution.state-recovery.path").StringType()
         .WithDeprecatedKeys("execution.savepoint.path")
+        .AsLocation()
         .WithDescription("A savepoint or retained checkpoint (its directory or its _metadata) to start the job from; 'grainflow run -s <path>'.");
 
     public static readonly ConfigOption<bool> IgnoreUnclaimedState = ConfigOptions.Key("execution.state-recovery.ignore-unclaimed-state").BoolType()

@@ -13,7 +13,8 @@ public sealed record JobDetails(
     [property: Id(7)] FailureCause? Failure,
     [property: Id(8)] IReadOnlyDictionary<JobStatus, DateTimeOffset> Timestamps,
     [property: Id(9)] long Attempt,
-    [property: Id(10)] string StateOrigin = "");
+    [property: Id(10)] string StateOrigin = "",
+    [property: Id(11)] IReadOnlyList<string>? Warnings = null);
 
 /// <summary>One vertex (a chain of operators running as <see cref="Parallelism"/> subtask grains).</summary>
 [GenerateSerializer, Immutable, Alias("grainflow.VertexDetails")]

@@ -14,6 +14,7 @@ namespace GrainFlow.Runtime.Api;
 public sealed class StreamExecutionEnvironment
 {
     private readonly List<StreamNode> _nodes = new();
+    private readonly Dictionary<string, ConfigOption> _parametersRead = new(StringComparer.Ordinal);
 
     public StreamExecutionEnvironment(GrainFlowConfiguration configuration, int? parallelism = null, string jobId = "")
     {
@@ -38,12 +39,30 @@ public sealed class StreamExecutionEnvironment
 
     internal IReadOnlyList<StreamNode> Nodes => _nodes;
 
+    /// <summary>Every option the job read while it was built (its parameters among them), so submissions can be checked against what they mean.</summary>
+    internal IReadOnlyCollection<ConfigOption> ParametersRead => _parametersRead.Values;
+
     /// <summary>Reads a job parameter or setting; a malformed value stops the job from starting with a message naming the key.</summary>
     public T GetParameter<T>(ConfigOption<T> option)
     {
+        _parametersRead.TryAdd(option.Key, option);
         try
         {
             return Configuration.Get(option);
+        }
+        catch (ConfigurationValueException e)
+        {
+            throw new JobConfigurationException(e.Message, e);
+        }
+    }
+
+    /// <summary>A text parameter, or null when it is not set (or empty); see <see cref="GetParameter{T}"/>.</summary>
+    public string? GetOptionalParameter(ConfigOption<string> option)
+    {
+        _parametersRead.TryAdd(option.Key, option);
+        try
+        {
+            return Configuration.GetOptionalString(option);
         }
         catch (ConfigurationValueException e)
         {

@@ -1,5 +1,6 @@
 using GrainFlow.Configuration;
 using GrainFlow.Runtime.Checkpointing;
+using GrainFlow.Storage;
 
 namespace GrainFlow.Runtime.Configuration;
 
@@ -45,19 +46,42 @@ public static class CheckpointingOptions
 
     public static readonly ConfigOption<string> Directory = ConfigOptions.Key("execution.checkpointing.dir").StringType()
         .WithDeprecatedKeys("state.checkpoints.dir")
+        .AsLocation()
         .WithDescription("file:///path, an absolute path, or an Azure Blob URL (https://<account>.blob.core.windows.net/<container>[/folder]).");
 
     public static readonly ConfigOption<string> SavepointDirectory = ConfigOptions.Key("execution.checkpointing.savepoint-dir").StringType()
-        .WithDeprecatedKeys("state.savepoints.dir");
+        .WithDeprecatedKeys("state.savepoints.dir")
+        .AsLocation()
+        .WithDescription("Where savepoints go when a savepoint or stop names no directory; the same forms as execution.checkpointing.dir.");
 
+    /// <summary>Flink's legacy <c>filesystem</c> and <c>jobmanager</c> both mean the heap backend (with a deprecation warning).</summary>
     public static readonly ConfigOption<StateBackendType> StateBackend = ConfigOptions.Key("state.backend.type").EnumType<StateBackendType>()
         .WithDeprecatedKeys("state.backend")
+        .WithLegacyValues(("filesystem", "hashmap"), ("jobmanager", "hashmap"))
         .WithDefault(StateBackendType.Hashmap);
 
     public static readonly ConfigOption<long> InlineThreshold = ConfigOptions.Key("execution.checkpointing.data-inline-threshold").MemorySizeType()
         .WithDeprecatedKeys("state.storage.fs.memory-threshold")
         .WithCheck(n => n is >= 0 and <= 1 << 20 ? null : "the threshold must be from 0 to 1 mb", "a size from 0 to 1 mb, e.g. \"20 kb\"")
         .WithDefault(20 * 1024);
+
+    /// <summary>
+    /// Problems no single key shows: a checkpoint or savepoint directory must be a location GrainFlow can
+    /// open (a blob location may need the connection string of <c>grainflow.storage.azure.connection-string</c>),
+    /// found when the job is submitted or the silo starts rather than at its first checkpoint.
+    /// </summary>
+    public static IEnumerable<string> Problems(GrainFlowConfiguration configuration)
+    {
+        var connectionString = configuration.GetOptionalString(StorageOptions.AzureConnectionString);
+        foreach (var option in new[] { Directory, SavepointDirectory })
+        {
+            if (configuration.GetOptionalString(option) is not { } location) continue;
+            if (ObjectStoreFactory.LocationProblem(location, connectionString) is { } problem)
+            {
+                yield return new ConfigurationValueException(option.Key, location, ObjectStoreFactory.AcceptedForms, problem).Message;
+            }
+        }
+    }
 
     public static IReadOnlyList<ConfigOption> All { get; } =
         [Interval, Mode, Timeout, MinPause, MaxConcurrent, TolerableFailures, Retention, NumRetained, Directory, SavepointDirectory, StateBackend, InlineThreshold];

@@ -32,5 +32,15 @@ public static class PipelineOptions
         .WithDefault(4)
         .WithDescription("Batches a channel may hold before its sender waits (backpressure).");
 
-    public static IReadOnlyList<ConfigOption> All { get; } = [DefaultParallelism, MaxParallelism, BufferTimeout, BatchSize, ChannelCapacity];
+    /// <summary>
+    /// A silo setting (read from the cluster configuration only, so a submission cannot raise it): the
+    /// highest parallelism any operator of a submitted job may have. Every subtask is a grain with its
+    /// own buffers; a mistyped parallelism would otherwise fill the silos' memory before the job fails.
+    /// </summary>
+    public static readonly ConfigOption<int> SubmissionMaxParallelism = ConfigOptions.Key("grainflow.submission.max-parallelism").IntType()
+        .WithCheck(p => p is >= 1 and <= KeyGroupAssignment.UpperBoundMaxParallelism ? null : "the limit must be from 1 to 32768", "a whole number from 1 to 32768")
+        .WithDefault(512)
+        .WithDescription("Silo setting: the highest operator parallelism a submitted job may ask for.");
+
+    public static IReadOnlyList<ConfigOption> All { get; } = [DefaultParallelism, MaxParallelism, BufferTimeout, BatchSize, ChannelCapacity, SubmissionMaxParallelism];
 }

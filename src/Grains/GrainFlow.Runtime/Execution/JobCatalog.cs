@@ -14,19 +14,46 @@ public sealed record JobRegistration(string Name, Func<IServiceProvider, IStream
 /// The job types this silo can run, and the one place a submission becomes a job graph — used by the
 /// job manager to plan and by every subtask grain to instantiate its own operators.
 /// </summary>
-public sealed class JobCatalog(IEnumerable<JobRegistration> registrations, IServiceProvider services, GrainFlowConfiguration clusterConfiguration)
+public sealed class JobCatalog
 {
-    private readonly Dictionary<string, JobRegistration> _jobs = registrations.ToDictionary(r => r.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, JobRegistration> _jobs;
+    private readonly IServiceProvider _services;
+    private readonly SubmissionValidator _validator;
+
+    /// <param name="knownOptions">Keys the silo reads beyond GrainFlow's runtime keys (cluster, REST); submissions are checked against all of them.</param>
+    public JobCatalog(IEnumerable<JobRegistration> registrations, IServiceProvider services, GrainFlowConfiguration clusterConfiguration,
+        IEnumerable<ConfigOption>? knownOptions = null)
+    {
+        _jobs = registrations.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        _services = services;
+        ClusterConfiguration = clusterConfiguration;
+        var known = Hosting.GrainFlowOptions.KnownOptions.Concat(knownOptions ?? []).ToList();
+        _validator = new SubmissionValidator(new ConfigurationNormalizer(known, UnsupportedOptions.All), known, clusterConfiguration);
+    }
 
     public IReadOnlyList<string> Names => _jobs.Keys.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The cluster-wide configuration that every job's own settings are laid over.</summary>
-    public GrainFlowConfiguration ClusterConfiguration { get; } = clusterConfiguration;
+    public GrainFlowConfiguration ClusterConfiguration { get; }
 
     public bool Contains(string name) => _jobs.ContainsKey(name);
 
     /// <summary>The effective configuration of a job: the cluster's, with the submission's keys on top.</summary>
     public GrainFlowConfiguration ConfigurationFor(IReadOnlyDictionary<string, string> submitted) => ClusterConfiguration.With(submitted);
+
+    /// <summary>
+    /// Turns a submission into the job it asks for, or refuses it before anything is created: its
+    /// settings normalised (what the job record keeps), the graph built, and everything checked.
+    /// </summary>
+    /// <exception cref="UnknownJobException">No job has that name.</exception>
+    /// <exception cref="JobConfigurationException">A setting, location or the parallelism is unusable, or the job's Build failed.</exception>
+    internal (JobSubmission Submission, JobGraph Graph, IReadOnlyList<string> Warnings) Plan(JobId jobId, JobSubmission submission)
+    {
+        var (normalized, warnings) = _validator.Normalize(submission);
+        var graph = BuildGraph(jobId, normalized.JobName, ConfigurationFor(normalized.Configuration), normalized.Parallelism);
+        _validator.Check(normalized, graph);
+        return (normalized, graph, warnings.Concat(graph.Warnings).ToList());
+    }
 
     /// <exception cref="UnknownJobException">No job has that name.</exception>
     /// <exception cref="JobConfigurationException">A setting is invalid, or the job's Build failed.</exception>
@@ -42,7 +69,7 @@ public sealed class JobCatalog(IEnumerable<JobRegistration> registrations, IServ
         try
         {
             var env = new StreamExecutionEnvironment(configuration, parallelism, jobId.Value);
-            registration.Factory(services).Build(env);
+            registration.Factory(_services).Build(env);
             var graph = JobGraph.Build(env);
             var settingProblems = graph.Configuration.Validate(CheckpointingOptions.All.Concat(RestartStrategyOptions.All).Concat(StateRecoveryOptions.All).Concat(HeartbeatOptions.All))
                 .Concat(HeartbeatOptions.Problems(graph.Configuration)).ToList();

@@ -107,9 +107,10 @@ internal sealed partial class JobManagerGrain(
     {
         if (record.RecordExists) throw new JobConfigurationException($"Job {this.GetPrimaryKeyString()} was already started.");
         var jobId = JobId.Parse(this.GetPrimaryKeyString());
-        var initial = await PlanInitialStateAsync(jobId, submission, BuildGraph(jobId, submission));
+        var planned = catalog.Plan(jobId, submission);
+        var initial = await PlanInitialStateAsync(jobId, planned.Submission, planned.Graph);
         (submission, var graph) = (initial.Submission, initial.Graph);
-        foreach (var warning in graph.Warnings) LogWarning(jobId, warning);
+        foreach (var warning in planned.Warnings) LogWarning(jobId, warning);
 
         var now = time.GetUtcNow();
         record.State = new JobRecord
@@ -122,7 +123,7 @@ internal sealed partial class JobManagerGrain(
             Attempt = 1,
             MaxParallelism = graph.MaxParallelism,
             Vertices = graph.Vertices.Select(v => new VertexDetails(v.Uid, v.Name, v.Parallelism, v.Chain.Select(n => n.Uid).ToList(), 0)).ToList(),
-            Warnings = graph.Warnings.ToList(),
+            Warnings = planned.Warnings.ToList(),
             CheckpointingEnabled = CheckpointingEnabled(graph),
             StateOrigin = initial.Origin,
         };
@@ -157,7 +158,7 @@ internal sealed partial class JobManagerGrain(
         var finished = Job.FinishedSubtasks.GroupBy(s => s[..s.LastIndexOf('/')]).ToDictionary(g => g.Key, g => g.Count());
         var vertices = Job.Vertices.Select(v => v with { FinishedSubtasks = finished.GetValueOrDefault(v.Uid) }).ToList();
         return Task.FromResult(new JobDetails(Job.JobId!.Value, Job.Name, Job.Status, Job.StartTime, Job.EndTime, Job.MaxParallelism,
-            vertices, Job.Failure, new Dictionary<JobStatus, DateTimeOffset>(Job.Timestamps), Job.Attempt, Job.StateOrigin));
+            vertices, Job.Failure, new Dictionary<JobStatus, DateTimeOffset>(Job.Timestamps), Job.Attempt, Job.StateOrigin, Job.Warnings.ToList()));
     }
 
     public async Task<JobStatus> CancelAsync()

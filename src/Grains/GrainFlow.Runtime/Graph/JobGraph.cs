@@ -11,8 +11,10 @@ namespace GrainFlow.Runtime.Graph;
 /// </summary>
 internal sealed class JobGraph
 {
-    private JobGraph(IReadOnlyList<JobVertex> vertices, IReadOnlyList<JobEdge> edges, int maxParallelism, IReadOnlyList<string> warnings, GrainFlow.Configuration.GrainFlowConfiguration configuration)
+    private JobGraph(IReadOnlyList<JobVertex> vertices, IReadOnlyList<JobEdge> edges, int maxParallelism, IReadOnlyList<string> warnings,
+        GrainFlow.Configuration.GrainFlowConfiguration configuration, IReadOnlyCollection<GrainFlow.Configuration.ConfigOption> parametersRead)
     {
+        ParametersRead = parametersRead;
         Configuration = configuration;
         Vertices = vertices;
         Edges = edges;
@@ -30,6 +32,9 @@ internal sealed class JobGraph
 
     /// <summary>The job's effective configuration, including what its Build method set in code.</summary>
     public GrainFlow.Configuration.GrainFlowConfiguration Configuration { get; }
+
+    /// <summary>The options the job's Build method read (its parameters among them).</summary>
+    public IReadOnlyCollection<GrainFlow.Configuration.ConfigOption> ParametersRead { get; }
 
     public IEnumerable<JobVertex> SourceVertices => Vertices.Where(v => v.IsSource);
 
@@ -79,7 +84,7 @@ internal sealed class JobGraph
             source.Outputs.Add(edge);
             vertex.Inputs.Add(edge);
         }
-        return new JobGraph(vertices, edges, maxParallelism, warnings, env.Configuration);
+        return new JobGraph(vertices, edges, maxParallelism, warnings, env.Configuration, env.ParametersRead.ToList());
     }
 
     private static bool CanChain(StreamNode node) =>

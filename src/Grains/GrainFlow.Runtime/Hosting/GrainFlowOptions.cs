@@ -33,7 +33,8 @@ public sealed class GrainFlowOptionsValidator(GrainFlowOptions options) : IConfi
     /// <summary>One message per malformed or missing GrainFlow key (storage included when <paramref name="checkStorage"/>).</summary>
     public static IReadOnlyList<string> Problems(GrainFlowConfiguration configuration, bool checkStorage)
     {
-        var problems = configuration.Validate(GrainFlowOptions.KnownOptions).Concat(HeartbeatOptions.Problems(configuration)).ToList();
+        var problems = configuration.Validate(GrainFlowOptions.KnownOptions).Concat(HeartbeatOptions.Problems(configuration))
+            .Concat(CheckpointingOptions.Problems(configuration)).ToList();
         if (problems.Count == 0 && checkStorage)
         {
             try

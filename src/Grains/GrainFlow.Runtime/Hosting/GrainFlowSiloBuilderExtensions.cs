@@ -27,7 +27,8 @@ public static class GrainFlowSiloBuilderExtensions
             services.AddSingleton(options.Configuration);
             services.AddTransient<IConfigurationValidator>(_ => new GrainFlowOptionsValidator(options));
             services.AddSingleton(sp => new GrainFlowStores(options.StoreFactory?.Invoke(sp) ?? StorageOptions.CreateStore(options.Configuration)));
-            services.AddSingleton(sp => new JobCatalog(sp.GetServices<JobRegistration>(), sp, options.Configuration));
+            services.AddSingleton(sp => new JobCatalog(sp.GetServices<JobRegistration>(), sp, options.Configuration,
+                sp.GetServices<KnownConfigOptions>().SelectMany(k => k.Options)));
             services.AddSingleton<Checkpointing.StateCodecs>();
             services.AddPlacementDirector<SubtaskPlacementStrategy, SubtaskPlacementDirector>();
             // Wakes the job managers when a silo dies (they may have died with it).

@@ -14,14 +14,18 @@ public static class GrainFlowSilo
     /// <summary>The name of the Orleans stream provider backed by GrainFlow topics.</summary>
     public const string TopicStreamsProviderName = "topics";
 
+    /// <summary>The keys the silo host reads beyond GrainFlow's runtime keys.</summary>
+    public static IReadOnlyList<ConfigOption> SiloOptions { get; } = [.. ClusterOptions.All, .. RestOptions.All];
+
     /// <exception cref="ConfigurationValueException">A configuration value is malformed; the message names the key.</exception>
     public static HostApplicationBuilder CreateBuilder(string[] args, out GrainFlowConfiguration configuration, out List<string> remainingArgs)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        configuration = SiloConfigurationLoader.Load(builder.Configuration, args, out remainingArgs);
+        configuration = SiloConfigurationLoader.Load(builder.Configuration, args, out remainingArgs, out var warnings);
+        // Before the host exists there is no logger; these lines come first on the silo's output.
+        foreach (var warning in warnings) Console.Error.WriteLine($"warning: {warning}");
         var problems = GrainFlowOptionsValidator.Problems(configuration, checkStorage: true)
-            .Concat(configuration.Validate(ClusterOptions.All))
-            .Concat(configuration.Validate(RestOptions.All))
+            .Concat(configuration.Validate(SiloOptions))
             .ToList();
         if (problems.Count == 0 && configuration.Get(RestOptions.Enabled))
         {
@@ -33,6 +37,7 @@ public static class GrainFlowSilo
         if (problems.Count > 0) throw new ConfigurationValueException(problems);
         var clusterConfiguration = configuration;
         builder.UseOrleans(silo => silo
+            .ConfigureServices(services => services.AddSingleton(new KnownConfigOptions(SiloOptions)))
             .UseGrainFlowCluster(clusterConfiguration)
             .AddGrainFlow(o => o.Configuration = clusterConfiguration)
             // IAsyncStream<T>.OnNextAsync on provider "topics" appends durably to GrainFlow topics.

@@ -1,4 +1,6 @@
 using GrainFlow.Configuration;
+using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace GrainFlow.Silo.Hosting;
@@ -15,8 +17,9 @@ public static class SiloConfigurationLoader
     public const string PropertiesVariable = "GRAINFLOW_PROPERTIES";
 
     /// <summary>Reads -D pairs and --properties from <paramref name="args"/>; other arguments are returned for the caller.</summary>
-    /// <exception cref="ConfigurationValueException">A -D argument or the properties file is malformed.</exception>
-    public static GrainFlowConfiguration Load(IConfiguration appConfiguration, IReadOnlyList<string> args, out List<string> remainingArgs)
+    /// <param name="warnings">Deprecated keys and values, keys GrainFlow does not know or support, for the silo to print.</param>
+    /// <exception cref="ConfigurationValueException">A -D argument, the properties file or a value is malformed.</exception>
+    public static GrainFlowConfiguration Load(IConfiguration appConfiguration, IReadOnlyList<string> args, out List<string> remainingArgs, out IReadOnlyList<string> warnings)
     {
         var dynamic = new List<KeyValuePair<string, string>>();
         string? propertiesPath = null;
@@ -46,7 +49,11 @@ public static class SiloConfigurationLoader
             layers.AddRange(PropertiesFile.Parse(fromEnvironment, PropertiesVariable));
         }
         layers.AddRange(dynamic);
-        return new GrainFlowConfiguration(layers);
+        // Every key the silo reads, so the layers share one spelling before anything checks them.
+        var normalized = new ConfigurationNormalizer(GrainFlowOptions.KnownOptions.Concat(GrainFlowSilo.SiloOptions), UnsupportedOptions.All)
+            .Normalize(layers).ThrowIfInvalid();
+        warnings = normalized.Warnings;
+        return new GrainFlowConfiguration(normalized.Values);
     }
 
     private static KeyValuePair<string, string> ParsePair(string text, string origin)

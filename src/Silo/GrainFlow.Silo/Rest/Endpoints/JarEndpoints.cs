@@ -16,11 +16,6 @@ namespace GrainFlow.Silo.Rest.Endpoints;
 /// </summary>
 public static class JarEndpoints
 {
-    /// <summary>Keys naming a location the job restores from or writes to, aliases included: the path policy applies to them too.</summary>
-    private static readonly string[] LocationKeys = new ConfigOption[] { StateRecoveryOptions.Path, CheckpointingOptions.SavepointDirectory, CheckpointingOptions.Directory }
-        .SelectMany(o => o.DeprecatedKeys.Prepend(o.Key))
-        .ToArray();
-
     private static readonly string[] ClaimModes = ["CLAIM", "NO_CLAIM", "LEGACY"];
 
     public static void Map(IEndpointRouteBuilder routes)
@@ -78,15 +73,11 @@ public static class JarEndpoints
             if (allowNonRestored is { } allow) configuration[StateRecoveryOptions.IgnoreUnclaimedState.Key] = allow ? "true" : "false";
             if (claimMode is not null) configuration[StateRecoveryOptions.ClaimMode.Key] = claimMode;
 
-            foreach (var key in LocationKeys)
-            {
-                if (configuration.TryGetValue(key, out var location))
-                {
-                    rest.CheckPath(location, key == StateRecoveryOptions.Path.Key && savepointPath is not null ? "savepointPath" : key);
-                }
-            }
+            rest.CheckPath(savepointPath, "savepointPath");
 
-            var jobId = await rest.Registry.SubmitAsync(new JobSubmission(jarid, configuration, parallelism));
+            // The job manager normalises every setting and applies the path policy to each location it
+            // names (whatever key, alias or job parameter), before the job is created.
+            var jobId = await rest.Registry.SubmitAsync(new JobSubmission(jarid, configuration, parallelism, rest.Paths.Enforced ? rest.Options.AllowedRoots : null));
             return FlinkJson.Ok(new JsonObject { ["jobid"] = jobId.Value });
         });
     }

@@ -1,7 +1,7 @@
 using GrainFlow.Jobs;
 using GrainFlow.Silo.Rest.Hosting;
 using GrainFlow.Silo.Rest.Operations;
-using GrainFlow.Silo.Rest.Paths;
+using GrainFlow.Paths;
 using Orleans;
 
 namespace GrainFlow.Silo.Rest.Endpoints;

@@ -34,9 +34,9 @@ public sealed class RestApiOptions
             Port = configuration.Get(RestOptions.Port),
             BindAddress = configuration.Get(RestOptions.BindAddress),
             Token = configuration.GetOptionalString(RestOptions.Token)?.Trim(),
-            AllowedRoots = Paths.AllowedRoots.Split(configuration.GetOptionalString(RestOptions.AllowedRoots)),
+            AllowedRoots = GrainFlow.Paths.AllowedRoots.Split(configuration.GetOptionalString(RestOptions.AllowedRoots)),
         };
     }
 
-    public Paths.AllowedRoots PathPolicy() => Paths.AllowedRoots.From(AllowedRoots, enforce: !IsLoopback);
+    public GrainFlow.Paths.AllowedRoots PathPolicy() => GrainFlow.Paths.AllowedRoots.From(AllowedRoots, enforce: !IsLoopback);
 }

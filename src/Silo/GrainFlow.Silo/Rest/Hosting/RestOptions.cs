@@ -36,7 +36,7 @@ public static class RestOptions
     /// Required beyond loopback; optional (and then enforced) on loopback.
     /// </summary>
     public static readonly ConfigOption<string> AllowedRoots = ConfigOptions.Key("grainflow.rest.allowed-roots").StringType()
-        .WithCheck(r => Paths.AllowedRoots.Problem(r), "absolute paths, file:// URLs or blob URLs separated by ';' (e.g. /data/savepoints;https://acct.blob.core.windows.net/savepoints)");
+        .WithCheck(r => GrainFlow.Paths.AllowedRoots.Problem(r), "absolute paths, file:// URLs or blob URLs separated by ';' (e.g. /data/savepoints;https://acct.blob.core.windows.net/savepoints)");
 
     public static IReadOnlyList<ConfigOption> All { get; } = [Enabled, Port, BindAddress, Token, AllowedRoots];
 }

@@ -1,4 +1,4 @@
-namespace GrainFlow.Silo.Rest.Paths;
+namespace GrainFlow.Paths;
 
 /// <summary>
 /// Decides whether a path given through the REST API (savepoint target, restore path, savepoint to

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace GrainFlow.Silo.Rest.Paths;
+namespace GrainFlow.Paths;
 
 /// <summary>
 /// A savepoint or checkpoint location reduced to what containment is decided on: the store it is in
