@@ -61,10 +61,30 @@ public sealed class SiloConfigurationTests : IDisposable
     [InlineData("grainflow.cluster.membership.death-votes=none", "'grainflow.cluster.membership.death-votes'")]
     [InlineData("heartbeat.interval=1 ms", "'heartbeat.interval'")]
     [InlineData("heartbeat.timeout=1 s", "must not be shorter than 'heartbeat.interval'")]
+    [InlineData("state.checkpoints.dir= s3://my-bucket/checkpoints/", "the scheme 's3' is not supported")]
+    [InlineData("\u200bparallelism.default=2", "invisible character")]
     public void TheSiloRefusesToStartWithABadValueAndSaysWhichKey(string dynamicProperty, string expected)
     {
         var error = Assert.Throws<ConfigurationValueException>(() => GrainFlowSilo.CreateBuilder(["-D", dynamicProperty], out _, out _));
         Assert.Contains(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("filesystem")]
+    [InlineData("FileSystem")]
+    [InlineData("jobmanager")]
+    public void FlinksLegacyStateBackendNamesStartTheSiloOnTheHeapBackendWithADeprecationWarning(string legacy)
+    {
+        var properties = _temp.Combine("application.properties");
+        File.WriteAllText(properties, $"state.backend.type={legacy}\nstate.checkpoints.num-retained=2\n");
+
+        var configuration = SiloConfigurationLoader.Load(AppSettings(), ["--properties", properties], out _, out var warnings);
+
+        Assert.Equal("hashmap", configuration.Values["state.backend.type"]);
+        Assert.Equal("2", configuration.Values["execution.checkpointing.num-retained"]);
+        Assert.Contains($"'state.backend.type: {legacy}' is deprecated; GrainFlow uses 'hashmap' instead, as Flink does. Set 'state.backend.type: hashmap'.", warnings);
+        Assert.Contains("'state.checkpoints.num-retained' is deprecated; use 'execution.checkpointing.num-retained'.", warnings);
+        using var host = GrainFlowSilo.CreateBuilder(["--properties", properties, "-D", "grainflow.silo.port=0", "-D", "grainflow.gateway.port=0"], out _, out _).Build();
     }
 
     [Fact]

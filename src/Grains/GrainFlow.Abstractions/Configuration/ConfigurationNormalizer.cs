@@ -62,6 +62,11 @@ public sealed class ConfigurationNormalizer
             var value = (rawValue ?? "").Trim();
             if (!_byKey.TryGetValue(key, out var option))
             {
+                if (_unsupported.TryGetValue(key, out var unsupported) && key != unsupported.Keys[0])
+                {
+                    warnings.Add($"'{key}' is deprecated; use '{unsupported.Keys[0]}'.");
+                    key = unsupported.Keys[0];
+                }
                 values[key] = value;
                 continue;
             }
@@ -74,9 +79,9 @@ public sealed class ConfigurationNormalizer
                 }
                 fromAlias[option.Key] = key;
             }
-            else
+            else if (fromAlias.Remove(option.Key, out var overridden))
             {
-                fromAlias.Remove(option.Key);
+                warnings.Add($"'{overridden}' is ignored: '{option.Key}' is set as well and takes precedence.");
             }
             if (option.ReplacementFor(value) is { } current)
             {

@@ -17,6 +17,7 @@ public static class ExampleSinks
     public static readonly ConfigOption<ExampleSinkKind> Sink = ConfigOptions.Key("sink").EnumType<ExampleSinkKind>().WithDefault(ExampleSinkKind.File);
 
     public static readonly ConfigOption<string> OutputDirectory = ConfigOptions.Key("output").StringType()
+        .AsLocation()
         .WithDescription("Directory of the file sink; by default .grainflow/output/<job id>.");
 
     public static readonly ConfigOption<string> OutputTopic = ConfigOptions.Key("output-topic").StringType();
@@ -28,7 +29,7 @@ public static class ExampleSinks
     public static ISink<T> Create<T>(StreamExecutionEnvironment env, string defaultTopic, Func<T, string> key) => env.GetParameter(Sink) switch
     {
         ExampleSinkKind.Discard => new DiscardingSink<T>(),
-        ExampleSinkKind.Topic => new TopicSink<T>(env.Configuration.GetOptionalString(OutputTopic) ?? defaultTopic, record => key(record)),
-        _ => new FileSink<T>(env.Configuration.GetOptionalString(OutputDirectory) ?? DefaultOutputDirectory(env.JobId)),
+        ExampleSinkKind.Topic => new TopicSink<T>(env.GetOptionalParameter(OutputTopic) ?? defaultTopic, record => key(record)),
+        _ => new FileSink<T>(env.GetOptionalParameter(OutputDirectory) ?? DefaultOutputDirectory(env.JobId)),
     };
 }

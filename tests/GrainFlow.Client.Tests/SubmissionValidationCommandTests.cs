@@ -1,0 +1,42 @@
+using GrainFlow.Jobs;
+using GrainFlow.Silo.Examples;
+
+namespace GrainFlow.Client.Tests;
+
+/// <summary>Items 2, 4 and D of issue 12 through <c>grainflow run</c>: refused settings exit non-zero with one line and create nothing; settings without effect print a warning.</summary>
+public sealed class SubmissionValidationCommandTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    [Theory]
+    [InlineData("the scheme 's3' is not supported", "-D", "state.checkpoints.dir=s3://my-bucket/checkpoints/")]
+    [InlineData("above this cluster's limit of 512", "-p", "12345")]
+    [InlineData("above this cluster's limit of 512", "-D", "parallelism.default=5000")]
+    [InlineData("Invalid value 'rocksdb' for configuration key 'state.backend.type'", "-D", "state.backend.type=rocksdb")]
+    [InlineData("has no value", "-D", "execution.checkpointing.interval=")]
+    public async Task ASettingThatCannotWorkExitsNonZeroWithOneLineAndCreatesNoJob(string expected, params string[] arguments)
+    {
+        var jobsBefore = await JobCountAsync();
+
+        var run = await CliRun.RunAsync(["run", KeyedCountJob.Name, .. arguments], fixture.Connector);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(expected, Assert.Single(run.StderrLines));
+        Assert.False(CliRun.HasStackTrace(run.Stderr));
+        Assert.Empty(run.Stdout);
+        Assert.Equal(jobsBefore, await JobCountAsync());
+    }
+
+    [Fact]
+    public async Task AnUnsupportedOrMisspelledSettingIsReportedAsAWarningAndTheJobRuns()
+    {
+        var run = await CliRun.RunAsync(["run", KeyedCountJob.Name, "-D", "records=100", "-D", "sink=discard",
+            "-D", "execution.checkpointing.unaligned.enabled=true", "-D", "parallelism.defualt=2", "--wait"], fixture.Connector);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Warning: 'execution.checkpointing.unaligned.enabled' is not supported by GrainFlow yet and has no effect: checkpoints are always aligned (barriers wait for every input).", run.StderrLines);
+        Assert.Contains("Warning: 'parallelism.defualt' is not a setting GrainFlow knows and has no effect; did you mean 'parallelism.default'?", run.StderrLines);
+        Assert.Contains("finished with status FINISHED", run.Stdout);
+    }
+
+    private async Task<int> JobCountAsync() =>
+        (await fixture.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).ListJobsAsync()).Count;
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using GrainFlow.Jobs;
+using GrainFlow.Silo.Examples;
+using GrainFlow.Silo.Tests.Fixtures;
+
+namespace GrainFlow.Silo.Tests.Rest;
+
+/// <summary>
+/// Items 2–4 and D of issue 12 over HTTP: a setting that cannot work is refused at submission with a
+/// 400 in Flink's error shape and nothing is created; settings without effect are accepted with a
+/// warning each; Flink's legacy backend name runs on the heap.
+/// </summary>
+[Collection(LoopbackRestCollection.Name)]
+public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
+{
+    [Fact]
+    public async Task ACheckpointDirectoryWithAnUnsupportedSchemeIsRefusedAtSubmissionAndNothingIsCreated()
+    {
+        var jobsBefore = await JobCountAsync();
+
+        var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run",
+            """{"flinkConfiguration": {"execution.checkpointing.interval": "1 s", "state.checkpoints.dir": " s3://my-bucket/checkpoints/"}}""");
+
+        Assert.True(reply.Status == HttpStatusCode.BadRequest, reply.ToString());
+        Assert.Contains("'s3://my-bucket/checkpoints/'", reply.Error);
+        Assert.Contains("the scheme 's3' is not supported", reply.Error);
+        Assert.Contains("execution.checkpointing.dir", reply.Error);
+        Assert.Equal(jobsBefore, await JobCountAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"parallelism": 12345}""")]
+    [InlineData("""{"programArgsList": ["-Dparallelism.default=12345"]}""")]
+    public async Task AParallelismAboveTheClusterLimitIsRefusedAtOnceInsteadOfFillingTheSilo(string body)
+    {
+        var jobsBefore = await JobCountAsync();
+        var watch = Stopwatch.StartNew();
+
+        var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run", body);
+
+        Assert.True(reply.Status == HttpStatusCode.BadRequest, reply.ToString());
+        Assert.Contains("parallelism 12345, above this cluster's limit of 512 (grainflow.submission.max-parallelism", reply.Error);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"refused after {watch.Elapsed}, not after deploying subtasks");
+        Assert.Equal(jobsBefore, await JobCountAsync());
+    }
+
+    [Fact]
+    public async Task SettingsWithoutEffectAreAcceptedWithOneWarningEachAndTheConfigReportsWhatTheJobHas()
+    {
+        var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run",
+            """
+            {"programArgsList": ["--records", "100000000", "--records-per-second", "1000", "--sink", "discard"],
+             "flinkConfiguration": {"execution.checkpointing.interval": "1 h", "execution.checkpointing.unaligned": "true",
+                                    "execution.checkpointing.incremental": "true", "execution.checkpointing.timout": "1 min",
+                                    "execution.checkpointing.unaligned.forced": "false"} }
+            """);
+
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+        var jobId = JobId.Parse(reply.Object["jobid"]!.GetValue<string>());
+        try
+        {
+            var warnings = (await fixture.Rest.Cluster.Job(jobId).GetDetailsAsync()).Warnings!;
+            Assert.Contains(warnings, w => w.StartsWith("'execution.checkpointing.unaligned.enabled' is not supported by GrainFlow yet and has no effect", StringComparison.Ordinal));
+            Assert.Contains(warnings, w => w.StartsWith("'execution.checkpointing.incremental' is not supported by GrainFlow yet", StringComparison.Ordinal));
+            Assert.Contains("'execution.checkpointing.timout' is not a setting GrainFlow knows and has no effect; did you mean 'execution.checkpointing.timeout'?", warnings);
+            Assert.Contains("'execution.checkpointing.unaligned' is deprecated; use 'execution.checkpointing.unaligned.enabled'.", warnings);
+            Assert.DoesNotContain(warnings, w => w.Contains("unaligned.forced", StringComparison.Ordinal));
+
+            var config = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints/config");
+            Assert.False(config.Object["unaligned_checkpoints"]!.GetValue<bool>());
+            Assert.Equal(600000, config.Object["timeout"]!.GetValue<long>());
+        }
+        finally
+        {
+            await fixture.Rest.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("filesystem")]
+    [InlineData("jobmanager")]
+    public async Task FlinksLegacyStateBackendNamesRunOnTheHeapBackendWithADeprecationWarning(string legacy)
+    {
+        var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run",
+            $$"""{"programArgsList": ["--records", "1000", "--sink", "discard"], "flinkConfiguration": {"state.backend.type": "{{legacy}}"} }""");
+
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+        var jobId = JobId.Parse(reply.Object["jobid"]!.GetValue<string>());
+        var details = await fixture.Rest.Cluster.WaitForEndAsync(jobId);
+        Assert.Equal(JobStatus.Finished, details.Status);
+        Assert.Contains($"'state.backend.type: {legacy}' is deprecated; GrainFlow uses 'hashmap' instead, as Flink does. Set 'state.backend.type: hashmap'.", details.Warnings!);
+        Assert.Equal("hashmap", (await fixture.Rest.Cluster.Job(jobId).GetConfigurationAsync())["state.backend.type"]);
+    }
+
+    private async Task<int> JobCountAsync() =>
+        (await fixture.Rest.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).ListJobsAsync()).Count;
+}
