@@ -8,8 +8,9 @@ public sealed class SubmissionValidationCommandTests(ClusterFixture fixture) : I
 {
     [Theory]
     [InlineData("the scheme 's3' is not supported", "-D", "state.checkpoints.dir=s3://my-bucket/checkpoints/")]
-    [InlineData("above this cluster's limit of 512", "-p", "12345")]
-    [InlineData("above this cluster's limit of 512", "-D", "parallelism.default=5000")]
+    [InlineData("above this cluster's limit of 128", "-p", "12345")]
+    [InlineData("above this cluster's limit of 128", "-p", "200", "-D", "grainflow.submission.max-parallelism=1000")]
+    [InlineData("above this cluster's limit of 128", "-D", "parallelism.default=5000")]
     [InlineData("Invalid value 'rocksdb' for configuration key 'state.backend.type'", "-D", "state.backend.type=rocksdb")]
     [InlineData("has no value", "-D", "execution.checkpointing.interval=")]
     public async Task ASettingThatCannotWorkExitsNonZeroWithOneLineAndCreatesNoJob(string expected, params string[] arguments)

@@ -40,7 +40,7 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
         var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run", body);
 
         Assert.True(reply.Status == HttpStatusCode.BadRequest, reply.ToString());
-        Assert.Contains("parallelism 12345, above this cluster's limit of 512 (grainflow.submission.max-parallelism", reply.Error);
+        Assert.Contains("parallelism 12345, above this cluster's limit of 128 (grainflow.submission.max-parallelism", reply.Error);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"refused after {watch.Elapsed}, not after deploying subtasks");
         Assert.Equal(jobsBefore, await JobCountAsync());
     }

@@ -39,7 +39,7 @@ public static class PipelineOptions
     /// </summary>
     public static readonly ConfigOption<int> SubmissionMaxParallelism = ConfigOptions.Key("grainflow.submission.max-parallelism").IntType()
         .WithCheck(p => p is >= 1 and <= KeyGroupAssignment.UpperBoundMaxParallelism ? null : "the limit must be from 1 to 32768", "a whole number from 1 to 32768")
-        .WithDefault(512)
+        .WithDefault(128)
         .WithDescription("Silo setting: the highest operator parallelism a submitted job may ask for.");
 
     public static IReadOnlyList<ConfigOption> All { get; } = [DefaultParallelism, MaxParallelism, BufferTimeout, BatchSize, ChannelCapacity, SubmissionMaxParallelism];

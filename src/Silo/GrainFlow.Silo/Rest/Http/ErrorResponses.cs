@@ -52,6 +52,9 @@ public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorRe
         JobConfigurationException or ConfigurationValueException or SavepointException => (StatusCodes.Status400BadRequest, e.Message),
         BadHttpRequestException bad => (bad.StatusCode, bad.Message),
         GrainFlowException => (StatusCodes.Status400BadRequest, e.Message),
+        // A grain call past Orleans' response timeout: its outcome is unknown, not a server bug.
+        TimeoutException => (StatusCodes.Status504GatewayTimeout,
+            "The cluster did not answer in time; the operation may still complete. Check GET /jobs (or the job's status) before retrying."),
         _ => (StatusCodes.Status500InternalServerError, "Internal server error. The silo's log has the details."),
     };
 
