@@ -76,8 +76,12 @@ public sealed class CountPerKeyJobTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
+        // InitializeAsync may have failed before the cluster existed: its error is the one to see, not one from cleaning up.
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 }
