@@ -1,3 +1,4 @@
+using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Testing.Cluster;
 using GrainFlow.Testing.Processes;
 
@@ -18,6 +19,15 @@ public sealed class SiloProcessTests : IDisposable
         Assert.Contains("ended with status FINISHED", result.Output);
         Assert.Contains("5 keys, 5000 records counted.", result.Output);
         Assert.True(Directory.Exists(Path.Combine(_workingDirectory.Path, ".grainflow", "data", "grainstate")), "job records are stored under the working directory");
+    }
+
+    [Fact]
+    public async Task TheLineAfterARunNamesTheGatewayPortTheSiloListensOn()
+    {
+        await using var silo = await SiloProcess.StartAsync(_workingDirectory.Path, "--run", "keyed-count", "-D", "records=100", "-D", "keys=2");
+
+        await RecoveryProbe.WaitUntilAsync(() => Task.FromResult(silo.Output.Contains("The silo keeps running", StringComparison.Ordinal)), "the silo printed its closing line");
+        Assert.Contains($"(gateway 127.0.0.1:{silo.GatewayPort})", silo.Output);
     }
 
     [Fact]

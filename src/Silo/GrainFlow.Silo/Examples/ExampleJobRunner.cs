@@ -8,7 +8,8 @@ namespace GrainFlow.Silo.Examples;
 /// Runs one job once the silo is up (the <c>--run &lt;job&gt;</c> option), prints its progress and, for
 /// the example jobs, their final counts; stops the silo afterwards when asked to.
 /// </summary>
-internal sealed class ExampleJobRunner(string jobName, bool exitWhenFinished, IGrainFactory grains, IHostApplicationLifetime lifetime) : BackgroundService
+internal sealed class ExampleJobRunner(string jobName, bool exitWhenFinished, IGrainFactory grains, IHostApplicationLifetime lifetime, ILocalSiloDetails silo)
+    : BackgroundService
 {
     public int ExitCode { get; private set; }
 
@@ -41,7 +42,8 @@ internal sealed class ExampleJobRunner(string jobName, bool exitWhenFinished, IG
             ExitCode = 1;
         }
         if (exitWhenFinished) lifetime.StopApplication();
-        else Console.WriteLine("The silo keeps running (gateway 127.0.0.1:30000); try 'grainflow list -a'. Press Ctrl+C to stop it.");
+        // The gateway as clients reach it: the configured (or advertised) port, not a default.
+        else Console.WriteLine($"The silo keeps running (gateway {silo.GatewayAddress?.Endpoint}); try 'grainflow list -a'. Press Ctrl+C to stop it.");
     }
 
     private Task WaitForStartAsync(CancellationToken stoppingToken)
