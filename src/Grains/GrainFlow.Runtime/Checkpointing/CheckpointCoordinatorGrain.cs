@@ -451,30 +451,19 @@ internal sealed partial class CheckpointCoordinatorGrain(
     {
         var storage = Storage();
         IReadOnlyList<string> kept;
-        if (checkpoint.StorageLocation == storage.Store.Location)
+        try
         {
-            kept = await SnapshotDeletion.DeleteOwnAsync(storage.Store, checkpoint.DirectoryKey);
+            kept = checkpoint.StorageLocation == storage.Store.Location
+                ? await SnapshotDeletion.DeleteOwnAsync(storage.Store, checkpoint.DirectoryKey)
+                // A snapshot the job claimed (CLAIM) lives elsewhere: which files are its own, only its _metadata says.
+                : await SnapshotDeletion.DeleteByItsMetadataAsync(new SnapshotLocation(
+                    storage.StoreFor(checkpoint.StorageLocation, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty),
+                    checkpoint.DirectoryKey, checkpoint.ExternalPath));
         }
-        else
+        catch (InvalidDataException e)
         {
-            // A snapshot the job was restored from in CLAIM mode: it lives elsewhere and GrainFlow knows
-            // its files only from its _metadata.
-            var location = new SnapshotLocation(storage.StoreFor(checkpoint.StorageLocation, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty),
-                checkpoint.DirectoryKey, checkpoint.ExternalPath);
-            if (await location.Store.GetAsync(checkpoint.MetadataKey) is not { } stored)
-            {
-                LogNotDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, "its _metadata is gone, so which files are its own is unknown");
-                return;
-            }
-            try
-            {
-                kept = await SnapshotDeletion.DeleteReferencedAsync(location, CheckpointMetadata.FromBytes(stored.Data, checkpoint.ExternalPath));
-            }
-            catch (InvalidDataException e)
-            {
-                LogNotDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, e.Message);
-                return;
-            }
+            LogNotDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, e.Message);
+            return;
         }
         LogDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, why);
         if (kept.Count > 0) LogForeignFilesKept(checkpoint.CheckpointId, checkpoint.ExternalPath, kept.Count);

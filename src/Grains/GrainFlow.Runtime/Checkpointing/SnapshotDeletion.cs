@@ -29,6 +29,19 @@ public static class SnapshotDeletion
         return await RemoveFolderIfEmptyAsync(location.Store, location.DirectoryKey, ownFolder: false, cancellation);
     }
 
+    /// <summary>Reads the snapshot's <c>_metadata</c> and deletes as <see cref="DeleteReferencedAsync"/> does.</summary>
+    /// <returns>The keys of the files that stayed because the snapshot does not reference them.</returns>
+    /// <exception cref="InvalidDataException">
+    /// No <c>_metadata</c> (which files are the snapshot's is then unknown), one GrainFlow cannot read, or a
+    /// reference outside the snapshot's directory; nothing was deleted.
+    /// </exception>
+    public static async Task<IReadOnlyList<string>> DeleteByItsMetadataAsync(SnapshotLocation location, CancellationToken cancellation = default)
+    {
+        var stored = await location.Store.GetAsync(location.DirectoryKey + CheckpointLayout.MetadataFileName, cancellation)
+            ?? throw new InvalidDataException($"'{location.ExternalPath}' has no _metadata any more, so which files are the snapshot's is unknown; nothing was deleted.");
+        return await DeleteReferencedAsync(location, CheckpointMetadata.FromBytes(stored.Data, location.ExternalPath), cancellation);
+    }
+
     /// <summary>
     /// Deletes a snapshot directory GrainFlow created itself (a <c>chk-n</c> of the job's checkpoint
     /// storage, or the folder of a savepoint that failed), complete or not: <c>_metadata</c>, then
