@@ -72,8 +72,7 @@ public sealed class SnapshotDeletionBlobTests(AzuriteFixture azurite) : IDisposa
             ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", $"azblob://{container}/retained"),
             ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), parallelism: 2);
         await cluster.WaitForRecordsAsync(first, "count", 2, 300);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await cluster.Job(first).GetCheckpointStatsAsync()).Completed < 1 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await RecoveryProbe.WaitUntilAsync(async () => (await cluster.Job(first).GetCheckpointStatsAsync()).Completed >= 1, "a checkpoint completed");
         await cluster.Job(first).CancelAsync();
         var store = azurite.CreateStore(container);
         // retained/<job id>/chk-<n>/: the one checkpoint the canceled job kept.

@@ -24,6 +24,7 @@ public static class SnapshotDeletion
     public static async Task<IReadOnlyList<string>> DeleteReferencedAsync(SnapshotLocation location, CheckpointMetadata metadata, CancellationToken cancellation = default)
     {
         var files = SnapshotFileReferences.Of(metadata, location.ExternalPath);
+        // _metadata first (see the remarks), then what it referenced.
         await location.Store.DeleteAsync(location.DirectoryKey + CheckpointLayout.MetadataFileName, cancellationToken: cancellation);
         foreach (var file in files) await location.Store.DeleteAsync(location.DirectoryKey + file, cancellationToken: cancellation);
         return await RemoveFolderIfEmptyAsync(location.Store, location.DirectoryKey, ownFolder: false, cancellation);
