@@ -1,13 +1,16 @@
 using System.Text.Json;
 using GrainFlow.Client.Commands;
 using GrainFlow.Jobs;
+using GrainFlow.Silo.Examples;
 using GrainFlow.Testing.Jobs;
 
 namespace GrainFlow.Client.Tests;
 
 /// <summary>
 /// <c>grainflow inspect</c> on savepoints the CLI took of a running job whose keyed state holds a record:
-/// the summary lines, the canonical dump's JSON lines, the refusal to dump native state, bad paths.
+/// the summary lines, the dump's JSON lines (canonical; native with and without the job's assembly, internal
+/// timers on request), what a dump says it could not decode, bad paths; and the dump of the keyed-count
+/// example's checkpoint and native savepoint.
 /// </summary>
 public sealed class InspectCommandTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
@@ -45,8 +48,41 @@ public sealed class InspectCommandTests(ClusterFixture fixture) : IClassFixture<
         }
     }
 
+    /// <summary>The dump's lines by state: key → value; every line has exactly the four fields.</summary>
+    private static (Dictionary<long, JsonElement> Summaries, Dictionary<long, JsonElement> Residues, Dictionary<long, JsonElement> Timers) ParseDump(IEnumerable<string> lines)
+    {
+        var (summaries, residues, timers) = (new Dictionary<long, JsonElement>(), new Dictionary<long, JsonElement>(), new Dictionary<long, JsonElement>());
+        foreach (var line in lines)
+        {
+            using var document = JsonDocument.Parse(line);
+            var entry = document.RootElement;
+            Assert.Equal(["keyGroup", "state", "key", "value"], entry.EnumerateObject().Select(p => p.Name));
+            var target = entry.GetProperty("state").GetString() switch
+            {
+                KeyedSummaryJob.SummaryState => summaries,
+                KeyedSummaryJob.ResiduesState => residues,
+                "_timers" => timers,
+                var other => throw new Xunit.Sdk.XunitException($"unexpected state {other}"),
+            };
+            Assert.True(target.TryAdd(entry.GetProperty("key").GetInt64(), entry.GetProperty("value").Clone()), line);
+        }
+        return (summaries, residues, timers);
+    }
+
+    /// <summary>Every key's record, as JSON of its own fields: its count is what the key's residue counts add up to.</summary>
+    private static void AssertSummaries(Dictionary<long, JsonElement> summaries, Dictionary<long, JsonElement> residues)
+    {
+        Assert.Equal(Enumerable.Range(0, Keys).Select(k => (long)k), summaries.Keys.Order());
+        foreach (var (key, value) in summaries)
+        {
+            Assert.Equal($"key-{key}", value.GetProperty("Label").GetString());
+            Assert.Equal(value.GetProperty("Count").GetInt64(), residues[key].EnumerateObject().Sum(r => r.Value.GetInt64()));
+            Assert.True(value.GetProperty("Sum").GetInt64() >= 0);
+        }
+    }
+
     [Fact]
-    public async Task InspectPrintsTheJobTheFormatAndPerOperatorTheKeyGroupsStatesCodecsAndOffsetsAndDumpsCanonicalStateAsJsonLines()
+    public async Task InspectPrintsTheJobTheFormatAndPerOperatorTheKeyGroupsStatesCodecsAndOffsetsAndDumpsWhatItCanDecodeAsJsonLines()
     {
         var (jobId, canonical, native) = await SavepointsOfARunningJobAsync();
 
@@ -69,47 +105,86 @@ public sealed class InspectCommandTests(ClusterFixture fixture) : IClassFixture<
 
         var dump = await CliRun.RunAsync(["inspect", Path.Combine(canonical, "_metadata"), "--dump", KeyedSummaryJob.OperatorUid]);
         Assert.True(dump.ExitCode == 0, dump.Stderr);
-        var summaries = new Dictionary<long, JsonElement>();
-        var residues = new Dictionary<long, JsonElement>();
-        foreach (var line in dump.StdoutLines)
-        {
-            using var document = JsonDocument.Parse(line);
-            var entry = document.RootElement;
-            Assert.Equal(["keyGroup", "state", "key", "value"], entry.EnumerateObject().Select(p => p.Name));
-            var target = entry.GetProperty("state").GetString() switch
-            {
-                KeyedSummaryJob.SummaryState => summaries,
-                KeyedSummaryJob.ResiduesState => residues,
-                var other => throw new Xunit.Sdk.XunitException($"unexpected state {other}"),
-            };
-            Assert.True(target.TryAdd(entry.GetProperty("key").GetInt64(), entry.GetProperty("value").Clone()), line);
-        }
-        Assert.Equal(Enumerable.Range(0, Keys).Select(k => (long)k), summaries.Keys.Order());
-        foreach (var (key, value) in summaries)
-        {
-            // The record's own fields, as JSON: its count is what the key's residue counts add up to.
-            Assert.Equal($"key-{key}", value.GetProperty("Label").GetString());
-            var counted = residues[key].EnumerateObject().Sum(r => r.Value.GetInt64());
-            Assert.Equal(value.GetProperty("Count").GetInt64(), counted);
-            Assert.True(value.GetProperty("Sum").GetInt64() >= 0);
-        }
+        Assert.Empty(dump.Stderr);
+        var (summaries, residues, timers) = ParseDump(dump.StdoutLines);
+        AssertSummaries(summaries, residues);
+        Assert.Empty(timers);
 
         var nativeInspect = await CliRun.RunAsync(["inspect", native]);
         Assert.True(nativeInspect.ExitCode == 0, nativeInspect.Stderr);
         Assert.Contains("Format: native", nativeInspect.StdoutLines);
         Assert.Contains($"    State {KeyedSummaryJob.SummaryState}: key codec long, value codec orleans:{typeof(KeySummary).FullName}", nativeInspect.StdoutLines);
 
+        // Without the job's assembly: the residues (a .NET dictionary) are dumped, the job's record is named as not decoded.
         var nativeDump = await CliRun.RunAsync(["inspect", native, "--dump", KeyedSummaryJob.OperatorUid]);
         Assert.Equal(ExitCodes.Failure, nativeDump.ExitCode);
-        Assert.Empty(nativeDump.Stdout);
-        var error = Assert.Single(nativeDump.StderrLines);
-        Assert.StartsWith($"Cannot dump '{KeyedSummaryJob.OperatorUid}' of '{native}': State '", error);
-        Assert.Contains("was written with codec 'orleans:", error);
-        Assert.Contains("grainflow savepoint <jobId> --type canonical", error);
+        var (nativeSummaries, nativeResidues, _) = ParseDump(nativeDump.StdoutLines);
+        Assert.Empty(nativeSummaries);
+        Assert.Equal(Enumerable.Range(0, Keys).Select(k => (long)k), nativeResidues.Keys.Order());
+        Assert.Equal(
+            $"Not dumped: state '{KeyedSummaryJob.SummaryState}' of operator '{KeyedSummaryJob.OperatorUid}', codec 'orleans:{typeof(KeySummary).FullName}': "
+            + $"its type {typeof(KeySummary).FullName} is not known here: pass the job's assembly with --job-assembly <path to the dll>, "
+            + "or take a canonical savepoint (grainflow savepoint <jobId> --type canonical) and inspect that.", Assert.Single(nativeDump.StderrLines));
+
+        // With it, everything, and with --internal the timers as well.
+        var withAssembly = await CliRun.RunAsync(["inspect", native, "--dump", KeyedSummaryJob.OperatorUid, "--internal", "--job-assembly", typeof(KeySummary).Assembly.Location]);
+        Assert.True(withAssembly.ExitCode == 0, withAssembly.Stderr);
+        Assert.Empty(withAssembly.Stderr);
+        (nativeSummaries, nativeResidues, timers) = ParseDump(withAssembly.StdoutLines);
+        AssertSummaries(nativeSummaries, nativeResidues);
+        Assert.Equal(Enumerable.Range(0, Keys).Select(k => (long)k), timers.Keys.Order());
+        Assert.All(timers.Values, times => Assert.Equal([KeyedSummaryJob.DistantTimer], times.EnumerateArray().Select(t => t.GetInt64())));
+
+        var badAssembly = await CliRun.RunAsync(["inspect", native, "--dump", KeyedSummaryJob.OperatorUid, "--job-assembly", fixture.Directory.Combine("no-such.dll")]);
+        Assert.Equal(ExitCodes.Failure, badAssembly.ExitCode);
+        Assert.Empty(badAssembly.Stdout);
+        Assert.StartsWith($"Cannot load the job assembly '{fixture.Directory.Combine("no-such.dll")}': ", Assert.Single(badAssembly.StderrLines));
 
         var unknown = await CliRun.RunAsync(["inspect", canonical, "--dump", "no-such-operator"]);
         Assert.Equal(ExitCodes.Failure, unknown.ExitCode);
         Assert.Contains("has no state of operator 'no-such-operator'", Assert.Single(unknown.StderrLines));
+    }
+
+    [Fact]
+    public async Task DumpOfACheckpointAndOfANativeSavepointOfTheKeyedCountJobWritesEveryKeysCountAndLeavesOutTheInternalTimers()
+    {
+        const int countKeys = 10;
+        var checkpoints = fixture.Directory.Combine($"inspect-checkpoints-{Guid.NewGuid():N}");
+        var jobId = await fixture.Cluster.SubmitAsync(KeyedCountJob.Name, new Dictionary<string, string>
+        {
+            ["records"] = "100000000", ["records-per-second"] = "2000", ["keys"] = countKeys.ToString(), ["sink"] = "discard",
+            ["execution.checkpointing.interval"] = "1 h", ["execution.checkpointing.dir"] = checkpoints,
+            ["execution.checkpointing.externalized-checkpoint-retention"] = "RETAIN_ON_CANCELLATION",
+        }, Parallelism);
+        string native;
+        try
+        {
+            await fixture.Cluster.WaitForRecordsAsync(jobId, "count", Parallelism, 200);
+            var checkpoint = await CliRun.RunAsync(["checkpoint", jobId.Value], fixture.Connector);
+            Assert.True(checkpoint.ExitCode == 0, checkpoint.Stderr);
+            native = await SavepointAsync(jobId, "native");
+        }
+        finally
+        {
+            await fixture.Cluster.Job(jobId).CancelAsync();
+        }
+        var retained = Directory.GetDirectories(Path.Combine(checkpoints, jobId.Value), "chk-*").Single();
+
+        foreach (var path in new[] { retained, native })
+        {
+            var dump = await CliRun.RunAsync(["inspect", path, "--dump", "count"]);
+            Assert.True(dump.ExitCode == 0, dump.Stderr);
+            Assert.Empty(dump.Stderr);
+            var counts = new Dictionary<long, long>();
+            foreach (var line in dump.StdoutLines)
+            {
+                using var entry = JsonDocument.Parse(line);
+                Assert.Equal(KeyedCountJob.CountPerKey.StateName, entry.RootElement.GetProperty("state").GetString());
+                Assert.True(counts.TryAdd(entry.RootElement.GetProperty("key").GetInt64(), entry.RootElement.GetProperty("value").GetInt64()), line);
+            }
+            Assert.Equal(Enumerable.Range(0, countKeys).Select(k => (long)k), counts.Keys.Order());
+            Assert.All(counts.Values, count => Assert.True(count > 0));
+        }
     }
 
     [Fact]

@@ -184,7 +184,7 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task RunFromASavepointSaysWhereTheStateCameFromAndDisposeDeletesIt()
+    public async Task RunFromASavepointSaysWhereTheStateCameFromAndDisposeDeletesItButNotAForeignFileInItsFolder()
     {
         var target = fixture.Directory.Combine("cli-restore");
         var jobId = await SubmitRunningAsync();
@@ -206,10 +206,16 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
             await fixture.Cluster.Job(restored).CancelAsync();
         }
 
-        var dispose = await CliRun.RunAsync(["savepoint", "-d", location], fixture.Connector);
-        Assert.True(dispose.ExitCode == 0, dispose.Stderr);
-        Assert.Equal([$"Disposing savepoint '{location}'.", "Waiting for response...", $"Savepoint '{location}' disposed."], dispose.StdoutLines);
+        var copy = SavepointFolders.Copy(location, fixture.Directory.Combine($"cli-restore-copy-{Guid.NewGuid():N}"));
+        var foreign = SavepointFolders.PlaceForeignFile(copy);
+        foreach (var path in new[] { location, copy })
+        {
+            var dispose = await CliRun.RunAsync(["savepoint", "-d", path], fixture.Connector);
+            Assert.True(dispose.ExitCode == 0, dispose.Stderr);
+            Assert.Equal([$"Disposing savepoint '{path}'.", "Waiting for response...", $"Savepoint '{path}' disposed."], dispose.StdoutLines);
+        }
         SavepointFolders.AssertDisposed(location);
+        SavepointFolders.AssertOnlyForeignFileLeft(copy, foreign);
     }
 
     [Fact]

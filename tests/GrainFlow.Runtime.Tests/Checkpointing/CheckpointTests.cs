@@ -245,7 +245,7 @@ public sealed class CheckpointTests(SharedClusterFixture fixture)
             var stray = Path.Combine(directory, jobId.Value, "chk-1");
             Directory.CreateDirectory(stray);
             await File.WriteAllTextAsync(Path.Combine(stray, "_metadata"), "written, never recorded");
-            await File.WriteAllTextAsync(Path.Combine(stray, "count-0"), "state of a checkpoint nobody completed");
+            await File.WriteAllTextAsync(Path.Combine(stray, $"count-0-{Guid.NewGuid():N}.state"), "state of a checkpoint nobody completed");
 
             // An activation lost while running fails the job over: attempt 2 starts the coordinator anew.
             await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).DeactivateGrain(

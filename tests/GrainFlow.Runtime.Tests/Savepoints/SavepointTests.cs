@@ -5,13 +5,14 @@ using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Runtime.Tests.TestJobs;
 using GrainFlow.Savepoints;
 using GrainFlow.Silo.Examples;
+using GrainFlow.Testing.Cluster;
 
 namespace GrainFlow.Runtime.Tests.Savepoints;
 
 /// <summary>
 /// Savepoints through the job manager's grain calls, checked on disk: the layout, relocation, stop /
 /// drain / cancel, restores with another parallelism (exact state for every key), operator mapping,
-/// resume-latest and disposal.
+/// resume-latest and disposal (what a disposal leaves: <see cref="SavepointDisposalTests"/>).
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
 public sealed class SavepointTests(SharedClusterFixture fixture)
@@ -51,12 +52,12 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     /// <summary>
     /// Runs the count job with checkpoints retained on cancellation until it processed
     /// <paramref name="records"/> and completed <paramref name="checkpoints"/> checkpoints, cancels it,
-    /// and returns the one checkpoint it left (num-retained 1).
+    /// and returns the one checkpoint it left (num-retained 1), its state in files rather than inline.
     /// </summary>
     private async Task<string> RetainedCheckpointAsync(string directory, int parallelism, long records, int checkpoints)
     {
         var jobId = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", directory),
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", directory), ("execution.checkpointing.data-inline-threshold", "0"),
             ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), parallelism);
         if (records > 0) await fixture.Cluster.WaitForRecordsAsync(jobId, "count", parallelism, records);
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -237,10 +238,13 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     }
 
     [Fact]
-    public async Task InClaimModeTheRestoredCheckpointBelongsToTheNewJobAndIsSubsumedLikeItsOwn()
+    public async Task InClaimModeTheRestoredCheckpointBelongsToTheNewJobAndIsSubsumedFileByFileLeavingFilesItDoesNotReference()
     {
         var checkpoints = NewDirectory("claimed");
         var retained = await RetainedCheckpointAsync(checkpoints, parallelism: 2, records: 1_000, checkpoints: 1);
+        var stateFiles = Directory.GetFiles(retained, "*.state");
+        Assert.NotEmpty(stateFiles);
+        var foreign = SavepointFolders.PlaceForeignFile(retained);
 
         var second = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(
             ("execution.state-recovery.path", retained), ("execution.state-recovery.claim-mode", "CLAIM"),
@@ -250,8 +254,10 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
         Assert.Equal(JobStatus.Finished, details.Status);
         Assert.Contains("(CLAIM)", details.StateOrigin);
         Assert.All(await CountsAsync(second, 2), c => Assert.Equal(Records / Keys, c.Value));
-        // Subsumed by the new job's own checkpoints (num-retained 1), so deleted with them.
+        // Subsumed by the new job's own checkpoints (num-retained 1): exactly its own files are deleted.
         Assert.False(File.Exists(Path.Combine(retained, "_metadata")), "the claimed checkpoint was subsumed and deleted");
+        Assert.All(stateFiles, file => Assert.False(File.Exists(file), file));
+        SavepointFolders.AssertOnlyForeignFileLeft(retained, foreign);
     }
 
     [Fact]

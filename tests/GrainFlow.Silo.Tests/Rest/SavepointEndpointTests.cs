@@ -102,7 +102,7 @@ public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
     }
 
     [Fact]
-    public async Task DisposalDeletesTheSavepointFolderAndReportsCompletion()
+    public async Task DisposalDeletesTheSavepointFolderAndReportsCompletionButLeavesAForeignFileAndWithItTheFolder()
     {
         var target = fixture.Rest.Directory.Combine("dispose-savepoints");
         var jobId = await SubmitRunningAsync();
@@ -118,11 +118,18 @@ public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
             await fixture.Rest.Cluster.Job(jobId).CancelAsync();
         }
 
-        var dispose = await fixture.Http.PostJsonAsync("/savepoint-disposal", $$"""{"savepoint-path": "{{location}}"}""");
-        Assert.Equal(HttpStatusCode.Accepted, dispose.Status);
-        var outcome = await fixture.Http.PollCompletedAsync($"/savepoint-disposal/{dispose.Object["request-id"]!.GetValue<string>()}");
-        Assert.Null(outcome["failure-cause"]);
+        var copy = SavepointFolders.Copy(location, fixture.Rest.Directory.Combine($"dispose-copy-{Guid.NewGuid():N}"));
+        var foreign = SavepointFolders.PlaceForeignFile(copy);
+
+        foreach (var path in new[] { location, copy })
+        {
+            var dispose = await fixture.Http.PostJsonAsync("/savepoint-disposal", $$"""{"savepoint-path": "{{path}}"}""");
+            Assert.Equal(HttpStatusCode.Accepted, dispose.Status);
+            var outcome = await fixture.Http.PollCompletedAsync($"/savepoint-disposal/{dispose.Object["request-id"]!.GetValue<string>()}");
+            Assert.Null(outcome["failure-cause"]);
+        }
         SavepointFolders.AssertDisposed(location);
+        SavepointFolders.AssertOnlyForeignFileLeft(copy, foreign);
     }
 
     [Fact]

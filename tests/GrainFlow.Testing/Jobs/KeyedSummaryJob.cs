@@ -15,7 +15,8 @@ public sealed record KeySummary([property: Id(0)] long Count, [property: Id(1)] 
 /// A rate-limited generator of record numbers → keyBy (n mod keys) → per key a <see cref="KeySummary"/>
 /// in value state and, in map state, how many of its records fell in each residue mod 3. The final
 /// state of every key is known in closed form (<see cref="Expected"/>), so a test can check that a
-/// savepoint handover kept it exactly.
+/// savepoint handover kept it exactly. Each key also has a processing-time timer (at
+/// <see cref="DistantTimer"/>, beyond any test), so snapshots hold the internal timers state too.
 /// </summary>
 public sealed class KeyedSummaryJob : IStreamingJob
 {
@@ -23,6 +24,8 @@ public sealed class KeyedSummaryJob : IStreamingJob
     public const string OperatorUid = "summary";
     public const string SummaryState = "summary";
     public const string ResiduesState = "residues";
+    /// <summary>2100-01-01 in epoch milliseconds: the time of every key's timer, which never fires while a test runs.</summary>
+    public const long DistantTimer = 4_102_444_800_000;
     public static readonly ConfigOption<long> Records = ConfigOptions.Key("records").LongType().WithDefault(6_000);
     public static readonly ConfigOption<long> Keys = ConfigOptions.Key("keys").LongType().WithDefault(24);
     public static readonly ConfigOption<double> Rate = ConfigOptions.Key("records-per-second").DoubleType().WithDefault(2_000);
@@ -65,6 +68,7 @@ public sealed class KeyedSummaryJob : IStreamingJob
 
         public override void ProcessElement(long value, Context context, ICollector<long> output)
         {
+            if (!_summary.HasValue) context.TimerService.RegisterProcessingTimeTimer(DistantTimer);
             var summary = _summary.HasValue ? _summary.Value! : new KeySummary(0, 0, Label(context.CurrentKey));
             _summary.Update(summary with { Count = summary.Count + 1, Sum = summary.Sum + value });
             _residues.TryGet((int)(value % 3), out var seen);

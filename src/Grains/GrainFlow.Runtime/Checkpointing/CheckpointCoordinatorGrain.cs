@@ -78,15 +78,15 @@ internal sealed partial class CheckpointCoordinatorGrain(
         if (state.State.FinalStatus is not null) return;
         var storage = Storage();
         var store = Store();
-        foreach (var checkpoint in store.Shutdown(finalStatus)) await DiscardAsync(checkpoint, "the job ended");
+        await DiscardAllAsync(store.Shutdown(finalStatus), "the job ended");
         foreach (var retained in state.State.Completed.Where(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)))
         {
             LogRetained(retained.CheckpointId, retained.ExternalPath);
         }
         if (!state.State.Completed.Any(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)))
         {
-            // Nothing of this job is kept: remove its directory, so no empty folders or strays remain.
-            await storage.Store.DeletePrefixAsync(storage.Key(CheckpointLayout.JobDirectory(JobId)));
+            // Nothing of this job is kept: remove what it wrote there, and the directory unless someone else's files are in it.
+            await SnapshotDeletion.DeleteOwnJobDirectoryAsync(storage.Store, storage.Key(CheckpointLayout.JobDirectory(JobId)));
             state.State.Completed.Clear();
         }
         else
@@ -435,7 +435,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _barriers.Remove(pending.CheckpointId);
         state.State.Stats.ReportFailed(pending, reason, time.GetUtcNow());
         LogAborted(pending.CheckpointId, JobId, reason);
-        await location.Store.DeletePrefixAsync(location.DirectoryKey);
+        await SnapshotDeletion.DeleteOwnAsync(location.Store, location.DirectoryKey);
         if (_savepoints.Remove(pending.CheckpointId, out var savepoint) && state.State.Job is { } running)
         {
             ReportToJobManager(master => master.SavepointFailedAsync(running.Attempt, savepoint.TriggerId, reason), pending.CheckpointId);
@@ -449,22 +449,24 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     private async Task DiscardAsync(CompletedCheckpoint checkpoint, string why)
     {
-        // A claimed snapshot the job was restored from may live outside the job's checkpoint storage.
-        var store = checkpoint.StorageLocation == Storage().Store.Location
-            ? Storage().Store
-            : SnapshotLocation.At(checkpoint.StorageLocation, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty).Store;
-        await DeleteCheckpointDirectoryAsync(store, checkpoint.DirectoryKey);
+        var storage = Storage();
+        IReadOnlyList<string> kept;
+        try
+        {
+            kept = checkpoint.StorageLocation == storage.Store.Location
+                ? await SnapshotDeletion.DeleteOwnAsync(storage.Store, checkpoint.DirectoryKey)
+                // A snapshot the job claimed (CLAIM) lives elsewhere: which files are its own, only its _metadata says.
+                : await SnapshotDeletion.DeleteByItsMetadataAsync(new SnapshotLocation(
+                    storage.StoreFor(checkpoint.StorageLocation, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty),
+                    checkpoint.DirectoryKey, checkpoint.ExternalPath));
+        }
+        catch (InvalidDataException e)
+        {
+            LogNotDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, e.Message);
+            return;
+        }
         LogDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, why);
-    }
-
-    /// <summary>
-    /// Deletes a snapshot directory, <c>_metadata</c> first: from then on it no longer counts as a
-    /// checkpoint, even if deleting the data files is interrupted.
-    /// </summary>
-    private static async Task DeleteCheckpointDirectoryAsync(IObjectStore store, string directoryKey)
-    {
-        await store.DeleteAsync(directoryKey + CheckpointLayout.MetadataFileName);
-        await store.DeletePrefixAsync(directoryKey);
+        if (kept.Count > 0) LogForeignFilesKept(checkpoint.CheckpointId, checkpoint.ExternalPath, kept.Count);
     }
 
     /// <summary>Deletes checkpoints the coordinator no longer records; a failure leaves stray files for the next attempt's sweep, never an error for the checkpoint that completed.</summary>
@@ -509,7 +511,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
             }
             foreach (var directory in stray)
             {
-                await DeleteCheckpointDirectoryAsync(storage.Store, directory);
+                await SnapshotDeletion.DeleteOwnAsync(storage.Store, directory);
                 LogStrayDeleted(JobId, directory);
             }
         }
@@ -523,10 +525,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
     private async Task DeleteAbandonedAsync(long checkpointId)
     {
         var storage = Storage();
-        await storage.Store.DeletePrefixAsync(storage.Key(CheckpointLayout.CheckpointDirectory(JobId, checkpointId)));
+        await SnapshotDeletion.DeleteOwnAsync(storage.Store, storage.Key(CheckpointLayout.CheckpointDirectory(JobId, checkpointId)));
         if (state.State.FinalStatus is not null && state.State.Completed.Count == 0)
         {
-            await storage.Store.DeletePrefixAsync(storage.Key(CheckpointLayout.JobDirectory(JobId)));
+            await SnapshotDeletion.DeleteOwnJobDirectoryAsync(storage.Store, storage.Key(CheckpointLayout.JobDirectory(JobId)));
         }
     }
 
@@ -563,6 +565,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discarded checkpoint {CheckpointId} at '{Path}' ({Why}).")]
     private partial void LogDiscarded(long checkpointId, string path, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint {CheckpointId} at '{Path}' not discarded: {Reason}")]
+    private partial void LogNotDiscarded(long checkpointId, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint {CheckpointId} at '{Path}': kept {Count} files that are not its own, and so its folder")]
+    private partial void LogForeignFilesKept(long checkpointId, string path, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting checkpoint {CheckpointId} at '{Path}' failed; its files stay until the job's next attempt starts")]
     private partial void LogDiscardFailed(Exception exception, long checkpointId, string path);

@@ -9,8 +9,8 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// <summary>
 /// Reads a savepoint or retained checkpoint offline, without a cluster or the job's assembly: what
 /// <c>_metadata</c> says (job, checkpoint, format, operators and their subtasks), the state tables each
-/// keyed-state section records in its header, and the keyed entries of the codecs that can be decoded
-/// without the job's types (the built-ins and the canonical JSON codec).
+/// keyed-state section records in its header, and the keyed entries of every state whose codecs
+/// <see cref="StateValueDecoders"/> can decode (without the job's types, or with its assemblies).
 /// </summary>
 public sealed class SnapshotInspector
 {
@@ -56,32 +56,28 @@ public sealed class SnapshotInspector
 
     /// <summary>
     /// Writes the keyed state of <paramref name="operatorUid"/> as JSON lines
-    /// (<c>{"keyGroup":..,"state":"..","key":..,"value":..}</c>), subtask by subtask, key group by key group.
+    /// (<c>{"keyGroup":..,"state":"..","key":..,"value":..}</c>), subtask by subtask, key group by key group:
+    /// every state whose codecs <see cref="DumpOptions.Decoders"/> can decode; internal states (the
+    /// timers) only with <see cref="DumpOptions.IncludeInternal"/>.
     /// </summary>
+    /// <returns>The states that were not written because their keys or values cannot be decoded here, and why.</returns>
     /// <exception cref="ArgumentException">The snapshot has no operator <paramref name="operatorUid"/>.</exception>
-    /// <exception cref="NotSupportedException">A state was written with Orleans' serializer (a native snapshot), which needs the job's types.</exception>
-    public async Task DumpAsync(string operatorUid, TextWriter output, CancellationToken cancellation = default)
+    /// <exception cref="InvalidDataException">The state bytes are not what their metadata and header say.</exception>
+    public async Task<IReadOnlyList<UndecodedState>> DumpAsync(string operatorUid, TextWriter output, DumpOptions? options = null, CancellationToken cancellation = default)
     {
+        options ??= new DumpOptions();
+        var decoders = options.Decoders ?? new StateValueDecoders();
         var op = Operators.FirstOrDefault(o => o.Uid == operatorUid)
             ?? throw new ArgumentException($"The snapshot has no state of operator '{operatorUid}'. It has: {string.Join(", ", Operators.Select(o => o.Uid))}.");
-        foreach (var table in op.Subtasks.SelectMany(s => s.Tables))
-        {
-            foreach (var codec in new[] { table.KeyCodec, table.ValueCodec })
-            {
-                if (!Decodable(codec))
-                {
-                    throw new NotSupportedException(
-                        $"State '{table.Name}' of operator '{operatorUid}' was written with codec '{codec}', which only the job's own types can read. " +
-                        "Take a canonical savepoint (grainflow savepoint <jobId> --type canonical) and inspect that.");
-                }
-            }
-        }
+        var undecoded = new List<UndecodedState>();
         var line = new MemoryStream();
         foreach (var subtask in op.Subtasks)
         {
             var handle = Metadata.Vertices.First(v => v.VertexUid == op.VertexUid).Subtasks.First(s => s.SubtaskIndex == subtask.Index)
                 .Operators.First(o => o.OperatorUid == operatorUid).State;
             if (handle is null) continue;
+            var plans = subtask.Tables.Select(table => Plan(table, options.IncludeInternal, decoders, undecoded)).ToList();
+            if (plans.All(plan => plan is null)) continue;
             var starts = handle.KeyGroupOffsets.OrderBy(o => o.Value).ToList();
             for (var i = 0; i < starts.Count; i++)
             {
@@ -90,10 +86,16 @@ public sealed class SnapshotInspector
                 var bytes = await ReadAsync(_location, handle, start, checked((int)(end - start)), cancellation);
                 using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
                 if (reader.ReadInt32() != keyGroup) throw new InvalidDataException($"Key group {keyGroup} is not at its recorded offset in '{handle.RelativePath ?? "_metadata"}'.");
-                foreach (var table in subtask.Tables)
+                for (var t = 0; t < subtask.Tables.Count; t++)
                 {
                     var entries = reader.ReadInt32();
-                    reader.ReadInt32(); // the table's byte length: entries are read one by one
+                    var length = reader.ReadInt32();
+                    if (plans[t] is not { } plan)
+                    {
+                        // Each table's entries carry their byte length, so a state left out is stepped over.
+                        reader.BaseStream.Position += length;
+                        continue;
+                    }
                     for (var e = 0; e < entries; e++)
                     {
                         line.SetLength(0);
@@ -101,11 +103,11 @@ public sealed class SnapshotInspector
                         {
                             json.WriteStartObject();
                             json.WriteNumber("keyGroup", keyGroup);
-                            json.WriteString("state", table.Name);
+                            json.WriteString("state", subtask.Tables[t].Name);
                             json.WritePropertyName("key");
-                            WriteValue(json, reader, table.KeyCodec);
+                            plan.Key(reader, json);
                             json.WritePropertyName("value");
-                            WriteValue(json, reader, table.ValueCodec);
+                            plan.Value(reader, json);
                             json.WriteEndObject();
                         }
                         await output.WriteLineAsync(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length).AsMemory(), cancellation);
@@ -113,25 +115,23 @@ public sealed class SnapshotInspector
                 }
             }
         }
+        return undecoded;
     }
 
-    private static bool Decodable(string codec) => StateCodecNames.Builtins.Contains(codec) || codec.StartsWith(StateCodecNames.JsonV1Prefix, StringComparison.Ordinal);
+    /// <summary>Whether GrainFlow keeps the state <paramref name="name"/> for itself in every keyed operator (the processing-time timers).</summary>
+    public static bool IsInternalState(string name) => name == State.ProcessingTimeTimers<object>.StateName;
 
-    /// <summary>One value as the codec <paramref name="codec"/> wrote it (docs/SAVEPOINTS.md, "Canonical format"), as JSON.</summary>
-    private static void WriteValue(Utf8JsonWriter json, BinaryReader reader, string codec)
+    /// <summary>How to decode a table's entries, or null to leave it out (recording why, unless it is internal and not asked for).</summary>
+    private static (StateValueDecoders.Decoder Key, StateValueDecoders.Decoder Value)? Plan(
+        InspectedStateTable table, bool includeInternal, StateValueDecoders decoders, List<UndecodedState> undecoded)
     {
-        switch (codec)
-        {
-            case "long": json.WriteNumberValue(reader.ReadInt64()); break;
-            case "int": json.WriteNumberValue(reader.ReadInt32()); break;
-            case "double": json.WriteNumberValue(reader.ReadDouble()); break;
-            case "bool": json.WriteBooleanValue(reader.ReadBoolean()); break;
-            case "string": json.WriteStringValue(reader.ReadString()); break;
-            case "bytes": json.WriteBase64StringValue(reader.ReadBytes(reader.Read7BitEncodedInt())); break;
-            default:
-                using (var document = JsonDocument.Parse(reader.ReadBytes(reader.Read7BitEncodedInt()))) document.WriteTo(json);
-                break;
-        }
+        if (IsInternalState(table.Name) && !includeInternal) return null;
+        var key = decoders.For(table.KeyCodec, out var keyWhyNot);
+        var value = decoders.For(table.ValueCodec, out var valueWhyNot);
+        if (key is not null && value is not null) return (key, value);
+        var problem = key is null ? new UndecodedState(table.Name, table.KeyCodec, keyWhyNot!) : new UndecodedState(table.Name, table.ValueCodec, valueWhyNot!);
+        if (!undecoded.Contains(problem)) undecoded.Add(problem);
+        return null;
     }
 
     private static async Task<IReadOnlyList<InspectedStateTable>> ReadTablesAsync(SnapshotLocation location, StateHandle handle, CancellationToken cancellation)
@@ -169,3 +169,9 @@ public sealed record InspectedSubtask(int Index, KeyGroupRange? KeyGroups, IRead
 
 /// <summary>A keyed state (a state name) and the codecs recorded for its keys and values.</summary>
 public sealed record InspectedStateTable(string Name, string KeyCodec, string ValueCodec);
+
+/// <summary>What <see cref="SnapshotInspector.DumpAsync"/> writes: internal states too, and with which decoders (default: no job assemblies).</summary>
+public sealed record DumpOptions(bool IncludeInternal = false, StateValueDecoders? Decoders = null);
+
+/// <summary>A state a dump left out: the codec of its keys or values that cannot be decoded here, and why (with what to do).</summary>
+public sealed record UndecodedState(string State, string Codec, string Reason);

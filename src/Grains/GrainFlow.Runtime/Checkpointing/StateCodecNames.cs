@@ -15,9 +15,6 @@ public static class StateCodecNames
     /// <summary>Version 1 of the canonical JSON codec; a change to its bytes gets a new version.</summary>
     public const string JsonV1Prefix = "json:v1:";
 
-    /// <summary>The built-in codecs, the same in both formats.</summary>
-    public static readonly IReadOnlySet<string> Builtins = new HashSet<string> { "long", "int", "double", "bool", "string", "bytes" };
-
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.General) { IncludeFields = true, TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
     public static string Json(Type type) => JsonV1Prefix + type.FullName;

@@ -33,7 +33,7 @@ internal static class SubtaskSnapshotWriter
             using (first) return file.Snapshots(null, first.Data);
         }
 
-        var fileName = $"{vertexUid}-{subtaskIndex}-{Guid.NewGuid():N}.state";
+        var fileName = CheckpointLayout.NewStateFileName(vertexUid, subtaskIndex);
         // The rest is serialized on a thread of its own, a few parts ahead of the write, starting now
         // while the file is created and the first part written: the disk and the serializer then each
         // go at their own pace instead of waiting for each other part by part.

@@ -47,14 +47,14 @@ internal sealed class JobRegistryGrain(
             throw new SavepointException(
                 $"'{snapshot.ExternalPath}' is checkpoint {metadata.CheckpointId} of job {metadata.JobId}, not a savepoint; checkpoints are deleted by their job's retention policy.");
         }
-        // _metadata first: from then on it is no longer a savepoint, even if deleting the data files is interrupted.
-        await snapshot.Store.DeleteAsync(Checkpointing.CheckpointLayout.MetadataFileName);
-        await snapshot.Store.DeletePrefixAsync("");
-        // A file store never removes its own root, and here the root is the savepoint's folder.
-        if (snapshot.Store is Storage.FileSystem.FileSystemObjectStore && Directory.Exists(snapshot.Store.Location)
-            && !Directory.EnumerateFileSystemEntries(snapshot.Store.Location).Any())
+        try
         {
-            Directory.Delete(snapshot.Store.Location);
+            // Exactly the files the savepoint references: anything else in its folder is not GrainFlow's to delete.
+            await Checkpointing.SnapshotDeletion.DeleteReferencedAsync(snapshot, metadata);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new SavepointException($"Refusing to dispose the savepoint, nothing was deleted: {e.Message}", e);
         }
     }
 
