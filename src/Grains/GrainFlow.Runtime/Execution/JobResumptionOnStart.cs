@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace GrainFlow.Runtime.Execution;
+
+/// <summary>
+/// Resumes the unfinished jobs when the cluster starts, once the silo is active.
+/// <para>
+/// Why: a job manager lives only while something calls it. When the whole cluster went down (the
+/// only silo was killed, or every silo), its jobs stay RUNNING in the registry, yet no job manager,
+/// coordinator or subtask is active, and no surviving silo saw a silo die (<see cref="SiloLossWatcher"/>
+/// needs a survivor): the jobs would stall until someone asked for their status. Every starting silo
+/// asks <see cref="IClusterStartGrain"/>; only the first of a cluster start wakes the job managers,
+/// which resume what their records say (a running job finds its subtasks gone and restarts from
+/// its latest checkpoint).
+/// </para>
+/// </summary>
+internal sealed partial class JobResumptionOnStart(IGrainFactory grains, UnfinishedJobWaker waker, ILogger<JobResumptionOnStart> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
+{
+    private const int ClaimAttempts = 5;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _resuming = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(JobResumptionOnStart), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Not awaited: the silo's start must not wait for job managers.
+        _resuming = Task.Run(() => ResumeAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _resuming.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= ClaimAttempts && !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                if (await grains.GetGrain<IClusterStartGrain>(IClusterStartGrain.DefaultKey).TryClaimJobResumptionAsync())
+                {
+                    await waker.WakeAllAsync("after the cluster started", cancellationToken);
+                }
+                return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogClaimRetry(attempt, e.Message);
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Resuming unfinished jobs after the start: the cluster-start grain did not answer (round {Attempt}): {Message}")]
+    private partial void LogClaimRetry(int attempt, string message);
+}
