@@ -44,10 +44,13 @@ internal sealed partial class JobResumptionOnStart(IGrainFactory grains, Unfinis
         {
             try
             {
-                if (await grains.GetGrain<IClusterStartGrain>(IClusterStartGrain.DefaultKey).TryClaimJobResumptionAsync())
+                if (!await grains.GetGrain<IClusterStartGrain>(IClusterStartGrain.DefaultKey).TryClaimJobResumptionAsync())
                 {
-                    await waker.WakeAllAsync("after the cluster started", cancellationToken);
+                    LogClaimedElsewhere();
+                    return;
                 }
+                LogClaimed();
+                await waker.WakeAllAsync("after the cluster started", cancellationToken);
                 return;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -64,6 +67,12 @@ internal sealed partial class JobResumptionOnStart(IGrainFactory grains, Unfinis
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "First silo of this cluster start: resuming the unfinished jobs")]
+    private partial void LogClaimed();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Another silo of this cluster start resumes the unfinished jobs")]
+    private partial void LogClaimedElsewhere();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Resuming unfinished jobs after the start: the cluster-start grain did not answer (round {Attempt}): {Message}")]
     private partial void LogClaimRetry(int attempt, string message);
