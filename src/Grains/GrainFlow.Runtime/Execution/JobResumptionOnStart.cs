@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace GrainFlow.Runtime.Execution;
 
@@ -16,29 +15,11 @@ namespace GrainFlow.Runtime.Execution;
 /// </para>
 /// </summary>
 internal sealed partial class JobResumptionOnStart(IGrainFactory grains, UnfinishedJobWaker waker, ILogger<JobResumptionOnStart> logger)
-    : ILifecycleParticipant<ISiloLifecycle>
+    : ActiveSiloTask
 {
     private const int ClaimAttempts = 5;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _resuming = Task.CompletedTask;
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(JobResumptionOnStart), ServiceLifecycleStage.Active, StartAsync, StopAsync);
-
-    private Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Not awaited: the silo's start must not wait for job managers.
-        _resuming = Task.Run(() => ResumeAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _resuming.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-    }
-
-    private async Task ResumeAsync(CancellationToken cancellationToken)
+    protected override async Task RunAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= ClaimAttempts && !cancellationToken.IsCancellationRequested; attempt++)
         {

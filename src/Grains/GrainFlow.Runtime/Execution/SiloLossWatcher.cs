@@ -20,27 +20,9 @@ namespace GrainFlow.Runtime.Execution;
 /// </summary>
 internal sealed partial class SiloLossWatcher(
     IClusterMembershipService membership, UnfinishedJobWaker waker, ILocalSiloDetails localSilo, ILogger<SiloLossWatcher> logger)
-    : ILifecycleParticipant<ISiloLifecycle>
+    : ActiveSiloTask
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _watching = Task.CompletedTask;
-
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(SiloLossWatcher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
-
-    private Task StartAsync(CancellationToken cancellationToken)
-    {
-        _watching = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _watching.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-    }
-
-    private async Task WatchAsync(CancellationToken cancellationToken)
+    protected override async Task RunAsync(CancellationToken cancellationToken)
     {
         ClusterMembershipSnapshot? previous = null;
         try
