@@ -183,6 +183,63 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         Assert.Empty(Directory.Exists(staging) ? Directory.GetFiles(staging, "*", SearchOption.AllDirectories) : []);
     }
 
+    private async Task<string> NewTopicAsync()
+    {
+        var topic = $"two-phase-{Guid.NewGuid():N}";
+        await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).CreateAsync(new TopicSettings(2, TopicSettings.Unlimited, TopicSettings.Unlimited, 1 << 20));
+        return topic;
+    }
+
+    private async Task<byte[]> RunTopicSinkUntilCrashAsync(string topic)
+    {
+        var sink = OpenSink(new TopicSink<string>(topic));
+        await sink.RestoreAsync([], [0]);
+        return await RunUntilCrashAsync(sink);
+    }
+
+    [Fact]
+    public async Task TopicSinkRestoredWithAnotherTopicCommitsTheTransactionInTheTopicItWasStagedFor()
+    {
+        var original = await NewTopicAsync();
+        var checkpointOne = await RunTopicSinkUntilCrashAsync(original);
+        var restoredJobsTopic = await NewTopicAsync();
+
+        var restored = OpenSink(new TopicSink<string>(restoredJobsTopic));
+        await restored.RestoreAsync([checkpointOne], [0]);
+
+        Assert.Equal(["a", "b"], (await ReadAllAsync(original)).Order(StringComparer.Ordinal));
+        Assert.Empty(await ReadAllAsync(restoredJobsTopic));
+    }
+
+    [Fact]
+    public async Task TopicSinkRestoresCommittablesWithoutARecordedTopicIntoItsOwnTopic()
+    {
+        var topic = await NewTopicAsync();
+        var checkpointOne = await RunTopicSinkUntilCrashAsync(topic);
+        // The committable format before the topic was recorded: "<transaction id>|<partitions>".
+        var legacyState = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(checkpointOne).Replace($"\"{topic}|", "\"", StringComparison.Ordinal));
+        Assert.NotEqual(checkpointOne, legacyState);
+
+        var restored = OpenSink(new TopicSink<string>(topic));
+        await restored.RestoreAsync([legacyState], [0]);
+
+        Assert.Equal(["a", "b"], (await ReadAllAsync(topic)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TopicSinkRestoreOfATransactionThatIsNeitherStagedNorCommittedFailsAsNonRecoverable()
+    {
+        var topic = await NewTopicAsync();
+        var checkpointOne = await RunTopicSinkUntilCrashAsync(topic);
+        Directory.Delete(Path.Combine(fixture.Directory.Combine("store"), "topics", topic, "_pending"), recursive: true);
+
+        var restored = OpenSink(new TopicSink<string>(topic));
+        var failure = await Assert.ThrowsAsync<NonRecoverableJobException>(() => restored.RestoreAsync([checkpointOne], [0]));
+
+        Assert.Contains($"of topic '{topic}'", failure.Message);
+        Assert.Contains("is neither staged nor committed", failure.Message);
+    }
+
     [Fact]
     public async Task ACommittedTopicTransactionSurvivesThePartitionsReactivation()
     {
