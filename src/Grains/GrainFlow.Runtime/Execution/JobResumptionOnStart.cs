@@ -49,7 +49,7 @@ internal sealed partial class JobResumptionOnStart(IGrainFactory grains, Unfinis
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "First silo of this cluster start: resuming the unfinished jobs")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "First silo of this cluster start: resuming the unfinished jobs")]
     private partial void LogClaimed();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Another silo of this cluster start resumes the unfinished jobs")]
