@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using GrainFlow.Silo.Examples;
 using GrainFlow.Testing.Cluster;
+using GrainFlow.Testing.Network;
 using GrainFlow.Testing.Processes;
 
 namespace GrainFlow.Runtime.Tests.Hosting;
@@ -21,9 +22,11 @@ public sealed class SiloRestartTests : IDisposable
     [Fact]
     public async Task ARestartedSingleSiloResumesItsRunningJobWithinTheHeartbeatTimeoutWithoutAnyCallToTheJob()
     {
-        // Cluster-wide settings (--run submits the job without its own), so the restarted silo is given them too.
+        // Cluster-wide settings (--run submits the job without its own), so the restarted silo is given
+        // them too; and the same ports, as an operator restarting the silo on its defaults would.
         string[] settings =
         [
+            $"-Dgrainflow.silo.port={FreeLoopbackPort.Find()}", $"-Dgrainflow.gateway.port={FreeLoopbackPort.Find()}",
             "-D", "records=100000000", "-D", "records-per-second=200", "-D", "keys=10",
             "-D", $"execution.checkpointing.dir={CheckpointDirectory}", "-D", "execution.checkpointing.interval=300 ms",
             "-D", "heartbeat.interval=1 s", "-D", $"heartbeat.timeout={HeartbeatTimeout.TotalSeconds:0} s",
