@@ -218,6 +218,81 @@ public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixtur
         SavepointFolders.AssertOnlyForeignFileLeft(copy, foreign);
     }
 
+    /// <summary>
+    /// The README's walk-through: keyed-count with its default file sink runs, <c>savepoint</c> takes a
+    /// savepoint holding output the sink pre-committed, the job is cancelled (so only that savepoint can
+    /// commit it), and <c>run -s</c> starts a new job from it. Checkpoints come only from the commands.
+    /// </summary>
+    private async Task<(JobId Job, string Savepoint)> SavepointOfRunningKeyedCountAsync(string[] settings)
+    {
+        var first = await CliRun.RunAsync(["run", KeyedCountJob.Name, "-D", "records-per-second=100", .. settings], fixture.Connector);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var jobId = JobId.Parse(first.StdoutLines[0][^32..]);
+        await fixture.Cluster.WaitForRecordsAsync(jobId, "count", 1, 100);
+        var savepoint = await CliRun.RunAsync(["savepoint", jobId.Value, fixture.Directory.Combine("cli-walk-through")], fixture.Connector);
+        Assert.True(savepoint.ExitCode == 0, savepoint.Stderr);
+        await fixture.Cluster.Job(jobId).CancelAsync();
+        return (jobId, LocationOf(savepoint.StdoutLines[^2], "Savepoint completed. Path: "));
+    }
+
+    [Fact]
+    public async Task RunDashSOfKeyedCountCommitsTheOutputTheSavepointPreCommittedInTheOldJobsDirectoryAndFinishes()
+    {
+        string[] settings = ["-D", "records=20000", "-D", "keys=10", "-D", "execution.checkpointing.interval=1 h"];
+        var (oldJob, location) = await SavepointOfRunningKeyedCountAsync(settings);
+        var oldOutput = ExampleSinks.DefaultOutputDirectory(oldJob.Value);
+        JobId? restored = null;
+        try
+        {
+            Assert.Empty(Directory.GetFiles(oldOutput, "part-*.jsonl"));
+
+            var run = await CliRun.RunAsync(["run", KeyedCountJob.Name, "-s", location, "-D", "records-per-second=20000", .. settings], fixture.Connector);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            restored = JobId.Parse(run.StdoutLines[0][^32..]);
+            var details = await fixture.Cluster.WaitForEndAsync(restored.Value, TimeSpan.FromMinutes(1));
+
+            Assert.True(details.Status == JobStatus.Finished && details.Attempt == 1,
+                $"{details.Status} after {details.Attempt} attempt(s): {details.Failure?.Message}");
+            // The savepoint's transaction is the old job's output: committed where the old job staged it.
+            Assert.NotEmpty(ExampleResults.FinalCounts(oldOutput));
+            // The new job counted on from the savepoint's state to every record, in its own directory.
+            Assert.Equal(Enumerable.Range(0, 10).ToDictionary(k => k.ToString(), _ => 2000L),
+                ExampleResults.FinalCounts(ExampleSinks.DefaultOutputDirectory(restored.Value.Value)));
+        }
+        finally
+        {
+            Directory.Delete(oldOutput, recursive: true);
+            if (restored is { } job)
+            {
+                await fixture.Cluster.Job(job).CancelAsync();
+                var newOutput = ExampleSinks.DefaultOutputDirectory(job.Value);
+                if (Directory.Exists(newOutput)) Directory.Delete(newOutput, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RunDashSOfASavepointWhoseSinkOutputIsGoneFailsAtOnceWithTheCauseInsteadOfRestarting()
+    {
+        var output = fixture.Directory.Combine($"lost-output-{Guid.NewGuid():N}");
+        string[] settings = ["-D", "records=20000", "-D", "keys=10", "-D", $"output={output}", "-D", "execution.checkpointing.interval=1 h"];
+        var (_, location) = await SavepointOfRunningKeyedCountAsync(settings);
+        Directory.Delete(output, recursive: true);
+
+        var run = await CliRun.RunAsync(["run", KeyedCountJob.Name, "-s", location, "--wait",
+            "-D", "restart-strategy.type=fixed-delay", "-D", "restart-strategy.fixed-delay.attempts=3", "-D", "restart-strategy.fixed-delay.delay=100 ms", .. settings],
+            fixture.Connector);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        var restored = JobId.Parse(run.StdoutLines[0][^32..]);
+        Assert.Equal($"Job {restored} finished with status FAILED", run.StdoutLines[^1]);
+        var cause = Assert.Single(run.StderrLines);
+        Assert.StartsWith("Cause: GrainFlow.Errors.NonRecoverableJobException: ", cause);
+        Assert.Contains("neither the staged nor the committed file exists", cause);
+        Assert.Contains(output, cause);
+        Assert.Equal(1, (await fixture.Cluster.Job(restored).GetDetailsAsync()).Attempt);
+    }
+
     [Fact]
     public async Task RunWithResumeLatestStartsFreshWithoutSnapshotsAndOtherwiseRestoresTheNewest()
     {

@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using GrainFlow.Errors;
 using GrainFlow.Jobs;
+using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Execution;
 using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Runtime.Tests.TestJobs;
@@ -235,6 +237,51 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
             ("execution.checkpointing.dir", NewDirectory("nothing-here")), ("grainflow.state-recovery.resume", "latest"), ("records", "100")), 1);
         Assert.Contains("without state: --resume latest found no completed checkpoint or savepoint of job 'checkpointed-count'",
             (await fixture.Cluster.WaitForEndAsync(nothing)).StateOrigin);
+    }
+
+    /// <summary>A job restored from <paramref name="snapshot"/> that fails once at the very last record, so its restart restores the latest snapshot it knows.</summary>
+    private async Task<JobDetails> RestoreAndFailOnceAtTheEndAsync(string snapshot, params (string Key, string Value)[] more)
+    {
+        var settings = CountJob([("execution.state-recovery.path", snapshot), ("failure-plan", FailurePlan.Create([Records - 1])),
+            ("restart-strategy.type", "fixed-delay"), ("restart-strategy.fixed-delay.attempts", "1"), ("restart-strategy.fixed-delay.delay", "10 ms"), .. more]);
+        var details = await fixture.Cluster.WaitForEndAsync(await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, settings, 2), TimeSpan.FromMinutes(2));
+        Assert.True(details.Status == JobStatus.Finished && details.Attempt == 2, $"{details.Status} after {details.Attempt} attempt(s): {details.Failure?.Message}");
+        return details;
+    }
+
+    private static void AssertStartsWith(string expected, string actual) => Assert.True(actual.StartsWith(expected, StringComparison.Ordinal), $"expected: {expected}\nactual:   {actual}");
+
+    [Fact]
+    public async Task ARestartFromTheRetainedCheckpointTheJobStartedFromSaysCheckpointOfTheOldJobNotSavepoint()
+    {
+        var retained = await RetainedCheckpointAsync(NewDirectory("retained"), parallelism: 2, records: 1_000, checkpoints: 1);
+        var metadata = CheckpointMetadata.FromBytes(await File.ReadAllBytesAsync(Path.Combine(retained, "_metadata")), retained);
+
+        var details = await RestoreAndFailOnceAtTheEndAsync(retained);
+
+        AssertStartsWith($"restored job {details.JobId} (attempt 2) from checkpoint {metadata.CheckpointId} of job {metadata.JobId} (the snapshot the job started from) at {retained}",
+            details.StateOrigin);
+    }
+
+    [Fact]
+    public async Task ARestartSaysSavepointOnlyForTheSavepointTheJobStartedFromAndCheckpointOfThisJobForItsOwn()
+    {
+        var first = await fixture.Cluster.SubmitAsync(CheckpointedCountJob.Name, CountJob(), 2);
+        await fixture.Cluster.WaitForRecordsAsync(first, "count", 2, 1_000);
+        var operation = await fixture.Cluster.WaitForSavepointAsync(first,
+            await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(NewDirectory("savepoints"), SavepointFormatType.Native, SavepointTermination.Cancel)));
+        Assert.True(operation.Succeeded, operation.FailureMessage);
+        var savepoint = operation.Location!.TrimEnd('/');
+
+        var withoutOwnCheckpoints = await RestoreAndFailOnceAtTheEndAsync(savepoint);
+        AssertStartsWith($"restored job {withoutOwnCheckpoints.JobId} (attempt 2) from savepoint (native) {operation.CheckpointId} of job {first} "
+            + $"(the snapshot the job started from) at {savepoint}", withoutOwnCheckpoints.StateOrigin);
+
+        var checkpoints = NewDirectory("own-checkpoints");
+        var withOwnCheckpoints = await RestoreAndFailOnceAtTheEndAsync(savepoint,
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", checkpoints));
+        Assert.Matches($@"^restored job {withOwnCheckpoints.JobId} \(attempt 2\) from checkpoint \d+ of this job at .*{Regex.Escape(Path.Combine(checkpoints, withOwnCheckpoints.JobId.Value))}/chk-\d+/?, ",
+            withOwnCheckpoints.StateOrigin);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using GrainFlow.Configuration;
+using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Runtime.Operators;
@@ -97,6 +98,70 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task FileSinkRestoredWithAnotherDirectoryCommitsTheTransactionsWhereTheSnapshotRecordedThem()
+    {
+        // A job restored from a savepoint gets a new id, and with it a new default output directory.
+        var original = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
+        var checkpointOne = await RunUntilCrashAsync(OpenSink(new FileSink<string>(original)));
+        var restoredJobsDirectory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
+
+        var restored = OpenSink(new FileSink<string>(restoredJobsDirectory));
+        await restored.RestoreAsync([checkpointOne], [0]);
+        restored.Collect("e");
+        await restored.SnapshotState(3).StageAsync!(CancellationToken.None);
+        await restored.NotifyCheckpointCompleteAsync(3);
+
+        Assert.Equal(["a", "b"], Directory.GetFiles(original, "part-*.jsonl").SelectMany(File.ReadLines));
+        // What the old job staged after the snapshot is the old job's (it may still run): left alone.
+        Assert.Equal(2, Directory.GetFiles(original, ".part-*.inprogress").Length);
+        Assert.Equal(["e"], Directory.GetFiles(restoredJobsDirectory, "part-*.jsonl").SelectMany(File.ReadLines));
+    }
+
+    [Fact]
+    public async Task FileSinkRestoresCommittablesWithoutARecordedDirectoryFromItsOwnDirectory()
+    {
+        // The committable format before the directory was recorded: a JSON list of staged part names.
+        var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, ".part-sink-0-0.inprogress"), "a\n");
+        var legacyState = System.Text.Encoding.UTF8.GetBytes(
+            """{"Version":1,"Pending":[{"CheckpointId":1,"Committable":"[\".part-sink-0-0.inprogress\"]"}]}""");
+
+        var restored = OpenSink(new FileSink<string>(directory));
+        await restored.RestoreAsync([legacyState], [0]);
+
+        Assert.Equal(["a"], File.ReadLines(Path.Combine(directory, "part-sink-0-0.jsonl")));
+    }
+
+    [Fact]
+    public async Task FileSinkRestoreOfATransactionWhoseFilesAreGoneFailsAsNonRecoverableNamingTheFile()
+    {
+        var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
+        var checkpointOne = await RunUntilCrashAsync(OpenSink(new FileSink<string>(directory)));
+        Directory.Delete(directory, recursive: true);
+
+        var restored = OpenSink(new FileSink<string>(directory));
+        var failure = await Assert.ThrowsAsync<NonRecoverableJobException>(() => restored.RestoreAsync([checkpointOne], [0]));
+
+        Assert.Contains("checkpoint 1", failure.Message);
+        Assert.Contains(Path.Combine(directory, ".part-sink-0-0.inprogress"), failure.Message);
+        Assert.Contains("neither the staged nor the committed file exists", failure.Message);
+    }
+
+    [Fact]
+    public async Task FileSinkCommitOfATransactionWhoseFilesAreGoneFailsAsNonRecoverable()
+    {
+        var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
+        var sink = OpenSink(new FileSink<string>(directory));
+        await sink.RestoreAsync([], [0]);
+        sink.Collect("a");
+        await sink.SnapshotState(1).StageAsync!(CancellationToken.None);
+        File.Delete(Assert.Single(Directory.GetFiles(directory, ".part-*.inprogress")));
+
+        await Assert.ThrowsAsync<NonRecoverableJobException>(() => sink.NotifyCheckpointCompleteAsync(1));
+    }
+
+    [Fact]
     public async Task TopicSinkRestoreCommitsTheRestoredTransactionOnceAndDeletesLaterStagedOnes()
     {
         var topic = $"two-phase-{Guid.NewGuid():N}";
@@ -116,6 +181,63 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         Assert.Equal(["a", "b"], (await ReadAllAsync(topic)).Order(StringComparer.Ordinal));
         var staging = Path.Combine(fixture.Directory.Combine("store"), "topics", topic, "_pending");
         Assert.Empty(Directory.Exists(staging) ? Directory.GetFiles(staging, "*", SearchOption.AllDirectories) : []);
+    }
+
+    private async Task<string> NewTopicAsync()
+    {
+        var topic = $"two-phase-{Guid.NewGuid():N}";
+        await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).CreateAsync(new TopicSettings(2, TopicSettings.Unlimited, TopicSettings.Unlimited, 1 << 20));
+        return topic;
+    }
+
+    private async Task<byte[]> RunTopicSinkUntilCrashAsync(string topic)
+    {
+        var sink = OpenSink(new TopicSink<string>(topic));
+        await sink.RestoreAsync([], [0]);
+        return await RunUntilCrashAsync(sink);
+    }
+
+    [Fact]
+    public async Task TopicSinkRestoredWithAnotherTopicCommitsTheTransactionInTheTopicItWasStagedFor()
+    {
+        var original = await NewTopicAsync();
+        var checkpointOne = await RunTopicSinkUntilCrashAsync(original);
+        var restoredJobsTopic = await NewTopicAsync();
+
+        var restored = OpenSink(new TopicSink<string>(restoredJobsTopic));
+        await restored.RestoreAsync([checkpointOne], [0]);
+
+        Assert.Equal(["a", "b"], (await ReadAllAsync(original)).Order(StringComparer.Ordinal));
+        Assert.Empty(await ReadAllAsync(restoredJobsTopic));
+    }
+
+    [Fact]
+    public async Task TopicSinkRestoresCommittablesWithoutARecordedTopicIntoItsOwnTopic()
+    {
+        var topic = await NewTopicAsync();
+        var checkpointOne = await RunTopicSinkUntilCrashAsync(topic);
+        // The committable format before the topic was recorded: "<transaction id>|<partitions>".
+        var legacyState = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(checkpointOne).Replace($"\"{topic}|", "\"", StringComparison.Ordinal));
+        Assert.NotEqual(checkpointOne, legacyState);
+
+        var restored = OpenSink(new TopicSink<string>(topic));
+        await restored.RestoreAsync([legacyState], [0]);
+
+        Assert.Equal(["a", "b"], (await ReadAllAsync(topic)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TopicSinkRestoreOfATransactionThatIsNeitherStagedNorCommittedFailsAsNonRecoverable()
+    {
+        var topic = await NewTopicAsync();
+        var checkpointOne = await RunTopicSinkUntilCrashAsync(topic);
+        Directory.Delete(Path.Combine(fixture.Directory.Combine("store"), "topics", topic, "_pending"), recursive: true);
+
+        var restored = OpenSink(new TopicSink<string>(topic));
+        var failure = await Assert.ThrowsAsync<NonRecoverableJobException>(() => restored.RestoreAsync([checkpointOne], [0]));
+
+        Assert.Contains($"of topic '{topic}'", failure.Message);
+        Assert.Contains("is neither staged nor committed", failure.Message);
     }
 
     [Fact]

@@ -130,13 +130,17 @@ public sealed class SiloProcess : IAsyncDisposable
         throw new TimeoutException($"The silo's REST API did not answer within {timeout}:\n{Output}");
     }
 
+    /// <summary>Kills the silo without warning (SIGKILL, as <c>kill -9</c>): it cannot report, persist or leave the cluster.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        await KillAsync();
         _process.Dispose();
     }
 }

@@ -13,8 +13,9 @@ public interface IJobMasterGrain : IJobManagerGrain
     Task SubtaskFailedAsync(long attempt, string vertexUid, int subtaskIndex, FailureCause cause);
 
     /// <summary>
-    /// A silo left the cluster: check now that every subtask still runs its attempt. Calling it also
-    /// reactivates a job manager that was lost with that silo, which then resumes its job.
+    /// A silo left the cluster, or the cluster started: check now that every subtask still runs its
+    /// attempt. Calling it also reactivates a job manager that was lost with its silo, which then
+    /// resumes its job.
     /// </summary>
     [Alias("CheckSubtasks")]
     Task CheckSubtasksAsync();

@@ -69,7 +69,7 @@ internal sealed partial class JobManagerGrain
         var registered = new CompletedCheckpoint(jobId, metadata.CheckpointId, metadata.TriggerTime, metadata.CompletionTime, properties,
             snapshot.ExternalPath, "", metadata.Vertices.SelectMany(v => v.Subtasks).Sum(s => s.StateSize), snapshot.Store.Location);
         var restore = new RestorePoint(metadata.CheckpointId, "", snapshot.ExternalPath, snapshot.Store.Location, metadata.IsSavepoint);
-        var kind = metadata.IsSavepoint ? $"savepoint ({(metadata.SavepointFormat ?? GrainFlow.Savepoints.SavepointFormatType.Native).ToString().ToLowerInvariant()})" : "checkpoint";
+        var kind = RestoredSnapshotKind.Of(metadata);
         var skipped = unmapped.Count > 0 ? $"; skipped the state of operators no longer in the job: {string.Join(", ", unmapped)}" : "";
         var origin = $"restored job {jobId} (attempt 1) from {kind} {metadata.CheckpointId} of job {metadata.JobId}{searchedNote} at {snapshot.ExternalPath} "
             + $"({(claimed ? "CLAIM" : "NO_CLAIM")}){skipped}";

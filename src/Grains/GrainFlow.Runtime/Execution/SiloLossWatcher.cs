@@ -1,4 +1,3 @@
-using GrainFlow.Jobs;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -20,29 +19,10 @@ namespace GrainFlow.Runtime.Execution;
 /// </para>
 /// </summary>
 internal sealed partial class SiloLossWatcher(
-    IClusterMembershipService membership, IGrainFactory grains, ILocalSiloDetails localSilo, ILogger<SiloLossWatcher> logger)
-    : ILifecycleParticipant<ISiloLifecycle>
+    IClusterMembershipService membership, UnfinishedJobWaker waker, ILocalSiloDetails localSilo, ILogger<SiloLossWatcher> logger)
+    : ActiveSiloTask
 {
-    private const int WakeAttempts = 5;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _watching = Task.CompletedTask;
-
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(SiloLossWatcher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
-
-    private Task StartAsync(CancellationToken cancellationToken)
-    {
-        _watching = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _watching.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-    }
-
-    private async Task WatchAsync(CancellationToken cancellationToken)
+    protected override async Task RunAsync(CancellationToken cancellationToken)
     {
         ClusterMembershipSnapshot? previous = null;
         try
@@ -56,7 +36,7 @@ internal sealed partial class SiloLossWatcher(
                 if (died.Count == 0) continue;
                 LogSiloDead(string.Join(", ", died));
                 // Not awaited: the next membership update must not wait for a slow job manager.
-                _ = WakeJobManagersAsync(cancellationToken);
+                _ = waker.WakeAllAsync("after a silo loss", cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -74,56 +54,8 @@ internal sealed partial class SiloLossWatcher(
         .Select(m => m.SiloAddress)
         .ToList();
 
-    /// <summary>Calls every unfinished job's manager; retries the ones that could not be reached (their directory entry may still name the dead silo).</summary>
-    private async Task WakeJobManagersAsync(CancellationToken cancellationToken)
-    {
-        List<JobId>? pending = null;
-        for (var attempt = 1; attempt <= WakeAttempts && !cancellationToken.IsCancellationRequested; attempt++)
-        {
-            try
-            {
-                pending ??= (await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).ListJobsAsync())
-                    .Where(j => !j.Status.IsTerminal())
-                    .Select(j => j.JobId)
-                    .ToList();
-                var results = await Task.WhenAll(pending.Select(async job => (job, Error: await TryWakeAsync(job))));
-                pending = results.Where(r => r.Error is not null).Select(r => r.job).ToList();
-                if (pending.Count == 0) return;
-                LogWakeRetry(pending.Count, attempt, results.First(r => r.Error is not null).Error!.Message);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogWakeRetry(pending?.Count ?? -1, attempt, e.Message);
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task<Exception?> TryWakeAsync(JobId job)
-    {
-        try
-        {
-            await grains.GetGrain<IJobMasterGrain>(job.Value).CheckSubtasksAsync();
-            return null;
-        }
-        catch (Exception e)
-        {
-            return e;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo(s) {Silos} declared dead: checking the subtasks of every unfinished job")]
     private partial void LogSiloDead(string silos);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking job managers after a silo loss: {Pending} not reached yet (round {Attempt}): {Message}")]
-    private partial void LogWakeRetry(int pending, int attempt, string message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Watching cluster membership failed; lost silos are now found by job heartbeats only")]
     private partial void LogWatchFailed(Exception exception);

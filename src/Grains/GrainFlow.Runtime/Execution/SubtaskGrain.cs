@@ -304,12 +304,24 @@ internal sealed partial class SubtaskGrain(
 
     public async Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId)
     {
-        if (_deployment?.Attempt != attempt) return;
-        LogCheckpointComplete(checkpointId, _deployment.VertexUid, _deployment.SubtaskIndex);
+        if (_deployment is not { } deployment || deployment.Attempt != attempt) return;
+        LogCheckpointComplete(checkpointId, deployment.VertexUid, deployment.SubtaskIndex);
         // Sinks commit before this call returns: the coordinator waits for that before the job may finish.
         foreach (var op in _operators.ToList())
         {
-            if (op is ISinkOperator sink) await sink.NotifyCheckpointCompleteAsync(checkpointId);
+            if (op is not ISinkOperator sink) continue;
+            try
+            {
+                await sink.NotifyCheckpointCompleteAsync(checkpointId);
+            }
+            catch (Exception e) when (FailureCause.IsNonRecoverable(e))
+            {
+                // Output of a completed checkpoint is lost: the job fails, also when this subtask had
+                // finished (then its final commit is what failed, and the job must not end FINISHED).
+                if (_state == SubtaskState.Finished) ReportFailure(e, deployment);
+                else Fail(e);
+                return;
+            }
         }
     }
 
@@ -590,9 +602,14 @@ internal sealed partial class SubtaskGrain(
         if (_state is SubtaskState.Failed or SubtaskState.Canceled or SubtaskState.Finished || _deployment is null) return;
         _state = SubtaskState.Failed;
         var deployment = _deployment;
+        Teardown();
+        ReportFailure(exception, deployment);
+    }
+
+    private void ReportFailure(Exception exception, TaskDeployment deployment)
+    {
         var origin = $"{deployment.VertexUid} subtask {deployment.SubtaskIndex}";
         LogFailed(exception, deployment.JobId, origin);
-        Teardown();
         var cause = FailureCause.From(exception, origin);
         _ = ReportAsync(master => master.SubtaskFailedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex, cause));
     }

@@ -31,9 +31,12 @@ public static class GrainFlowSiloBuilderExtensions
                 sp.GetServices<KnownConfigOptions>().SelectMany(k => k.Options)));
             services.AddSingleton<Checkpointing.StateCodecs>();
             services.AddPlacementDirector<SubtaskPlacementStrategy, SubtaskPlacementDirector>();
-            // Wakes the job managers when a silo dies (they may have died with it).
+            // Wake the job managers when a silo dies (they may have died with it), and when the cluster starts.
+            services.AddSingleton<UnfinishedJobWaker>();
             services.AddSingleton<SiloLossWatcher>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLossWatcher>());
+            services.AddSingleton<JobResumptionOnStart>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JobResumptionOnStart>());
         });
         builder.AddObjectStoreGrainStorage(GrainFlowStorage.ProviderName, sp => sp.GetRequiredService<GrainFlowStores>().Data);
         return builder;

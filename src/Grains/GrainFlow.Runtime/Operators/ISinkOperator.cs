@@ -9,7 +9,11 @@ internal interface ISinkOperator
     /// <summary>At the barrier: pre-commits what was written since the previous one and returns the state to checkpoint.</summary>
     SinkSnapshot SnapshotState(long checkpointId);
 
-    /// <summary>Commits every pending transaction up to <paramref name="checkpointId"/> (notifications may be skipped).</summary>
+    /// <summary>
+    /// Commits every pending transaction up to <paramref name="checkpointId"/> (notifications may be
+    /// skipped). A commit that fails stays pending, unless it can never succeed: then it throws a
+    /// <see cref="GrainFlow.Errors.NonRecoverableJobException"/>.
+    /// </summary>
     Task NotifyCheckpointCompleteAsync(long checkpointId);
 
     /// <summary>

@@ -1,3 +1,5 @@
+using GrainFlow.Errors;
+using GrainFlow.Jobs;
 using GrainFlow.Runtime.Api;
 using GrainFlow.Runtime.Sinks;
 using Microsoft.Extensions.Logging;
@@ -44,7 +46,7 @@ internal sealed partial class SinkOperator<T>(string uid, string name, ISink<T> 
                     await writer.CommitAsync(committable, CancellationToken.None);
                     _pending.Remove(id, committable);
                 }
-                catch (Exception e)
+                catch (Exception e) when (!FailureCause.IsNonRecoverable(e))
                 {
                     // It stays pending: the next notification, or a restore of a checkpoint holding it, commits it.
                     LogCommitFailed(Context.Logger, e, Uid, Context.SubtaskIndex, id);
@@ -70,8 +72,10 @@ internal sealed partial class SinkOperator<T>(string uid, string name, ISink<T> 
             }
             catch (Exception e)
             {
-                throw new InvalidOperationException(
-                    $"Sink '{Uid}' subtask {Context.SubtaskIndex} could not commit the output that checkpoint {id} pre-committed ({committable}): {e.Message}", e);
+                var message = $"Sink '{Uid}' subtask {Context.SubtaskIndex} could not commit the output that checkpoint {id} pre-committed: {e.Message}";
+                // A transaction that can never be committed fails the job at once: restarting would only fail the same way.
+                if (FailureCause.IsNonRecoverable(e)) throw new NonRecoverableJobException(message, e);
+                throw new InvalidOperationException(message, e);
             }
         }
         if (restored.Count > 0) LogRecommitted(Context.Logger, Uid, Context.SubtaskIndex, restored.Count);

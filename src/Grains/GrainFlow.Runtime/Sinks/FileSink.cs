@@ -21,7 +21,8 @@ public sealed class FileSink<T>(string directory) : ISink<T>
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
-            if (subtask.CheckpointingEnabled) return new TransactionalFileWriter<T>(Directory, subtask.OperatorUid, subtask.SubtaskIndex);
+            // Absolute: the transactions record it, and a restore commits them there whatever its own working directory.
+            if (subtask.CheckpointingEnabled) return new TransactionalFileWriter<T>(Path.GetFullPath(Directory), subtask.OperatorUid, subtask.SubtaskIndex);
             var path = Path.Combine(Directory, PartFileName(subtask.OperatorUid, subtask.SubtaskIndex));
             return new DirectWriter(new StreamWriter(path, append: false, new UTF8Encoding(false), 64 * 1024));
         }

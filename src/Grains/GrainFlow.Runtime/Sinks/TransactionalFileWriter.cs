@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using GrainFlow.Errors;
 using GrainFlow.Runtime.Sources;
 
 namespace GrainFlow.Runtime.Sinks;
@@ -8,7 +8,9 @@ namespace GrainFlow.Runtime.Sinks;
 /// The exactly-once file writer of <see cref="FileSink{T}"/>. A transaction is the list of in-progress
 /// part files (<c>.part-&lt;uid&gt;-&lt;subtask&gt;-&lt;n&gt;.inprogress</c>) written since the previous
 /// barrier; staging flushes and syncs them, committing renames each to its final name (a rename is
-/// atomic, and a part already renamed counts as committed).
+/// atomic, and a part already renamed counts as committed). A committable names its directory
+/// (<see cref="FileSinkCommittable"/>), so a job restored from another job's snapshot commits that
+/// job's transactions where they were staged.
 /// </summary>
 internal sealed class TransactionalFileWriter<T>(string directory, string operatorUid, int subtaskIndex) : ITransactionalSinkWriter<T>
 {
@@ -52,29 +54,42 @@ internal sealed class TransactionalFileWriter<T>(string directory, string operat
         }
         if (parts.Count == 0) return null;
         // The detached writer is no longer touched by the subtask, so it can be flushed on a pool thread.
-        return new SinkTransaction(JsonSerializer.Serialize(parts), async cancellation =>
+        return new SinkTransaction(new FileSinkCommittable(directory, parts).Serialize(), async cancellation =>
         {
             if (open is not null) await SyncAndCloseAsync(open, cancellation);
         });
     }
 
+    /// <exception cref="NonRecoverableJobException">A part is neither staged nor committed: its output is lost, and no restart brings it back.</exception>
     public Task CommitAsync(string committable, CancellationToken cancellationToken)
     {
-        foreach (var part in JsonSerializer.Deserialize<List<string>>(committable) ?? [])
+        var transaction = FileSinkCommittable.Parse(committable, directory);
+        foreach (var part in transaction.Parts)
         {
-            var staged = Path.Combine(directory, part);
-            var committed = Path.Combine(directory, CommittedNameOf(part));
-            if (File.Exists(staged))
-            {
-                File.Move(staged, committed, overwrite: false);
-            }
-            else if (!File.Exists(committed))
-            {
-                throw new InvalidOperationException(
-                    $"The file sink cannot commit '{part}' in '{directory}': neither the staged nor the committed file exists (was the directory cleaned while the job ran?).");
-            }
+            var staged = Path.Combine(transaction.Directory, part);
+            var committed = Path.Combine(transaction.Directory, FileSinkCommittable.CommittedNameOf(part));
+            if (Commit(staged, committed)) continue;
+            throw new NonRecoverableJobException(
+                $"The file sink cannot commit '{staged}': neither the staged nor the committed file exists, so the output of this transaction is lost "
+                + "(was the directory cleaned or moved?). Restore from a snapshot whose output is intact, or start the job without state.");
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Renames a staged part to its committed name; true when it is committed now or was before.</summary>
+    private static bool Commit(string staged, string committed)
+    {
+        if (!File.Exists(staged)) return File.Exists(committed);
+        try
+        {
+            File.Move(staged, committed, overwrite: false);
+            return true;
+        }
+        catch (FileNotFoundException) when (File.Exists(committed))
+        {
+            // Committed meanwhile by the job that staged it (a savepoint's job may still be running).
+            return true;
+        }
     }
 
     public Task AbortUncommittedAsync(IReadOnlyCollection<int> subtaskIndices, CancellationToken cancellationToken)
@@ -126,11 +141,6 @@ internal sealed class TransactionalFileWriter<T>(string directory, string operat
             ((FileStream)writer.BaseStream).Flush(flushToDisk: true);
         }
     }
-
-    private static string CommittedNameOf(string inProgress) =>
-        inProgress.StartsWith(".part-", StringComparison.Ordinal) && inProgress.EndsWith(".inprogress", StringComparison.Ordinal) && !inProgress.Contains('/')
-            ? inProgress[1..^".inprogress".Length] + ".jsonl"
-            : throw new InvalidDataException($"'{inProgress}' is not an in-progress part file of the file sink.");
 
     /// <summary>The part number of one of this sink's file names (staged or committed), if it is one.</summary>
     private int? ParsePart(string fileName, int subtask)

@@ -1,4 +1,5 @@
 using System.Text;
+using GrainFlow.Errors;
 using GrainFlow.Runtime.Api;
 using GrainFlow.Runtime.Sources;
 using GrainFlow.Runtime.Topics;
@@ -14,6 +15,8 @@ namespace GrainFlow.Runtime.Sinks;
 /// a segment (idempotent by transaction id).
 /// </summary>
 /// <remarks>
+/// A committable names its topic (<see cref="TopicSinkCommittable"/>), so a job restored from another
+/// job's snapshot commits that job's transactions in the topic they were staged for.
 /// A transaction id is <c>&lt;operator uid, hex&gt;-&lt;subtask&gt;-&lt;job id&gt;-&lt;checkpoint id&gt;</c>: unique
 /// across restarts (checkpoint ids only grow) and across jobs restored from one savepoint (new job id),
 /// and its prefix up to the subtask finds what a subtask staged and never committed.
@@ -42,7 +45,7 @@ internal sealed class TransactionalTopicWriter<T>(string topic, IGrainFactory gr
         var transactionId = $"{SubtaskPrefix(subtask.SubtaskIndex)}{subtask.JobId}-{checkpointId}";
         var staged = Enumerable.Range(0, buffers.Length).Where(p => buffers[p].Count > 0).Select(p => (Partition: p, Records: buffers[p])).ToList();
         _buffers = NewBuffers(buffers.Length);
-        var committable = $"{transactionId}|{string.Join(',', staged.Select(s => s.Partition))}";
+        var committable = new TopicSinkCommittable(topic, transactionId, staged.Select(s => s.Partition).ToList()).Serialize();
         return new SinkTransaction(committable, async cancellation =>
         {
             await Task.WhenAll(staged.Select(s => store.PutAsync(
@@ -50,18 +53,17 @@ internal sealed class TransactionalTopicWriter<T>(string topic, IGrainFactory gr
         });
     }
 
+    /// <exception cref="NonRecoverableJobException">A partition has the transaction neither staged nor committed: its output is lost, and no restart brings it back.</exception>
     public async Task CommitAsync(string committable, CancellationToken cancellationToken)
     {
-        var separator = committable.LastIndexOf('|');
-        if (separator < 0) throw new InvalidDataException($"'{committable}' is not a committable of the topic sink.");
-        var transactionId = committable[..separator];
-        var partitions = committable[(separator + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse);
-        foreach (var partition in partitions)
+        var transaction = TopicSinkCommittable.Parse(committable, topic);
+        foreach (var partition in transaction.Partitions)
         {
-            if (!await grains.GetGrain<ITopicPartitionGrain>(ITopicPartitionGrain.KeyOf(topic, partition)).CommitStagedAsync(transactionId))
+            if (!await grains.GetGrain<ITopicPartitionGrain>(ITopicPartitionGrain.KeyOf(transaction.Topic, partition)).CommitStagedAsync(transaction.TransactionId))
             {
-                throw new InvalidOperationException(
-                    $"Transaction '{transactionId}' of topic '{topic}' partition {partition} is neither staged nor committed: its output is lost (was the topic's storage cleaned while the job ran?).");
+                throw new NonRecoverableJobException(
+                    $"Transaction '{transaction.TransactionId}' of topic '{transaction.Topic}' partition {partition} is neither staged nor committed, so its output is lost "
+                    + "(was the topic's storage cleaned, or did retention delete its segment?). Restore from a newer snapshot, or start the job without state.");
             }
         }
     }
