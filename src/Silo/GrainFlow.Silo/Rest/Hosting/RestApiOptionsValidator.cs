@@ -29,6 +29,7 @@ public sealed class RestApiOptionsValidator(RestApiOptions options) : IConfigura
             problems.Add($"The REST API would listen on {options.BindAddress}, beyond loopback, without a token: set grainflow.rest.token " +
                 "(clients then send 'Authorization: Bearer <token>') and grainflow.rest.allowed-roots, or bind to 127.0.0.1.");
         }
+        if (RestApiOptions.HostNameProblem(string.Join(';', options.AllowedHosts)) is { } host) problems.Add($"grainflow.rest.allowed-hosts: {host}.");
         foreach (var root in options.AllowedRoots)
         {
             if (!Paths.StorageLocation.TryParse(root, out _, out var problem)) problems.Add($"grainflow.rest.allowed-roots: '{root}' is unusable: {problem}.");
