@@ -21,6 +21,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
     [PersistentState("coordinator", GrainFlowStorage.ProviderName)] IPersistentState<CoordinatorState> state,
     GrainFlowStores stores,
     TimeProvider time,
+    ClusterShutdown shutdown,
     ILogger<CheckpointCoordinatorGrain> logger) : Grain, ICheckpointCoordinatorGrain
 {
     private readonly SortedDictionary<long, PendingCheckpoint> _pending = new();
@@ -216,7 +217,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     private async Task OnTickAsync(CancellationToken cancellation)
     {
-        if (!state.State.Active || state.State.Job is not { } running) return;
+        // The whole cluster stops: no checkpoint is triggered into tasks that are stopping with it.
+        if (!state.State.Active || state.State.Job is not { } running || shutdown.LastSiloStopping.IsCancellationRequested) return;
         if (FinalCheckpointCompleted() is { } final)
         {
             // The job manager was told already; repeated in case that call was lost.

@@ -33,6 +33,9 @@ public static class GrainFlowSiloBuilderExtensions
             // Wakes the job managers when a silo dies (they may have died with it).
             services.AddSingleton<SiloLossWatcher>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLossWatcher>());
+            // Says what a graceful stop of the last silo leaves, and keeps its tasks from failing over to nowhere.
+            services.AddSingleton<ClusterShutdown>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterShutdown>());
         });
         builder.AddObjectStoreGrainStorage(GrainFlowStorage.ProviderName, sp => sp.GetRequiredService<GrainFlowStores>().Data);
         return builder;

@@ -41,19 +41,9 @@ public sealed class RestApiOptionsValidator(RestApiOptions options) : IConfigura
     /// Whether the port can be bound now, so a silo started with a busy port stops before it joins the
     /// cluster, with one line; Kestrel's own bind failure at start remains the final word.
     /// </summary>
-    public static string? PortProblem(RestApiOptions options)
-    {
-        if (options.Port == 0) return null;
-        try
-        {
-            using var probe = new System.Net.Sockets.TcpListener(options.ListenAddress, options.Port);
-            probe.Start();
-            return null;
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            return $"Invalid value '{options.Port}' for configuration key 'rest.port': the REST API cannot listen on {options.ListenAddress}:{options.Port} ({e.Message}). " +
-                "Accepted: a free TCP port (0 picks one), or grainflow.rest.enabled=false.";
-        }
-    }
+    public static string? PortProblem(RestApiOptions options) =>
+        Silo.Hosting.StartupPortCheck.Busy(options.ListenAddress, options.Port) is { } reason
+            ? $"Invalid value '{options.Port}' for configuration key 'rest.port': the REST API cannot listen on {options.ListenAddress}:{options.Port} ({reason}). " +
+              "Accepted: a free TCP port (0 picks one), or grainflow.rest.enabled=false."
+            : null;
 }
