@@ -17,6 +17,9 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// ones, whose files are deleted) and every subtask is notified. Expired checkpoints are aborted and
 /// their files deleted; failures past the tolerable number fail the job over.
 /// </summary>
+// Pending checkpoints live in memory: not migrated by Orleans (a silo's shutdown would look for another silo even
+// when none is left); a new activation resumes from the persisted state.
+[Orleans.Placement.Immovable]
 internal sealed partial class CheckpointCoordinatorGrain(
     [PersistentState("coordinator", GrainFlowStorage.ProviderName)] IPersistentState<CoordinatorState> state,
     GrainFlowStores stores,

@@ -23,6 +23,9 @@ namespace GrainFlow.Runtime.Execution;
 /// </summary>
 [Reentrant]
 [SubtaskPlacement]
+// Its running state lives in memory and cannot move: Orleans must not migrate it (rebalancing, or a
+// silo's shutdown, which would look for another silo even when none is left); a lost activation fails over through the job manager.
+[Orleans.Placement.Immovable]
 internal sealed partial class SubtaskGrain(
     JobCatalog catalog, IServiceProvider services, GrainFlowStores stores, StateCodecs codecs, TimeProvider time, ILocalSiloDetails silo,
     ClusterShutdown shutdown, ILogger<SubtaskGrain> logger)
