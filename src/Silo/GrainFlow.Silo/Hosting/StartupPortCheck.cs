@@ -8,19 +8,27 @@ namespace GrainFlow.Silo.Hosting;
 /// Refuses, before anything starts, ports another process already listens on. Orleans' listeners set
 /// <c>SocketOptionName.ReuseAddress</c>, which .NET turns into SO_REUSEADDR and SO_REUSEPORT on Linux:
 /// a second silo on the same silo and gateway ports binds without an error and the kernel then splits
-/// connections between the two. A probe without that option cannot bind while any socket listens there.
-/// (Two silos started at the same instant can both pass; the check is for the everyday mistake.)
+/// connections between the two. The probe sets SO_REUSEADDR alone: it cannot bind while any socket
+/// listens there, yet binds over the closed connections a silo that just crashed leaves in TIME_WAIT,
+/// so a restart on the same ports is not refused. (Two silos started at the same instant can both
+/// pass; the check is for the everyday mistake.)
 /// </summary>
 public static class StartupPortCheck
 {
+    // SO_REUSEADDR without SO_REUSEPORT, which SocketOptionName.ReuseAddress would add (Windows binds over TIME_WAIT anyway).
+    private const int LinuxSolSocket = 1, LinuxSoReuseAddr = 2, MacSolSocket = 0xffff, MacSoReuseAddr = 4;
+
     /// <summary>Null when <paramref name="port"/> can be listened on at <paramref name="address"/> now (or is 0), else the system's reason.</summary>
     public static string? Busy(IPAddress address, int port)
     {
         if (port == 0) return null;
         try
         {
-            using var probe = new TcpListener(address, port);
-            probe.Start();
+            using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            if (OperatingSystem.IsLinux()) probe.SetRawSocketOption(LinuxSolSocket, LinuxSoReuseAddr, BitConverter.GetBytes(1));
+            else if (OperatingSystem.IsMacOS()) probe.SetRawSocketOption(MacSolSocket, MacSoReuseAddr, BitConverter.GetBytes(1));
+            probe.Bind(new IPEndPoint(address, port));
+            probe.Listen();
             return null;
         }
         catch (SocketException e)
