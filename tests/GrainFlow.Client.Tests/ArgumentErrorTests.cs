@@ -100,7 +100,39 @@ public sealed class ArgumentErrorTests
         var run = await CliRun.RunAsync(["run", "word-count", "-p", "0"], _connector);
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("--parallelism must be at least 1.", run.Stderr);
+        Assert.Contains("Invalid --parallelism '0': expected a whole number of at least 1.", run.Stderr);
+        Assert.Equal(0, _connector.Attempts);
+    }
+
+    [Theory]
+    [InlineData("Invalid --parallelism 'abc': expected a whole number of at least 1.", "run", "keyed-count", "-p", "abc")]
+    [InlineData("Invalid --parallelism '1.5': expected a whole number of at least 1.", "run", "keyed-count", "--parallelism", "1.5")]
+    [InlineData("Invalid --parallelism '99999999999': expected a whole number of at least 1.", "run", "keyed-count", "-p", "99999999999")]
+    [InlineData("Invalid --from 'abc': expected a whole number of at least 0.", "tail", "events", "--from", "abc")]
+    [InlineData("Invalid --partition 'x': expected a whole number of at least 0.", "tail", "events", "--partition", "x")]
+    [InlineData("Invalid --max '0': expected a whole number of at least 1.", "tail", "events", "--max", "0")]
+    public async Task A_number_option_that_is_not_a_number_is_one_usage_line_without_exception_text(string message, params string[] args)
+    {
+        var run = await CliRun.RunAsync(args, _connector);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Equal([message], run.StderrLines);
+        Assert.DoesNotContain("System.", run.Stderr);
+        Assert.DoesNotContain("Cannot parse argument", run.Stderr);
+        Assert.Equal(0, _connector.Attempts);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task Run_with_an_empty_savepoint_path_is_a_usage_error_instead_of_a_fresh_start(string path)
+    {
+        var run = await CliRun.RunAsync(["run", "keyed-count", "-s", path], _connector);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Equal(["Invalid -s/--fromSavepoint '': give the folder or _metadata file of a savepoint or retained checkpoint, or leave -s out to start fresh."],
+            run.StderrLines);
+        Assert.Empty(run.Stdout);
         Assert.Equal(0, _connector.Attempts);
     }
 

@@ -12,18 +12,21 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr, TimeSp
     public string[] StdoutLines => Lines(Stdout);
 
     /// <param name="environment">The GRAINFLOW_* variables the run sees (none by default, so the host's own do not leak in).</param>
+    /// <param name="stdinBytes">stdin as the grainflow process gets it (raw bytes); replaces <paramref name="stdin"/>.</param>
     public static async Task<CliRun> RunAsync(
         string[] args,
         IClusterConnector? connector = null,
         string stdin = "",
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        byte[]? stdinBytes = null)
     {
+        using TextReader input = stdinBytes is null ? new StringReader(stdin) : new StreamReader(new MemoryStream(stdinBytes));
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var started = System.Diagnostics.Stopwatch.StartNew();
         var exitCode = await CliApp.RunAsync(
             args,
-            new CliConsole(stdout, stderr, new StringReader(stdin)),
+            new CliConsole(stdout, stderr, input),
             connector,
             name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
             CancellationToken.None);

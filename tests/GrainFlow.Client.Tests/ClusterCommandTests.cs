@@ -129,7 +129,7 @@ public sealed class ClusterCommandTests(ClusterFixture fixture) : IClassFixture<
         var topic = $"cli-{Guid.NewGuid():N}";
         var publish = await CliRun.RunAsync(["publish", topic, "-", "--key", "k"], fixture.Connector, stdin: "alpha\nbeta\n\ngamma\n");
         Assert.Equal(0, publish.ExitCode);
-        Assert.Equal($"Published 3 records to topic {topic}.", Assert.Single(publish.StdoutLines));
+        Assert.Equal($"Published 3 records to topic {topic}; skipped 1 blank line.", Assert.Single(publish.StdoutLines));
 
         var tail = await CliRun.RunAsync(["tail", topic, "--from", "1"], fixture.Connector);
         Assert.Equal(0, tail.ExitCode);

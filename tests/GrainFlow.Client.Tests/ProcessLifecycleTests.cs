@@ -21,14 +21,30 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
         _directory.Dispose();
     }
 
-    private async Task<(int ExitCode, string[] Stdout, string Stderr)> GrainflowAsync(params string[] args)
+    private Task<(int ExitCode, string[] Stdout, string Stderr)> GrainflowAsync(params string[] args) => GrainflowAsync(null, args);
+
+    private async Task<(int ExitCode, string[] Stdout, string Stderr)> GrainflowAsync(byte[]? stdin, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = _directory.Path };
         string[] all = [Path.Combine(AppContext.BaseDirectory, "grainflow.dll"), .. args, "--gateway", $"127.0.0.1:{_silo.GatewayPort}"];
         foreach (var arg in all) start.ArgumentList.Add(arg);
         start.Environment.Remove("GRAINFLOW_REDIS");
-        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(start, TimeSpan.FromMinutes(2));
+        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(start, TimeSpan.FromMinutes(2), stdin);
         return (exitCode, CliRun.Lines(stdout), stderr);
+    }
+
+    [Fact]
+    public async Task PublishReadsTheProcessStdinAsBytesRefusingALineThatIsNotUtf8AndTailEscapesWhatIsStored()
+    {
+        var topic = $"process-{Guid.NewGuid():N}";
+        var publish = await GrainflowAsync([.. "bell\u0007\n\nok\n"u8, 0xC3, 0x28, .. "\nnever\n"u8], "publish", topic);
+        Assert.Equal(ExitCodes.Failure, publish.ExitCode);
+        Assert.StartsWith("Line 4 is not valid UTF-8 (byte 0xC3", publish.Stderr);
+        Assert.Contains("(2 records before it were", publish.Stderr);
+
+        var tail = await GrainflowAsync("tail", topic);
+        Assert.True(tail.ExitCode == ExitCodes.Success, tail.Stderr);
+        Assert.Equal(["bell\\x07", "ok"], tail.Stdout.Select(l => l[(l.IndexOf('\t') + 1)..]).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Testing.Cluster;
+using GrainFlow.Testing.Network;
 using GrainFlow.Testing.Processes;
 
 namespace GrainFlow.Runtime.Tests.Hosting;
@@ -37,6 +38,56 @@ public sealed class SiloProcessTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("'parallelism.default'", result.Output);
         Assert.DoesNotContain("   at ", result.Output);
+    }
+
+    [Fact]
+    public async Task ASecondSiloOnTheSameSiloAndGatewayPortsRefusesToStartWithOneLineNamingThem()
+    {
+        var siloPort = FreeLoopbackPort.Find();
+        await using var first = await SiloProcess.StartAsync(_workingDirectory.Path, $"-Dgrainflow.silo.port={siloPort}");
+        using var elsewhere = new TemporaryDirectory("grainflow-silo-second");
+
+        var second = await SiloProcess.RunToExitAsync(elsewhere.Path, $"-Dgrainflow.silo.port={siloPort}", $"-Dgrainflow.gateway.port={first.GatewayPort}");
+
+        Assert.True(second.ExitCode == 2, second.Output);
+        var line = Assert.Single(second.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"The silo cannot listen on grainflow.silo.port {siloPort} and grainflow.gateway.port {first.GatewayPort} at 127.0.0.1", line);
+        Assert.Contains("Give each silo on this machine its own grainflow.silo.port and grainflow.gateway.port", line);
+        // The first silo is untouched and still serves.
+        using var http = new HttpClient { BaseAddress = first.RestAddress };
+        Assert.True((await http.GetAsync("/jobs")).IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task RunningAJobTheSiloDoesNotKnowStopsTheSiloWithTheListOfKnownJobs()
+    {
+        var result = await RunSiloAsync("--run", "nosuch-job");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("No job named 'nosuch-job' is registered in this cluster. Registered jobs: keyed-count, word-count.",
+            Assert.Single(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+    }
+
+    [Fact]
+    public async Task AGracefulStopWithARunningJobLogsWhatItDoesWithoutErrorsOrStackTraces()
+    {
+        await using var silo = await SiloProcess.StartAsync(_workingDirectory.Path,
+            "--run", "keyed-count", "-Drecords=100000000", "-Drecords-per-second=1000", "-Dsink=discard", "-Dexecution.checkpointing.interval=200 ms");
+        using var http = new HttpClient { BaseAddress = silo.RestAddress };
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!(await http.GetStringAsync("/jobs/overview")).Contains("\"state\":\"RUNNING\"", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, silo.Output);
+            await Task.Delay(100);
+        }
+
+        var exitCode = await silo.StopGracefullyAsync(TimeSpan.FromMinutes(1));
+
+        var output = silo.Output;
+        Assert.True(exitCode == 0, output);
+        // Error and critical lines, stack frames, exception names: none belongs in the log of a normal stop.
+        Assert.False(System.Text.RegularExpressions.Regex.IsMatch(output, @"fail:|crit:|Exception|(?m)^\s+at \S+\("), output);
+        Assert.Matches(@"Stopping the silo: job [0-9a-f]{32} \(keyed-count\) stays RUNNING", output);
     }
 
     // Free ports for the silo, its gateway and its REST API, so the test never collides with a silo a developer runs on the defaults.

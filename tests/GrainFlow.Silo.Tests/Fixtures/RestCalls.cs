@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -29,10 +30,18 @@ public static class RestCalls
 
     public static Task<RestReply> PostJsonAsync(this HttpClient http, string path, string? body = null) => http.SendJsonAsync(HttpMethod.Post, path, body);
 
-    public static async Task<RestReply> SendJsonAsync(this HttpClient http, HttpMethod method, string path, string? body, string contentType = "application/json")
+    /// <param name="contentType">The body's Content-Type header as sent, parameters included.</param>
+    /// <param name="headers">Sets further request headers (Origin, Host).</param>
+    public static async Task<RestReply> SendJsonAsync(this HttpClient http, HttpMethod method, string path, string? body, string contentType = "application/json",
+        Action<HttpRequestMessage>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+        headers?.Invoke(request);
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         JsonNode? json = null;

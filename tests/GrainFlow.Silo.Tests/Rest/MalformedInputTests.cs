@@ -73,10 +73,10 @@ public sealed class MalformedInputTests(LoopbackRestFixture fixture)
     }
 
     [Fact]
-    public async Task AFormEncodedBodyIsReadAsJsonAndRefusedAsSuch()
+    public async Task AFormEncodedBodyIsRefusedAsAnUnsupportedMediaType()
     {
         var reply = await fixture.Http.SendJsonAsync(HttpMethod.Post, "/savepoint-disposal", "savepoint-path=/tmp/x", "application/x-www-form-urlencoded");
-        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
-        Assert.Contains("not valid JSON", reply.Error);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, reply.Status);
+        Assert.StartsWith("Unsupported Content-Type 'application/x-www-form-urlencoded'", reply.Error);
     }
 }

@@ -14,6 +14,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 public sealed class ProtectionTests : IAsyncLifetime
 {
     private const string Token = "a-test-token-of-enough-length";
+    private const string PublicHost = "grainflow.example.com";
     private RestCluster _rest = null!;
     private readonly TemporaryDirectory _outside = new("grainflow-outside");
     private readonly TemporaryDirectory _allowed = new("grainflow-allowed");
@@ -23,6 +24,7 @@ public sealed class ProtectionTests : IAsyncLifetime
         o.BindAddress = "0.0.0.0";
         o.Token = Token;
         o.AllowedRoots = [_allowed.Path];
+        o.AllowedHosts = [PublicHost];
     }, prefix: "grainflow-rest-protected");
 
     public async Task DisposeAsync()
@@ -47,6 +49,30 @@ public sealed class ProtectionTests : IAsyncLifetime
         Assert.Empty(await _rest.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).ListJobsAsync());
 
         Assert.Equal(HttpStatusCode.OK, (await _rest.Http.GetJsonAsync("/jobs")).Status);
+    }
+
+    [Fact]
+    public async Task WithATokenTheConfiguredHostNameIsAcceptedAndARebindingHostOrForeignOriginIsNot()
+    {
+        void Host(HttpRequestMessage request, string host, string? origin = null)
+        {
+            request.Headers.Host = host;
+            if (origin is not null) request.Headers.Add("Origin", origin);
+        }
+        // Behind a proxy the port the client uses differs from the one the silo listens on.
+        var named = await _rest.Http.SendJsonAsync(HttpMethod.Get, "/jobs", null, headers: r => Host(r, $"{PublicHost}:443"));
+        Assert.True(named.Status == HttpStatusCode.OK, named.ToString());
+        // Past the protection, the request meets the next rule: the allowed roots.
+        var sameOrigin = await _rest.Http.SendJsonAsync(HttpMethod.Post, "/savepoint-disposal", $$"""{"savepoint-path": "{{_outside.Combine("x")}}"}""",
+            headers: r => Host(r, PublicHost, $"http://{PublicHost}"));
+        Assert.True(sameOrigin.Status == HttpStatusCode.BadRequest, sameOrigin.ToString());
+        Assert.Contains("savepoint-path", sameOrigin.Error);
+
+        var rebound = await _rest.Http.SendJsonAsync(HttpMethod.Get, "/jobs", null, headers: r => Host(r, $"evil.example:{_rest.Http.BaseAddress!.Port}"));
+        Assert.Equal(HttpStatusCode.Forbidden, rebound.Status);
+        var foreign = await _rest.Http.SendJsonAsync(HttpMethod.Post, $"/jars/{KeyedCountJob.Name}/run", "{}", headers: r => Host(r, PublicHost, "http://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.Status);
+        Assert.Empty(await _rest.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).ListJobsAsync());
     }
 
     [Fact]
@@ -147,5 +173,7 @@ public sealed class ProtectionTests : IAsyncLifetime
         Assert.Contains("beyond loopback, without a token: set grainflow.rest.token", Assert.Single(problems));
         Assert.Empty(RestApiOptionsValidator.Problems(new RestApiOptions { BindAddress = "127.0.0.1" }));
         Assert.Empty(RestApiOptionsValidator.Problems(new RestApiOptions { BindAddress = "0.0.0.0", Token = Token }));
+        Assert.Contains("'http://grainflow.example.com' is not a host name",
+            Assert.Single(RestApiOptionsValidator.Problems(new RestApiOptions { AllowedHosts = ["http://grainflow.example.com"] })));
     }
 }

@@ -5,13 +5,15 @@ namespace GrainFlow.Testing.Processes;
 /// <summary>Runs a process to its end with captured output, killing it (and failing) when it outlives the timeout.</summary>
 public static class ProcessRun
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> ToExitAsync(ProcessStartInfo start, TimeSpan timeout)
+    /// <param name="stdin">The bytes the process reads from its standard input (none by default).</param>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> ToExitAsync(ProcessStartInfo start, TimeSpan timeout, byte[]? stdin = null)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.RedirectStandardInput = true;
         start.UseShellExecute = false;
         using var process = Process.Start(start)!;
+        if (stdin is not null) await process.StandardInput.BaseStream.WriteAsync(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

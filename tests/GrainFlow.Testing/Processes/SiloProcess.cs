@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using GrainFlow.Testing.Network;
@@ -70,7 +71,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, params string[] args)
     {
         string[] rest = args.Any(s => s.StartsWith("-Drest.port=", StringComparison.Ordinal)) ? [] : ["-Drest.port=0"];
-        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(Start(workingDirectory, [.. args, $"-Dgrainflow.gateway.port={FreeLoopbackPort.Find()}", .. rest]), TimeSpan.FromMinutes(2));
+        string[] gateway = args.Any(s => s.StartsWith("-Dgrainflow.gateway.port=", StringComparison.Ordinal)) ? [] : [$"-Dgrainflow.gateway.port={FreeLoopbackPort.Find()}"];
+        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(Start(workingDirectory, [.. args, .. gateway, .. rest]), TimeSpan.FromMinutes(2));
         return (exitCode, stdout + stderr);
     }
 
@@ -137,6 +139,22 @@ public sealed class SiloProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
     }
+
+    /// <summary>Stops the silo as a service manager or Ctrl+C does (SIGTERM), and returns its exit code once it has ended.</summary>
+    public async Task<int> StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (SendSignal(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed with error {Marshal.GetLastPInvokeError()}.");
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancellation.Token);
+        // The asynchronous readers may still hold the last lines; WaitForExit without a timeout waits for them.
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,13 +1,15 @@
 using System.CommandLine;
-using System.Text;
+using GrainFlow.Client.Input;
 using GrainFlow.Topics;
 using Orleans.Concurrency;
 
 namespace GrainFlow.Client.Commands;
 
 /// <summary>
-/// <c>grainflow publish &lt;topic&gt; [file|-] [--key k]</c>: publishes each non-empty line of the file (or
-/// of stdin) as one UTF-8 record, in batches of <see cref="BatchSize"/>.
+/// <c>grainflow publish &lt;topic&gt; [file|-] [--key k]</c>: publishes each non-blank line of the file (or
+/// of stdin) as one UTF-8 record, in batches of <see cref="BatchSize"/>, and says how many blank lines it
+/// skipped. A line that is not valid UTF-8 stops it: the lines before it are published, that line and
+/// the rest are not, and the error names the line (its bytes are never replaced by U+FFFD).
 /// </summary>
 internal static class PublishCommand
 {
@@ -24,7 +26,7 @@ internal static class PublishCommand
         };
         var keyOption = new Option<string?>("--key") { Description = "The key of every record (records with one key go to one partition).", HelpName = "key" };
 
-        var command = new Command("publish", "Publish lines as records to a topic.") { topicArgument, fileArgument, keyOption };
+        var command = new Command("publish", "Publish each non-blank line as one record to a topic. The input must be UTF-8: a line that is not stops publish, and the error names it.") { topicArgument, fileArgument, keyOption };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var topic = parseResult.GetRequiredValue(topicArgument).Trim();
@@ -34,22 +36,40 @@ internal static class PublishCommand
             // Open the input before connecting, so that a wrong path fails fast and without a cluster.
             var path = parseResult.GetValue(fileArgument);
             using var ownedReader = path is null or StdinMarker ? null : OpenFile(path);
-            var reader = ownedReader ?? context.Console.In;
+            var reader = ownedReader ?? Utf8LineReader.Of(context.Console.In);
 
             await using var connection = await context.ConnectAsync(parseResult, cancellationToken);
             var grain = connection.Client.GetGrain<ITopicGrain>(topic);
 
             long published = 0;
+            long blank = 0;
             var batch = new List<TopicRecord>(BatchSize);
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            while (true)
             {
-                if (string.IsNullOrWhiteSpace(line)) continue;
+                string? line;
+                try
+                {
+                    line = await reader.ReadLineAsync(cancellationToken);
+                }
+                catch (InvalidDataException invalid)
+                {
+                    if (batch.Count > 0) published += await PublishAsync(grain, batch, cancellationToken);
+                    throw new CliUsageException($"{invalid.Message}: nothing from line {reader.LineNumber} on was published " +
+                        $"({published} records before it were, to topic {topic}). Convert the input to UTF-8 and publish the lines from there.");
+                }
+                if (line is null) break;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    blank++;
+                    continue;
+                }
                 batch.Add(TopicRecord.FromText(line, key));
                 if (batch.Count == BatchSize) published += await PublishAsync(grain, batch, cancellationToken);
             }
             if (batch.Count > 0) published += await PublishAsync(grain, batch, cancellationToken);
 
-            context.Console.Out.WriteLine($"Published {published} records to topic {topic}.");
+            var skipped = blank switch { 0 => "", 1 => "; skipped 1 blank line", _ => $"; skipped {blank} blank lines" };
+            context.Console.Out.WriteLine($"Published {published} records to topic {topic}{skipped}.");
             return ExitCodes.Success;
         });
         return command;
@@ -64,11 +84,11 @@ internal static class PublishCommand
     }
 
     /// <exception cref="CliUsageException">The file does not exist or cannot be read.</exception>
-    private static StreamReader OpenFile(string path)
+    private static Utf8LineReader OpenFile(string path)
     {
         try
         {
-            return new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true);
+            return Utf8LineReader.Open(File.OpenRead(path));
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {

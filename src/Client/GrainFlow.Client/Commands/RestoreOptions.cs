@@ -48,6 +48,10 @@ internal sealed class RestoreOptions
     public bool ApplyTo(ParseResult parseResult, IDictionary<string, string> configuration)
     {
         var path = SavepointWaiter.Location(parseResult.GetValue(FromSavepoint));
+        if (path is null && parseResult.GetResult(FromSavepoint) is { Implicit: false })
+        {
+            throw new CliUsageException("Invalid -s/--fromSavepoint '': give the folder or _metadata file of a savepoint or retained checkpoint, or leave -s out to start fresh.");
+        }
         var resume = parseResult.GetValue(Resume)?.Trim();
         var allow = parseResult.GetValue(AllowNonRestoredState);
         var claim = parseResult.GetValue(ClaimMode)?.Trim().ToUpperInvariant().Replace('-', '_');

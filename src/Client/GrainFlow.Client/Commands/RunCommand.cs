@@ -17,11 +17,7 @@ internal static class RunCommand
     public static Command Create(CliContext context)
     {
         var jobName = new Argument<string>("jobName") { Description = "The registered name of the job to run." };
-        var parallelism = new Option<int?>("--parallelism", "-p") { Description = "The job's parallelism (overrides parallelism.default).", HelpName = "N" };
-        parallelism.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--parallelism must be at least 1.");
-        });
+        var parallelism = WholeNumberOption.Create("--parallelism", "-p", 1, "The job's parallelism (overrides parallelism.default).", "N");
         var defines = DefineOption.Create();
         var wait = new Option<bool>("--wait") { Description = "Wait until the job ends; the exit code is 0 only if it FINISHED." };
         var restore = new RestoreOptions();

@@ -17,24 +17,12 @@ internal static class TailCommand
     public static Command Create(CliContext context)
     {
         var topicArgument = new Argument<string>("topic") { Description = "The topic to read." };
-        var fromOption = new Option<long?>("--from") { Description = "The offset to start at in each partition (default: the earliest retained).", HelpName = "offset" };
-        fromOption.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long?>() is < 0) r.AddError("--from must be 0 or more.");
-        });
-        var partitionOption = new Option<int?>("--partition") { Description = "Read only this partition.", HelpName = "n" };
-        partitionOption.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 0) r.AddError("--partition must be 0 or more.");
-        });
-        var maxOption = new Option<int?>("--max") { Description = "Stop after this many records.", HelpName = "n" };
-        maxOption.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--max must be at least 1.");
-        });
+        var fromOption = WholeNumberOption.Create("--from", null, 0L, "The offset to start at in each partition (default: the earliest retained).", "offset");
+        var partitionOption = WholeNumberOption.Create("--partition", null, 0, "Read only this partition.", "n");
+        var maxOption = WholeNumberOption.Create("--max", null, 1, "Stop after this many records.", "n");
         var followOption = new Option<bool>("--follow", "-f") { Description = "Keep waiting for new records (Ctrl+C stops)." };
 
-        var command = new Command("tail", "Print the records of a topic.") { topicArgument, fromOption, partitionOption, maxOption, followOption };
+        var command = new Command("tail", @"Print the records of a topic, one per line; control characters and bytes that are not UTF-8 are escaped (\n, \t, \x1B, \xFF; a backslash as \\).") { topicArgument, fromOption, partitionOption, maxOption, followOption };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var topic = parseResult.GetRequiredValue(topicArgument).Trim();

@@ -17,10 +17,14 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// ones, whose files are deleted) and every subtask is notified. Expired checkpoints are aborted and
 /// their files deleted; failures past the tolerable number fail the job over.
 /// </summary>
+// Pending checkpoints live in memory: not migrated by Orleans (a silo's shutdown would look for another silo even
+// when none is left); a new activation resumes from the persisted state.
+[Orleans.Placement.Immovable]
 internal sealed partial class CheckpointCoordinatorGrain(
     [PersistentState("coordinator", GrainFlowStorage.ProviderName)] IPersistentState<CoordinatorState> state,
     GrainFlowStores stores,
     TimeProvider time,
+    ClusterShutdown shutdown,
     ILogger<CheckpointCoordinatorGrain> logger) : Grain, ICheckpointCoordinatorGrain
 {
     private readonly SortedDictionary<long, PendingCheckpoint> _pending = new();
@@ -216,7 +220,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     private async Task OnTickAsync(CancellationToken cancellation)
     {
-        if (!state.State.Active || state.State.Job is not { } running) return;
+        // The whole cluster stops: no checkpoint is triggered into tasks that are stopping with it.
+        if (!state.State.Active || state.State.Job is not { } running || shutdown.LastSiloStopping.IsCancellationRequested) return;
         if (FinalCheckpointCompleted() is { } final)
         {
             // The job manager was told already; repeated in case that call was lost.

@@ -23,9 +23,12 @@ namespace GrainFlow.Runtime.Execution;
 /// </summary>
 [Reentrant]
 [SubtaskPlacement]
+// Its running state lives in memory and cannot move: Orleans must not migrate it (rebalancing, or a
+// silo's shutdown, which would look for another silo even when none is left); a lost activation fails over through the job manager.
+[Orleans.Placement.Immovable]
 internal sealed partial class SubtaskGrain(
     JobCatalog catalog, IServiceProvider services, GrainFlowStores stores, StateCodecs codecs, TimeProvider time, ILocalSiloDetails silo,
-    ILogger<SubtaskGrain> logger)
+    ClusterShutdown shutdown, ILogger<SubtaskGrain> logger)
     : Grain, ISubtaskGrain
 {
     private static readonly JsonSerializerOptions StateJson = new() { IncludeFields = true };
@@ -89,7 +92,8 @@ internal sealed partial class SubtaskGrain(
 
         Teardown();
         _deployment = deployment;
-        _cancellation = new CancellationTokenSource();
+        // A graceful stop of the whole cluster ends the attempt's work here: it resumes from its latest checkpoint later.
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(shutdown.LastSiloStopping);
         _batchSize = configuration.Get(PipelineOptions.BatchSize);
         _channelCapacity = configuration.Get(PipelineOptions.ChannelCapacity);
         _inlineThreshold = configuration.Get(CheckpointingOptions.InlineThreshold);
@@ -160,6 +164,12 @@ internal sealed partial class SubtaskGrain(
         _state = SubtaskState.Failed;
         Teardown();
         var origin = $"{deployment.VertexUid} subtask {deployment.SubtaskIndex}";
+        if (shutdown.LastSiloStopping.IsCancellationRequested)
+        {
+            // The whole cluster stops: there is nowhere to fail over to, and the job resumes from its latest checkpoint later.
+            LogStoppedWithCluster(deployment.JobId, origin);
+            return;
+        }
         var message = $"Subtask {origin} of job {deployment.JobId} was deactivated while running ({reason.ReasonCode}: {reason.Description}); its state is lost with the activation.";
         LogDeactivatedWhileRunning(deployment.JobId, origin, reason.ReasonCode.ToString());
         // Sent at once, waited for only briefly: the job manager may itself be waiting for this
@@ -565,7 +575,7 @@ internal sealed partial class SubtaskGrain(
 
     private async Task OnTickAsync(CancellationToken cancellation)
     {
-        if (_state != SubtaskState.Running || _finishing) return;
+        if (_state != SubtaskState.Running || _finishing || _cancellation.IsCancellationRequested) return;
         KeepCoordinatorAlive();
         try
         {
@@ -669,6 +679,9 @@ internal sealed partial class SubtaskGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: reporting to the job manager failed (attempt {Attempt}); retrying")]
     private partial void LogReportRetry(Exception exception, JobId jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: {Origin} stops with the last silo of the cluster")]
+    private partial void LogStoppedWithCluster(JobId jobId, string origin);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} was deactivated while running ({Reason}); failing over")]
     private partial void LogDeactivatedWhileRunning(JobId jobId, string origin, string reason);

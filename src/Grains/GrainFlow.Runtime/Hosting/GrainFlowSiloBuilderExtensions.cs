@@ -37,6 +37,9 @@ public static class GrainFlowSiloBuilderExtensions
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLossWatcher>());
             services.AddSingleton<JobResumptionOnStart>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JobResumptionOnStart>());
+            // Says what a graceful stop of the last silo leaves, and keeps its tasks from failing over to nowhere.
+            services.AddSingleton<ClusterShutdown>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterShutdown>());
         });
         builder.AddObjectStoreGrainStorage(GrainFlowStorage.ProviderName, sp => sp.GetRequiredService<GrainFlowStores>().Data);
         return builder;

@@ -28,6 +28,8 @@ internal sealed class ExampleJobRunner(string jobName, bool exitWhenFinished, IG
                 status = await manager.WaitForTerminationAsync(TimeSpan.FromSeconds(10));
                 if (!status.IsTerminal()) Console.WriteLine($"Job {jobId} is {status.ToFlinkName()}...");
             }
+            // The silo is being stopped (SIGTERM, Ctrl+C) while the job runs: a normal stop, and the silo's log says what it leaves.
+            if (!status.IsTerminal()) return;
             var details = await manager.GetDetailsAsync();
             var seconds = ((details.EndTime ?? DateTimeOffset.UtcNow) - details.StartTime).TotalSeconds;
             Console.WriteLine($"Job {jobId} ({jobName}) ended with status {status.ToFlinkName()} after {seconds:0.0} s.");

@@ -34,6 +34,7 @@ public static class GrainFlowSilo
             problems.AddRange(RestApiOptionsValidator.Problems(rest));
             if (problems.Count == 0 && RestApiOptionsValidator.PortProblem(rest) is { } busy) problems.Add(busy);
         }
+        if (problems.Count == 0 && StartupPortCheck.SiloPortsProblem(configuration) is { } ports) problems.Add(ports);
         if (problems.Count > 0) throw new ConfigurationValueException(problems);
         var clusterConfiguration = configuration;
         builder.UseOrleans(silo => silo

@@ -52,6 +52,8 @@ public sealed partial class RestApiHost(RestApiOptions options, IServiceProvider
 
         var app = builder.Build();
         app.UseMiddleware<ErrorResponses>();
+        // Before the token: a browser's preflight carries none, and a foreign page is refused whatever it sends.
+        app.UseMiddleware<CrossSiteRequestProtection>(options.AllowedHosts);
         if (!string.IsNullOrWhiteSpace(options.Token)) app.UseMiddleware<BearerTokenAuthentication>(options.Token);
         app.UseRouting();
         app.MapGrainFlowRestApi();

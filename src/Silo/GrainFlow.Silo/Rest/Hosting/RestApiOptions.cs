@@ -17,6 +17,9 @@ public sealed class RestApiOptions
     /// <summary>Roots savepoint, restore and dispose paths must lie under (enforced when any is given, and always beyond loopback).</summary>
     public IReadOnlyList<string> AllowedRoots { get; set; } = [];
 
+    /// <summary>Host names (besides loopback and the API's own address) a request's <c>Host</c> may carry.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; set; } = [];
+
     /// <summary>How long the outcome of a disposal or manual checkpoint stays queryable (Flink's <c>rest.async.store-duration</c>).</summary>
     public TimeSpan OperationRetention { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -35,8 +38,19 @@ public sealed class RestApiOptions
             BindAddress = configuration.Get(RestOptions.BindAddress),
             Token = configuration.GetOptionalString(RestOptions.Token)?.Trim(),
             AllowedRoots = GrainFlow.Paths.AllowedRoots.Split(configuration.GetOptionalString(RestOptions.AllowedRoots)),
+            AllowedHosts = SplitHosts(configuration.GetOptionalString(RestOptions.AllowedHosts)),
         };
     }
+
+    /// <summary>Splits the value of <c>grainflow.rest.allowed-hosts</c>.</summary>
+    public static IReadOnlyList<string> SplitHosts(string? value) =>
+        (value ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Why a value of <c>grainflow.rest.allowed-hosts</c> is not a list of host names, or null when it is.</summary>
+    public static string? HostNameProblem(string value) =>
+        SplitHosts(value).FirstOrDefault(h => Uri.CheckHostName(h.Trim('[', ']')) == UriHostNameType.Unknown) is { } bad
+            ? $"'{bad}' is not a host name (give names or addresses without scheme, port or path)"
+            : null;
 
     public GrainFlow.Paths.AllowedRoots PathPolicy() => GrainFlow.Paths.AllowedRoots.From(AllowedRoots, enforce: !IsLoopback);
 }

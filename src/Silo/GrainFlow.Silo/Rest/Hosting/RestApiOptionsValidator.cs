@@ -29,6 +29,7 @@ public sealed class RestApiOptionsValidator(RestApiOptions options) : IConfigura
             problems.Add($"The REST API would listen on {options.BindAddress}, beyond loopback, without a token: set grainflow.rest.token " +
                 "(clients then send 'Authorization: Bearer <token>') and grainflow.rest.allowed-roots, or bind to 127.0.0.1.");
         }
+        if (RestApiOptions.HostNameProblem(string.Join(';', options.AllowedHosts)) is { } host) problems.Add($"grainflow.rest.allowed-hosts: {host}.");
         foreach (var root in options.AllowedRoots)
         {
             if (!Paths.StorageLocation.TryParse(root, out _, out var problem)) problems.Add($"grainflow.rest.allowed-roots: '{root}' is unusable: {problem}.");
@@ -40,19 +41,9 @@ public sealed class RestApiOptionsValidator(RestApiOptions options) : IConfigura
     /// Whether the port can be bound now, so a silo started with a busy port stops before it joins the
     /// cluster, with one line; Kestrel's own bind failure at start remains the final word.
     /// </summary>
-    public static string? PortProblem(RestApiOptions options)
-    {
-        if (options.Port == 0) return null;
-        try
-        {
-            using var probe = new System.Net.Sockets.TcpListener(options.ListenAddress, options.Port);
-            probe.Start();
-            return null;
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            return $"Invalid value '{options.Port}' for configuration key 'rest.port': the REST API cannot listen on {options.ListenAddress}:{options.Port} ({e.Message}). " +
-                "Accepted: a free TCP port (0 picks one), or grainflow.rest.enabled=false.";
-        }
-    }
+    public static string? PortProblem(RestApiOptions options) =>
+        Silo.Hosting.StartupPortCheck.Busy(options.ListenAddress, options.Port) is { } reason
+            ? $"Invalid value '{options.Port}' for configuration key 'rest.port': the REST API cannot listen on {options.ListenAddress}:{options.Port} ({reason}). " +
+              "Accepted: a free TCP port (0 picks one), or grainflow.rest.enabled=false."
+            : null;
 }

@@ -34,6 +34,7 @@ public static class RestApiSiloBuilderExtensions
             o.BindAddress = bound.BindAddress;
             o.Token = bound.Token;
             o.AllowedRoots = bound.AllowedRoots;
+            o.AllowedHosts = bound.AllowedHosts;
         });
     }
 }

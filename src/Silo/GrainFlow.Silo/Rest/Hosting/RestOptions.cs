@@ -38,5 +38,12 @@ public static class RestOptions
     public static readonly ConfigOption<string> AllowedRoots = ConfigOptions.Key("grainflow.rest.allowed-roots").StringType()
         .WithCheck(r => GrainFlow.Paths.AllowedRoots.Problem(r), "absolute paths, file:// URLs or blob URLs separated by ';' (e.g. /data/savepoints;https://acct.blob.core.windows.net/savepoints)");
 
-    public static IReadOnlyList<ConfigOption> All { get; } = [Enabled, Port, BindAddress, Token, AllowedRoots];
+    /// <summary>
+    /// Host names, separated by ';', by which clients may reach the API besides localhost and its own address
+    /// (the name of the machine or of a proxy in front of it); any other <c>Host</c> is refused, against DNS rebinding.
+    /// </summary>
+    public static readonly ConfigOption<string> AllowedHosts = ConfigOptions.Key("grainflow.rest.allowed-hosts").StringType()
+        .WithCheck(h => RestApiOptions.HostNameProblem(h), "host names or IP addresses separated by ';', without ports (e.g. grainflow.example.com;10.0.0.4)");
+
+    public static IReadOnlyList<ConfigOption> All { get; } = [Enabled, Port, BindAddress, Token, AllowedRoots, AllowedHosts];
 }
