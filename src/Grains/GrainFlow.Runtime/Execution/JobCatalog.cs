@@ -19,6 +19,7 @@ public sealed class JobCatalog
     private readonly Dictionary<string, JobRegistration> _jobs;
     private readonly IServiceProvider _services;
     private readonly SubmissionValidator _validator;
+    private readonly HashSet<string> _siloKeys;
 
     /// <param name="knownOptions">Keys the silo reads beyond GrainFlow's runtime keys (cluster, REST); submissions are checked against all of them.</param>
     public JobCatalog(IEnumerable<JobRegistration> registrations, IServiceProvider services, GrainFlowConfiguration clusterConfiguration,
@@ -29,6 +30,8 @@ public sealed class JobCatalog
         ClusterConfiguration = clusterConfiguration;
         var known = Hosting.GrainFlowOptions.KnownOptions.Concat(knownOptions ?? []).ToList();
         _validator = new SubmissionValidator(new ConfigurationNormalizer(known, UnsupportedOptions.All), known, clusterConfiguration);
+        _siloKeys = StorageOptions.All.Concat(TopicOptions.All).Append(PipelineOptions.SubmissionMaxParallelism).Concat(knownOptions ?? [])
+            .SelectMany(o => o.AllKeys).ToHashSet(StringComparer.Ordinal);
     }
 
     public IReadOnlyList<string> Names => _jobs.Keys.Order(StringComparer.Ordinal).ToList();
@@ -52,7 +55,19 @@ public sealed class JobCatalog
         var (normalized, warnings) = _validator.Normalize(submission);
         var graph = BuildGraph(jobId, normalized.JobName, ConfigurationFor(normalized.Configuration), normalized.Parallelism);
         _validator.Check(normalized, graph);
-        return (normalized, graph, warnings.Concat(graph.Warnings).ToList());
+        return (WithClusterSettingsFrozen(normalized), graph, warnings.Concat(graph.Warnings).ToList());
+    }
+
+    /// <summary>
+    /// The submission with the cluster's job-level settings copied in under its own keys, as Flink keeps a
+    /// job's configuration with its job graph: a job resumed after its silos restarted with other
+    /// settings (or none, e.g. parameters given to <c>--run</c> with <c>-D</c>) runs as it was submitted.
+    /// The silos' own keys (storage and its secrets, cluster, REST, topics, the submission limit) stay the silos'.
+    /// </summary>
+    private JobSubmission WithClusterSettingsFrozen(JobSubmission normalized)
+    {
+        var frozen = new GrainFlowConfiguration(ClusterConfiguration.Values.Where(e => !_siloKeys.Contains(e.Key))).With(normalized.Configuration);
+        return normalized with { Configuration = frozen.Values };
     }
 
     /// <exception cref="UnknownJobException">No job has that name.</exception>
