@@ -26,7 +26,7 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
     private async Task<(int ExitCode, string[] Stdout, string Stderr)> GrainflowAsync(byte[]? stdin, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = _directory.Path };
-        string[] all = [Path.Combine(AppContext.BaseDirectory, "grainflow.dll"), .. args, "--gateway", $"127.0.0.1:{_silo.GatewayPort}"];
+        string[] all = [GrainFlowCli.DllPath, .. args, "--gateway", $"127.0.0.1:{_silo.GatewayPort}"];
         foreach (var arg in all) start.ArgumentList.Add(arg);
         start.Environment.Remove("GRAINFLOW_REDIS");
         var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(start, TimeSpan.FromMinutes(2), stdin);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using GrainFlow.Client.Commands;
 using GrainFlow.Testing.Network;
+using GrainFlow.Testing.Processes;
 
 namespace GrainFlow.Client.Tests;
 
@@ -110,8 +111,7 @@ public sealed class UnreachableSiloTests
     public async Task The_grainflow_executable_exits_2_with_one_line_when_no_silo_listens()
     {
         var port = FreeLoopbackPort.Find();
-        var dll = Path.Combine(AppContext.BaseDirectory, "grainflow.dll");
-        Assert.True(File.Exists(dll), $"grainflow.dll not found next to the tests in {AppContext.BaseDirectory}");
+        var dll = GrainFlowCli.DllPath;
 
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {

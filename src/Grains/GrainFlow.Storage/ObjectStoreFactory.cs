@@ -88,6 +88,10 @@ public static class ObjectStoreFactory
         {
             return e.Reason;
         }
+        catch (ArgumentException e)
+        {
+            return e.Message; // e.g. a connection string that does not parse (its text is never in the message)
+        }
     }
 
     private static AzureBlobObjectStore CreateFromBlobUrl(string location, Uri uri, string? connectionString)

@@ -58,7 +58,7 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
     /// <summary>Runs the <c>grainflow</c> CLI (grainflow.dll) against this cluster, as a user would.</summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "grainflow.dll");
+        var cli = GrainFlow.Testing.Processes.GrainFlowCli.DllPath;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,

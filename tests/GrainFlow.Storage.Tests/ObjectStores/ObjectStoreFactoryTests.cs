@@ -75,9 +75,10 @@ public sealed class ObjectStoreFactoryTests
     [InlineData("https://myaccount.blob.core.windows.net/c0ntainer/a//b", "empty segment")]
     public void A_bad_location_says_why_and_which_forms_are_accepted(string location, string reason)
     {
-        var ex = Assert.Throws<ArgumentException>(() => ObjectStoreFactory.Create(location));
+        var ex = Assert.Throws<InvalidLocationException>(() => ObjectStoreFactory.Create(location));
 
         Assert.Contains(reason, ex.Message);
+        Assert.Equal(ex.Reason, ObjectStoreFactory.LocationProblem(location));
         Assert.Contains("file:///", ex.Message);
         Assert.Contains("azblob://", ex.Message);
         Assert.Contains("blob.core.windows.net", ex.Message);
@@ -86,7 +87,7 @@ public sealed class ObjectStoreFactoryTests
     [Fact]
     public void A_sas_token_in_a_bad_location_is_not_echoed()
     {
-        var ex = Assert.Throws<ArgumentException>(() => ObjectStoreFactory.Create("https://myaccount.blob.core.windows.net/?sv=2024&sig=SECRET"));
+        var ex = Assert.Throws<InvalidLocationException>(() => ObjectStoreFactory.Create("https://myaccount.blob.core.windows.net/?sv=2024&sig=SECRET"));
 
         Assert.DoesNotContain("SECRET", ex.Message);
     }
@@ -98,5 +99,6 @@ public sealed class ObjectStoreFactoryTests
 
         Assert.Contains("connection string could not be parsed", ex.Message);
         Assert.DoesNotContain("SECRET", ex.Message);
+        Assert.DoesNotContain("SECRET", ObjectStoreFactory.LocationProblem("azblob://c0ntainer", "AccountKey=SECRET;nonsense"));
     }
 }
