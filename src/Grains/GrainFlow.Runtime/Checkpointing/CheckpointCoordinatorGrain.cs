@@ -139,6 +139,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
     public Task<CompletedCheckpoint?> GetLatestCompletedAsync() =>
         Task.FromResult(state.State.Completed.OrderBy(c => c.CheckpointId).LastOrDefault());
 
+    public Task<IReadOnlyList<CompletedCheckpoint>> GetRetainedAsync() =>
+        Task.FromResult<IReadOnlyList<CompletedCheckpoint>>(state.State.Completed.OrderBy(c => c.CheckpointId).ToList());
+
     public Task<CheckpointStatsSnapshot> GetStatsAsync() => Task.FromResult(state.State.Stats.Snapshot());
 
     public Task ReportFinishedAsync(long attempt, SubtaskId subtask)
@@ -299,7 +302,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         var savepoint = _savepoints.GetValueOrDefault(pending.CheckpointId);
         var location = LocationOf(pending.CheckpointId);
         var completion = time.GetUtcNow();
-        var metadata = new CheckpointMetadata(CheckpointMetadata.FormatName, CheckpointMetadata.CurrentVersion, JobId.Value, running.JobName,
+        var metadata = CheckpointMetadata.Create(JobId.Value, running.JobName,
             pending.CheckpointId, pending.TriggerTime, completion, pending.Properties.IsSavepoint, running.MaxParallelism,
             pending.Acknowledged.Values.GroupBy(s => s.VertexUid)
                 .Select(g => new VertexStateMetadata(g.Key, running.VertexParallelism[g.Key], g.OrderBy(s => s.SubtaskIndex).ToList()))
