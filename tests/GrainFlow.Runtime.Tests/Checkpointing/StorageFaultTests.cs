@@ -81,12 +81,14 @@ public sealed class StorageFaultTests(SharedClusterFixture fixture)
         await WaitForStatsAsync(cluster, jobId, s => s.Completed >= completedWhileFull + 2, "checkpoints did not complete again once space returned");
         await AssertRunningWithIntactLatestAsync(cluster, jobId, store, $"{jobId}/");
 
-        var stats = await cluster.Job(jobId).GetCheckpointStatsAsync();
         Assert.Equal(JobStatus.Canceled, await cluster.Job(jobId).CancelAsync());
         // What is left are the retained checkpoints, each intact, and nothing else: no half-written file of a declined one.
+        var stats = await cluster.Job(jobId).GetCheckpointStatsAsync();
         var retained = Directory.GetDirectories(Path.Combine(disk.Path, jobId.Value)).Order().ToList();
-        Assert.InRange(retained.Count, completedWhileFull + 2, stats.Completed + 1);
+        var listing = string.Join(", ", Directory.GetFileSystemEntries(Path.Combine(disk.Path, jobId.Value), "*", SearchOption.AllDirectories).Select(e => e[disk.Path.Length..]));
+        Assert.True(retained.All(r => File.Exists(Path.Combine(r, "_metadata"))), listing);
         foreach (var checkpoint in retained) await SnapshotVerifier.OpenVerifiedAsync(new FileSystemObjectStore(checkpoint), "", checkpoint);
+        Assert.Equal(stats.Completed, retained.Count);
         Assert.Equal(retained.SelectMany(Directory.GetFiles).Order(), Directory.GetFiles(disk.Path, "*", SearchOption.AllDirectories).Order());
     }
 
@@ -120,5 +122,23 @@ public sealed class StorageFaultTests(SharedClusterFixture fixture)
         {
             await azurite.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task CheckpointsToUnreachableStorageBeyondTheTolerableNumberFailTheJobWithTheStoragesReason()
+    {
+        using var unreachable = AzuriteFixture.CreateUnreachableEndpoint();
+        var cluster = fixture.Cluster;
+        var jobId = await cluster.SubmitAsync(CheckpointedCountJob.Name, Settings("azblob://never-reached",
+            ("grainflow.storage.azure.connection-string", unreachable.ConnectionString),
+            ("execution.checkpointing.tolerable-failed-checkpoints", "2"), ("restart-strategy.type", "none")), parallelism: 2);
+
+        var details = await cluster.WaitForEndAsync(jobId, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(JobStatus.Failed, details.Status);
+        Assert.StartsWith("Exceeded checkpoint tolerable failure threshold (2): ", details.Failure!.Message);
+        Assert.Contains(unreachable.BlobEndpoint, details.Failure.Message);
+        // Three failures in a row exceed 2; one more may have been in flight and aborted as the job ended.
+        Assert.InRange((await cluster.Job(jobId).GetCheckpointStatsAsync()).Failed, 3, 4);
     }
 }

@@ -92,6 +92,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
         else
         {
             state.State.Completed = state.State.Completed.Where(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)).ToList();
+            // The subtasks were released first, so no write is in flight: what a late subtask left
+            // of an aborted checkpoint (e.g. on a full disk) must not stay next to the kept ones.
+            await DeleteStrayCheckpointsAsync();
         }
         state.State.FinalStatus = finalStatus;
         state.State.Active = false;
@@ -438,7 +441,16 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _barriers.Remove(pending.CheckpointId);
         state.State.Stats.ReportFailed(pending, reason, time.GetUtcNow());
         LogAborted(pending.CheckpointId, JobId, reason);
-        await location.Store.DeletePrefixAsync(location.DirectoryKey);
+        try
+        {
+            await location.Store.DeletePrefixAsync(location.DirectoryKey);
+        }
+        catch (ObjectStoreException e)
+        {
+            // The storage that made the checkpoint fail may still be unreachable: the failure must
+            // count all the same (tolerable-failed-checkpoints), and without _metadata the files never count as a checkpoint.
+            LogDiscardFailed(e, pending.CheckpointId, location.ExternalPath);
+        }
         if (_savepoints.Remove(pending.CheckpointId, out var savepoint) && state.State.Job is { } running)
         {
             ReportToJobManager(master => master.SavepointFailedAsync(running.Attempt, savepoint.TriggerId, reason), pending.CheckpointId);
@@ -489,7 +501,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
     /// <summary>
     /// Removes <c>chk-n</c> directories of this job that are neither recorded as completed nor in
     /// flight: what a coordinator that died mid-way (or a subtask writing late) left behind. Runs when
-    /// an attempt starts, after every pending checkpoint was aborted, so nothing it deletes is in use.
+    /// an attempt starts and when a job that keeps checkpoints ends, after every pending checkpoint
+    /// was aborted, so nothing it deletes is in use.
     /// </summary>
     private async Task DeleteStrayCheckpointsAsync()
     {
