@@ -107,13 +107,7 @@ public sealed class AzuriteDamagedSnapshotTests(AzuriteFixture azurite) : IDispo
             ("execution.checkpointing.interval", "1 h"), ("execution.checkpointing.num-retained", "2"),
             ("restart-strategy.type", "fixed-delay"), ("restart-strategy.fixed-delay.delay", "50 ms")), 2);
         await cluster.WaitForRecordsAsync(jobId, "count", 2, 300);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        for (var i = 0; i < 2; i++)
-        {
-            while ((await cluster.Job(jobId).GetCheckpointStatsAsync()).InProgress > 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
-            var id = await cluster.Job(jobId).TriggerCheckpointAsync();
-            while (((await cluster.Job(jobId).GetCheckpointStatsAsync()).LatestCompleted?.Id ?? 0) < id && DateTime.UtcNow < deadline) await Task.Delay(50);
-        }
+        for (var i = 0; i < 2; i++) await cluster.CheckpointNowAsync(jobId);
         var retained = await CheckpointDirectoriesAsync(store, jobId);
         Assert.Equal(2, retained.Count);
         var missing = await SnapshotDamage.ApplyAsync(store, retained[1], SnapshotDamageKind.MissingStateFile);
