@@ -99,7 +99,15 @@ public static class SnapshotVerifier
             throw new InvalidDataException(
                 $"The state file '{file}' has {info.Size} bytes; the snapshot recorded {size} ({(info.Size < size ? "truncated" : "bytes were added")}).");
         }
-        var hashes = sections.Select(s => StateChecksum.Create(s.ChecksumAlgorithm)).ToArray();
+        StateChecksum[] hashes;
+        try
+        {
+            hashes = sections.Select(s => StateChecksum.Create(s.ChecksumAlgorithm)).ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"The state file '{file}' cannot be checked: {e.Message}", e);
+        }
         var reads = new Queue<Task<byte[]?>>();
         long requested = 0, position = 0;
         try
