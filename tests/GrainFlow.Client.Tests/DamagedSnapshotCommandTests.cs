@@ -56,12 +56,12 @@ public sealed class DamagedSnapshotCommandTests(ClusterFixture fixture) : IClass
         {
             Assert.StartsWith("State: restored job", resumed.StdoutLines[1]);
             Assert.Contains($"at {older} ", resumed.StdoutLines[1]);
-            Assert.Contains($"skipped 1 damaged snapshot(s): checkpoint", resumed.StdoutLines[1]);
+            Assert.Contains($"skipped 1 damaged snapshot(s): savepoint", resumed.StdoutLines[1]);
             Assert.Contains($"'{newer}/{file}'", resumed.StdoutLines[1]);
 
             var checkpoints = await CliRun.RunAsync(["checkpoints", resumedId], fixture.Connector);
             Assert.True(checkpoints.ExitCode == 0, checkpoints.Stderr);
-            Assert.Contains(checkpoints.StdoutLines, l => l.StartsWith($"  skipped damaged checkpoint", StringComparison.Ordinal) && l.Contains(newer, StringComparison.Ordinal));
+            Assert.Contains(checkpoints.StdoutLines, l => l.StartsWith("  skipped damaged savepoint", StringComparison.Ordinal) && l.Contains(newer, StringComparison.Ordinal));
         }
         finally
         {

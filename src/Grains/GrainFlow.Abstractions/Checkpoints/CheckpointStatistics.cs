@@ -43,10 +43,12 @@ public sealed record RestoreInfo(
 public sealed record SkippedSnapshot(
     [property: Id(0)] long? CheckpointId,
     [property: Id(1)] string ExternalPath,
-    [property: Id(2)] string Reason)
+    [property: Id(2)] string Reason,
+    [property: Id(3)] bool IsSavepoint = false)
 {
     /// <summary>How status, logs and the CLI name it: <c>checkpoint 7 at &lt;path&gt; (&lt;reason&gt;)</c>.</summary>
-    public override string ToString() => $"{(CheckpointId is { } id ? $"checkpoint {id}" : "snapshot")} at {ExternalPath} ({Reason})";
+    public override string ToString() =>
+        $"{(CheckpointId is { } id ? $"{(IsSavepoint ? "savepoint" : "checkpoint")} {id}" : "snapshot")} at {ExternalPath} ({Reason})";
 
     /// <summary>The sentence status and logs append to a restore that passed over <paramref name="skipped"/> (empty when none).</summary>
     public static string Describe(IReadOnlyList<SkippedSnapshot> skipped) =>

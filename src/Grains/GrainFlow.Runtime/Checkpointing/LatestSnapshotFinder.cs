@@ -41,7 +41,7 @@ internal static class LatestSnapshotFinder
             }
             catch (InvalidDataException e)
             {
-                skipped.Add(new SkippedSnapshot(candidate.Metadata.CheckpointId, candidate.Location, e.Message));
+                skipped.Add(new SkippedSnapshot(candidate.Metadata.CheckpointId, candidate.Location, e.Message, candidate.Metadata.IsSavepoint));
             }
         }
         return new Result(null, null, searched, skipped);

@@ -31,7 +31,7 @@ internal static class RetainedCheckpointSelector
             }
             catch (InvalidDataException e)
             {
-                skipped.Add(new SkippedSnapshot(checkpoint.CheckpointId, checkpoint.ExternalPath.TrimEnd('/'), e.Message));
+                skipped.Add(new SkippedSnapshot(checkpoint.CheckpointId, checkpoint.ExternalPath.TrimEnd('/'), e.Message, checkpoint.Properties.IsSavepoint));
             }
         }
         if (skipped.Count > 0)
