@@ -97,6 +97,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops the emulator (its data stays), for tests of a storage outage; <see cref="StartAgainAsync"/> brings it back.</summary>
+    public void Stop() => StopProcess();
+
+    /// <summary>Starts the stopped emulator again on the same port with the same data.</summary>
+    public async Task StartAgainAsync()
+    {
+        StartProcess(await AzuriteInstallation.GetAzuriteBlobPathAsync().ConfigureAwait(false));
+        await WaitUntilReadyAsync().ConfigureAwait(false);
+    }
+
     public Task DisposeAsync()
     {
         StopProcess();

@@ -120,6 +120,24 @@ public sealed class GrainFlowTestCluster : IAsyncDisposable
         throw new TimeoutException($"Job {jobId} did not process {atLeast} records in '{vertexUid}' in time.");
     }
 
+    /// <summary>Triggers a checkpoint once none is in progress (one the job took by itself may be) and waits until it completed; returns its id.</summary>
+    public async Task<long> CheckpointNowAsync(JobId jobId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while ((await Job(jobId).GetCheckpointStatsAsync()).InProgress > 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Job {jobId} kept a checkpoint in progress.");
+            await Task.Delay(50);
+        }
+        var id = await Job(jobId).TriggerCheckpointAsync();
+        while (((await Job(jobId).GetCheckpointStatsAsync()).LatestCompleted?.Id ?? 0) < id)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Checkpoint {id} of job {jobId} did not complete in time.");
+            await Task.Delay(50);
+        }
+        return id;
+    }
+
     /// <summary>Polls a triggered savepoint until it completed (successfully or not).</summary>
     public async Task<SavepointOperation> WaitForSavepointAsync(JobId jobId, string triggerId, TimeSpan? timeout = null)
     {

@@ -11,7 +11,11 @@ internal static class CheckpointStatsPrinter
         output.WriteLine($"Checkpoints: {stats.Total} triggered, {stats.InProgress} in progress, {stats.Completed} completed, {stats.Failed} failed, {stats.Restored} restored");
         output.WriteLine($"Latest completed: {(stats.LatestCompleted is { } c ? $"{c.Id} at {c.ExternalPath}" : "none")}");
         if (stats.LatestFailed is { } f) output.WriteLine($"Latest failed:    {f.Id}: {SingleLine.Of(f.FailureMessage ?? "")}");
-        if (stats.LatestRestore is { } r) output.WriteLine($"Latest restore:   checkpoint {r.CheckpointId} from {r.ExternalPath} at {FlinkTime.Format(r.RestoreTime)}");
+        if (stats.LatestRestore is { } r)
+        {
+            output.WriteLine($"Latest restore:   checkpoint {r.CheckpointId} from {r.ExternalPath} at {FlinkTime.Format(r.RestoreTime)}");
+            foreach (var skipped in r.Skipped ?? []) output.WriteLine($"  skipped damaged {SingleLine.Of(skipped.ToString())}");
+        }
         if (stats.History.Count == 0)
         {
             output.WriteLine("No checkpoints yet.");

@@ -25,14 +25,35 @@ public sealed record CheckpointStatistics(
     [property: Id(12)] string? ExternalPath,
     [property: Id(13)] string? FailureMessage);
 
-/// <summary>Where a job's state came from when it (re)started.</summary>
+/// <summary>
+/// Where a job's state came from when it (re)started; <see cref="Skipped"/> are the newer snapshots
+/// passed over because they were damaged (newest first).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("grainflow.RestoreInfo")]
 public sealed record RestoreInfo(
     [property: Id(0)] long CheckpointId,
     [property: Id(1)] string ExternalPath,
     [property: Id(2)] bool IsSavepoint,
     [property: Id(3)] DateTimeOffset RestoreTime,
-    [property: Id(4)] IReadOnlyDictionary<string, long> SourceOffsets);
+    [property: Id(4)] IReadOnlyDictionary<string, long> SourceOffsets,
+    [property: Id(5)] IReadOnlyList<SkippedSnapshot>? Skipped = null);
+
+/// <summary>A snapshot a restore passed over, and why (the reason names the damaged file).</summary>
+[GenerateSerializer, Immutable, Alias("grainflow.SkippedSnapshot")]
+public sealed record SkippedSnapshot(
+    [property: Id(0)] long? CheckpointId,
+    [property: Id(1)] string ExternalPath,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] bool IsSavepoint = false)
+{
+    /// <summary>How status, logs and the CLI name it: <c>checkpoint 7 at &lt;path&gt; (&lt;reason&gt;)</c>.</summary>
+    public override string ToString() =>
+        $"{(CheckpointId is { } id ? $"{(IsSavepoint ? "savepoint" : "checkpoint")} {id}" : "snapshot")} at {ExternalPath} ({Reason})";
+
+    /// <summary>The sentence status and logs append to a restore that passed over <paramref name="skipped"/> (empty when none).</summary>
+    public static string Describe(IReadOnlyList<SkippedSnapshot> skipped) =>
+        skipped.Count == 0 ? "" : $"; skipped {skipped.Count} damaged snapshot(s): {string.Join("; ", skipped)}";
+}
 
 /// <summary>A job's checkpoint counters and recent history, as <c>grainflow checkpoints</c> and the REST API show them.</summary>
 [GenerateSerializer, Immutable, Alias("grainflow.CheckpointStatsSnapshot")]

@@ -96,6 +96,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
         else
         {
             state.State.Completed = state.State.Completed.Where(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)).ToList();
+            // The subtasks were released first, so no write is in flight: what a late subtask left
+            // of an aborted checkpoint (e.g. on a full disk) must not stay next to the kept ones.
+            await DeleteStrayCheckpointsAsync();
         }
         state.State.FinalStatus = finalStatus;
         state.State.Active = false;
@@ -142,6 +145,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     public Task<CompletedCheckpoint?> GetLatestCompletedAsync() =>
         Task.FromResult(state.State.Completed.OrderBy(c => c.CheckpointId).LastOrDefault());
+
+    public Task<IReadOnlyList<CompletedCheckpoint>> GetRetainedAsync() =>
+        Task.FromResult<IReadOnlyList<CompletedCheckpoint>>(state.State.Completed.OrderBy(c => c.CheckpointId).ToList());
 
     public Task<CheckpointStatsSnapshot> GetStatsAsync() => Task.FromResult(state.State.Stats.Snapshot());
 
@@ -304,7 +310,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         var savepoint = _savepoints.GetValueOrDefault(pending.CheckpointId);
         var location = LocationOf(pending.CheckpointId);
         var completion = time.GetUtcNow();
-        var metadata = new CheckpointMetadata(CheckpointMetadata.FormatName, CheckpointMetadata.CurrentVersion, JobId.Value, running.JobName,
+        var metadata = CheckpointMetadata.Create(JobId.Value, running.JobName,
             pending.CheckpointId, pending.TriggerTime, completion, pending.Properties.IsSavepoint, running.MaxParallelism,
             pending.Acknowledged.Values.GroupBy(s => s.VertexUid)
                 .Select(g => new VertexStateMetadata(g.Key, running.VertexParallelism[g.Key], g.OrderBy(s => s.SubtaskIndex).ToList()))
@@ -440,7 +446,16 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _barriers.Remove(pending.CheckpointId);
         state.State.Stats.ReportFailed(pending, reason, time.GetUtcNow());
         LogAborted(pending.CheckpointId, JobId, reason);
-        await SnapshotDeletion.DeleteOwnAsync(location.Store, location.DirectoryKey);
+        try
+        {
+            await SnapshotDeletion.DeleteOwnAsync(location.Store, location.DirectoryKey);
+        }
+        catch (ObjectStoreException e)
+        {
+            // The storage that made the checkpoint fail may still be unreachable: the failure must
+            // count all the same (tolerable-failed-checkpoints), and without _metadata the files never count as a checkpoint.
+            LogDiscardFailed(e, pending.CheckpointId, location.ExternalPath);
+        }
         if (_savepoints.Remove(pending.CheckpointId, out var savepoint) && state.State.Job is { } running)
         {
             ReportToJobManager(master => master.SavepointFailedAsync(running.Attempt, savepoint.TriggerId, reason), pending.CheckpointId);
@@ -493,7 +508,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
     /// <summary>
     /// Removes <c>chk-n</c> directories of this job that are neither recorded as completed nor in
     /// flight: what a coordinator that died mid-way (or a subtask writing late) left behind. Runs when
-    /// an attempt starts, after every pending checkpoint was aborted, so nothing it deletes is in use.
+    /// an attempt starts and when a job that keeps checkpoints ends, after every pending checkpoint
+    /// was aborted, so nothing it deletes is in use.
     /// </summary>
     private async Task DeleteStrayCheckpointsAsync()
     {

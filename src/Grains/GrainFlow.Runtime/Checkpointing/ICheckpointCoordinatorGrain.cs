@@ -61,6 +61,10 @@ public interface ICheckpointCoordinatorGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetLatestCompleted")]
     Task<CompletedCheckpoint?> GetLatestCompletedAsync();
 
+    /// <summary>Every retained completed checkpoint (a restore's candidates), oldest first.</summary>
+    [AlwaysInterleave, Alias("GetRetained")]
+    Task<IReadOnlyList<CompletedCheckpoint>> GetRetainedAsync();
+
     [AlwaysInterleave, Alias("GetStats")]
     Task<CheckpointStatsSnapshot> GetStatsAsync();
 

@@ -55,6 +55,30 @@ public static class SnapshotResolver
         }
     }
 
+    /// <summary>
+    /// Opens the snapshot and verifies it entirely (<see cref="SnapshotVerifier"/>) — what a job about
+    /// to start from it needs, before anything of the job exists.
+    /// </summary>
+    /// <exception cref="SavepointException">As <see cref="OpenAsync"/>, or a state file is missing or damaged (the message names it).</exception>
+    public static async Task<(SnapshotLocation Location, CheckpointMetadata Metadata)> OpenVerifiedAsync(
+        string path, GrainFlowConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        var (location, metadata) = await OpenAsync(path, configuration, cancellationToken);
+        try
+        {
+            await SnapshotVerifier.VerifyAsync(location.Store, location.DirectoryKey, location.ExternalPath, metadata, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new SavepointException($"Cannot restore from '{path}': {e.Message}", e);
+        }
+        catch (ObjectStoreException e)
+        {
+            throw new SavepointException($"Cannot read the snapshot at '{path}': {e.Message}", e);
+        }
+        return (location, metadata);
+    }
+
     private static string SchemeOf(string location) =>
         Uri.TryCreate(location, UriKind.Absolute, out var uri) && !Path.IsPathFullyQualified(location) ? uri.Scheme : "file";
 }

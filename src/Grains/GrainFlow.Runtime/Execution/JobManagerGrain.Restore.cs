@@ -1,9 +1,11 @@
+using GrainFlow.Checkpoints;
 using GrainFlow.Configuration;
 using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Graph;
+using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Runtime.Execution;
 
@@ -12,31 +14,46 @@ namespace GrainFlow.Runtime.Execution;
 /// <c>execution.state-recovery.path</c> (<c>run -s</c>), the newest snapshot of its name
 /// (<c>grainflow.state-recovery.resume: latest</c>), or nothing. The snapshot is checked against the
 /// job before anything runs: every piece of state must map to an operator uid (unless
-/// <c>ignore-unclaimed-state</c>), and the max parallelism must match.
+/// <c>ignore-unclaimed-state</c>), and the max parallelism must match. The snapshot is verified
+/// entirely (<see cref="SnapshotVerifier"/>) before the job is created: a damaged one named by path
+/// refuses the submission, a damaged latest one is passed over for the newest intact one.
 /// </summary>
 internal sealed partial class JobManagerGrain
 {
-    private sealed record InitialState(JobSubmission Submission, JobGraph Graph, RestorePoint? Restore, CompletedCheckpoint? Registered, string Origin);
+    private sealed record InitialState(JobSubmission Submission, JobGraph Graph, RestorePoint? Restore, CompletedCheckpoint? Registered, string Origin,
+        IReadOnlyList<SkippedSnapshot> Skipped);
 
     private async Task<InitialState> PlanInitialStateAsync(JobId jobId, JobSubmission submission, JobGraph graph)
     {
         var configuration = graph.Configuration;
         string? path = configuration.GetOptionalString(StateRecoveryOptions.Path);
         var searchedNote = "";
+        LatestSnapshotFinder.Result? latest = null;
         if (path is null && configuration.Get(StateRecoveryOptions.Resume) == ResumeMode.Latest)
         {
-            var (location, _, searched) = await LatestSnapshotFinder.FindAsync(submission.JobName, configuration, CheckpointStorage.For(configuration, stores));
-            if (location is null)
+            latest = await LatestSnapshotFinder.FindAsync(submission.JobName, configuration, CheckpointStorage.For(configuration, stores));
+            foreach (var damaged in latest.Skipped) LogSkippedSnapshot(jobId, damaged.ToString());
+            if (latest.Location is null)
             {
+                var searched = string.Join(", ", latest.Searched);
+                if (latest.Skipped.Count > 0)
+                {
+                    // Starting empty would silently drop the state the user asked to resume.
+                    throw new SavepointException(
+                        $"--resume latest found no intact checkpoint or savepoint of job '{submission.JobName}' in {searched}{SkippedSnapshot.Describe(latest.Skipped)}");
+                }
                 return new InitialState(submission, graph, null, null,
-                    $"started job {jobId} without state: --resume latest found no completed checkpoint or savepoint of job '{submission.JobName}' in {string.Join(", ", searched)}");
+                    $"started job {jobId} without state: --resume latest found no completed checkpoint or savepoint of job '{submission.JobName}' in {searched}", []);
             }
-            path = location;
+            path = latest.Location;
             searchedNote = " (the latest of its name)";
         }
-        if (path is null) return new InitialState(submission, graph, null, null, $"started job {jobId} without state");
+        if (path is null) return new InitialState(submission, graph, null, null, $"started job {jobId} without state", []);
 
-        var (snapshot, metadata) = await SnapshotResolver.OpenAsync(path, configuration);
+        // The latest was verified while it was chosen; a path the user named is verified now.
+        var (snapshot, metadata) = latest is { Location: { } found, Metadata: { } verified }
+            ? (SnapshotLocation.At(found, configuration), verified)
+            : await SnapshotResolver.OpenVerifiedAsync(path, configuration);
         if (metadata.MaxParallelism != graph.MaxParallelism)
         {
             // Flink skips the check when the job leaves max parallelism to its default: adopt the snapshot's.
@@ -71,8 +88,27 @@ internal sealed partial class JobManagerGrain
         var restore = new RestorePoint(metadata.CheckpointId, "", snapshot.ExternalPath, snapshot.Store.Location, metadata.IsSavepoint);
         var kind = RestoredSnapshotKind.Of(metadata);
         var skipped = unmapped.Count > 0 ? $"; skipped the state of operators no longer in the job: {string.Join(", ", unmapped)}" : "";
+        var passedOver = latest?.Skipped ?? [];
         var origin = $"restored job {jobId} (attempt 1) from {kind} {metadata.CheckpointId} of job {metadata.JobId}{searchedNote} at {snapshot.ExternalPath} "
-            + $"({(claimed ? "CLAIM" : "NO_CLAIM")}){skipped}";
-        return new InitialState(submission, graph, restore, registered, origin);
+            + $"({(claimed ? "CLAIM" : "NO_CLAIM")}){skipped}{SkippedSnapshot.Describe(passedOver)}";
+        return new InitialState(submission, graph, restore, registered, origin, passedOver);
     }
+
+    /// <summary>
+    /// What a restart restores: the newest retained checkpoint that is intact. Damaged newer ones are
+    /// passed over (logged, and reported with the restore); when all are damaged the job fails.
+    /// </summary>
+    /// <exception cref="NonRecoverableJobException">Every retained checkpoint is damaged.</exception>
+    private async Task<(RestorePoint? Restore, IReadOnlyList<SkippedSnapshot> Skipped)> PlanRestartStateAsync(JobGraph graph)
+    {
+        var (checkpoint, skipped) = await RetainedCheckpointSelector.NewestIntactAsync(Job.JobId!.Value, await Coordinator.GetRetainedAsync(),
+            CheckpointStorage.For(graph.Configuration, stores), graph.Configuration);
+        foreach (var passedOver in skipped) LogSkippedSnapshot(Job.JobId!.Value, passedOver.ToString());
+        var restore = checkpoint is null ? null
+            : new RestorePoint(checkpoint.CheckpointId, checkpoint.DirectoryKey, checkpoint.ExternalPath, checkpoint.StorageLocation, checkpoint.Properties.IsSavepoint);
+        return (restore, skipped);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: skipped damaged {Snapshot}")]
+    private partial void LogSkippedSnapshot(JobId jobId, string snapshot);
 }

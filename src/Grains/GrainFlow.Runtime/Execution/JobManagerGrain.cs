@@ -137,7 +137,7 @@ internal sealed partial class JobManagerGrain(
         {
             // Before anything runs: a failover before the first new checkpoint restores from this snapshot too.
             await Coordinator.RegisterRestoredAsync(restored);
-            await Coordinator.ReportRestoredAsync(new RestoreInfo(restored.CheckpointId, restored.ExternalPath, initial.Restore!.IsSavepoint, now, new Dictionary<string, long>()));
+            await Coordinator.ReportRestoredAsync(new RestoreInfo(restored.CheckpointId, restored.ExternalPath, initial.Restore!.IsSavepoint, now, new Dictionary<string, long>(), initial.Skipped));
         }
         try
         {
@@ -330,12 +330,10 @@ internal sealed partial class JobManagerGrain(
         try
         {
             var graph = BuildGraph(Job.JobId!.Value, Job.Submission!);
-            var latest = await Coordinator.GetLatestCompletedAsync();
-            RestorePoint? restore = latest is null ? null
-                : new RestorePoint(latest.CheckpointId, latest.DirectoryKey, latest.ExternalPath, latest.StorageLocation, latest.Properties.IsSavepoint);
-            Job.StateOrigin = restore is null
+            var (restore, skipped) = await PlanRestartStateAsync(graph);
+            Job.StateOrigin = (restore is null
                 ? $"restarted job {Job.JobId} (attempt {Job.Attempt}) without state: no checkpoint had completed"
-                : await DescribeRestoreAsync(graph, restore);
+                : await DescribeRestoreAsync(graph, restore)) + SkippedSnapshot.Describe(skipped);
             await record.WriteStateAsync();
             LogStateOrigin(Job.StateOrigin);
             await DeployAttemptAsync(graph, restore);
@@ -343,7 +341,7 @@ internal sealed partial class JobManagerGrain(
             await TransitionAsync(JobStatus.Running);
             if (restore is not null)
             {
-                await Coordinator.ReportRestoredAsync(new RestoreInfo(restore.CheckpointId, restore.ExternalPath, false, time.GetUtcNow(), new Dictionary<string, long>()));
+                await Coordinator.ReportRestoredAsync(new RestoreInfo(restore.CheckpointId, restore.ExternalPath, false, time.GetUtcNow(), new Dictionary<string, long>(), skipped));
             }
             await StartCheckpointingAsync(graph);
         }

@@ -84,7 +84,7 @@ public sealed class FileSystemObjectStore : IObjectStore
         {
             if (temp is not null)
             {
-                TryDelete(temp);
+                DiscardTemp(temp);
             }
         }
     }
@@ -137,7 +137,7 @@ public sealed class FileSystemObjectStore : IObjectStore
         {
             if (temp is not null)
             {
-                TryDelete(temp);
+                DiscardTemp(temp);
             }
         }
     }
@@ -679,6 +679,23 @@ public sealed class FileSystemObjectStore : IObjectStore
         {
             // Not empty any more (a concurrent write), or already gone.
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the temporary file of a failed write, and the directories it leaves empty: a write that
+    /// created the directory of its key (e.g. a checkpoint's, deleted meanwhile because the checkpoint
+    /// was aborted) leaves nothing behind when it fails.
+    /// </summary>
+    private void DiscardTemp(string temp)
+    {
+        TryDelete(temp);
+        for (var directory = Path.GetDirectoryName(temp)!; !IsRoot(directory); directory = Path.GetDirectoryName(directory)!)
+        {
+            if (!TryRemoveEmptyDirectory(directory))
+            {
+                break;
+            }
         }
     }
 

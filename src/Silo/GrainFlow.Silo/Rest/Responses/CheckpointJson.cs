@@ -135,6 +135,13 @@ public static class CheckpointJson
         ["restore_timestamp"] = FlinkJson.Millis(restore.RestoreTime),
         ["is_savepoint"] = restore.IsSavepoint,
         ["external_path"] = restore.ExternalPath,
+        // GrainFlow's addition: the newer snapshots this restore passed over as damaged, and why.
+        ["skipped"] = new JsonArray((restore.Skipped ?? []).Select(s => (JsonNode)new JsonObject
+        {
+            ["id"] = s.CheckpointId,
+            ["external_path"] = s.ExternalPath,
+            ["reason"] = s.Reason,
+        }).ToArray()),
     };
 
     /// <summary>Flink's StatsSummaryDto: min, max, avg and nearest-rank percentiles; all 0 without data.</summary>
