@@ -88,7 +88,8 @@ public static partial class SnapshotDamage
         });
     }
 
-    private static CheckpointMetadata WithRenamedFile(CheckpointMetadata metadata, string from, string to) =>
+    /// <summary>The metadata with one state file renamed in every handle and in its file list, checksummed anew as a hand edit that knows the format would be.</summary>
+    public static CheckpointMetadata WithRenamedFile(CheckpointMetadata metadata, string from, string to) =>
         Rewrite(metadata, (_, op) => op.State?.RelativePath == from ? op with { State = op.State with { RelativePath = to } } : op) with
         {
             StateFiles = metadata.StateFiles!.Select(f => f.RelativePath == from ? f with { RelativePath = to } : f).ToList(),
