@@ -53,7 +53,7 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
             {"programArgsList": ["--records", "100000000", "--records-per-second", "1000", "--sink", "discard"],
              "flinkConfiguration": {"execution.checkpointing.interval": "1 h", "execution.checkpointing.unaligned": "true",
                                     "execution.checkpointing.incremental": "true", "execution.checkpointing.timout": "1 min",
-                                    "execution.checkpointing.unaligned.forced": "false"} }
+                                    "execution.checkpointing.unaligned.forced": "false", "rest.port": "8081"} }
             """);
 
         Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
@@ -66,6 +66,7 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
             Assert.Contains("'execution.checkpointing.timout' is not a setting GrainFlow knows and has no effect; did you mean 'execution.checkpointing.timeout'?", warnings);
             Assert.Contains("'execution.checkpointing.unaligned' is deprecated; use 'execution.checkpointing.unaligned.enabled'.", warnings);
             Assert.DoesNotContain(warnings, w => w.Contains("unaligned.forced", StringComparison.Ordinal));
+            Assert.DoesNotContain(warnings, w => w.Contains("rest.port", StringComparison.Ordinal));
 
             var config = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints/config");
             Assert.False(config.Object["unaligned_checkpoints"]!.GetValue<bool>());

@@ -13,7 +13,7 @@ public static class StateFileName
     public static string Validate(string? name, string metadataFile) =>
         Problem(name) is { } problem
             ? throw new InvalidDataException(
-                $"'{metadataFile}' refers to the state file '{Printable(name)}', which {problem}; the metadata is damaged or was edited.")
+                $"'{metadataFile}' refers to the state file '{Printable(name)}', which is not a file name inside the snapshot's directory (it {problem}); the metadata is damaged or was edited.")
             : name!;
 
     /// <summary>Why <paramref name="name"/> is not a state file name inside the snapshot's directory, or null when it is.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using GrainFlow.Runtime.Hosting;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using GrainFlow.Configuration;
@@ -11,6 +13,8 @@ public static class ClusterSiloBuilderExtensions
     /// <summary>Joins the cluster the <c>grainflow.cluster.*</c> keys describe: localhost (default) or Redis membership.</summary>
     public static ISiloBuilder UseGrainFlowCluster(this ISiloBuilder builder, GrainFlowConfiguration configuration)
     {
+        // Submissions are normalised against every key the silo reads: these are not job settings, but known.
+        builder.Services.AddSingleton(new KnownConfigOptions(ClusterOptions.All));
         var siloPort = configuration.Get(ClusterOptions.SiloPort);
         var gatewayPort = configuration.Get(ClusterOptions.GatewayPort);
         var clusterId = configuration.Get(ClusterOptions.ClusterId);

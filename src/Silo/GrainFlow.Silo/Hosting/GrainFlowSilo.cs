@@ -38,7 +38,6 @@ public static class GrainFlowSilo
         if (problems.Count > 0) throw new ConfigurationValueException(problems);
         var clusterConfiguration = configuration;
         builder.UseOrleans(silo => silo
-            .ConfigureServices(services => services.AddSingleton(new KnownConfigOptions(SiloOptions)))
             .UseGrainFlowCluster(clusterConfiguration)
             .AddGrainFlow(o => o.Configuration = clusterConfiguration)
             // IAsyncStream<T>.OnNextAsync on provider "topics" appends durably to GrainFlow topics.

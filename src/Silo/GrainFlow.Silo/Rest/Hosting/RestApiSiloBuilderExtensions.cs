@@ -1,3 +1,4 @@
+using GrainFlow.Runtime.Hosting;
 using GrainFlow.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
@@ -16,6 +17,8 @@ public static class RestApiSiloBuilderExtensions
         var options = new RestApiOptions();
         configure(options);
         builder.Services.AddSingleton(options);
+        // Submissions are normalised against every key the silo reads: the REST keys are known, not job settings.
+        builder.Services.AddSingleton(new KnownConfigOptions(RestOptions.All));
         builder.Services.AddSingleton<IConfigurationValidator, RestApiOptionsValidator>();
         builder.Services.AddSingleton<RestApiHost>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RestApiHost>());
@@ -26,7 +29,11 @@ public static class RestApiSiloBuilderExtensions
     /// <exception cref="ConfigurationValueException">A REST key is malformed.</exception>
     public static ISiloBuilder UseGrainFlowRestApi(this ISiloBuilder builder, GrainFlowConfiguration configuration)
     {
-        if (!configuration.Get(RestOptions.Enabled)) return builder;
+        if (!configuration.Get(RestOptions.Enabled))
+        {
+            builder.Services.AddSingleton(new KnownConfigOptions(RestOptions.All));
+            return builder;
+        }
         var bound = RestApiOptions.From(configuration);
         return builder.AddGrainFlowRestApi(o =>
         {

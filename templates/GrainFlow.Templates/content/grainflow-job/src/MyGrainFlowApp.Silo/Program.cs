@@ -11,8 +11,10 @@ using Microsoft.Extensions.Hosting;
 try
 {
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-    var configuration = SiloConfigurationLoader.Load(builder.Configuration, args, out var unknown);
+    var configuration = SiloConfigurationLoader.Load(builder.Configuration, args, out var unknown, out var warnings);
     if (unknown.Count > 0) throw new ArgumentException($"Unknown argument '{unknown[0]}'. Use -D key=value and --properties <file>.");
+    // Deprecated keys and values, and keys GrainFlow does not know or support (typos), one line each.
+    foreach (var warning in warnings) Console.Error.WriteLine($"warning: {warning}");
     builder.UseOrleans(silo => silo
         // grainflow.cluster.type: LOCALHOST (the default: this silo alone, gateway on grainflow.gateway.port=30000) or REDIS.
         .UseGrainFlowCluster(configuration)
