@@ -4,6 +4,7 @@ using GrainFlow.Jobs;
 namespace GrainFlow.Client.Tests;
 
 /// <summary>Bad command lines fail with a clear message, a non-zero exit code and no stack trace, without touching a cluster.</summary>
+[Trait("Category", "Unit")]
 public sealed class ArgumentErrorTests
 {
     private const string ValidJobId = "0123456789abcdef0123456789abcdef";

@@ -4,6 +4,7 @@ using GrainFlow.Silo.Examples;
 namespace GrainFlow.Client.Tests;
 
 /// <summary>The CLI's commands against a running cluster: their exact lines, exit codes, and effects on storage.</summary>
+[Trait("Category", "Cluster")]
 public sealed class ClusterCommandTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     [Fact]

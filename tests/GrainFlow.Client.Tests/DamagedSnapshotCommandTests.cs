@@ -9,6 +9,7 @@ namespace GrainFlow.Client.Tests;
 /// <c>grainflow run -s</c> of a damaged savepoint exits non-zero with one line naming the file and
 /// creates no job; <c>run --resume latest</c> passes over it, and <c>run</c> and <c>checkpoints</c> say so.
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class DamagedSnapshotCommandTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private async Task<int> JobCountAsync() => (await fixture.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).ListJobsAsync()).Count;

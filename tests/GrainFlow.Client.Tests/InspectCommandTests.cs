@@ -12,6 +12,7 @@ namespace GrainFlow.Client.Tests;
 /// timers on request), what a dump says it could not decode, bad paths; and the dump of the keyed-count
 /// example's checkpoint and native savepoint.
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class InspectCommandTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private const int Keys = 12;

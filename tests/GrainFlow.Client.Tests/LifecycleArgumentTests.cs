@@ -4,6 +4,7 @@ using GrainFlow.Client.Commands;
 namespace GrainFlow.Client.Tests;
 
 /// <summary>The savepoint, stop, checkpoint and restore options: Flink's messages for bad command lines, before any cluster call.</summary>
+[Trait("Category", "Unit")]
 public sealed class LifecycleArgumentTests
 {
     private readonly NoClusterConnector _connector = new();

@@ -9,6 +9,7 @@ namespace GrainFlow.Client.Tests;
 /// checkpoint, savepoint, stop, cancel -s, savepoint -d, run -s and run --resume latest against a running
 /// cluster: Flink's lines, exit codes, and the folders on disk.
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class LifecycleCommandTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private Task<JobId> SubmitRunningAsync(bool checkpointing = true)

@@ -8,6 +8,7 @@ using GrainFlow.Topics;
 namespace GrainFlow.Client.Tests;
 
 /// <summary>The printed layouts, checked without a cluster.</summary>
+[Trait("Category", "Unit")]
 public sealed class OutputFormatTests
 {
     private static readonly DateTimeOffset Start = new(2024, 3, 5, 14, 7, 9, TimeSpan.Zero);

@@ -8,6 +8,7 @@ using GrainFlow.Testing.Processes;
 namespace GrainFlow.Client.Tests;
 
 /// <summary>The <c>grainflow</c> executable against a silo running as its own process, with the REST API of the same silo as a second view.</summary>
+[Trait("Category", "Process")]
 public sealed class ProcessLifecycleTests : IAsyncLifetime
 {
     private readonly TemporaryDirectory _directory = new("grainflow-cli-process");

@@ -2,6 +2,7 @@ using GrainFlow.Client.Commands;
 
 namespace GrainFlow.Client.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class PublishInputTests
 {
     [Fact]

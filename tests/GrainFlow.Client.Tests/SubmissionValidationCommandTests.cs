@@ -4,6 +4,7 @@ using GrainFlow.Silo.Examples;
 namespace GrainFlow.Client.Tests;
 
 /// <summary>Items 2, 4 and D of issue 12 through <c>grainflow run</c>: refused settings exit non-zero with one line and create nothing; settings without effect print a warning.</summary>
+[Trait("Category", "Cluster")]
 public sealed class SubmissionValidationCommandTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     [Theory]

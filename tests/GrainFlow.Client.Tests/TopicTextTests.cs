@@ -9,6 +9,7 @@ namespace GrainFlow.Client.Tests;
 /// What <c>publish</c> and <c>tail</c> do with text that is not plain: invalid UTF-8 is refused with its line
 /// number (never stored as U+FFFD), skipped blank lines are counted, and control characters print escaped.
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class TopicTextTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private static readonly byte[] InputWithInvalidLine = [.. "one\r\n\n  \ntwo\n"u8, .. "caf"u8, 0xE9, .. "\nthree\n"u8];

@@ -8,6 +8,7 @@ using GrainFlow.Testing.Processes;
 namespace GrainFlow.Client.Tests;
 
 /// <summary>Without a silo, every command that needs one fails fast with exit code 2 and one line that says what to do.</summary>
+[Trait("Category", "Process")]
 public sealed class UnreachableSiloTests
 {
     private static readonly TimeSpan InProcessBound = TimeSpan.FromSeconds(10);

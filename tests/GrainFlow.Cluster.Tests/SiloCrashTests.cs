@@ -14,6 +14,7 @@ namespace GrainFlow.Cluster.Tests;
 /// the failure-free result.
 /// </summary>
 [Collection(ProcessClusterCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class SiloCrashTests(ProcessClusterFixture cluster)
 {
     private const int Parallelism = 3;

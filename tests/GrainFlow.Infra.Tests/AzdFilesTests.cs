@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace GrainFlow.Infra.Tests;
 
 /// <summary>infra/main.parameters.json and azure.yaml agree with main.bicep and the repository layout.</summary>
+[Trait("Category", "Infra")]
 public sealed class AzdFilesTests(CompiledMainTemplate main) : IClassFixture<CompiledMainTemplate>
 {
     private static JsonObject ParametersFile() =>

@@ -1,6 +1,7 @@
 namespace GrainFlow.Infra.Tests;
 
 /// <summary>Every .bicep file under infra/ compiles and lints clean with the configured rules (infra/bicepconfig.json).</summary>
+[Trait("Category", "Infra")]
 public sealed class BicepFileTests
 {
     public static TheoryData<string> InfraBicepFiles() => new(BicepCli.InfraBicepFiles());

@@ -7,6 +7,7 @@ namespace GrainFlow.Infra.Tests;
 /// giving the concrete resources a deployment would create. One snapshot with three silos and a deploying user,
 /// one with the defaults plus REST API VNet access and no principalId.
 /// </summary>
+[Trait("Category", "Infra")]
 public sealed class DeploymentSnapshots : IAsyncLifetime
 {
     public const string SubscriptionId = "11111111-1111-1111-1111-111111111111";
@@ -67,6 +68,7 @@ public sealed class DeploymentSnapshots : IAsyncLifetime
     }
 }
 
+[Trait("Category", "Infra")]
 public sealed class DeploymentSnapshotTests(DeploymentSnapshots snapshots) : IClassFixture<DeploymentSnapshots>
 {
     private const string StorageBlobDataContributorRoleId = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";

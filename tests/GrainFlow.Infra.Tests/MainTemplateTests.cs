@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 namespace GrainFlow.Infra.Tests;
 
 /// <summary>Compiles infra/main.bicep once to ARM JSON for <see cref="MainTemplateTests"/>.</summary>
+[Trait("Category", "Infra")]
 public sealed class CompiledMainTemplate : IAsyncLifetime
 {
     public JsonObject Template { get; private set; } = new();
@@ -26,6 +27,7 @@ public sealed class CompiledMainTemplate : IAsyncLifetime
 }
 
 /// <summary>Assertions on the ARM JSON that main.bicep compiles to (modules appear as nested deployments).</summary>
+[Trait("Category", "Infra")]
 public sealed class MainTemplateTests(CompiledMainTemplate main) : IClassFixture<CompiledMainTemplate>
 {
     private const string StorageBlobDataContributorRoleId = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";

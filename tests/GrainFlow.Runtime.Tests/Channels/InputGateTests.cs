@@ -2,6 +2,7 @@ using GrainFlow.Runtime.Channels;
 
 namespace GrainFlow.Runtime.Tests.Channels;
 
+[Trait("Category", "Unit")]
 public sealed class InputGateTests
 {
     private static ChannelBatch Batch(int edge, int sender, long sequence, long attempt = 1, ControlEvent? control = null) =>

@@ -4,6 +4,7 @@ using Orleans.Concurrency;
 
 namespace GrainFlow.Runtime.Tests.Channels;
 
+[Trait("Category", "Unit")]
 public sealed class OutputChannelTests
 {
     /// <summary>A receiver with random latency that records how many calls overlap and in which order batches come.</summary>

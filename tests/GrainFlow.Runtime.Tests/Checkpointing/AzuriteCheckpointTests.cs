@@ -11,6 +11,7 @@ namespace GrainFlow.Runtime.Tests.Checkpointing;
 
 /// <summary>Checkpoints written to Azure Blob storage (Azurite), retained and restored from there.</summary>
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class AzuriteCheckpointTests(AzuriteFixture azurite) : IDisposable
 {
     private readonly TemporaryDirectory _temp = new("grainflow-azure-checkpoints");

@@ -10,6 +10,7 @@ using Orleans.Serialization;
 namespace GrainFlow.Runtime.Tests.Checkpointing;
 
 /// <summary>The codecs of the two savepoint formats: names, the canonical JSON bytes, reading by recorded name, and types JSON cannot restore.</summary>
+[Trait("Category", "Unit")]
 public sealed class CanonicalStateCodecTests
 {
     private readonly StateCodecs _native = new(new ServiceCollection().AddSerializer().BuildServiceProvider());

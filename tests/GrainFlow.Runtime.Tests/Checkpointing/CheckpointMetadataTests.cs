@@ -8,6 +8,7 @@ namespace GrainFlow.Runtime.Tests.Checkpointing;
 /// <c>_metadata</c> version 3: it lists its state files and checksums its own bytes, so that an edit
 /// anywhere in it (even one that still parses) is refused naming the file; versions 1 and 2 still read.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class CheckpointMetadataTests
 {
     private static CheckpointMetadata Sample() => CheckpointMetadata.Create("4cf1", "keyed-count", 21,

@@ -6,6 +6,7 @@ using GrainFlow.Runtime.Recovery;
 
 namespace GrainFlow.Runtime.Tests.Checkpointing;
 
+[Trait("Category", "Unit")]
 public sealed class CheckpointPolicyTests
 {
     [Theory]

@@ -9,6 +9,7 @@ using GrainFlow.Silo.Examples;
 namespace GrainFlow.Runtime.Tests.Checkpointing;
 
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class CheckpointTests(SharedClusterFixture fixture)
 {
     private string NewCheckpointDirectory() => fixture.Directory.Combine($"checkpoints-{Guid.NewGuid():N}");

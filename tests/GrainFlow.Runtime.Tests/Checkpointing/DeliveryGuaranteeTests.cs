@@ -18,6 +18,7 @@ namespace GrainFlow.Runtime.Tests.Checkpointing;
 /// agree with the keyed counts and lie in the replayed ranges.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed partial class DeliveryGuaranteeTests(SharedClusterFixture fixture, ITestOutputHelper output)
 {
     private const int Parallelism = 2;

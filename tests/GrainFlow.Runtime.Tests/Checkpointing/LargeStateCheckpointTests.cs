@@ -90,6 +90,7 @@ public abstract class LargeStateCheckpointTests
 
 /// <summary>On the file system, through the shared cluster.</summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class FileSystemLargeStateCheckpointTests(SharedClusterFixture fixture) : LargeStateCheckpointTests
 {
     private readonly string _directory = fixture.Directory.Combine($"large-{Guid.NewGuid():N}");
@@ -107,6 +108,7 @@ public sealed class FileSystemLargeStateCheckpointTests(SharedClusterFixture fix
 
 /// <summary>On Azure Blob storage (Azurite): the files are block blobs staged in parallel.</summary>
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class AzuriteLargeStateCheckpointTests(AzuriteFixture azurite) : LargeStateCheckpointTests, IAsyncLifetime
 {
     private readonly TemporaryDirectory _temp = new("grainflow-azure-large-state");

@@ -18,6 +18,7 @@ namespace GrainFlow.Runtime.Tests.Checkpointing;
 /// storage is back. The full disk is a real one: a small tmpfs mounted by the test.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class StorageFaultTests(SharedClusterFixture fixture)
 {
     private static Dictionary<string, string> Settings(string checkpointDirectory, params (string Key, string Value)[] more)

@@ -14,6 +14,7 @@ namespace GrainFlow.Runtime.Tests.Checkpointing;
 /// The streamed snapshot file: state serialized one key group at a time into parts, read back in
 /// ranged chunks, per key group, checked against the checksum.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class StreamedSnapshotTests : IDisposable
 {
     private const int MaxParallelism = 128;

@@ -10,6 +10,7 @@ namespace GrainFlow.Runtime.Tests.Checkpointing;
 
 /// <summary>Processing-time timers are part of the checkpoint: after a restore, every pending timer fires, and fires once.</summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class TimerRecoveryTests(SharedClusterFixture fixture)
 {
     private const int Parallelism = 2;

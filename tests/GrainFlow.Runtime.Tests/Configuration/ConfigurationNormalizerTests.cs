@@ -4,6 +4,7 @@ using GrainFlow.Runtime.Hosting;
 
 namespace GrainFlow.Runtime.Tests.Configuration;
 
+[Trait("Category", "Unit")]
 public sealed class ConfigurationNormalizerTests
 {
     private static readonly ConfigurationNormalizer Normalizer = new(GrainFlowOptions.KnownOptions, UnsupportedOptions.All);

@@ -3,6 +3,7 @@ using GrainFlow.Runtime.Configuration;
 
 namespace GrainFlow.Runtime.Tests.Configuration;
 
+[Trait("Category", "Unit")]
 public sealed class ConfigurationParsingTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using GrainFlow.Runtime.Tests.TestJobs;
 namespace GrainFlow.Runtime.Tests.Execution;
 
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class BackpressureTests(SharedClusterFixture fixture)
 {
     [Fact]

@@ -5,6 +5,7 @@ using GrainFlow.Runtime.Tests.TestJobs;
 namespace GrainFlow.Runtime.Tests.Execution;
 
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class ChannelOrderTests(SharedClusterFixture fixture)
 {
     [Theory]

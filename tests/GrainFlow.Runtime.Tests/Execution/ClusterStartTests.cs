@@ -12,6 +12,7 @@ namespace GrainFlow.Runtime.Tests.Execution;
 /// The resumption of unfinished jobs when a cluster starts is done by one silo, not by every silo
 /// that starts with it (a restarted single silo doing it is proven with processes in SiloRestartTests).
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class ClusterStartTests : IDisposable
 {
     private const int Silos = 3;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GrainFlow.Runtime.Tests.Execution;
 
 /// <summary><see cref="JobCatalog.Plan"/> without a cluster: what a job record keeps, and what is refused before it exists.</summary>
+[Trait("Category", "Unit")]
 public sealed class JobCatalogPlanTests
 {
     private static JobCatalog Catalog(params (string Key, string Value)[] cluster) => new(

@@ -8,6 +8,7 @@ using GrainFlow.Silo.Examples;
 namespace GrainFlow.Runtime.Tests.Execution;
 
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class JobLifecycleTests(SharedClusterFixture fixture)
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace GrainFlow.Runtime.Tests.Execution;
 
 /// <summary>The job manager's own failover: what a reactivated job manager keeps, and the heartbeat settings it accepts.</summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class JobManagerRecoveryTests(SharedClusterFixture fixture)
 {
     [Fact]

@@ -20,6 +20,7 @@ namespace GrainFlow.Runtime.Tests.Execution;
 /// job restores from the latest completed checkpoint on the remaining silos and ends with exactly
 /// the failure-free counts. Each test owns its cluster, since it takes a silo away.
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class SiloLossTests : IDisposable
 {
     private const int Parallelism = 3;

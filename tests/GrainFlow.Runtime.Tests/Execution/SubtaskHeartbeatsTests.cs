@@ -3,6 +3,7 @@ using GrainFlow.Runtime.Execution;
 
 namespace GrainFlow.Runtime.Tests.Execution;
 
+[Trait("Category", "Unit")]
 public sealed class SubtaskHeartbeatsTests
 {
     private static readonly JobId Job = JobId.New();

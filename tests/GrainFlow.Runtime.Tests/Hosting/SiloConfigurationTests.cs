@@ -8,6 +8,7 @@ using Orleans.Configuration;
 
 namespace GrainFlow.Runtime.Tests.Hosting;
 
+[Trait("Category", "Unit")]
 public sealed class SiloConfigurationTests : IDisposable
 {
     private readonly TemporaryDirectory _temp = new("grainflow-config");

@@ -6,6 +6,7 @@ using GrainFlow.Testing.Processes;
 namespace GrainFlow.Runtime.Tests.Hosting;
 
 /// <summary>The silo as a user starts it: the README's run command, as a separate process.</summary>
+[Trait("Category", "Process")]
 public sealed class SiloProcessTests : IDisposable
 {
     private readonly TemporaryDirectory _workingDirectory = new("grainflow-silo");

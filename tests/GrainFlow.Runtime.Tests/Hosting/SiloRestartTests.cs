@@ -12,6 +12,7 @@ namespace GrainFlow.Runtime.Tests.Hosting;
 /// must resume the job by itself. Everything is observed on disk, never through a call to the job
 /// (a call would wake its job manager).
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class SiloRestartTests : IDisposable
 {
     private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(20);

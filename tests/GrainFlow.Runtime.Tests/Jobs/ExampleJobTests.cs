@@ -7,6 +7,7 @@ using Orleans.Concurrency;
 namespace GrainFlow.Runtime.Tests.Jobs;
 
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class ExampleJobTests(SharedClusterFixture fixture)
 {
     [Theory]

@@ -9,6 +9,7 @@ using GrainFlow.Silo.Examples;
 
 namespace GrainFlow.Runtime.Tests.Jobs;
 
+[Trait("Category", "Unit")]
 public sealed class JobGraphTests
 {
     private static StreamExecutionEnvironment Env(params (string Key, string Value)[] settings) =>

@@ -7,6 +7,7 @@ namespace GrainFlow.Runtime.Tests.KeyGroups;
 /// MathUtils.murmurHash, KeyGroupRangeAssignment formulas), so a drift from Flink's assignment, or
 /// between processes, fails here.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class KeyGroupAssignmentTests
 {
     [Theory]

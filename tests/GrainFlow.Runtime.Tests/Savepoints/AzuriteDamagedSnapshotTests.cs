@@ -15,6 +15,7 @@ namespace GrainFlow.Runtime.Tests.Savepoints;
 /// the blob, <c>--resume latest</c> and automatic recovery pass over them to the newest intact checkpoint.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class AzuriteDamagedSnapshotTests(AzuriteFixture azurite) : IDisposable
 {
     private const long Records = 12_000;

@@ -17,6 +17,7 @@ namespace GrainFlow.Runtime.Tests.Savepoints;
 /// retained checkpoint is damaged fails with that cause instead of restarting.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class DamagedSnapshotTests(SharedClusterFixture fixture)
 {
     private const long Records = 12_000;

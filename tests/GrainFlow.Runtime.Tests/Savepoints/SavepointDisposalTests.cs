@@ -14,6 +14,7 @@ namespace GrainFlow.Runtime.Tests.Savepoints;
 /// outside its folder, and a job's own checkpoint directory keeps files GrainFlow did not write.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class SavepointDisposalTests(SharedClusterFixture fixture)
 {
     private IJobRegistryGrain Registry => fixture.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey);

@@ -14,6 +14,7 @@ namespace GrainFlow.Runtime.Tests.Savepoints;
 /// restore from each at another parallelism.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class SavepointFormatTests(SharedClusterFixture fixture)
 {
     private const long Records = 6_000;

@@ -17,6 +17,7 @@ namespace GrainFlow.Runtime.Tests.Savepoints;
 /// savepoint references its files only by relative path.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class SavepointRelocationTests(AzuriteFixture azurite) : IDisposable
 {
     private const long Records = 9_000;

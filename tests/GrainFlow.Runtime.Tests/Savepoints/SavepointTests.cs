@@ -17,6 +17,7 @@ namespace GrainFlow.Runtime.Tests.Savepoints;
 /// resume-latest and disposal (what a disposal leaves: <see cref="SavepointDisposalTests"/>).
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class SavepointTests(SharedClusterFixture fixture)
 {
     private const long Records = 12_000;

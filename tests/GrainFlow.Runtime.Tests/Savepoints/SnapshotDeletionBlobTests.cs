@@ -15,6 +15,7 @@ namespace GrainFlow.Runtime.Tests.Savepoints;
 /// put under the same folder stays.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class SnapshotDeletionBlobTests(AzuriteFixture azurite) : IDisposable
 {
     private const string ForeignBlob = "notes-of-the-user.txt";

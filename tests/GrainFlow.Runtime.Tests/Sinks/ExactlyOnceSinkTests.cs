@@ -15,6 +15,7 @@ namespace GrainFlow.Runtime.Tests.Sinks;
 /// exactly once, with nothing staged left behind.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class ExactlyOnceSinkTests(SharedClusterFixture fixture)
 {
     private const long Records = 16_000;

@@ -17,6 +17,7 @@ namespace GrainFlow.Runtime.Tests.Sinks;
 /// removes what later, never-completed checkpoints and the crashed attempt had staged.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
 {
     private static readonly GrainFlowConfiguration Checkpointed = new(

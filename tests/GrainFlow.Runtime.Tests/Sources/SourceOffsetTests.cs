@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GrainFlow.Runtime.Tests.Sources;
 
 /// <summary>Every source reports offsets and resumes from them with exactly the records that follow.</summary>
+[Trait("Category", "Unit")]
 public sealed class SourceOffsetTests : IDisposable
 {
     private readonly TemporaryDirectory _temp = new("grainflow-sources");

@@ -4,6 +4,7 @@ using GrainFlow.Runtime.State;
 
 namespace GrainFlow.Runtime.Tests.State;
 
+[Trait("Category", "Unit")]
 public sealed class KeyedStateBackendTests
 {
     private static KeyedStateBackend<long> Backend() => new(new KeyGroupRange(0, 127), 128);

@@ -8,6 +8,7 @@ using Orleans.Serialization;
 namespace GrainFlow.Runtime.Tests.State;
 
 /// <summary>Processing-time timers as keyed state: captured with the other tables, written per key group, restored on any parallelism.</summary>
+[Trait("Category", "Unit")]
 public sealed class ProcessingTimeTimerStateTests
 {
     private const int MaxParallelism = 128;

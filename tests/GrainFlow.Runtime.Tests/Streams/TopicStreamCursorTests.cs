@@ -9,6 +9,7 @@ namespace GrainFlow.Runtime.Tests.Streams;
 /// served from chunks read from the topic, then from the window, in offset order, and the checkpoint
 /// never passes a record a cursor still has to deliver.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class TopicStreamCursorTests
 {
     private static readonly StreamId Mine = StreamId.Create("t", "k");

@@ -8,6 +8,7 @@ namespace GrainFlow.Runtime.Tests.Streams;
 /// record offsets as sequence tokens; and they can rewind to any retained offset, beyond the in-memory
 /// cache and across a restart of every silo.
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class TopicStreamDeliveryTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace GrainFlow.Runtime.Tests.Streams;
 
+[Trait("Category", "Cluster")]
 public sealed class TopicStreamOptionsValidatorTests
 {
     [Fact]

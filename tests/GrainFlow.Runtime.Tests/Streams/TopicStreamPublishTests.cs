@@ -11,6 +11,7 @@ namespace GrainFlow.Runtime.Tests.Streams;
 /// Publishing through an Orleans stream of the topic stream provider stores the events in the GrainFlow
 /// topic named by the stream namespace, under the stream key, before OnNextAsync returns.
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class TopicStreamPublishTests : IDisposable
 {
     private readonly TemporaryDirectory _temp = new();

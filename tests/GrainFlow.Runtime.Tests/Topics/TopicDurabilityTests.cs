@@ -137,12 +137,14 @@ public abstract class TopicDurabilityTests : IDisposable
     public void Dispose() => Temp.Dispose();
 }
 
+[Trait("Category", "Cluster")]
 public sealed class FileSystemTopicDurabilityTests : TopicDurabilityTests
 {
     protected override IObjectStore CreateStore() => new FileSystemObjectStore(Temp.Combine("store"));
 }
 
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class AzuriteTopicDurabilityTests(AzuriteFixture azurite) : TopicDurabilityTests
 {
     protected override IObjectStore CreateStore() => azurite.CreateStoreOnNewContainer("topics");

@@ -6,6 +6,7 @@ using GrainFlow.Testing.Network;
 namespace GrainFlow.Silo.Tests.Hosting;
 
 /// <summary>The silo's start-up check of its ports: refused while anything listens there, not because of closed connections.</summary>
+[Trait("Category", "Unit")]
 public sealed class StartupPortCheckTests
 {
     [Fact]

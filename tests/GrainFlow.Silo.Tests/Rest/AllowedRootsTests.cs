@@ -3,6 +3,7 @@ using GrainFlow.Paths;
 namespace GrainFlow.Silo.Tests.Rest;
 
 /// <summary>Which locations the path policy lets through: containment by segments, never by string prefix, on disk and in blob storage.</summary>
+[Trait("Category", "Unit")]
 public sealed class AllowedRootsTests
 {
     private static readonly AllowedRoots Policy = AllowedRoots.From(

@@ -11,6 +11,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 /// the savepoint and gives it back for disposal; another container is refused and never created.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class BlobProtectionTests(AzuriteFixture azurite)
 {
     [Fact]

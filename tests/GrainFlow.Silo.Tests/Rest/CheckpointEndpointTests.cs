@@ -8,6 +8,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 
 /// <summary>Checkpoint statistics, configuration, details and the manual checkpoint over HTTP, checked against the files on disk.</summary>
 [Collection(LoopbackRestCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class CheckpointEndpointTests(LoopbackRestFixture fixture)
 {
     private Task<JobId> SubmitCheckpointedAsync(string interval, IReadOnlyDictionary<string, string>? extra = null) =>

@@ -13,6 +13,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 /// and clients without an Origin (curl) keep working.
 /// </summary>
 [Collection(LoopbackRestCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class CrossSiteRequestTests(LoopbackRestFixture fixture) : IDisposable
 {
     private readonly TemporaryDirectory _directory = new("grainflow-cross-site");

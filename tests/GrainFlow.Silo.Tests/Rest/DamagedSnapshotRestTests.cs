@@ -13,6 +13,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 /// <c>GET /jobs/:id/checkpoints</c>.
 /// </summary>
 [Collection(LoopbackRestCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class DamagedSnapshotRestTests(LoopbackRestFixture fixture)
 {
     private async Task<int> JobCountAsync() => (await fixture.Http.GetJsonAsync("/jobs")).Object["jobs"]!.AsArray().Count;

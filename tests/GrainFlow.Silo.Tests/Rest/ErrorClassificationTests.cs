@@ -3,6 +3,7 @@ using GrainFlow.Silo.Rest.Http;
 
 namespace GrainFlow.Silo.Tests.Rest;
 
+[Trait("Category", "Unit")]
 public sealed class ErrorClassificationTests
 {
     [Fact]

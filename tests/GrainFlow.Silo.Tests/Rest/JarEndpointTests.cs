@@ -7,6 +7,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 
 /// <summary>The registered job types as Flink's jars: listed by GET /jars, submitted by POST /jars/:jarid/run.</summary>
 [Collection(LoopbackRestCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class JarEndpointTests(LoopbackRestFixture fixture)
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 
 /// <summary>GET /jobs, /jobs/overview, /jobs/:jobid and PATCH /jobs/:jobid?mode=cancel over HTTP, in Flink's shapes.</summary>
 [Collection(LoopbackRestCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class JobEndpointTests(LoopbackRestFixture fixture)
 {
     private static readonly Dictionary<string, string> Unbounded = new()

@@ -8,6 +8,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 
 /// <summary>Whatever a client sends, bad input is a 400 in Flink's errors shape — never a 500 — and changes nothing.</summary>
 [Collection(LoopbackRestCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class MalformedInputTests(LoopbackRestFixture fixture)
 {
     private static readonly string[] MalformedBodies =

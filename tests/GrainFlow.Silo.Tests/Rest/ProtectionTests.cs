@@ -11,6 +11,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 /// The REST API bound beyond loopback (0.0.0.0): a bearer token on every request, and savepoint,
 /// restore and dispose paths only under the allowed roots — a refused path writes and deletes nothing.
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class ProtectionTests : IAsyncLifetime
 {
     private const string Token = "a-test-token-of-enough-length";

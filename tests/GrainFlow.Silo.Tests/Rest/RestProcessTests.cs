@@ -10,6 +10,7 @@ using GrainFlow.Testing.Network;
 namespace GrainFlow.Silo.Tests.Rest;
 
 /// <summary>The REST API of the silo as a user starts it: a separate process, its configuration keys, its refusals.</summary>
+[Trait("Category", "Process")]
 public sealed class RestProcessTests : IDisposable
 {
     private readonly TemporaryDirectory _directory = new("grainflow-rest-process");

@@ -6,6 +6,7 @@ using GrainFlow.Silo.Rest.Http;
 namespace GrainFlow.Silo.Tests.Rest;
 
 /// <summary>The REST keys (Flink's names and aliases, defaults) and how program arguments become job settings.</summary>
+[Trait("Category", "Unit")]
 public sealed class RestSettingsTests
 {
     [Fact]

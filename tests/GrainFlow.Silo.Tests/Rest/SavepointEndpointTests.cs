@@ -8,6 +8,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 
 /// <summary>Savepoints, stop-with-savepoint, disposal and restore through the REST API, checked on disk.</summary>
 [Collection(LoopbackRestCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class SavepointEndpointTests(LoopbackRestFixture fixture)
 {
     private Task<JobId> SubmitRunningAsync(string? output = null) =>

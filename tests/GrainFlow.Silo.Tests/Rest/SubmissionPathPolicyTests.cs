@@ -11,6 +11,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 /// argument must not carry a location past <c>grainflow.rest.allowed-roots</c>. Every spelling is
 /// normalised before the policy runs, and a refused submission creates nothing.
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class SubmissionPathPolicyTests : IAsyncLifetime
 {
     private RestCluster _rest = null!;

@@ -12,6 +12,7 @@ namespace GrainFlow.Silo.Tests.Rest;
 /// warning each; Flink's legacy backend name runs on the heap.
 /// </summary>
 [Collection(LoopbackRestCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
 {
     [Fact]

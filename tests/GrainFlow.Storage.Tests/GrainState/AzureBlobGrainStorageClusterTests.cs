@@ -6,6 +6,7 @@ using Orleans.Hosting;
 namespace GrainFlow.Storage.Tests.GrainState;
 
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class AzureBlobGrainStorageClusterTests(AzuriteFixture azurite) : GrainStorageClusterTests
 {
     private readonly string _container = azurite.NewContainerName("cluster");

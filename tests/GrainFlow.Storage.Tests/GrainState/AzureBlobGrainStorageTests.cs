@@ -5,6 +5,7 @@ using GrainFlow.Testing.Azurite;
 namespace GrainFlow.Storage.Tests.GrainState;
 
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class AzureBlobGrainStorageTests(AzuriteFixture azurite) : GrainStorageContractTests, IDisposable
 {
     private readonly UnreachableBlobEndpoint _deadEndpoint = AzuriteFixture.CreateUnreachableEndpoint();

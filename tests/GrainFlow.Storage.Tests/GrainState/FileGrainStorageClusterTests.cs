@@ -5,6 +5,7 @@ using Orleans.Hosting;
 
 namespace GrainFlow.Storage.Tests.GrainState;
 
+[Trait("Category", "Cluster")]
 public sealed class FileGrainStorageClusterTests : GrainStorageClusterTests, IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("grainflow-cluster-state-").FullName;

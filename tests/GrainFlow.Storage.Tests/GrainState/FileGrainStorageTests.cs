@@ -3,6 +3,7 @@ using GrainFlow.Storage.FileSystem;
 
 namespace GrainFlow.Storage.Tests.GrainState;
 
+[Trait("Category", "Unit")]
 public sealed class FileGrainStorageTests : GrainStorageContractTests, IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("grainflow-grainstate-").FullName;

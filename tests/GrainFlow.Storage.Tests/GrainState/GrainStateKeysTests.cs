@@ -3,6 +3,7 @@ using GrainFlow.Storage.GrainState;
 
 namespace GrainFlow.Storage.Tests.GrainState;
 
+[Trait("Category", "Unit")]
 public sealed class GrainStateKeysTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using Orleans.TestingHost;
 namespace GrainFlow.Storage.Tests.GrainState;
 
 /// <summary>A misconfigured provider stops the silo with a message naming the option to set.</summary>
+[Trait("Category", "Cluster")]
 public sealed class GrainStorageOptionsValidatorTests
 {
     private static void Validate(Action<IServiceCollection> register)

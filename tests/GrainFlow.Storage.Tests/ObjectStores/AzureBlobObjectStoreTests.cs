@@ -10,6 +10,7 @@ namespace GrainFlow.Storage.Tests.ObjectStores;
 
 /// <summary>The object store contract on Azurite, plus what is particular to Azure Blob storage.</summary>
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class AzureBlobObjectStoreTests : ObjectStoreContractTests, IDisposable
 {
     // Three tries with 0.5/1/2 s back-off take ~4 s; anything near a minute means retries are unbounded.

@@ -10,6 +10,7 @@ namespace GrainFlow.Storage.Tests.ObjectStores;
 /// Multi-part puts of the file store with direct I/O: aligned part buffers written as they are,
 /// any other memory copied, blocks padded and the file cut back to its length.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class DirectIoWriteTests : IDisposable
 {
     private const int Block = ObjectPartBuffer.Alignment;

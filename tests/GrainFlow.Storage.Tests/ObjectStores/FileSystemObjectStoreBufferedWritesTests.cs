@@ -7,6 +7,7 @@ namespace GrainFlow.Storage.Tests.ObjectStores;
 /// The object store contract with direct I/O turned off: the path every platform without it, and
 /// every file system that refuses it, takes for multi-part puts.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class FileSystemObjectStoreBufferedWritesTests : ObjectStoreContractTests, IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("grainflow-fs-buffered-").FullName;

@@ -5,6 +5,7 @@ using GrainFlow.Storage.FileSystem;
 namespace GrainFlow.Storage.Tests.ObjectStores;
 
 /// <summary>The object store contract on a temporary directory, plus what is particular to files.</summary>
+[Trait("Category", "Unit")]
 public sealed class FileSystemObjectStoreTests : ObjectStoreContractTests, IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("grainflow-fs-store-").FullName;

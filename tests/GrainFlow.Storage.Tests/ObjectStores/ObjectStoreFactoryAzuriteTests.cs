@@ -6,6 +6,7 @@ namespace GrainFlow.Storage.Tests.ObjectStores;
 
 /// <summary>A factory-built blob store really talks to the account in the connection string.</summary>
 [Collection(AzuriteCollection.Name)]
+[Trait("Category", "Azurite")]
 public sealed class ObjectStoreFactoryAzuriteTests(AzuriteFixture azurite)
 {
     [Fact]

@@ -5,6 +5,7 @@ using GrainFlow.Storage.FileSystem;
 namespace GrainFlow.Storage.Tests.ObjectStores;
 
 /// <summary>Location strings (command line, configuration) turn into the right store, or into an error that lists the accepted forms.</summary>
+[Trait("Category", "Unit")]
 public sealed class ObjectStoreFactoryTests
 {
     private const string SomeConnectionString =

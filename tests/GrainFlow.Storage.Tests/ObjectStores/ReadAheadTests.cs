@@ -1,6 +1,7 @@
 namespace GrainFlow.Storage.Tests.ObjectStores;
 
 /// <summary><see cref="ReadAheadParts"/>: parts made on a thread of their own, from creation on, a bounded number ahead of the writer.</summary>
+[Trait("Category", "Unit")]
 public sealed class ReadAheadTests
 {
     /// <summary>Parts numbered from 0 whose disposal is counted; records how far the producer got.</summary>
