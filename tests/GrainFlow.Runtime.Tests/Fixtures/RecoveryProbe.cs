@@ -31,15 +31,8 @@ internal sealed class RecoveryProbe(GrainFlowTestCluster cluster, JobId jobId)
         }
     }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting until {what}.");
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        GrainFlow.Testing.Polling.Poll.UntilAsync(condition, what, timeout);
 
     /// <summary>The count per key in the keyed state of every "count" subtask (each key on exactly one).</summary>
     public async Task<Dictionary<string, long>> CountsAsync(int parallelism)

@@ -1,3 +1,4 @@
+using GrainFlow.Testing.Polling;
 using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Testing.Cluster;
 using GrainFlow.Testing.Network;
@@ -75,12 +76,8 @@ public sealed class SiloProcessTests : IDisposable
         await using var silo = await SiloProcess.StartAsync(_workingDirectory.Path,
             "--run", "keyed-count", "-Drecords=100000000", "-Drecords-per-second=1000", "-Dsink=discard", "-Dexecution.checkpointing.interval=200 ms");
         using var http = new HttpClient { BaseAddress = silo.RestAddress };
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (!(await http.GetStringAsync("/jobs/overview")).Contains("\"state\":\"RUNNING\"", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, silo.Output);
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(async () => (await http.GetStringAsync("/jobs/overview")).Contains("\"state\":\"RUNNING\"", StringComparison.Ordinal),
+            "the job is RUNNING", detail: () => silo.Output);
 
         var exitCode = await silo.StopGracefullyAsync(TimeSpan.FromMinutes(1));
 

@@ -76,15 +76,8 @@ public sealed class SiloRestartTests : IDisposable
         return Directory.Exists(output) ? Directory.EnumerateFiles(output, "part-*.jsonl").Sum(f => File.ReadLines(f).LongCount()) : 0;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, SiloProcess silo)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not within {timeout.TotalSeconds:0} s: {what}. The silo printed:\n{silo.Output}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, SiloProcess silo) =>
+        GrainFlow.Testing.Polling.Poll.UntilAsync(condition, what, timeout, () => $"The silo printed:\n{silo.Output}");
 
     public void Dispose() => _workingDirectory.Dispose();
 }

@@ -69,8 +69,7 @@ public sealed class AzuriteDamagedSnapshotTests(AzuriteFixture azurite) : IDispo
         var first = await cluster.SubmitAsync(CheckpointedCountJob.Name, Settings(container, ("records-per-second", "1000"),
             ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.num-retained", "3"),
             ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), 2);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await cluster.Job(first).GetCheckpointStatsAsync()).Completed < 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await cluster.WaitForCompletedCheckpointsAsync(first, 3);
         Assert.Equal(JobStatus.Canceled, await cluster.Job(first).CancelAsync());
         var retained = await CheckpointDirectoriesAsync(store, first);
         Assert.Equal(3, retained.Count);

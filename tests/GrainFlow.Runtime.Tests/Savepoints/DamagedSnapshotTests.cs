@@ -48,8 +48,7 @@ public sealed class DamagedSnapshotTests(SharedClusterFixture fixture)
             ("execution.checkpointing.num-retained", count.ToString()),
             ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), 2);
         await fixture.Cluster.WaitForRecordsAsync(jobId, "count", 2, 500);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await fixture.Cluster.Job(jobId).GetCheckpointStatsAsync()).Completed < count && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await fixture.Cluster.WaitForCompletedCheckpointsAsync(jobId, count);
         Assert.Equal(JobStatus.Canceled, await fixture.Cluster.Job(jobId).CancelAsync());
         var retained = Directory.GetDirectories(Path.Combine(directory, jobId.Value), "chk-*")
             .OrderBy(IdOf).ToList();

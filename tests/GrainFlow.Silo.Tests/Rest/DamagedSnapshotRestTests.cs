@@ -29,8 +29,7 @@ public sealed class DamagedSnapshotRestTests(LoopbackRestFixture fixture)
             ["execution.checkpointing.num-retained"] = "2", ["execution.checkpointing.data-inline-threshold"] = "0",
             ["execution.checkpointing.externalized-checkpoint-retention"] = "RETAIN_ON_CANCELLATION",
         });
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await cluster.Job(jobId).GetCheckpointStatsAsync()).Completed < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await cluster.WaitForCompletedCheckpointsAsync(jobId, 2);
         Assert.Equal(JobStatus.Canceled, await cluster.Job(jobId).CancelAsync());
         return Directory.GetDirectories(Path.Combine(directory, jobId.Value), "chk-*")
             .OrderBy(d => long.Parse(Path.GetFileName(d)["chk-".Length..])).ToList();

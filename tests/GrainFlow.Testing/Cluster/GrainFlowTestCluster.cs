@@ -90,6 +90,10 @@ public sealed class GrainFlowTestCluster : IAsyncDisposable
 
     public IJobManagerGrain Job(JobId jobId) => Client.GetGrain<IJobManagerGrain>(jobId.Value);
 
+    /// <summary>Waits until at least <paramref name="count"/> checkpoints of the job completed.</summary>
+    public Task WaitForCompletedCheckpointsAsync(JobId jobId, int count, TimeSpan? timeout = null) =>
+        Polling.Poll.UntilAsync(async () => (await Job(jobId).GetCheckpointStatsAsync()).Completed >= count, $"{count} checkpoints of job {jobId} completed", timeout);
+
     /// <summary>Waits for the job to end; fails the test with the job's failure when it does not finish in time.</summary>
     public async Task<JobDetails> WaitForEndAsync(JobId jobId, TimeSpan? timeout = null)
     {
