@@ -7,6 +7,7 @@ using GrainFlow.Storage;
 using GrainFlow.Storage.FileSystem;
 using GrainFlow.Testing.Azurite;
 using GrainFlow.Testing.Cluster;
+using GrainFlow.Testing.Polling;
 using GrainFlow.Testing.Processes;
 
 namespace GrainFlow.Runtime.Tests.Checkpointing;
@@ -39,17 +40,10 @@ public sealed class StorageFaultTests(SharedClusterFixture fixture)
 
     private static async Task<CheckpointStatsSnapshot> WaitForStatsAsync(GrainFlowTestCluster cluster, JobId jobId, Func<CheckpointStatsSnapshot, bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var stats = await cluster.Job(jobId).GetCheckpointStatsAsync();
-            if (condition(stats)) return stats;
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what}: {stats.Completed} completed, {stats.Failed} failed, latest failure: {stats.LatestFailed?.FailureMessage}");
-            }
-            await Task.Delay(50);
-        }
+        CheckpointStatsSnapshot? stats = null;
+        await Poll.UntilAsync(async () => condition(stats = await cluster.Job(jobId).GetCheckpointStatsAsync()), what, TimeSpan.FromSeconds(90),
+            () => $"{stats?.Completed} completed, {stats?.Failed} failed, latest failure: {stats?.LatestFailed?.FailureMessage}");
+        return stats!;
     }
 
     /// <summary>Asserts the job runs its first attempt, and that its latest completed checkpoint is intact, every file of it.</summary>

@@ -58,18 +58,7 @@ public sealed class DamagedSnapshotTests(SharedClusterFixture fixture)
 
     private static long IdOf(string checkpointDirectory) => long.Parse(Path.GetFileName(checkpointDirectory)["chk-".Length..]);
 
-    private async Task<Dictionary<string, long>> CountsAsync(JobId jobId, int parallelism)
-    {
-        var counts = new Dictionary<string, long>();
-        for (var i = 0; i < parallelism; i++)
-        {
-            foreach (var entry in await fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", i)).GetKeyedStateAsync("count", KeyedCountJob.CountPerKey.StateName))
-            {
-                counts[entry.Key] = long.Parse(entry.Value);
-            }
-        }
-        return counts;
-    }
+    private Task<Dictionary<string, long>> CountsAsync(JobId jobId, int parallelism) => new RecoveryProbe(fixture.Cluster, jobId).CountsAsync(parallelism);
 
     private static Task<string> DamageAsync(string snapshot, SnapshotDamageKind kind) => SnapshotDamage.ApplyAsync(new FileSystemObjectStore(snapshot), "", kind);
 

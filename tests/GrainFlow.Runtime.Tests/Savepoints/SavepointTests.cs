@@ -39,18 +39,7 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
     }
 
 
-    private async Task<Dictionary<string, long>> CountsAsync(JobId jobId, int parallelism)
-    {
-        var counts = new Dictionary<string, long>();
-        for (var i = 0; i < parallelism; i++)
-        {
-            foreach (var entry in await fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "count", i)).GetKeyedStateAsync("count", KeyedCountJob.CountPerKey.StateName))
-            {
-                Assert.True(counts.TryAdd(entry.Key, long.Parse(entry.Value)), $"key {entry.Key} is on two subtasks");
-            }
-        }
-        return counts;
-    }
+    private Task<Dictionary<string, long>> CountsAsync(JobId jobId, int parallelism) => new RecoveryProbe(fixture.Cluster, jobId).CountsAsync(parallelism);
 
     /// <summary>
     /// Runs the count job with checkpoints retained on cancellation until it processed

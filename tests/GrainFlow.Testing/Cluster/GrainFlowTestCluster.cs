@@ -127,18 +127,10 @@ public sealed class GrainFlowTestCluster : IAsyncDisposable
     /// <summary>Triggers a checkpoint once none is in progress (one the job took by itself may be) and waits until it completed; returns its id.</summary>
     public async Task<long> CheckpointNowAsync(JobId jobId, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while ((await Job(jobId).GetCheckpointStatsAsync()).InProgress > 0)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Job {jobId} kept a checkpoint in progress.");
-            await Task.Delay(50);
-        }
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        await Polling.Poll.UntilAsync(async () => (await Job(jobId).GetCheckpointStatsAsync()).InProgress == 0, $"job {jobId} has no checkpoint in progress", limit);
         var id = await Job(jobId).TriggerCheckpointAsync();
-        while (((await Job(jobId).GetCheckpointStatsAsync()).LatestCompleted?.Id ?? 0) < id)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Checkpoint {id} of job {jobId} did not complete in time.");
-            await Task.Delay(50);
-        }
+        await Polling.Poll.UntilAsync(async () => ((await Job(jobId).GetCheckpointStatsAsync()).LatestCompleted?.Id ?? 0) >= id, $"checkpoint {id} of job {jobId} completed", limit);
         return id;
     }
 
