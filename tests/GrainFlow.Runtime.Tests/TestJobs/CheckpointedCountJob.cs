@@ -39,6 +39,7 @@ public sealed class CheckpointedCountJob : IStreamingJob
 public static class FailurePlan
 {
     private static readonly ConcurrentDictionary<string, ConcurrentDictionary<long, byte>> Plans = new();
+    private static readonly ConcurrentDictionary<string, long> Thresholds = new();
 
     public static string Create(IEnumerable<long> failAt)
     {
@@ -47,13 +48,26 @@ public static class FailurePlan
         return id;
     }
 
-    public static int Remaining(string id) => Plans.TryGetValue(id, out var plan) ? plan.Count : 0;
+    public static int Remaining(string id) =>
+        (Plans.TryGetValue(id, out var plan) ? plan.Count : 0) + (Thresholds.ContainsKey(id) ? 1 : 0);
 
     /// <summary>Arms one more failure in an existing plan (e.g. just ahead of where a running source is).</summary>
     public static void Add(string id, long record) => Plans[id].TryAdd(record, 0);
 
+    /// <summary>
+    /// Arms one failure at the first record numbered <paramref name="record"/> or higher, whichever split
+    /// emits it: unlike <see cref="Add"/> it cannot be missed when the sources have moved past the number
+    /// while the test was arming it.
+    /// </summary>
+    public static void AddAtOrAfter(string id, long record) => Thresholds[id] = record;
+
     public static long Check(string id, long record)
     {
+        if (id.Length > 0 && Thresholds.TryGetValue(id, out var threshold) && record >= threshold
+            && Thresholds.TryRemove(new KeyValuePair<string, long>(id, threshold)))
+        {
+            throw new InvalidOperationException($"Injected failure at record {record} (armed at {threshold} or later).");
+        }
         if (id.Length > 0 && Plans.TryGetValue(id, out var plan) && plan.TryRemove(record, out _))
         {
             throw new InvalidOperationException($"Injected failure at record {record}.");
