@@ -1,8 +1,8 @@
 namespace GrainFlow.Runtime.Channels;
 
 /// <summary>
-/// An event that travels in order with the records of a channel. End of input now; checkpoint
-/// barriers and watermarks are further subclasses.
+/// An event that travels in order with the records of a channel: end of input, checkpoint
+/// barriers, watermarks and watermark status.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("grainflow.ControlEvent")]
 public abstract record ControlEvent;

@@ -126,10 +126,11 @@ internal sealed partial class SubtaskGrain(
         _input = _source is null ? vertex.Chain[0].CreateBatchInput(operators[0]) : null;
         _gate = new InputGate(deployment.Attempt, vertex.Inputs.Select(e => (e.Index, e.SendersPerTarget)));
         _aligner = new BarrierAligner(configuration.Get(CheckpointingOptions.Mode), time);
+        var timestamp = new RecordTimestamp();
         foreach (var op in _operators)
         {
             op.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
-                vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger, restore?.GetValueOrDefault(op.Uid)));
+                vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger, restore?.GetValueOrDefault(op.Uid)) { Timestamp = timestamp });
         }
         // Before any record: sinks commit what the restored checkpoint pre-committed and abort the rest.
         // No record or barrier of this attempt arrives meanwhile: the job manager starts it after every deployment returned.

@@ -15,6 +15,13 @@ internal interface IStreamOperator
     /// <summary>Every input of the chain has ended; emit whatever is still held.</summary>
     void EndInput();
 
+    /// <summary>
+    /// Event time of this operator's input advanced to <paramref name="watermarkMs"/> (never backwards):
+    /// fire event-time timers up to it. Called in chain order; records emitted here reach the operators
+    /// after this one before their own call, and the watermark follows them downstream.
+    /// </summary>
+    void ProcessWatermark(long watermarkMs);
+
     /// <summary>Fires processing-time timers due at <paramref name="nowMs"/>.</summary>
     void OnProcessingTime(long nowMs);
 

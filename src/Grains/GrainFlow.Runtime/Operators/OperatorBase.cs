@@ -17,6 +17,8 @@ internal abstract class OperatorBase<TIn>(string uid, string name) : IStreamOper
 
     public virtual void EndInput() { }
 
+    public virtual void ProcessWatermark(long watermarkMs) { }
+
     public virtual void OnProcessingTime(long nowMs) { }
 
     public virtual ValueTask FlushAsync(Sinks.FlushReason reason) => ValueTask.CompletedTask;

@@ -20,6 +20,9 @@ internal sealed record OperatorContext(
     ILogger Logger,
     OperatorRestore? Restore = null)
 {
+    /// <summary>The timestamp of the record in flight, shared by the operators of the chain.</summary>
+    public RecordTimestamp Timestamp { get; init; } = new();
+
     public KeyGroupRange KeyGroups => KeyGroupAssignment.RangeForSubtask(SubtaskIndex, Parallelism, MaxParallelism);
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();

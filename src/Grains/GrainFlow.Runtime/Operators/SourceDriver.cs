@@ -21,6 +21,8 @@ internal abstract class SourceDriver(string uid, string name) : IStreamOperator
 
     public void EndInput() { }
 
+    public void ProcessWatermark(long watermarkMs) { }
+
     public void OnProcessingTime(long nowMs) { }
 
     public ValueTask FlushAsync(Sinks.FlushReason reason) => ValueTask.CompletedTask;
