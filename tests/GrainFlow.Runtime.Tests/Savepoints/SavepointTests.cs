@@ -79,6 +79,8 @@ public sealed class SavepointTests(SharedClusterFixture fixture)
         var resumed = await fixture.Cluster.WaitForEndAsync(second, TimeSpan.FromMinutes(2));
         Assert.True(resumed.Status == JobStatus.Finished, $"{resumed.Status}: {resumed.Failure?.Message}");
         Assert.Contains("from savepoint", resumed.StateOrigin);
+        // The restore names where the sources resume (the generator's splits and their offsets).
+        Assert.Matches(@"source offsets split-0=\d+, split-1=\d+", resumed.StateOrigin);
         // The resumed job read only what the first one had not: its sources started at the savepoint's offsets.
         long processed = 0;
         for (var i = 0; i < toParallelism; i++) processed += (await fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(second, "count", i)).GetMetricsAsync()).RecordsIn;

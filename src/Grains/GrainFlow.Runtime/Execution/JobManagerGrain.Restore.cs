@@ -90,7 +90,7 @@ internal sealed partial class JobManagerGrain
         var skipped = unmapped.Count > 0 ? $"; skipped the state of operators no longer in the job: {string.Join(", ", unmapped)}" : "";
         var passedOver = latest?.Skipped ?? [];
         var origin = $"restored job {jobId} (attempt 1) from {kind} {metadata.CheckpointId} of job {metadata.JobId}{searchedNote} at {snapshot.ExternalPath} "
-            + $"({(claimed ? "CLAIM" : "NO_CLAIM")}){skipped}{SkippedSnapshot.Describe(passedOver)}";
+            + $"({(claimed ? "CLAIM" : "NO_CLAIM")}), source offsets {SourceOffsetsText(graph, metadata)}{skipped}{SkippedSnapshot.Describe(passedOver)}";
         return new InitialState(submission, graph, restore, registered, origin, passedOver);
     }
 

@@ -390,14 +390,20 @@ internal sealed partial class JobManagerGrain(
         var storage = CheckpointStorage.For(graph.Configuration, stores);
         var stored = await storage.StoreFor(restore.StoreLocation, graph.Configuration).GetAsync(restore.DirectoryKey + CheckpointLayout.MetadataFileName);
         var metadata = stored is null ? null : CheckpointMetadata.FromBytes(stored.Data, restore.ExternalPath);
+        return $"restored job {Job.JobId} (attempt {Job.Attempt}) from {RestoredSnapshotKind.ForRestart(Job.JobId!.Value, restore.CheckpointId, metadata)} "
+            + $"at {restore.ExternalPath}, source offsets {SourceOffsetsText(graph, metadata)}";
+    }
+
+    /// <summary>Where the sources resume, as "split=offset, …" (what a user compares with the input they published).</summary>
+    private static string SourceOffsetsText(JobGraph graph, CheckpointMetadata? metadata)
+    {
         var offsets = metadata is null
             ? ""
             : string.Join(", ", graph.SourceVertices.SelectMany(v => metadata.OperatorSnapshots(v.Uid))
                 .SelectMany(o => o.SourceOffsets ?? new Dictionary<string, long>())
                 .OrderBy(o => o.Key, StringComparer.Ordinal)
                 .Select(o => $"{o.Key}={o.Value}"));
-        return $"restored job {Job.JobId} (attempt {Job.Attempt}) from {RestoredSnapshotKind.ForRestart(Job.JobId!.Value, restore.CheckpointId, metadata)} "
-            + $"at {restore.ExternalPath}, source offsets {(offsets.Length == 0 ? "(none)" : offsets)}";
+        return offsets.Length == 0 ? "(none)" : offsets;
     }
 
     private async Task StartCheckpointingAsync(JobGraph graph)
