@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using GrainFlow.Client.Commands;
@@ -24,15 +23,8 @@ public sealed class ProcessLifecycleTests : IAsyncLifetime
 
     private Task<(int ExitCode, string[] Stdout, string Stderr)> GrainflowAsync(params string[] args) => GrainflowAsync(null, args);
 
-    private async Task<(int ExitCode, string[] Stdout, string Stderr)> GrainflowAsync(byte[]? stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = _directory.Path };
-        string[] all = [GrainFlowCli.DllPath, .. args, "--gateway", $"127.0.0.1:{_silo.GatewayPort}"];
-        foreach (var arg in all) start.ArgumentList.Add(arg);
-        start.Environment.Remove("GRAINFLOW_REDIS");
-        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(start, TimeSpan.FromMinutes(2), stdin);
-        return (exitCode, CliRun.Lines(stdout), stderr);
-    }
+    private Task<(int ExitCode, string[] Stdout, string Stderr)> GrainflowAsync(byte[]? stdin, params string[] args) =>
+        GrainFlowCli.RunAsync(_directory.Path, _silo.GatewayPort, stdin, args);
 
     [Fact]
     public async Task PublishReadsTheProcessStdinAsBytesRefusingALineThatIsNotUtf8AndTailEscapesWhatIsStored()

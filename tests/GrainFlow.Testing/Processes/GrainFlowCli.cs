@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GrainFlow.Testing.Azurite;
 
 namespace GrainFlow.Testing.Processes;
@@ -12,6 +13,23 @@ public static class GrainFlowCli
 {
     /// <summary>The path of grainflow.dll, built in the same configuration and target framework as the running tests.</summary>
     public static string DllPath { get; } = Find();
+
+    /// <summary>
+    /// Runs <c>grainflow</c> as its own process against the gateway at <paramref name="gatewayPort"/>, in
+    /// <paramref name="workingDirectory"/>, without the host's GRAINFLOW_REDIS (which would point it elsewhere).
+    /// </summary>
+    /// <returns>The exit code, stdout as non-empty lines, and stderr.</returns>
+    public static async Task<(int ExitCode, string[] Stdout, string Stderr)> RunAsync(
+        string workingDirectory, int gatewayPort, byte[]? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = workingDirectory };
+        string[] all = [DllPath, .. args, "--gateway", $"127.0.0.1:{gatewayPort}"];
+        foreach (var arg in all) start.ArgumentList.Add(arg);
+        start.Environment.Remove("GRAINFLOW_REDIS");
+        var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(start, TimeSpan.FromMinutes(2), stdin);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
+        return (exitCode, lines, stderr);
+    }
 
     private static string Find()
     {

@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GrainFlow.Silo.Examples.UserSessions;
+using GrainFlow.Testing.Polling;
+using GrainFlow.Testing.Processes;
+
+namespace GrainFlow.Testing.Scenarios;
+
+/// <summary>
+/// Seed 000's session scenario as its author ran it: the <c>grainflow</c> executable publishes page
+/// views to the input topic, runs, cancels, stops and resumes <c>user-sessions</c>, and reads the
+/// closed sessions back with <c>grainflow tail</c> (which sees only committed records). Each driver
+/// uses its own topics, so scenarios can share a silo.
+/// </summary>
+/// <param name="gatewayPort">The gateway the CLI connects to (asked each time: a test may move to another silo).</param>
+public sealed class UserSessionsDriver(string workingDirectory, Func<int> gatewayPort, Func<string>? siloOutput = null)
+{
+    /// <summary>2027-01-01T00:00:00Z: the event time the scenarios start at.</summary>
+    public const long T0 = 1_798_761_600_000;
+
+    public string EventsTopic { get; } = $"user-events-{Guid.NewGuid():N}";
+
+    public string SessionsTopic { get; } = $"session-features-{Guid.NewGuid():N}";
+
+    public Task<(int ExitCode, string[] Stdout, string Stderr)> CliAsync(params string[] args) =>
+        GrainFlowCli.RunAsync(workingDirectory, gatewayPort(), null, args);
+
+    /// <summary><c>grainflow run user-sessions</c> on this driver's topics with <paramref name="args"/>; returns the job id.</summary>
+    public async Task<(string JobId, string[] Stdout)> RunAsync(params string[] args)
+    {
+        var (exitCode, stdout, stderr) = await CliAsync(["run", "user-sessions", "-D", $"topic={EventsTopic}", "-D", $"output-topic={SessionsTopic}", .. args]);
+        if (exitCode != 0) throw new InvalidOperationException($"grainflow run failed ({exitCode}): {stderr}\n{string.Join('\n', stdout)}");
+        var submitted = stdout.First(l => l.StartsWith("Job has been submitted with JobID ", StringComparison.Ordinal));
+        return (submitted[^32..], stdout);
+    }
+
+    /// <summary>Publishes the events as JSON lines with <c>grainflow publish</c> (round robin over the topic's partitions).</summary>
+    public async Task PublishAsync(IEnumerable<UserEvent> events)
+    {
+        var lines = new StringBuilder();
+        foreach (var e in events) lines.Append(JsonSerializer.Serialize(e)).Append('\n');
+        var (exitCode, stdout, stderr) = await GrainFlowCli.RunAsync(workingDirectory, gatewayPort(), Encoding.UTF8.GetBytes(lines.ToString()), "publish", EventsTopic);
+        if (exitCode != 0) throw new InvalidOperationException($"grainflow publish failed ({exitCode}): {stderr}\n{string.Join('\n', stdout)}");
+    }
+
+    /// <summary>Every committed session in the output topic (nothing when the topic does not exist yet).</summary>
+    public async Task<IReadOnlyList<SessionFeatures>> SessionsAsync()
+    {
+        var (exitCode, stdout, stderr) = await CliAsync("tail", SessionsTopic);
+        if (exitCode != 0)
+        {
+            if (stderr.Contains("does not exist", StringComparison.OrdinalIgnoreCase) || stderr.Contains("no partition", StringComparison.OrdinalIgnoreCase)) return [];
+            throw new InvalidOperationException($"grainflow tail failed ({exitCode}): {stderr}");
+        }
+        return stdout.Select(line => JsonSerializer.Deserialize<SessionFeatures>(line[(line.LastIndexOf('\t') + 1)..])!).ToList();
+    }
+
+    /// <summary>Waits until the output topic holds at least <paramref name="count"/> sessions, and returns them all.</summary>
+    public async Task<IReadOnlyList<SessionFeatures>> WaitForSessionsAsync(int count, TimeSpan? timeout = null)
+    {
+        IReadOnlyList<SessionFeatures> sessions = [];
+        await Poll.UntilAsync(async () => (sessions = await SessionsAsync()).Count >= count, $"{count} sessions in {SessionsTopic}", timeout ?? TimeSpan.FromMinutes(2),
+            () => $"sessions so far: {string.Join("; ", sessions)}\n{siloOutput?.Invoke()}");
+        return sessions;
+    }
+
+    /// <summary><c>grainflow status</c>'s lines for the job.</summary>
+    public async Task<string[]> StatusAsync(string jobId)
+    {
+        var (exitCode, stdout, stderr) = await CliAsync("status", jobId);
+        return exitCode == 0 ? stdout : throw new InvalidOperationException($"grainflow status failed ({exitCode}): {stderr}");
+    }
+
+    /// <summary>Waits until the job's checkpoint statistics (REST) count at least <paramref name="completed"/> completed checkpoints.</summary>
+    public static async Task WaitForCompletedCheckpointsAsync(Uri rest, string jobId, int completed)
+    {
+        using var http = new HttpClient { BaseAddress = rest };
+        await Poll.UntilAsync(async () =>
+        {
+            var stats = JsonNode.Parse(await http.GetStringAsync($"/jobs/{jobId}/checkpoints"))!;
+            return stats["counts"]!["completed"]!.GetValue<int>() >= completed;
+        }, $"{completed} completed checkpoints of job {jobId}", TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>One user's page views, <paramref name="spacing"/> apart from <paramref name="start"/>.</summary>
+    public static IEnumerable<UserEvent> Visits(string userId, long start, TimeSpan spacing, params string[] pages) =>
+        pages.Select((page, i) => new UserEvent(userId, page, start + i * (long)spacing.TotalMilliseconds));
+}
