@@ -13,43 +13,23 @@ namespace GrainFlow.Runtime.Tasks;
 /// acknowledgement follows the write. It declines what it cannot take part in, passes completion
 /// notifications to the operators, and lets finishing and cancelling wait for writes in flight.
 /// </summary>
-internal sealed partial class SubtaskCheckpointCoordinator
+/// <param name="writesInFlight">The previous attempt's writes still running: settling waits for them too.</param>
+internal sealed partial class SubtaskCheckpointCoordinator(
+    TaskDeployment deployment, OperatorChain chain, CheckpointStorage checkpoints, StateCodecs codecs, long inlineThreshold,
+    ICheckpointResponder responder, TimeProvider time, ILogger logger, CancellationToken cancellation, IEnumerable<Task>? writesInFlight = null)
 {
     /// <summary>How long finishing or cancelling waits for snapshot writes in flight.</summary>
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly TaskDeployment _deployment;
-    private readonly OperatorChain _chain;
-    private readonly CheckpointStorage _checkpoints;
-    private readonly StateCodecs _codecs;
-    private readonly long _inlineThreshold;
-    private readonly ICheckpointResponder _responder;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly CancellationToken _cancellation;
+    // For the generated log methods.
+    private readonly ILogger _logger = logger;
     // Snapshot writes in flight: finishing and cancelling wait for them, so no file of this subtask
     // lands after the job's checkpoint directory was cleaned up.
-    private readonly List<Task> _writes;
-
-    /// <param name="writesInFlight">The previous attempt's writes still running: settling waits for them too.</param>
-    public SubtaskCheckpointCoordinator(TaskDeployment deployment, OperatorChain chain, CheckpointStorage checkpoints, StateCodecs codecs, long inlineThreshold,
-        ICheckpointResponder responder, TimeProvider time, ILogger logger, CancellationToken cancellation, IEnumerable<Task>? writesInFlight = null)
-    {
-        _deployment = deployment;
-        _chain = chain;
-        _checkpoints = checkpoints;
-        _codecs = codecs;
-        _inlineThreshold = inlineThreshold;
-        _responder = responder;
-        _time = time;
-        _logger = logger;
-        _cancellation = cancellation;
-        _writes = writesInFlight?.Where(t => !t.IsCompleted).ToList() ?? new List<Task>();
-    }
+    private readonly List<Task> _writes = writesInFlight?.Where(t => !t.IsCompleted).ToList() ?? new List<Task>();
 
     public IReadOnlyCollection<Task> WritesInFlight => _writes;
 
-    private SubtaskId Subtask => new(_deployment.VertexUid, _deployment.SubtaskIndex);
+    private SubtaskId Subtask => new(deployment.VertexUid, deployment.SubtaskIndex);
 
     /// <summary>
     /// The synchronous part of a checkpoint: freeze every operator's state, then (when
@@ -59,8 +39,8 @@ internal sealed partial class SubtaskCheckpointCoordinator
     public void CheckpointState(CheckpointBarrier barrier, TimeSpan alignment, bool forward)
     {
         var started = Stopwatch.GetTimestamp();
-        var results = _chain.SnapshotState(barrier.CheckpointId);
-        if (forward) _chain.Network?.FlushAll(barrier);
+        var results = chain.SnapshotState(barrier.CheckpointId);
+        if (forward) chain.Network?.FlushAll(barrier);
         var sync = Stopwatch.GetElapsedTime(started);
         var write = WriteAndAcknowledgeAsync(barrier, results, sync, alignment);
         _writes.RemoveAll(t => t.IsCompleted);
@@ -72,11 +52,11 @@ internal sealed partial class SubtaskCheckpointCoordinator
     {
         try
         {
-            await _responder.DeclineAsync(attempt, checkpointId, Subtask, reason, countsAsFailure);
+            await responder.DeclineAsync(attempt, checkpointId, Subtask, reason, countsAsFailure);
         }
         catch (Exception e)
         {
-            LogSnapshotFailed(e, checkpointId, _deployment.VertexUid, _deployment.SubtaskIndex);
+            LogSnapshotFailed(e, checkpointId, deployment.VertexUid, deployment.SubtaskIndex);
         }
     }
 
@@ -87,8 +67,8 @@ internal sealed partial class SubtaskCheckpointCoordinator
     /// </summary>
     public async Task NotifyCheckpointCompleteAsync(long checkpointId)
     {
-        LogCheckpointComplete(checkpointId, _deployment.VertexUid, _deployment.SubtaskIndex);
-        await _chain.NotifyCheckpointCompleteAsync(checkpointId);
+        LogCheckpointComplete(checkpointId, deployment.VertexUid, deployment.SubtaskIndex);
+        await chain.NotifyCheckpointCompleteAsync(checkpointId);
     }
 
     /// <summary>Waits (at most <see cref="SettleTimeout"/>) for snapshot writes in flight to be acknowledged or abandoned.</summary>
@@ -96,24 +76,21 @@ internal sealed partial class SubtaskCheckpointCoordinator
     {
         var writes = _writes.Where(t => !t.IsCompleted).ToArray();
         _writes.Clear();
-        if (writes.Length > 0) await Task.WhenAny(Task.WhenAll(writes), Task.Delay(SettleTimeout, _time));
+        if (writes.Length > 0) await Task.WhenAny(Task.WhenAll(writes), Task.Delay(SettleTimeout, time));
     }
 
     private async Task WriteAndAcknowledgeAsync(CheckpointBarrier barrier, IReadOnlyList<Operators.OperatorSnapshotResult> results, TimeSpan sync, TimeSpan alignment)
     {
         var checkpointId = barrier.CheckpointId;
-        var deployment = _deployment;
         var started = Stopwatch.GetTimestamp();
         try
         {
             // A savepoint goes to its own directory, which holds everything it needs; a checkpoint to chk-n.
             var location = barrier.Target is { } target
                 ? SnapshotLocation.At(target.Location, deployment.Configuration)
-                : new SnapshotLocation(_checkpoints.Store, _checkpoints.Key(CheckpointLayout.CheckpointDirectory(deployment.JobId, checkpointId)), "");
+                : new SnapshotLocation(checkpoints.Store, checkpoints.Key(CheckpointLayout.CheckpointDirectory(deployment.JobId, checkpointId)), "");
             // Checkpoints are native; a savepoint's state is written in the format it was asked for.
-            var formatCodecs = barrier.Target is { } savepoint ? _codecs.In(savepoint.Format) : _codecs;
-            var threshold = _inlineThreshold;
-            var cancellation = _cancellation;
+            var formatCodecs = barrier.Target is { } savepoint ? codecs.In(savepoint.Format) : codecs;
             var captured = results.Select(r => r.Captured).ToList();
             // A sink's pre-committed transaction must be durable before the acknowledgement: once the
             // checkpoint completes, a restore commits it.
@@ -126,14 +103,14 @@ internal sealed partial class SubtaskCheckpointCoordinator
             var (operators, duration) = await Task.Run(async () =>
             {
                 var written = await SubtaskSnapshotWriter.WriteAsync(captured, location.Store, location.DirectoryKey,
-                    deployment.VertexUid, deployment.SubtaskIndex, threshold, formatCodecs, cancellation);
+                    deployment.VertexUid, deployment.SubtaskIndex, inlineThreshold, formatCodecs, cancellation);
                 await staged;
                 return (written, Stopwatch.GetElapsedTime(started));
             }, cancellation);
             var snapshot = new SubtaskSnapshot(deployment.VertexUid, deployment.SubtaskIndex, operators, sync, duration, alignment);
-            await _responder.AcknowledgeAsync(deployment.Attempt, checkpointId, snapshot);
+            await responder.AcknowledgeAsync(deployment.Attempt, checkpointId, snapshot);
         }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
         }
         catch (Exception e)
