@@ -23,14 +23,22 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
     private static readonly GrainFlowConfiguration Checkpointed = new(
         new Dictionary<string, string> { ["execution.checkpointing.interval"] = "1 h" });
 
-    private SinkOperator<string> OpenSink(ISink<string> sink, int subtask = 0, int parallelism = 1)
+    private SinkOperator<string> OpenSink(ISink<string> sink, int subtask = 0, int parallelism = 1, OperatorRestore? restore = null)
     {
         var services = new ServiceCollection()
             .AddSingleton<IGrainFactory>(fixture.Cluster.Client)
             .AddSingleton(new GrainFlowStores(fixture.Cluster.Store))
             .BuildServiceProvider();
         var op = new SinkOperator<string>("sink", "Sink", sink);
-        op.Open(new OperatorContext(JobId.New(), "two-phase", 1, "sink", subtask, parallelism, 128, Checkpointed, services, TimeProvider.System, NullLogger.Instance));
+        op.Open(new OperatorContext(JobId.New(), "two-phase", 1, "sink", subtask, parallelism, 128, Checkpointed, services, TimeProvider.System, NullLogger.Instance, restore));
+        return op;
+    }
+
+    /// <summary>A sink started as a restored subtask is: opened with the sink states of the checkpoint, then its state initialized (commit and abort).</summary>
+    private async Task<SinkOperator<string>> RestoredSinkAsync(ISink<string> sink, IReadOnlyList<byte[]> states, IReadOnlyCollection<int> predecessors, int subtask = 0, int parallelism = 1)
+    {
+        var op = OpenSink(sink, subtask, parallelism, new OperatorRestore([], new Dictionary<string, long>(), states, predecessors));
+        await op.InitializeStateAsync();
         return op;
     }
 
@@ -47,7 +55,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         op.Collect("d");
         await op.FlushAsync(FlushReason.BufferTimeout);
         op.Close();
-        return first.State!;
+        return first.Captured.OperatorState!;
     }
 
     [Fact]
@@ -61,8 +69,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         // Restored from checkpoint 1 (twice: a restore that fails over again must not commit twice).
         for (var restore = 0; restore < 2; restore++)
         {
-            var again = OpenSink(new FileSink<string>(directory));
-            await again.RestoreAsync([checkpointOne], [0]);
+            var again = await RestoredSinkAsync(new FileSink<string>(directory), [checkpointOne], [0]);
             again.Close();
         }
 
@@ -76,8 +83,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
     {
         var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
         var checkpointOne = await RunUntilCrashAsync(OpenSink(new FileSink<string>(directory)));
-        var restored = OpenSink(new FileSink<string>(directory));
-        await restored.RestoreAsync([checkpointOne], [0]);
+        var restored = await RestoredSinkAsync(new FileSink<string>(directory), [checkpointOne], [0]);
         restored.Collect("e");
         await restored.SnapshotState(3).StageAsync!(CancellationToken.None);
         await restored.NotifyCheckpointCompleteAsync(3);
@@ -91,8 +97,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
         var ofSubtask1 = await RunUntilCrashAsync(OpenSink(new FileSink<string>(directory), subtask: 1, parallelism: 2));
 
-        var survivor = OpenSink(new FileSink<string>(directory), subtask: 0, parallelism: 1);
-        await survivor.RestoreAsync([ofSubtask1], [0, 1]);
+        var survivor = await RestoredSinkAsync(new FileSink<string>(directory), [ofSubtask1], [0, 1], subtask: 0, parallelism: 1);
 
         Assert.Equal(["a", "b"], Directory.GetFiles(directory, "part-sink-1-*.jsonl").SelectMany(File.ReadLines));
         Assert.Empty(Directory.GetFiles(directory, ".part-*"));
@@ -106,8 +111,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         var checkpointOne = await RunUntilCrashAsync(OpenSink(new FileSink<string>(original)));
         var restoredJobsDirectory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
 
-        var restored = OpenSink(new FileSink<string>(restoredJobsDirectory));
-        await restored.RestoreAsync([checkpointOne], [0]);
+        var restored = await RestoredSinkAsync(new FileSink<string>(restoredJobsDirectory), [checkpointOne], [0]);
         restored.Collect("e");
         await restored.SnapshotState(3).StageAsync!(CancellationToken.None);
         await restored.NotifyCheckpointCompleteAsync(3);
@@ -128,8 +132,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         var legacyState = System.Text.Encoding.UTF8.GetBytes(
             """{"Version":1,"Pending":[{"CheckpointId":1,"Committable":"[\".part-sink-0-0.inprogress\"]"}]}""");
 
-        var restored = OpenSink(new FileSink<string>(directory));
-        await restored.RestoreAsync([legacyState], [0]);
+        var restored = await RestoredSinkAsync(new FileSink<string>(directory), [legacyState], [0]);
 
         Assert.Equal(["a"], File.ReadLines(Path.Combine(directory, "part-sink-0-0.jsonl")));
     }
@@ -141,8 +144,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         var checkpointOne = await RunUntilCrashAsync(OpenSink(new FileSink<string>(directory)));
         Directory.Delete(directory, recursive: true);
 
-        var restored = OpenSink(new FileSink<string>(directory));
-        var failure = await Assert.ThrowsAsync<NonRecoverableJobException>(() => restored.RestoreAsync([checkpointOne], [0]));
+        var failure = await Assert.ThrowsAsync<NonRecoverableJobException>(() => RestoredSinkAsync(new FileSink<string>(directory), [checkpointOne], [0]));
 
         Assert.Contains("checkpoint 1", failure.Message);
         Assert.Contains(Path.Combine(directory, ".part-sink-0-0.inprogress"), failure.Message);
@@ -153,8 +155,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
     public async Task FileSinkCommitOfATransactionWhoseFilesAreGoneFailsAsNonRecoverable()
     {
         var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
-        var sink = OpenSink(new FileSink<string>(directory));
-        await sink.RestoreAsync([], [0]);
+        var sink = await RestoredSinkAsync(new FileSink<string>(directory), [], [0]);
         sink.Collect("a");
         await sink.SnapshotState(1).StageAsync!(CancellationToken.None);
         File.Delete(Assert.Single(Directory.GetFiles(directory, ".part-*.inprogress")));
@@ -167,15 +168,13 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
     {
         var topic = $"two-phase-{Guid.NewGuid():N}";
         await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).CreateAsync(new TopicSettings(2, TopicSettings.Unlimited, TopicSettings.Unlimited, 1 << 20));
-        var first = OpenSink(new TopicSink<string>(topic));
-        await first.RestoreAsync([], [0]);
+        var first = await RestoredSinkAsync(new TopicSink<string>(topic), [], [0]);
         var checkpointOne = await RunUntilCrashAsync(first);
         Assert.Empty(await ReadAllAsync(topic));
 
         for (var restore = 0; restore < 2; restore++)
         {
-            var again = OpenSink(new TopicSink<string>(topic));
-            await again.RestoreAsync([checkpointOne], [0]);
+            var again = await RestoredSinkAsync(new TopicSink<string>(topic), [checkpointOne], [0]);
             again.Close();
         }
 
@@ -193,8 +192,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
 
     private async Task<byte[]> RunTopicSinkUntilCrashAsync(string topic)
     {
-        var sink = OpenSink(new TopicSink<string>(topic));
-        await sink.RestoreAsync([], [0]);
+        var sink = await RestoredSinkAsync(new TopicSink<string>(topic), [], [0]);
         return await RunUntilCrashAsync(sink);
     }
 
@@ -205,8 +203,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         var checkpointOne = await RunTopicSinkUntilCrashAsync(original);
         var restoredJobsTopic = await NewTopicAsync();
 
-        var restored = OpenSink(new TopicSink<string>(restoredJobsTopic));
-        await restored.RestoreAsync([checkpointOne], [0]);
+        var restored = await RestoredSinkAsync(new TopicSink<string>(restoredJobsTopic), [checkpointOne], [0]);
 
         Assert.Equal(["a", "b"], (await ReadAllAsync(original)).Order(StringComparer.Ordinal));
         Assert.Empty(await ReadAllAsync(restoredJobsTopic));
@@ -221,8 +218,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         var legacyState = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(checkpointOne).Replace($"\"{topic}|", "\"", StringComparison.Ordinal));
         Assert.NotEqual(checkpointOne, legacyState);
 
-        var restored = OpenSink(new TopicSink<string>(topic));
-        await restored.RestoreAsync([legacyState], [0]);
+        var restored = await RestoredSinkAsync(new TopicSink<string>(topic), [legacyState], [0]);
 
         Assert.Equal(["a", "b"], (await ReadAllAsync(topic)).Order(StringComparer.Ordinal));
     }
@@ -234,8 +230,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         var checkpointOne = await RunTopicSinkUntilCrashAsync(topic);
         Directory.Delete(Path.Combine(fixture.Directory.Combine("store"), "topics", topic, "_pending"), recursive: true);
 
-        var restored = OpenSink(new TopicSink<string>(topic));
-        var failure = await Assert.ThrowsAsync<NonRecoverableJobException>(() => restored.RestoreAsync([checkpointOne], [0]));
+        var failure = await Assert.ThrowsAsync<NonRecoverableJobException>(() => RestoredSinkAsync(new TopicSink<string>(topic), [checkpointOne], [0]));
 
         Assert.Contains($"of topic '{topic}'", failure.Message);
         Assert.Contains("is neither staged nor committed", failure.Message);
@@ -246,8 +241,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
     {
         var topic = $"two-phase-{Guid.NewGuid():N}";
         await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).CreateAsync(new TopicSettings(1, TopicSettings.Unlimited, TopicSettings.Unlimited, 1 << 20));
-        var sink = OpenSink(new TopicSink<string>(topic));
-        await sink.RestoreAsync([], [0]);
+        var sink = await RestoredSinkAsync(new TopicSink<string>(topic), [], [0]);
         sink.Collect("x");
         var state = sink.SnapshotState(1);
         await state.StageAsync!(CancellationToken.None);
@@ -256,8 +250,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).DeactivateGrain(partition.GetGrainId());
 
         // The reactivated partition knows the transaction from its segment name: committing again is a no-op.
-        var again = OpenSink(new TopicSink<string>(topic));
-        await again.RestoreAsync([state.State!], [0]);
+        var again = await RestoredSinkAsync(new TopicSink<string>(topic), [state.Captured.OperatorState!], [0]);
         await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).PublishAsync(new Orleans.Concurrency.Immutable<TopicRecord[]>([TopicRecord.FromText("plain")]));
 
         Assert.Equal(["x", "plain"], await ReadAllAsync(topic));

@@ -1,8 +1,11 @@
 namespace GrainFlow.Runtime.Operators;
 
 /// <summary>
-/// The lifecycle every operator of a chain shares. Records flow through <see cref="Api.Functions.ICollector{T}"/>
-/// links synchronously; only <see cref="FlushAsync"/> may await (sinks making output durable).
+/// The lifecycle every operator of a chain shares (Flink's StreamOperator): the subtask calls these
+/// hooks on every operator in chain order, with no type switch on what the operator is. Records flow
+/// through <see cref="Api.Functions.ICollector{T}"/> links synchronously; only the asynchronous hooks
+/// await (restore and commit work of sinks, making output durable). <see cref="OperatorBase"/> gives
+/// every hook a default that does nothing.
 /// </summary>
 internal interface IStreamOperator
 {
@@ -10,7 +13,32 @@ internal interface IStreamOperator
 
     string Name { get; }
 
+    /// <summary>
+    /// Sets the operator up for its subtask. State restored in memory from <see cref="OperatorContext.Restore"/>
+    /// (keyed state, source offsets) is taken here, before <see cref="InitializeStateAsync"/>.
+    /// </summary>
     void Open(OperatorContext context);
+
+    /// <summary>
+    /// Restore work that needs I/O, after every operator of the chain opened and before the first
+    /// record: a transactional sink commits what the restored checkpoint pre-committed and aborts
+    /// what was staged after it.
+    /// </summary>
+    Task InitializeStateAsync();
+
+    /// <summary>
+    /// The synchronous part of checkpoint <paramref name="checkpointId"/>, at the barrier: this
+    /// operator's state frozen (keyed tables, source offsets, a sink's pending transactions) and the
+    /// work to finish in the background before the acknowledgement. Must not change afterwards.
+    /// </summary>
+    OperatorSnapshotResult SnapshotState(long checkpointId);
+
+    /// <summary>
+    /// Checkpoint <paramref name="checkpointId"/> completed (notifications may be skipped: act on
+    /// everything up to it). A failure that can never succeed throws a
+    /// <see cref="GrainFlow.Errors.NonRecoverableJobException"/>.
+    /// </summary>
+    Task NotifyCheckpointCompleteAsync(long checkpointId);
 
     /// <summary>Every input of the chain has ended; emit whatever is still held.</summary>
     void EndInput();
@@ -25,7 +53,7 @@ internal interface IStreamOperator
     /// <summary>Fires processing-time timers due at <paramref name="nowMs"/>.</summary>
     void OnProcessingTime(long nowMs);
 
-    /// <summary>Pushes buffered output to durable storage (sinks).</summary>
+    /// <summary>Pushes buffered output to durable storage (sinks); called after every batch, on the buffer timeout and at the end of input.</summary>
     ValueTask FlushAsync(Sinks.FlushReason reason);
 
     void Close();

@@ -2,8 +2,8 @@ using GrainFlow.Runtime.Api.Functions;
 
 namespace GrainFlow.Runtime.Operators;
 
-/// <summary>An operator that takes records of <typeparamref name="TIn"/>; lifecycle hooks default to nothing.</summary>
-internal abstract class OperatorBase<TIn>(string uid, string name) : IStreamOperator, ICollector<TIn>
+/// <summary>Every lifecycle hook with a default that does nothing; operators override what they take part in.</summary>
+internal abstract class OperatorBase(string uid, string name) : IStreamOperator
 {
     public string Uid { get; } = uid;
 
@@ -13,7 +13,11 @@ internal abstract class OperatorBase<TIn>(string uid, string name) : IStreamOper
 
     public virtual void Open(OperatorContext context) => Context = context;
 
-    public abstract void Collect(TIn record);
+    public virtual Task InitializeStateAsync() => Task.CompletedTask;
+
+    public virtual OperatorSnapshotResult SnapshotState(long checkpointId) => OperatorSnapshotResult.Stateless(Uid);
+
+    public virtual Task NotifyCheckpointCompleteAsync(long checkpointId) => Task.CompletedTask;
 
     public virtual void EndInput() { }
 
@@ -24,4 +28,10 @@ internal abstract class OperatorBase<TIn>(string uid, string name) : IStreamOper
     public virtual ValueTask FlushAsync(Sinks.FlushReason reason) => ValueTask.CompletedTask;
 
     public virtual void Close() { }
+}
+
+/// <summary>An operator that takes records of <typeparamref name="TIn"/>.</summary>
+internal abstract class OperatorBase<TIn>(string uid, string name) : OperatorBase(uid, name), ICollector<TIn>
+{
+    public abstract void Collect(TIn record);
 }

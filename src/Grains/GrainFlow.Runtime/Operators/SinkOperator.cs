@@ -1,12 +1,17 @@
 using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Api;
+using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Sinks;
 using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Runtime.Operators;
 
-internal sealed partial class SinkOperator<T>(string uid, string name, ISink<T> sink) : OperatorBase<T>(uid, name), ISinkOperator
+/// <summary>
+/// Writes a job's results. With a transactional writer it takes part in checkpoints (two-phase
+/// commit): its pending transactions are its operator state.
+/// </summary>
+internal sealed partial class SinkOperator<T>(string uid, string name, ISink<T> sink) : OperatorBase<T>(uid, name)
 {
     private ISinkWriter<T> _writer = null!;
     private readonly PendingCommittables _pending = new();
@@ -25,15 +30,20 @@ internal sealed partial class SinkOperator<T>(string uid, string name, ISink<T> 
 
     public override ValueTask FlushAsync(FlushReason reason) => _writer.FlushAsync(reason, CancellationToken.None);
 
-    public SinkSnapshot SnapshotState(long checkpointId)
+    /// <summary>At the barrier: pre-commits what was written since the previous one; the transaction is staged durably before the acknowledgement.</summary>
+    public override OperatorSnapshotResult SnapshotState(long checkpointId)
     {
-        if (Transactional is not { } writer) return SinkSnapshot.None;
+        if (Transactional is not { } writer) return OperatorSnapshotResult.Stateless(Uid);
         var transaction = writer.PreCommit(checkpointId);
         if (transaction is not null) _pending.Add(checkpointId, transaction.Committable);
-        return new SinkSnapshot(_pending.ToBytes(), transaction?.StageAsync);
+        return new OperatorSnapshotResult(new CapturedOperatorState(Uid, null, [], null, _pending.ToBytes()), transaction?.StageAsync);
     }
 
-    public async Task NotifyCheckpointCompleteAsync(long checkpointId)
+    /// <summary>
+    /// Commits every pending transaction up to <paramref name="checkpointId"/>. A commit that fails
+    /// stays pending, unless it can never succeed: then it throws a <see cref="NonRecoverableJobException"/>.
+    /// </summary>
+    public override async Task NotifyCheckpointCompleteAsync(long checkpointId)
     {
         if (Transactional is not { } writer) return;
         await _commitLock.WaitAsync();
@@ -60,9 +70,16 @@ internal sealed partial class SinkOperator<T>(string uid, string name, ISink<T> 
         }
     }
 
-    public async Task RestoreAsync(IReadOnlyList<byte[]> restoredStates, IReadOnlyCollection<int> predecessorSubtasks)
+    /// <summary>
+    /// Before the first record: commits what the restored checkpoint had pre-committed (it completed,
+    /// so its transactions belong to the output), then aborts what the writers of the predecessor
+    /// subtasks (this one, and those it takes over when parallelism shrinks) staged and never committed.
+    /// </summary>
+    public override async Task InitializeStateAsync()
     {
         if (Transactional is not { } writer) return;
+        var restoredStates = Context.Restore?.OperatorStates ?? [];
+        var predecessorSubtasks = Context.Restore?.PredecessorSubtasks ?? [Context.SubtaskIndex];
         var restored = restoredStates.Select(PendingCommittables.FromBytes).SelectMany(p => p.UpTo(long.MaxValue)).OrderBy(p => p.CheckpointId).ToList();
         foreach (var (id, committable) in restored)
         {

@@ -1,33 +1,19 @@
 using GrainFlow.Runtime.Api;
 using GrainFlow.Runtime.Api.Functions;
+using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Sources;
 
 namespace GrainFlow.Runtime.Operators;
 
-/// <summary>The head of a source vertex: polls the source's reader into the chain.</summary>
-internal abstract class SourceDriver(string uid, string name) : IStreamOperator
+/// <summary>The head of a source vertex: polls the source's reader into the chain; its offsets are its state.</summary>
+internal abstract class SourceDriver(string uid, string name) : OperatorBase(uid, name)
 {
-    public string Uid { get; } = uid;
-
-    public string Name { get; } = name;
-
     public abstract IReadOnlyDictionary<string, long> CurrentOffsets { get; }
-
-    public abstract void Open(OperatorContext context);
 
     public abstract ValueTask<SourcePollStatus> PollAsync(int maxRecords, CancellationToken cancellationToken);
 
-    public abstract void SeekTo(IReadOnlyDictionary<string, long> offsets);
-
-    public void EndInput() { }
-
-    public void ProcessWatermark(long watermarkMs) { }
-
-    public void OnProcessingTime(long nowMs) { }
-
-    public ValueTask FlushAsync(Sinks.FlushReason reason) => ValueTask.CompletedTask;
-
-    public abstract void Close();
+    public override OperatorSnapshotResult SnapshotState(long checkpointId) =>
+        new(new CapturedOperatorState(Uid, null, [], CurrentOffsets.ToDictionary()));
 }
 
 internal sealed class SourceDriver<T>(string uid, string name, ISource<T> source, ICollector<T> output) : SourceDriver(uid, name)
@@ -38,14 +24,13 @@ internal sealed class SourceDriver<T>(string uid, string name, ISource<T> source
 
     public override void Open(OperatorContext context)
     {
+        base.Open(context);
         _reader = source.CreateReader(new SubtaskInfo(context.JobId, context.JobName, Uid, context.SubtaskIndex, context.Parallelism, context.Configuration, context.Services));
         if (context.Restore is { } restore) _reader.SeekTo(restore.SourceOffsets);
     }
 
     public override ValueTask<SourcePollStatus> PollAsync(int maxRecords, CancellationToken cancellationToken) =>
         _reader.PollAsync(output, maxRecords, cancellationToken);
-
-    public override void SeekTo(IReadOnlyDictionary<string, long> offsets) => _reader.SeekTo(offsets);
 
     public override void Close() => _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

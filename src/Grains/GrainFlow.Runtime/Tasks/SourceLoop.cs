@@ -1,0 +1,51 @@
+using GrainFlow.Runtime.Sources;
+
+namespace GrainFlow.Runtime.Tasks;
+
+/// <summary>
+/// Polls a source subtask's reader into its chain while the attempt runs (Flink's SourceStreamTask
+/// mailbox loop): a batch per poll, the chain's after-batch step (sinks flush, backpressure), and a
+/// yield between polls so checkpoint triggers and control calls of the reentrant grain run in
+/// between — every record polled before a trigger is before its barrier.
+/// </summary>
+internal sealed class SourceLoop(OperatorChain chain, TaskPhase phase, int batchSize, TimeProvider time)
+{
+    /// <summary>How long the loop waits before polling again when nothing was available (or the source is stopped).</summary>
+    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Runs until the input ends — the source is exhausted, or a drain asked to end it — (true: the
+    /// chain's input must end now), or until the attempt stops running or <paramref name="cancellation"/>
+    /// is cancelled (false). After a stop-with-savepoint barrier the source is no longer polled.
+    /// </summary>
+    public async Task<bool> RunAsync(CancellationToken cancellation)
+    {
+        var source = chain.Source ?? throw new InvalidOperationException($"Operator '{chain.Operators[0].Uid}' is not a source.");
+        while (!cancellation.IsCancellationRequested && phase.CanProcess)
+        {
+            if (phase.IsEndInputRequested) return true;
+            if (phase.IsSourceStopped)
+            {
+                await Task.Delay(IdleWait, time, cancellation);
+                continue;
+            }
+            var status = await source.PollAsync(batchSize, cancellation);
+            if (cancellation.IsCancellationRequested || !phase.CanProcess) return false;
+            await chain.AfterBatchAsync();
+            if (cancellation.IsCancellationRequested) return false;
+            switch (status)
+            {
+                case SourcePollStatus.EndOfInput:
+                    return true;
+                case SourcePollStatus.NothingAvailable:
+                    await Task.Delay(IdleWait, time, cancellation);
+                    break;
+                default:
+                    // Let calls queued for this activation (checkpoint triggers, cancel, metrics, timer) run between polls.
+                    await Task.Yield();
+                    break;
+            }
+        }
+        return false;
+    }
+}
