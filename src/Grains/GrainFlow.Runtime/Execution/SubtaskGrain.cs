@@ -100,27 +100,9 @@ internal sealed partial class SubtaskGrain(
         _checkpointingEnabled = CheckpointingOptions.IsEnabled(configuration);
         _checkpoints = checkpoints;
 
-        object output;
-        var tail = vertex.Chain[^1];
-        if (vertex.Outputs.Count > 0)
-        {
-            var edgeWriters = vertex.Outputs.Select(edge => tail.CreateEdgeWriter(
-                edge.Target.Chain[0], deployment.SubtaskIndex, CreateChannels(deployment, edge), _batchSize, graph.MaxParallelism));
-            (output, _network) = tail.CreateNetworkOutput(edgeWriters.ToList());
-        }
-        else
-        {
-            output = tail.CreateDiscardingOutput();
-            _network = null;
-        }
-
-        var operators = new List<IStreamOperator>();
-        for (var i = vertex.Chain.Count - 1; i >= 0; i--)
-        {
-            var op = vertex.Chain[i].Instantiate(output);
-            operators.Insert(0, op);
-            output = op;
-        }
+        var chain = OperatorChain.Create(vertex, deployment.SubtaskIndex, _batchSize, graph.MaxParallelism, edge => CreateChannels(deployment, edge));
+        var operators = chain.Operators.ToList();
+        _network = chain.Network;
         _operators = operators;
         _source = operators[0] as SourceDriver;
         _input = _source is null ? vertex.Chain[0].CreateBatchInput(operators[0]) : null;
@@ -130,7 +112,7 @@ internal sealed partial class SubtaskGrain(
         foreach (var op in _operators)
         {
             op.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
-                vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger, restore?.GetValueOrDefault(op.Uid)) { Timestamp = timestamp });
+                vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger, restore?.GetValueOrDefault(op.Uid)) { Timestamp = timestamp, SideOutputs = chain.SideOutputsOf(op) });
         }
         // Before any record: sinks commit what the restored checkpoint pre-committed and abort the rest.
         // No record or barrier of this attempt arrives meanwhile: the job manager starts it after every deployment returned.
