@@ -15,16 +15,7 @@ namespace GrainFlow.Runtime.Tests.Jobs;
 [Trait("Category", "Unit")]
 public sealed class OperatorChainTests
 {
-    private static readonly OutputTag<string> Odd = new("odd");
-
-    private sealed class SplitOdd : ProcessFunction<long, long>
-    {
-        public override void ProcessElement(long value, Context context, ICollector<long> output)
-        {
-            if (value % 2 == 0) output.Collect(value);
-            else context.Output(Odd, $"odd {value}");
-        }
-    }
+    private static readonly OutputTag<string> Odd = SplitOdd.Odd;
 
     /// <summary>Records what reaches it, with the timestamp it came with.</summary>
     private sealed class Recorder<T>(List<(T Value, long? Timestamp)> seen) : ProcessFunction<T, T>
@@ -32,10 +23,11 @@ public sealed class OperatorChainTests
         public override void ProcessElement(T value, Context context, ICollector<T> output) => seen.Add((value, context.Timestamp));
     }
 
+    /// <summary>Instantiates and opens the chain of the job's last vertex (one without outgoing edges).</summary>
     private static OperatorChain Deploy(StreamExecutionEnvironment env, RecordTimestamp timestamp)
     {
         var graph = JobGraph.Build(env);
-        var vertex = Assert.Single(graph.Vertices);
+        var vertex = graph.Vertices[^1];
         var chain = OperatorChain.Create(vertex, 0, 16, graph.MaxParallelism, edge => throw new InvalidOperationException($"no edge expected, got {edge}"));
         Assert.Null(chain.Network);
         var services = new ServiceCollection().BuildServiceProvider();
@@ -98,5 +90,31 @@ public sealed class OperatorChainTests
 
         Assert.Contains("Operator 'Split' emits to OutputTag<String>(\"odd\")", error.Message);
         Assert.Contains("as OutputTag<Int64>(\"odd\")", error.Message);
+    }
+
+    [Fact]
+    public void AKeyedProcessFunctionEmitsToASideOutputThroughItsContext()
+    {
+        var env = JobGraphTests.Env();
+        var odd = new List<(string, long?)>();
+        var split = env.FromSource(new GeneratorSource<long>(4, n => n), "Numbers").Uid("numbers")
+            .KeyBy(n => n % 2).Process(new KeyedSplitOdd(), "Keyed split").Uid("keyed-split");
+        split.GetSideOutput(Odd).Process(new Recorder<string>(odd)).Uid("odd-reader");
+        var chain = Deploy(env, new RecordTimestamp());
+
+        Assert.Equal(["keyed-split", "odd-reader"], chain.Operators.Select(o => o.Uid));
+        var head = (ICollector<long>)chain.Operators[0];
+        for (var n = 0L; n < 4; n++) head.Collect(n);
+
+        Assert.Equal(["odd 1 (key 1)", "odd 3 (key 1)"], odd.Select(o => o.Item1));
+    }
+
+    private sealed class KeyedSplitOdd : KeyedProcessFunction<long, long, long>
+    {
+        public override void ProcessElement(long value, Context context, ICollector<long> output)
+        {
+            if (value % 2 == 0) output.Collect(value);
+            else context.Output(Odd, $"odd {value} (key {context.CurrentKey})");
+        }
     }
 }

@@ -12,16 +12,7 @@ namespace GrainFlow.Runtime.Tests.Jobs;
 [Trait("Category", "Unit")]
 public sealed class SideOutputGraphTests
 {
-    private static readonly OutputTag<string> Odd = new("odd");
-
-    private sealed class SplitOdd : ProcessFunction<long, long>
-    {
-        public override void ProcessElement(long value, Context context, ICollector<long> output)
-        {
-            if (value % 2 == 0) output.Collect(value);
-            else context.Output(Odd, $"odd {value}");
-        }
-    }
+    private static readonly OutputTag<string> Odd = SplitOdd.Odd;
 
     private static (StreamExecutionEnvironment Env, DataStream<long> Split) Split()
     {

@@ -1,8 +1,6 @@
 using GrainFlow.Jobs;
-using GrainFlow.Runtime.Execution;
 using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Runtime.Tests.TestJobs;
-using GrainFlow.Silo.Examples;
 
 namespace GrainFlow.Runtime.Tests.Jobs;
 
@@ -42,8 +40,10 @@ public sealed class SideOutputTests(SharedClusterFixture fixture)
         Assert.Contains(details.Vertices, v => v.OperatorUids.SequenceEqual(["numbers", "injector", "split", "ones-sink"]));
         Assert.Contains(details.Vertices, v => v.OperatorUids.SequenceEqual(["twos-count", "twos-sink"]) && v.Parallelism == SideOutputJob.SideCountParallelism);
 
-        Assert.Equal(ExpectedCounts(remainder: 0), await CountsAsync(jobId, "main-count", 2));
-        Assert.Equal(ExpectedCounts(remainder: 2), await CountsAsync(jobId, "twos-count", SideOutputJob.SideCountParallelism));
+        var probe = new RecoveryProbe(fixture.Cluster, jobId);
+        Assert.Equal(ExpectedCounts(remainder: 0), new SortedDictionary<string, long>(await probe.CountsAsync(2, "main-count"), StringComparer.Ordinal));
+        Assert.Equal(ExpectedCounts(remainder: 2),
+            new SortedDictionary<string, long>(await probe.CountsAsync(SideOutputJob.SideCountParallelism, "twos-count"), StringComparer.Ordinal));
         var written = Directory.GetFiles(ones, "part-*.jsonl").SelectMany(File.ReadLines).Where(l => l.Length > 0).Select(long.Parse).Order().ToList();
         Assert.Equal(Numbers().Where(n => n % 3 == 1), written);
         Assert.Empty(Directory.GetFiles(ones, "*.inprogress"));
@@ -53,19 +53,4 @@ public sealed class SideOutputTests(SharedClusterFixture fixture)
 
     private static SortedDictionary<string, long> ExpectedCounts(int remainder) => new(Numbers().Where(n => n % 3 == remainder)
         .GroupBy(n => n % Keys).ToDictionary(g => g.Key.ToString(), g => (long)g.Count()), StringComparer.Ordinal);
-
-    /// <summary>The count per key in the keyed state of every subtask of <paramref name="vertexUid"/> (each key on exactly one).</summary>
-    private async Task<SortedDictionary<string, long>> CountsAsync(JobId jobId, string vertexUid, int parallelism)
-    {
-        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        for (var i = 0; i < parallelism; i++)
-        {
-            var subtask = fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, vertexUid, i));
-            foreach (var entry in await subtask.GetKeyedStateAsync(vertexUid, KeyedCountJob.CountPerKey.StateName))
-            {
-                Assert.True(counts.TryAdd(entry.Key, long.Parse(entry.Value)), $"key {entry.Key} is on two subtasks of {vertexUid}");
-            }
-        }
-        return counts;
-    }
 }

@@ -53,8 +53,7 @@ internal sealed class OperatorChain
             var op = node.Instantiate(CollectorOf(node));
             sideOutputs[op] = node.SideOutputs.Count == 0
                 ? SideOutputCollectors.None
-                : new SideOutputCollectors(node.Name, node.SideOutputs.Values.ToDictionary(
-                    s => ((ISideOutputNode)s).Tag.Id, s => (((ISideOutputNode)s).Tag.ElementType, CollectorOf(s)), StringComparer.Ordinal));
+                : new SideOutputCollectors(node.Name, node.SideOutputs.ToDictionary(e => e.Key, e => (e.Value.OutputType, CollectorOf(e.Value)), StringComparer.Ordinal));
             instances[node] = op;
             operators[i] = op;
         }

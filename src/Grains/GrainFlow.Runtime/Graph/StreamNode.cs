@@ -40,14 +40,16 @@ internal abstract class StreamNode(int id, string kind, string name)
     public Dictionary<string, StreamNode> SideOutputs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Side outputs this operator emits that the job is expected to read, and the call that declared each (for the warning when none reads it).</summary>
-    public List<(IOutputTag Tag, string DeclaredBy)> SideOutputsToRead { get; } = new();
+    public IReadOnlyList<(IOutputTag Tag, string DeclaredBy)> SideOutputsToRead => _sideOutputsToRead;
+
+    private readonly List<(IOutputTag Tag, string DeclaredBy)> _sideOutputsToRead = new();
 
     /// <summary>
     /// Declares that this operator emits <paramref name="tag"/>'s records and the job should read them
     /// (a window's late data, <paramref name="declaredBy"/> = <c>"SideOutputLateData"</c>): building the
     /// graph warns when nothing reads the side output, and checks its element type against the job's other tags.
     /// </summary>
-    public void DeclareSideOutputToRead(IOutputTag tag, string declaredBy) => SideOutputsToRead.Add((tag, declaredBy));
+    public void DeclareSideOutputToRead(IOutputTag tag, string declaredBy) => _sideOutputsToRead.Add((tag, declaredBy));
 
     public abstract Type OutputType { get; }
 
@@ -59,12 +61,12 @@ internal abstract class StreamNode(int id, string kind, string name)
     /// <summary>The untyped entry for batches of this node's input records (chain heads that are not sources).</summary>
     internal abstract IBatchInput CreateBatchInput(Operators.IStreamOperator instance);
 
-    /// <summary>Creates the writer of this node's output onto the given edges (chain tails).</summary>
+    /// <summary>Creates the writer of this node's output onto the given edges (an output read in other vertices).</summary>
     internal abstract (object Collector, INetworkOutput Network) CreateNetworkOutput(IEnumerable<object> edgeWriters);
 
     internal abstract object CreateEdgeWriter(StreamNode consumer, int senderSubtask, OutputChannel[] channels, int batchSize, int maxParallelism);
 
-    /// <summary>A collector of this node's output type that drops everything (a tail with no consumers).</summary>
+    /// <summary>A collector of this node's output type that drops everything (an output nobody reads).</summary>
     internal abstract object CreateDiscardingOutput();
 
     public override string ToString() => $"{Name} ({Uid})";
