@@ -1,10 +1,13 @@
 using GrainFlow.Errors;
+using GrainFlow.Jobs;
 using GrainFlow.Runtime.Api;
 using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Channels;
+using GrainFlow.Runtime.Execution;
 using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Sinks;
 using GrainFlow.Runtime.Sources;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GrainFlow.Runtime.Tests.Jobs;
 
@@ -173,5 +176,47 @@ public sealed class SideOutputGraphTests
     private sealed class CountByLength : KeyedProcessFunction<int, string, long>
     {
         public override void ProcessElement(string value, Context context, ICollector<long> output) => output.Collect(value.Length);
+    }
+
+    [Fact]
+    public void ASubmissionWhoseJobReadsOneSideOutputIdWithTwoTypesIsRefusedNamingBoth()
+    {
+        var catalog = Catalog(new InlineJob(env =>
+        {
+            var split = env.FromSource(new GeneratorSource<long>(10, n => n), "Numbers").Uid("numbers").Process(new SplitOdd(), "Split").Uid("split");
+            split.GetSideOutput(Odd).SinkTo(new DiscardingSink<string>()).Uid("odd-text");
+            split.GetSideOutput(new OutputTag<long>("odd")).SinkTo(new DiscardingSink<long>()).Uid("odd-number");
+        }));
+
+        var refused = Assert.Throws<JobConfigurationException>(() => catalog.Plan(JobId.New(), new JobSubmission(InlineJob.Name, new Dictionary<string, string>())));
+
+        Assert.Contains("Job 'inline' could not be built", refused.Message);
+        Assert.Contains("OutputTag<String>(\"odd\")", refused.Message);
+        Assert.Contains("OutputTag<Int64>(\"odd\")", refused.Message);
+    }
+
+    [Fact]
+    public void ASubmissionWithADeclaredSideOutputNeverReadIsPlannedWithTheWarning()
+    {
+        var catalog = Catalog(new InlineJob(env =>
+        {
+            var split = env.FromSource(new GeneratorSource<long>(10, n => n), "Numbers").Uid("numbers").Process(new SplitOdd(), "Split").Uid("split");
+            split.SinkTo(new DiscardingSink<long>()).Uid("even-sink");
+            split.Node.DeclareSideOutputToRead(Odd, "SideOutputLateData");
+        }));
+
+        var planned = catalog.Plan(JobId.New(), new JobSubmission(InlineJob.Name, new Dictionary<string, string>()));
+
+        Assert.Contains(planned.Warnings, w => w.Contains("Operator 'Split' (split) sends records to side output 'odd' (SideOutputLateData)"));
+    }
+
+    private static JobCatalog Catalog(InlineJob job) =>
+        new([new JobRegistration(InlineJob.Name, _ => job)], new ServiceCollection().BuildServiceProvider(), new GrainFlow.Configuration.GrainFlowConfiguration([]));
+
+    private sealed class InlineJob(Action<StreamExecutionEnvironment> build) : IStreamingJob
+    {
+        public const string Name = "inline";
+
+        public void Build(StreamExecutionEnvironment env) => build(env);
     }
 }
