@@ -34,15 +34,15 @@ internal sealed class RecoveryProbe(GrainFlowTestCluster cluster, JobId jobId)
     public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
         GrainFlow.Testing.Polling.Poll.UntilAsync(condition, what, timeout);
 
-    /// <summary>The count per key in the keyed state of every "count" subtask (each key on exactly one).</summary>
-    public async Task<Dictionary<string, long>> CountsAsync(int parallelism)
+    /// <summary>The count per key in the keyed state of every subtask of the counting operator heading its vertex (each key on exactly one).</summary>
+    public async Task<Dictionary<string, long>> CountsAsync(int parallelism, string operatorUid = "count")
     {
         var counts = new Dictionary<string, long>();
         for (var i = 0; i < parallelism; i++)
         {
-            foreach (var entry in await Subtask("count", i).GetKeyedStateAsync("count", KeyedCountJob.CountPerKey.StateName))
+            foreach (var entry in await Subtask(operatorUid, i).GetKeyedStateAsync(operatorUid, KeyedCountJob.CountPerKey.StateName))
             {
-                Assert.True(counts.TryAdd(entry.Key, long.Parse(entry.Value)), $"key {entry.Key} is on two subtasks");
+                Assert.True(counts.TryAdd(entry.Key, long.Parse(entry.Value)), $"key {entry.Key} is on two subtasks of {operatorUid}");
             }
         }
         return counts;

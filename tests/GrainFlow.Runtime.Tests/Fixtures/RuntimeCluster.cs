@@ -19,6 +19,7 @@ public static class RuntimeCluster
         .AddGrainFlowJob<TimerJob>(TimerJob.Name)
         .AddGrainFlowJob<CheckpointedTimersJob>(CheckpointedTimersJob.Name)
         .AddGrainFlowJob<SequenceLedgerJob>(SequenceLedgerJob.Name)
+        .AddGrainFlowJob<SideOutputJob>(SideOutputJob.Name)
         .AddGrainFlowJob<Testing.Jobs.KeyedSummaryJob>(Testing.Jobs.KeyedSummaryJob.Name);
 
     public static Task<GrainFlowTestCluster> StartAsync(IObjectStore store, int silos = 2, IReadOnlyDictionary<string, string>? configuration = null) =>

@@ -12,7 +12,7 @@ namespace GrainFlow.Runtime.Tests.Jobs;
 [Trait("Category", "Unit")]
 public sealed class JobGraphTests
 {
-    private static StreamExecutionEnvironment Env(params (string Key, string Value)[] settings) =>
+    internal static StreamExecutionEnvironment Env(params (string Key, string Value)[] settings) =>
         new(new GrainFlowConfiguration(settings.Select(s => new KeyValuePair<string, string>(s.Key, s.Value))), jobId: "00000000000000000000000000000000");
 
     [Fact]

@@ -26,21 +26,50 @@ public class DataStream<T>
     /// <summary>Sets the operator's stable id: state is matched to operators by uid when a job is restored.</summary>
     public DataStream<T> Uid(string uid)
     {
-        Node.ExplicitUid = ValidUid(uid);
+        Operator.ExplicitUid = ValidUid(uid);
         return this;
     }
 
     public DataStream<T> Name(string name)
     {
-        Node.Name = name;
+        Operator.Name = name;
         return this;
     }
 
     public DataStream<T> Parallelism(int parallelism)
     {
-        Node.ExplicitParallelism = parallelism;
+        Operator.ExplicitParallelism = parallelism;
         return this;
     }
+
+    /// <summary>
+    /// The records this stream's operator emits to <paramref name="tag"/> (Flink's <c>getSideOutput</c>), with
+    /// their timestamps. Read it like any stream; the main output keeps going to its own consumers.
+    /// </summary>
+    public DataStream<TSide> GetSideOutput<TSide>(OutputTag<TSide> tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        var producer = Operator;
+        if (!producer.SideOutputs.TryGetValue(tag.Id, out var node))
+        {
+            node = new SideOutputNode<TSide>(producer, tag);
+            producer.SideOutputs.Add(tag.Id, node);
+        }
+        return node is SideOutputNode<TSide> side
+            ? new DataStream<TSide>(Environment, side)
+            : throw new ArgumentException(
+                $"Side output '{tag.Id}' of '{producer.Name}' is already read as {((ISideOutputNode)node).Tag}, not as {tag}: side output ids need to be unique.", nameof(tag));
+    }
+
+    /// <summary>This stream's operator: a side output is not one, so what configures an operator refuses it.</summary>
+    private StreamNode<T> Operator => Node is ISideOutputNode side
+        ? throw new InvalidOperationException(
+            $"{side.Tag} is a side output of '{side.Producer.Name}', not an operator: set uids, names and parallelism on the operator that emits it or on the operators that read it.")
+        : Node;
+
+    /// <summary>Runs <paramref name="function"/> on every record; it can emit to side outputs, read with <see cref="GetSideOutput{TSide}"/>.</summary>
+    public DataStream<TOut> Process<TOut>(ProcessFunction<T, TOut> function, string name = "Process") =>
+        Add(new ProcessNode<T, TOut>(Environment.NextNodeId, name, function) { Input = Node, InputPartitioning = Partitioning });
 
     public DataStream<TOut> Map<TOut>(Func<T, TOut> map, string name = "Map") =>
         Add(new MapNode<T, TOut>(Environment.NextNodeId, name, map) { Input = Node, InputPartitioning = Partitioning });

@@ -2,7 +2,7 @@ using GrainFlow.Runtime.Api.Functions;
 
 namespace GrainFlow.Runtime.Channels;
 
-/// <summary>The output of a vertex's last operator: the same records to each outgoing edge.</summary>
+/// <summary>One output of an operator (its main output or a side output) read in other vertices: the same records to each of its edges.</summary>
 internal sealed class RecordWriter<T>(IReadOnlyList<EdgeWriter<T>> edges) : ICollector<T>, INetworkOutput
 {
     public void Collect(T record)

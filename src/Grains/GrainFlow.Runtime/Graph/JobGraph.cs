@@ -7,7 +7,7 @@ namespace GrainFlow.Runtime.Graph;
 
 /// <summary>
 /// The physical plan of a job: operators chained into vertices, vertices joined by edges, the job's
-/// max parallelism, and the warnings found while building it (operators without a uid).
+/// max parallelism, and the warnings found while building it (operators without a uid, side outputs declared to be read and never read).
 /// </summary>
 internal sealed class JobGraph
 {
@@ -42,44 +42,44 @@ internal sealed class JobGraph
         Vertices.FirstOrDefault(v => v.Uid == uid) ?? throw new InvalidOperationException($"The job has no vertex '{uid}'.");
 
     /// <summary>Validates the dataflow declared in <paramref name="env"/> and chains it into vertices.</summary>
-    /// <exception cref="JobConfigurationException">The dataflow cannot run (no source, duplicate uids, bad parallelism).</exception>
+    /// <exception cref="JobConfigurationException">The dataflow cannot run (no source, duplicate uids, bad parallelism, a side output id with two element types).</exception>
     public static JobGraph Build(StreamExecutionEnvironment env)
     {
         var nodes = env.Nodes;
         if (!nodes.Any(n => n is ISourceNode)) throw new JobConfigurationException("The job declares no source: call env.FromSource(...) in its Build method.");
         var warnings = new List<string>();
         AssignUids(nodes, warnings);
+        CheckSideOutputs(nodes, warnings);
         var maxParallelism = AssignParallelism(env, nodes);
-        var vertexOf = new Dictionary<StreamNode, List<StreamNode>>();
+        var chainOf = new Dictionary<StreamNode, List<StreamNode>>();
         var chains = new List<List<StreamNode>>();
         foreach (var node in nodes)
         {
-            if (node.Input is { } input && node.InputPartitioning == PartitionKind.Forward && node.Parallelism != input.Parallelism)
+            if (node.InputOperator is { } producer && node.InputPartitioning == PartitionKind.Forward && node.Parallelism != producer.Parallelism)
             {
                 node.InputPartitioning = PartitionKind.Rebalance; // Flink's rule: a forward edge between different parallelisms rebalances
             }
             if (CanChain(node))
             {
-                var chain = vertexOf[node.Input!];
+                var chain = chainOf[node.InputOperator!];
                 chain.Add(node);
-                vertexOf[node] = chain;
+                chainOf[node] = chain;
             }
             else
             {
                 var chain = new List<StreamNode> { node };
                 chains.Add(chain);
-                vertexOf[node] = chain;
+                chainOf[node] = chain;
             }
         }
         var vertices = chains.Select((chain, i) => new JobVertex(i, chain, chain[0].Parallelism)).ToList();
-        var vertexByHead = vertices.ToDictionary(v => v.Chain[0]);
+        var vertexOf = vertices.SelectMany(v => v.Chain.Select(n => (Node: n, Vertex: v))).ToDictionary(e => e.Node, e => e.Vertex);
         var edges = new List<JobEdge>();
         foreach (var vertex in vertices)
         {
-            var head = vertex.Chain[0];
-            if (head.Input is null) continue;
-            var source = vertices.First(v => v.Chain[^1] == head.Input);
-            var edge = new JobEdge(edges.Count, source, vertex, head.InputPartitioning);
+            if (vertex.Chain[0].InputOperator is not { } producer) continue;
+            var source = vertexOf[producer];
+            var edge = new JobEdge(edges.Count, source, vertex, vertex.Chain[0].InputPartitioning);
             edges.Add(edge);
             source.Outputs.Add(edge);
             vertex.Inputs.Add(edge);
@@ -87,12 +87,41 @@ internal sealed class JobGraph
         return new JobGraph(vertices, edges, maxParallelism, warnings, env.Configuration, env.ParametersRead.ToList());
     }
 
+    /// <summary>
+    /// A node joins its producer's vertex when it reads one of the producer's outputs (the main output or
+    /// one side output) forward, at the same parallelism, and is the only reader of that output. A vertex
+    /// is then a tree: an operator may pass its main output and each side output to a chained operator,
+    /// and sends the outputs that several operators (or other vertices) read over edges.
+    /// </summary>
     private static bool CanChain(StreamNode node) =>
-        node.Input is { } input
+        node.InputOperator is { } producer
         && node is not ISourceNode
         && node.InputPartitioning == PartitionKind.Forward
-        && input.Consumers.Count == 1
-        && input.Parallelism == node.Parallelism;
+        && node.Input!.Consumers.Count == 1
+        && producer.Parallelism == node.Parallelism;
+
+    /// <summary>One element type per side output id in the job; a side output declared to be read (late data) and never read is a warning.</summary>
+    private static void CheckSideOutputs(IReadOnlyList<StreamNode> nodes, List<string> warnings)
+    {
+        var firstUse = new Dictionary<string, (IOutputTag Tag, StreamNode Operator)>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            var tags = node.SideOutputs.Values.Select(s => ((ISideOutputNode)s).Tag).Concat(node.SideOutputsToRead.Select(d => d.Tag));
+            foreach (var tag in tags)
+            {
+                if (firstUse.TryAdd(tag.Id, (tag, node)) || firstUse[tag.Id].Tag.ElementType == tag.ElementType) continue;
+                var (first, owner) = firstUse[tag.Id];
+                throw new JobConfigurationException(
+                    $"Side output id '{tag.Id}' has two element types: {first} on '{owner.Name}' ({owner.Uid}) and {tag} on '{node.Name}' ({node.Uid}). Give each side output its own id.");
+            }
+            foreach (var (tag, declaredBy) in node.SideOutputsToRead)
+            {
+                if (node.SideOutputs.TryGetValue(tag.Id, out var read) && read.Consumers.Count > 0) continue;
+                warnings.Add($"Operator '{node.Name}' ({node.Uid}) sends records to side output '{tag.Id}' ({declaredBy}), but the job never reads it, so they are dropped. " +
+                    $"Read them with GetSideOutput({tag}) on the operator's stream and give that stream a consumer (e.g. a sink), or remove {declaredBy}.");
+            }
+        }
+    }
 
     private static void AssignUids(IReadOnlyList<StreamNode> nodes, List<string> warnings)
     {

@@ -13,6 +13,10 @@ internal sealed class JobVertex(int index, IReadOnlyList<StreamNode> chain, int 
 
     public string Name => string.Join(" -> ", Chain.Select(n => n.Name));
 
+    /// <summary>
+    /// The vertex's operators in declaration order, the head first; each later one reads an output (main or
+    /// side) of an earlier one, so with chained side outputs the chain is a tree, not a line.
+    /// </summary>
     public IReadOnlyList<StreamNode> Chain { get; } = chain;
 
     public int Parallelism { get; } = parallelism;

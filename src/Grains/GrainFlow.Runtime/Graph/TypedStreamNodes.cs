@@ -90,6 +90,11 @@ internal sealed class FlatMapNode<TIn, TOut>(int id, string name, Action<TIn, IC
     internal override OperatorBase<TIn> CreateOperator(ICollector<TOut> output) => new FlatMapOperator<TIn, TOut>(Uid, Name, flatMap, output);
 }
 
+internal sealed class ProcessNode<TIn, TOut>(int id, string name, ProcessFunction<TIn, TOut> function) : OneInputNode<TIn, TOut>(id, "process", name)
+{
+    internal override OperatorBase<TIn> CreateOperator(ICollector<TOut> output) => new ProcessOperator<TIn, TOut>(Uid, Name, function, output);
+}
+
 internal sealed class KeyedProcessNode<TKey, TIn, TOut>(int id, string name, Func<TIn, TKey> keySelector, KeyedProcessFunction<TKey, TIn, TOut> function)
     : OneInputNode<TIn, TOut>(id, "process", name)
     where TKey : notnull

@@ -39,6 +39,8 @@ internal sealed class KeyedProcessOperator<TKey, TIn, TOut>(
 
         public override ITimerService TimerService => this;
 
+        public override void Output<T>(Api.OutputTag<T> tag, T value) => owner.Context.SideOutputs.For(tag).Collect(value);
+
         public long CurrentProcessingTime => owner.Context.NowMs;
 
         public void RegisterProcessingTimeTimer(long timestampMs) => owner._timers.RegisterForCurrentKey(timestampMs);

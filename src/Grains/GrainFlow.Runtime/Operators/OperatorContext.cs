@@ -23,6 +23,9 @@ internal sealed record OperatorContext(
     /// <summary>The timestamp of the record in flight, shared by the operators of the chain.</summary>
     public RecordTimestamp Timestamp { get; init; } = new();
 
+    /// <summary>Where this operator's side outputs go (see <see cref="ISideOutputs.For{T}"/>).</summary>
+    public ISideOutputs SideOutputs { get; init; } = SideOutputCollectors.None;
+
     public KeyGroupRange KeyGroups => KeyGroupAssignment.RangeForSubtask(SubtaskIndex, Parallelism, MaxParallelism);
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();

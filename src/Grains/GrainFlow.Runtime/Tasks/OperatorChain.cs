@@ -6,21 +6,26 @@ using GrainFlow.Runtime.Sinks;
 namespace GrainFlow.Runtime.Tasks;
 
 /// <summary>
-/// The operators of one subtask in chain order and the network output after the last one (Flink's
-/// OperatorChain). Every chain-wide step calls one lifecycle hook on each operator in order; the
-/// chain never asks what an operator is.
+/// The operators of one subtask in chain order, each wired to its outputs, and the network output
+/// (Flink's OperatorChain). An operator's main output and each side output the job reads go to the
+/// operator chained to that output in this vertex, else onto the edges of its readers in other
+/// vertices, else nowhere. Every chain-wide step calls one lifecycle hook on each operator in order;
+/// the chain never asks what an operator is.
 /// </summary>
 internal sealed class OperatorChain
 {
     private readonly IBatchInput? _input;
+    private readonly IReadOnlyDictionary<IStreamOperator, ISideOutputs> _sideOutputs;
     private bool _closed;
 
-    public OperatorChain(IReadOnlyList<IStreamOperator> operators, IBatchInput? input, INetworkOutput? network)
+    public OperatorChain(IReadOnlyList<IStreamOperator> operators, IBatchInput? input, INetworkOutput? network,
+        IReadOnlyDictionary<IStreamOperator, ISideOutputs>? sideOutputs = null)
     {
         Operators = operators;
         _input = input;
         Network = network;
         Source = operators[0] as SourceDriver;
+        _sideOutputs = sideOutputs ?? new Dictionary<IStreamOperator, ISideOutputs>();
     }
 
     public IReadOnlyList<IStreamOperator> Operators { get; }
@@ -33,39 +38,54 @@ internal sealed class OperatorChain
 
     public IEnumerable<OutputChannel> Channels => Network?.Channels ?? [];
 
-    /// <summary>
-    /// Instantiates <paramref name="vertex"/>'s operators for one subtask, last first, each writing into
-    /// the next; the last writes onto the channels <paramref name="channelsOf"/> opens for each outgoing edge.
-    /// </summary>
+    /// <summary>Where <paramref name="op"/>'s side outputs go; its <see cref="OperatorContext.SideOutputs"/>.</summary>
+    public ISideOutputs SideOutputsOf(IStreamOperator op) => _sideOutputs.GetValueOrDefault(op, SideOutputCollectors.None);
+
+    /// <summary>Instantiates <paramref name="vertex"/>'s operators (a tree: side outputs may be chained) for one subtask.</summary>
+    /// <param name="channelsOf">The output channels of this subtask on an outgoing edge.</param>
     public static OperatorChain Create(JobVertex vertex, int subtaskIndex, int batchSize, int maxParallelism, Func<JobEdge, OutputChannel[]> channelsOf)
     {
-        object output;
-        INetworkOutput? network = null;
-        var tail = vertex.Chain[^1];
-        if (vertex.Outputs.Count > 0)
+        var instances = new Dictionary<StreamNode, IStreamOperator>();
+        var networks = new List<INetworkOutput>();
+
+        // An output's reader in this vertex comes after its producer in the chain, so it exists already.
+        object CollectorOf(StreamNode output)
         {
-            var edgeWriters = vertex.Outputs.Select(edge => tail.CreateEdgeWriter(edge.Target.Chain[0], subtaskIndex, channelsOf(edge), batchSize, maxParallelism));
-            (output, network) = tail.CreateNetworkOutput(edgeWriters.ToList());
-        }
-        else
-        {
-            output = tail.CreateDiscardingOutput();
+            if (output.Consumers.FirstOrDefault(instances.ContainsKey) is { } chained) return instances[chained];
+            var edges = vertex.Outputs.Where(e => e.Output == output).ToList();
+            if (edges.Count == 0) return output.CreateDiscardingOutput();
+            var (collector, network) = output.CreateNetworkOutput(
+                edges.Select(e => output.CreateEdgeWriter(e.Target.Chain[0], subtaskIndex, channelsOf(e), batchSize, maxParallelism)).ToList());
+            networks.Add(network);
+            return collector;
         }
 
         var operators = new IStreamOperator[vertex.Chain.Count];
+        var sideOutputs = new Dictionary<IStreamOperator, ISideOutputs>(ReferenceEqualityComparer.Instance);
         for (var i = vertex.Chain.Count - 1; i >= 0; i--)
         {
-            operators[i] = vertex.Chain[i].Instantiate(output);
-            output = operators[i];
+            var node = vertex.Chain[i];
+            var op = node.Instantiate(CollectorOf(node));
+            sideOutputs[op] = node.SideOutputs.Count == 0
+                ? SideOutputCollectors.None
+                : new SideOutputCollectors(node.Name, node.SideOutputs.ToDictionary(e => e.Key, e => (e.Value.OutputType, CollectorOf(e.Value)), StringComparer.Ordinal));
+            instances[node] = op;
+            operators[i] = op;
         }
+        var network = networks.Count switch
+        {
+            0 => null,
+            1 => networks[0],
+            _ => new CompositeNetworkOutput(networks),
+        };
         var input = vertex.IsSource ? null : vertex.Chain[0].CreateBatchInput(operators[0]);
-        return new OperatorChain(operators, input, network);
+        return new OperatorChain(operators, input, network, sideOutputs);
     }
 
     /// <summary>Opens every operator with <paramref name="context"/>, each with its own part of <paramref name="restore"/> (by uid).</summary>
     public void Open(OperatorContext context, IReadOnlyDictionary<string, OperatorRestore>? restore)
     {
-        foreach (var op in Operators) op.Open(context with { Restore = restore?.GetValueOrDefault(op.Uid) });
+        foreach (var op in Operators) op.Open(context with { Restore = restore?.GetValueOrDefault(op.Uid), SideOutputs = SideOutputsOf(op) });
     }
 
     /// <summary>Each operator's restore work that needs I/O, in chain order; stops between operators once <paramref name="cancellation"/> is cancelled.</summary>

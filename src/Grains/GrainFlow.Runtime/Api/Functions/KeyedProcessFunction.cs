@@ -21,6 +21,9 @@ public abstract class KeyedProcessFunction<TKey, TIn, TOut> where TKey : notnull
         public abstract TKey CurrentKey { get; }
 
         public abstract ITimerService TimerService { get; }
+
+        /// <summary>Emits <paramref name="value"/> to the side output <paramref name="tag"/> (see <see cref="ProcessFunction{TIn, TOut}.Context.Output{T}"/>).</summary>
+        public abstract void Output<T>(OutputTag<T> tag, T value);
     }
 }
 
