@@ -101,11 +101,12 @@ internal sealed partial class SubtaskGrain(
         _checkpoints = checkpoints;
 
         object output;
+        var timestamp = new RecordTimestamp();
         var tail = vertex.Chain[^1];
         if (vertex.Outputs.Count > 0)
         {
             var edgeWriters = vertex.Outputs.Select(edge => tail.CreateEdgeWriter(
-                edge.Target.Chain[0], deployment.SubtaskIndex, CreateChannels(deployment, edge), _batchSize, graph.MaxParallelism));
+                edge.Target.Chain[0], deployment.SubtaskIndex, CreateChannels(deployment, edge), _batchSize, graph.MaxParallelism, timestamp));
             (output, _network) = tail.CreateNetworkOutput(edgeWriters.ToList());
         }
         else
@@ -123,10 +124,9 @@ internal sealed partial class SubtaskGrain(
         }
         _operators = operators;
         _source = operators[0] as SourceDriver;
-        _input = _source is null ? vertex.Chain[0].CreateBatchInput(operators[0]) : null;
+        _input = _source is null ? vertex.Chain[0].CreateBatchInput(operators[0], timestamp) : null;
         _gate = new InputGate(deployment.Attempt, vertex.Inputs.Select(e => (e.Index, e.SendersPerTarget)));
         _aligner = new BarrierAligner(configuration.Get(CheckpointingOptions.Mode), time);
-        var timestamp = new RecordTimestamp();
         foreach (var op in _operators)
         {
             op.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
@@ -233,7 +233,7 @@ internal sealed partial class SubtaskGrain(
                 if (_state != SubtaskState.Running || !IsCurrent(deployment)) return BatchDelivery.Accepted;
                 if (ready.Count > 0)
                 {
-                    _input!.Process(ready.Records!, ready.Count);
+                    _input!.Process(ready);
                     _recordsIn += ready.Count;
                 }
                 _batchesIn++;
