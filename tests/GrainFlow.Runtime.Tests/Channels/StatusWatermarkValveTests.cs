@@ -1,4 +1,5 @@
 using GrainFlow.Runtime.Channels;
+using static GrainFlow.Runtime.Tests.EventTime.EventTimeTestKit;
 
 namespace GrainFlow.Runtime.Tests.Channels;
 
@@ -11,8 +12,6 @@ public sealed class StatusWatermarkValveTests
 {
     // Edge 0 with three senders: channels (0,0), (0,1), (0,2).
     private readonly StatusWatermarkValve _valve = new([(0, 3)]);
-
-    private static List<string> Describe(IReadOnlyList<ControlEvent> events) => events.Select(e => e.ToString()!).ToList();
 
     private List<string> Watermark(int sender, long watermarkMs) => Describe(_valve.InputWatermark(0, sender, watermarkMs));
 

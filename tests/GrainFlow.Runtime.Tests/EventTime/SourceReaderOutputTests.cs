@@ -4,6 +4,7 @@ using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.Sources;
 using Microsoft.Extensions.Time.Testing;
+using static GrainFlow.Runtime.Tests.EventTime.EventTimeTestKit;
 
 namespace GrainFlow.Runtime.Tests.EventTime;
 
@@ -27,8 +28,6 @@ public sealed class SourceReaderOutputTests
 
     private static WatermarkStrategy<Event> ByAt(TimeSpan outOfOrderness) =>
         WatermarkStrategy<Event>.ForBoundedOutOfOrderness(outOfOrderness).WithTimestampAssigner((e, _) => e.At);
-
-    private static List<string> Describe(IReadOnlyList<ControlEvent> events) => events.Select(e => e.ToString()!).ToList();
 
     [Fact]
     public void EachRecordGoesDownTheChainWithTheTimestampTheAssignerGaveIt()

@@ -1,5 +1,4 @@
 using GrainFlow.Configuration;
-using GrainFlow.Jobs;
 using GrainFlow.Runtime.Api;
 using GrainFlow.Runtime.Api.Time;
 using GrainFlow.Runtime.Channels;
@@ -7,9 +6,8 @@ using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.Sinks;
 using GrainFlow.Runtime.Sources;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using static GrainFlow.Runtime.Tests.EventTime.EventTimeTestKit;
 
 namespace GrainFlow.Runtime.Tests.EventTime;
 
@@ -31,12 +29,9 @@ public sealed class TimestampsAndWatermarksOperatorTests
     private TimestampsAndWatermarksOperator<Click> Open(WatermarkStrategy<Click> strategy)
     {
         var op = new TimestampsAndWatermarksOperator<Click>("stamp", "Stamp clicks", strategy, _downstream);
-        op.Open(new OperatorContext(JobId.New(), "test", 1, "stamp", 0, 1, 128, GrainFlowConfiguration.Empty,
-            new ServiceCollection().BuildServiceProvider(), _clock, NullLogger.Instance) { Timestamp = _timestamp });
+        EventTimeTestKit.Open(op, _clock, _timestamp);
         return op;
     }
-
-    private static List<string> Describe(IReadOnlyList<ControlEvent> events) => events.Select(e => e.ToString()!).ToList();
 
     [Fact]
     public void RecordsLeaveWithTheAssignedTimestampAndThePeriodicEmissionReturnsTheWatermark()

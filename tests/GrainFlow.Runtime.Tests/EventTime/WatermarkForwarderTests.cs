@@ -1,11 +1,7 @@
-using GrainFlow.Configuration;
-using GrainFlow.Jobs;
 using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Api.Time;
 using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Operators;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GrainFlow.Runtime.Tests.EventTime;
@@ -42,11 +38,8 @@ public sealed class WatermarkForwarderTests
 
     private void Open(IEnumerable<IStreamOperator> chain)
     {
-        foreach (var op in chain)
-        {
-            op.Open(new OperatorContext(JobId.New(), "test", 1, "v", 0, 1, 128, GrainFlowConfiguration.Empty,
-                new ServiceCollection().BuildServiceProvider(), _clock, NullLogger.Instance));
-        }
+        var timestamp = new RecordTimestamp();
+        foreach (var op in chain) EventTimeTestKit.Open(op, _clock, timestamp);
     }
 
     [Fact]
