@@ -1,7 +1,7 @@
 using GrainFlow.Configuration;
 using GrainFlow.Errors;
-using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Api.Time;
+using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Sources;
