@@ -91,6 +91,23 @@ public sealed class WatermarkForwarderTests
         Assert.Equal(["sink got 7", "sink watermark 7"], _log);
     }
 
+    [Fact]
+    public void TheEndOfTimeStartsAfterTheWatermarkMakerAtTheHeadOrAtTheHeadOfAChainWithoutOne()
+    {
+        var sink = new Logging("sink", _log);
+        var head = new TimestampsAndWatermarksOperator<long>("stamp", "stamp", WatermarkStrategy<long>.ForMonotonousTimestamps(), sink);
+        Open([head, sink]);
+        new WatermarkForwarder([head, sink], new Network(_log)).ForwardEndOfTime();
+        Assert.Equal(["sink watermark 9223372036854775807", "network watermark MAX"], _log);
+        _log.Clear();
+
+        var last = new Logging("sink", _log);
+        var first = new Logging("map", _log, last);
+        Open([first, last]);
+        new WatermarkForwarder([first, last], network: null).ForwardEndOfTime();
+        Assert.Equal(["map watermark 9223372036854775807", "sink got -1", "sink watermark 9223372036854775807"], _log);
+    }
+
     private sealed class EveryRecord : IWatermarkGenerator<long>
     {
         public void OnEvent(long element, long eventTimestamp, IWatermarkOutput output) => output.EmitWatermark(eventTimestamp);

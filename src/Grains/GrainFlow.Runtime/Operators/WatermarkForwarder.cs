@@ -14,6 +14,13 @@ internal sealed class WatermarkForwarder(IReadOnlyList<IStreamOperator> chain, I
     /// <summary>The subtask's input watermark or status changed (what the <see cref="StatusWatermarkValve"/> returned): from the chain's head on.</summary>
     public void ForwardInput(IReadOnlyList<ControlEvent> events) => Forward(-1, events);
 
+    /// <summary>
+    /// Event time goes to its end (<see cref="Watermark.EndOfTime"/>), firing everything still waiting for
+    /// it: when the source at the chain's head ended its input, or for <c>stop --drain</c>. It starts after
+    /// the source (which makes the chain's watermarks), or at the head of a chain without one.
+    /// </summary>
+    public void ForwardEndOfTime() => Forward(chain.Count > 0 && chain[0] is IWatermarkEmitter ? 0 : -1, [Watermark.EndOfTime]);
+
     /// <summary>Every <c>pipeline.auto-watermark-interval</c>: each emitter's periodic watermark, forwarded from where it stands.</summary>
     public void EmitPeriodic()
     {
