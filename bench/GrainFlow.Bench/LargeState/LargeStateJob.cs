@@ -59,7 +59,7 @@ internal sealed class LargeStateJob : IStreamingJob
 
             public void SeekTo(IReadOnlyDictionary<string, long> offsets) => _next = offsets.GetValueOrDefault(_split);
 
-            public ValueTask<SourcePollStatus> PollAsync(ICollector<long> output, int maxRecords, CancellationToken cancellationToken)
+            public ValueTask<SourcePollStatus> PollAsync(IReaderOutput<long> output, int maxRecords, CancellationToken cancellationToken)
             {
                 if (Interlocked.Exchange(ref _failureRequested, 0) == 1) throw new InvalidOperationException("Failure requested by the benchmark.");
                 var emitted = 0;

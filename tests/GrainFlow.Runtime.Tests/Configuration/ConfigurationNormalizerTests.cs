@@ -99,11 +99,20 @@ public sealed class ConfigurationNormalizerTests
     [InlineData("execution.checkpointing.unaligned.enabled", "true", true)]
     [InlineData("execution.checkpointing.unaligned.enabled", "false", false)]
     [InlineData("state.backend.incremental", "TRUE", true)]
-    [InlineData("pipeline.auto-watermark-interval", "200 ms", true)]
+    [InlineData("execution.checkpointing.snapshot-compression", "true", true)]
     public void AnUnsupportedKeyWarnsUnlessItAsksForWhatGrainFlowDoesAnyway(string key, string value, bool warns)
     {
         var normalized = Normalize((key, value));
 
         Assert.Equal(warns, normalized.Warnings.Any(w => w.Contains("is not supported by GrainFlow yet", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void TheAutoWatermarkIntervalIsASupportedSettingNow()
+    {
+        var normalized = Normalize(("pipeline.auto-watermark-interval", "1 s"));
+
+        Assert.Empty(normalized.Warnings);
+        Assert.Empty(normalized.Problems);
     }
 }

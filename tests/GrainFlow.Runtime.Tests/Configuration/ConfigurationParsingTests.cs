@@ -85,4 +85,16 @@ public sealed class ConfigurationParsingTests
         var problems = configuration.Validate(PipelineOptions.All);
         Assert.Equal(2, problems.Count);
     }
+
+    [Fact]
+    public void TheAutoWatermarkIntervalDefaultsToFlinks200MsTakesZeroToTurnPeriodicWatermarksOffAndRefusesANegativeOne()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(200), GrainFlowConfiguration.Empty.Get(PipelineOptions.AutoWatermarkInterval));
+        Assert.Equal(TimeSpan.Zero, new GrainFlowConfiguration([new("pipeline.auto-watermark-interval", "0")]).Get(PipelineOptions.AutoWatermarkInterval));
+        Assert.Equal(TimeSpan.FromSeconds(1), new GrainFlowConfiguration([new("pipeline.auto-watermark-interval", "1 s")]).Get(PipelineOptions.AutoWatermarkInterval));
+
+        var bad = new GrainFlowConfiguration([new("pipeline.auto-watermark-interval", "-200 ms")]);
+        var error = Assert.Single(bad.Validate(PipelineOptions.All));
+        Assert.Contains("pipeline.auto-watermark-interval", error);
+    }
 }

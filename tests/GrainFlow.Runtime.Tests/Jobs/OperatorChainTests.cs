@@ -29,7 +29,7 @@ public sealed class OperatorChainTests
     {
         var graph = JobGraph.Build(env);
         var vertex = graph.Vertices[^1];
-        var chain = OperatorChain.Create(vertex, 0, 16, graph.MaxParallelism, edge => throw new InvalidOperationException($"no edge expected, got {edge}"));
+        var chain = OperatorChain.Create(vertex, 0, 16, graph.MaxParallelism, timestamp, edge => throw new InvalidOperationException($"no edge expected, got {edge}"));
         Assert.Null(chain.Network);
         var services = new ServiceCollection().BuildServiceProvider();
         foreach (var op in chain.Operators.Where(o => o is not SourceDriver))

@@ -1,7 +1,6 @@
 using GrainFlow.Configuration;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Api;
-using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Sources;
 using GrainFlow.Testing.Cluster;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,21 +13,14 @@ public sealed class SourceOffsetTests : IDisposable
 {
     private readonly TemporaryDirectory _temp = new("grainflow-sources");
 
-    private sealed class ListCollector<T> : ICollector<T>
-    {
-        public List<T> Items { get; } = new();
-
-        public void Collect(T record) => Items.Add(record);
-    }
-
     private static SubtaskInfo Subtask(int index = 0, int parallelism = 1) =>
         new(JobId.New(), "test", "source", index, parallelism, GrainFlowConfiguration.Empty, new ServiceCollection().BuildServiceProvider());
 
     private static async Task<List<T>> DrainAsync<T>(ISourceReader<T> reader, int maxPerPoll = 7)
     {
-        var output = new ListCollector<T>();
+        var output = new RecordingReaderOutput<T>();
         while (await reader.PollAsync(output, maxPerPoll, CancellationToken.None) != SourcePollStatus.EndOfInput) { }
-        return output.Items;
+        return output.Items.ToList();
     }
 
     [Fact]
@@ -39,7 +31,7 @@ public sealed class SourceOffsetTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 1000).Select(n => n * 10L), all.Order());
 
         var first = source.CreateReader(Subtask());
-        var head = new ListCollector<long>();
+        var head = new RecordingReaderOutput<long>();
         await first.PollAsync(head, 123, CancellationToken.None);
         var offsets = first.CurrentOffsets;
         Assert.Equal(123, offsets.Values.Sum());
@@ -61,6 +53,31 @@ public sealed class SourceOffsetTests : IDisposable
     }
 
     [Fact]
+    public async Task TheGeneratorEmitsEachRecordThroughItsSplitsOutputAndReleasesEachSplitItExhausts()
+    {
+        var output = new RecordingReaderOutput<long>();
+        var reader = new GeneratorSource<long>(10, n => n, splits: 3).CreateReader(Subtask());
+        while (await reader.PollAsync(output, 4, CancellationToken.None) != SourcePollStatus.EndOfInput) { }
+
+        Assert.Equal(10, output.Emitted.Count);
+        Assert.All(output.Emitted, e => Assert.Equal($"split-{e.Record % 3}", e.Split));
+        Assert.Equal(["split-0", "split-1", "split-2"], output.Created);
+        Assert.Equal(["split-0", "split-1", "split-2"], output.Released.Order());
+    }
+
+    [Fact]
+    public async Task AResumedGeneratorOpensNoOutputForASplitThatWasAlreadyExhausted()
+    {
+        var output = new RecordingReaderOutput<long>();
+        var reader = new GeneratorSource<long>(10, n => n, splits: 3).CreateReader(Subtask());
+        reader.SeekTo(new Dictionary<string, long> { ["split-0"] = 1, ["split-1"] = 3, ["split-2"] = 0 });
+
+        await reader.PollAsync(output, 1, CancellationToken.None);
+
+        Assert.Equal(["split-0", "split-2"], output.Created);
+    }
+
+    [Fact]
     public async Task AJsonLinesFileIsReadFromAByteOffsetAfterTheLastLineRead()
     {
         var path = _temp.Combine("events.jsonl");
@@ -69,10 +86,10 @@ public sealed class SourceOffsetTests : IDisposable
         var source = new JsonLinesFileSource<Event>(path);
 
         var reader = source.CreateReader(Subtask());
-        var head = new ListCollector<Event>();
+        var head = new RecordingReaderOutput<Event>();
         await reader.PollAsync(head, 100, CancellationToken.None);
         var offset = reader.CurrentOffsets.Single().Value;
-        Assert.Equal(string.Join("\n", lines.Take(head.Items.Count)).Length + 1, offset);
+        Assert.Equal(string.Join("\n", lines.Take(head.Emitted.Count)).Length + 1, offset);
 
         var resumed = source.CreateReader(Subtask());
         resumed.SeekTo(reader.CurrentOffsets);

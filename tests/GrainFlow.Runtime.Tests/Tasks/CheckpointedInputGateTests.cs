@@ -13,7 +13,8 @@ public sealed class CheckpointedInputGateTests
 
     /// <summary>A gate over one edge with <paramref name="senders"/> channels.</summary>
     private static CheckpointedInputGate Gate(int senders, CheckpointingMode mode = CheckpointingMode.ExactlyOnce, TimeSpan? holdTime = null) =>
-        new(new InputGate(attempt: 1, [(0, senders)]), new BarrierAligner(mode, TimeProvider.System), holdTime ?? TimeSpan.FromMinutes(5), TimeProvider.System);
+        new(new InputGate(attempt: 1, [(0, senders)]), new BarrierAligner(mode, TimeProvider.System), new StatusWatermarkValve([(0, senders)]),
+            holdTime ?? TimeSpan.FromMinutes(5), TimeProvider.System);
 
     private static ChannelBatch Batch(int sender, long sequence, ControlEvent? control = null, params long[] records) => new()
     {
@@ -107,7 +108,9 @@ public sealed class CheckpointedInputGateTests
         Assert.Equal(2, ended.Count);
 
         Assert.Empty(await OfferAsync(gate, Batch(0, 1, EndOfInput.Instance)));
-        Assert.IsType<AllInputEndedStep>(Assert.Single(await OfferAsync(gate, Batch(1, 1, EndOfInput.Instance))));
+        // The last end: event time goes to its end, then the input ends.
+        var last = await OfferAsync(gate, Batch(1, 1, EndOfInput.Instance));
+        Assert.Equal([new ControlEventStep(Watermark.EndOfTime), AllInputEndedStep.Instance], last);
     }
 
     [Fact]
@@ -131,7 +134,7 @@ public sealed class CheckpointedInputGateTests
     }
 
     [Fact]
-    public async Task OtherControlEventsPassThroughInOrderWithTheRecords()
+    public async Task TheInputWatermarkComesOutInOrderWithTheRecords()
     {
         var gate = Gate(senders: 1);
         await OfferAsync(gate, Batch(0, 1, null, 3));
@@ -142,6 +145,27 @@ public sealed class CheckpointedInputGateTests
         Assert.Equal([1L, 2L], RecordsOf(steps[0]));
         Assert.Equal(new Watermark(42), Assert.IsType<ControlEventStep>(steps[1]).Event);
         Assert.Equal([3L], RecordsOf(steps[2]));
+    }
+
+    [Fact]
+    public async Task TheInputWatermarkIsTheMinimumOverTheChannelsSkipsIdleOnesAndIsTheEndOfTimeWhenAllEnded()
+    {
+        var gate = Gate(senders: 2);
+
+        Assert.Empty(await OfferAsync(gate, Batch(0, 0, new Watermark(100))));
+        Assert.Equal(new Watermark(50), Assert.IsType<ControlEventStep>(Assert.Single(await OfferAsync(gate, Batch(1, 0, new Watermark(50))))).Event);
+        // Sender 1 goes idle: sender 0 alone holds the watermark.
+        Assert.Equal(new Watermark(100), Assert.IsType<ControlEventStep>(Assert.Single(await OfferAsync(gate, Batch(1, 1, WatermarkStatus.IdleStatus)))).Event);
+        Assert.Empty(await OfferAsync(gate, Batch(0, 1, new Watermark(90))));
+
+        // Sender 1 is active again and catches up (the output never goes back); then sender 0 ends.
+        Assert.DoesNotContain(await OfferAsync(gate, Batch(1, 2, WatermarkStatus.ActiveStatus)), s => s is ControlEventStep { Event: Watermark });
+        Assert.Empty(await OfferAsync(gate, Batch(1, 3, new Watermark(120)))); // sender 0 still holds it at 100
+        var firstEnded = await OfferAsync(gate, Batch(0, 2, EndOfInput.Instance));
+        Assert.Equal([new ControlEventStep(new Watermark(120))], firstEnded);
+        var last = await OfferAsync(gate, Batch(1, 4, EndOfInput.Instance));
+        Assert.Contains(last, s => s is ControlEventStep { Event: Watermark { TimestampMs: long.MaxValue } });
+        Assert.IsType<AllInputEndedStep>(last[^1]);
     }
 
     [Fact]

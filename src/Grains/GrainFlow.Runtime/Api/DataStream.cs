@@ -1,5 +1,6 @@
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Api.Functions;
+using GrainFlow.Runtime.Api.Time;
 using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Sinks;
@@ -85,6 +86,18 @@ public class DataStream<T>
         {
             foreach (var item in flatMap(value)) output.Collect(item);
         }, name);
+
+    /// <summary>
+    /// Gives the records new timestamps and the stream new watermarks from <paramref name="watermarkStrategy"/>
+    /// (Flink's <c>assignTimestampsAndWatermarks</c>). Watermarks from before this operator are dropped, except
+    /// the end of input's; prefer a strategy on the source (<c>FromSource(source, strategy, name)</c>), which
+    /// keeps one watermark per split.
+    /// </summary>
+    public DataStream<T> AssignTimestampsAndWatermarks(WatermarkStrategy<T> watermarkStrategy, string name = "Timestamps/Watermarks")
+    {
+        ArgumentNullException.ThrowIfNull(watermarkStrategy);
+        return Add(new TimestampsAndWatermarksNode<T>(Environment.NextNodeId, name, watermarkStrategy) { Input = Node, InputPartitioning = Partitioning });
+    }
 
     /// <summary>Partitions by key: each key's records go to the subtask that owns the key's key group.</summary>
     public KeyedStream<T, TKey> KeyBy<TKey>(Func<T, TKey> keySelector) where TKey : notnull

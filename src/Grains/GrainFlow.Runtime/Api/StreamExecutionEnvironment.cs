@@ -1,5 +1,6 @@
 using GrainFlow.Configuration;
 using GrainFlow.Errors;
+using GrainFlow.Runtime.Api.Time;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Graph;
@@ -88,9 +89,19 @@ public sealed class StreamExecutionEnvironment
         return this;
     }
 
-    public DataStream<T> FromSource<T>(ISource<T> source, string name)
+    /// <summary>A source without watermarks (its records keep the timestamps the source gives them).</summary>
+    public DataStream<T> FromSource<T>(ISource<T> source, string name) => FromSource(source, WatermarkStrategy<T>.NoWatermarks(), name);
+
+    /// <summary>
+    /// A source whose records get timestamps and whose splits get watermarks from <paramref name="watermarkStrategy"/>
+    /// (Flink's <c>fromSource(source, watermarkStrategy, name)</c>): each split of a subtask has its own
+    /// watermark, and the subtask's is their minimum, idle splits left out.
+    /// </summary>
+    public DataStream<T> FromSource<T>(ISource<T> source, WatermarkStrategy<T> watermarkStrategy, string name)
     {
-        var node = new SourceNode<T>(_nodes.Count, name, source);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(watermarkStrategy);
+        var node = new SourceNode<T>(_nodes.Count, name, source, watermarkStrategy);
         _nodes.Add(node);
         return new DataStream<T>(this, node);
     }

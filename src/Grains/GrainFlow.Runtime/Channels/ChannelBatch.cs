@@ -24,6 +24,13 @@ public sealed class ChannelBatch
 
     [Id(6)] public ControlEvent? Control { get; init; }
 
+    /// <summary>
+    /// The event-time timestamp of each record, parallel to <see cref="Records"/>
+    /// (<see cref="Operators.RecordTimestamp.None"/> for a record without one); null when no record of
+    /// the batch has a timestamp, so jobs without event time carry nothing extra.
+    /// </summary>
+    [Id(7)] public long[]? Timestamps { get; init; }
+
     public override string ToString() =>
         $"batch edge={EdgeIndex} sender={SenderSubtask} attempt={Attempt} seq={Sequence} records={Count}{(Control is null ? "" : " " + Control)}";
 }

@@ -33,7 +33,8 @@ internal sealed class OutputChannel(
 
     public bool IsDrained => _pending.Count == 0 || Failure is not null;
 
-    public void Send(object? records, int count, ControlEvent? control)
+    /// <param name="timestamps">The records' timestamps (see <see cref="ChannelBatch.Timestamps"/>), or null when none has one.</param>
+    public void Send(object? records, int count, ControlEvent? control, long[]? timestamps = null)
     {
         var batch = new ChannelBatch
         {
@@ -44,6 +45,7 @@ internal sealed class OutputChannel(
             Records = records,
             Count = count,
             Control = control,
+            Timestamps = timestamps,
         };
         _pending.Enqueue(batch);
         HighWaterMark = Math.Max(HighWaterMark, _pending.Count);

@@ -32,6 +32,11 @@ public static class PipelineOptions
         .WithDefault(4)
         .WithDescription("Batches a channel may hold before its sender waits (backpressure).");
 
+    public static readonly ConfigOption<TimeSpan> AutoWatermarkInterval = ConfigOptions.Key("pipeline.auto-watermark-interval").DurationType()
+        .WithCheck(d => d >= TimeSpan.Zero ? null : "the watermark interval must not be negative (0 turns periodic watermarks off)", "a duration of 0 or more, e.g. 200 ms (0 turns periodic watermarks off)")
+        .WithDefault(TimeSpan.FromMilliseconds(200))
+        .WithDescription("How often sources and timestamp assigners emit periodic watermarks; 0 turns periodic emission off.");
+
     /// <summary>
     /// A silo setting (read from the cluster configuration only, so a submission cannot raise it): the
     /// highest parallelism any operator of a submitted job may have. Every subtask is a grain with its
@@ -42,5 +47,5 @@ public static class PipelineOptions
         .WithDefault(128)
         .WithDescription("Silo setting: the highest operator parallelism a submitted job may ask for.");
 
-    public static IReadOnlyList<ConfigOption> All { get; } = [DefaultParallelism, MaxParallelism, BufferTimeout, BatchSize, ChannelCapacity, SubmissionMaxParallelism];
+    public static IReadOnlyList<ConfigOption> All { get; } = [DefaultParallelism, MaxParallelism, BufferTimeout, BatchSize, ChannelCapacity, AutoWatermarkInterval, SubmissionMaxParallelism];
 }

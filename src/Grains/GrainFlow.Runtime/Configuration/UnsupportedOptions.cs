@@ -19,6 +19,5 @@ public static class UnsupportedOptions
         new(["state.backend.changelog.enabled"], "false", "there is no changelog state backend."),
         new(["execution.checkpointing.snapshot-compression"], "false", "snapshots are written uncompressed."),
         new(["execution.checkpointing.file-merging.enabled"], "false", "each subtask writes its own snapshot file."),
-        new(["pipeline.auto-watermark-interval"], null, "GrainFlow has no event time yet."),
     ];
 }

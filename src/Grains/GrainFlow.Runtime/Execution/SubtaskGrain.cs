@@ -46,6 +46,7 @@ internal sealed partial class SubtaskGrain(
     private CheckpointedInputGate? _input;
     private SubtaskCheckpointCoordinator? _checkpointing;
     private IGrainTimer? _timer;
+    private IGrainTimer? _watermarkTimer;
     private CancellationTokenSource _cancellation = new();
     private int _batchSize;
     private int _channelCapacity;
@@ -78,23 +79,32 @@ internal sealed partial class SubtaskGrain(
         _channelCapacity = configuration.Get(PipelineOptions.ChannelCapacity);
         _checkpointingEnabled = CheckpointingOptions.IsEnabled(configuration);
 
-        var chain = OperatorChain.Create(vertex, deployment.SubtaskIndex, _batchSize, graph.MaxParallelism, edge => CreateChannels(deployment, edge, cancellation));
+        // One timestamp slot per chain: the input sets it per record, the edge writers read it.
+        var timestamp = new RecordTimestamp();
+        var chain = OperatorChain.Create(vertex, deployment.SubtaskIndex, _batchSize, graph.MaxParallelism, timestamp, edge => CreateChannels(deployment, edge, cancellation));
         _chain = chain;
         _input = new CheckpointedInputGate(
             new InputGate(deployment.Attempt, vertex.Inputs.Select(e => (e.Index, e.SendersPerTarget))),
             new BarrierAligner(configuration.Get(CheckpointingOptions.Mode), time),
+            new StatusWatermarkValve(vertex.Inputs.Select(e => (e.Index, e.SendersPerTarget))),
             CheckpointedInputGate.DefaultAlignmentHoldTime, time);
         _checkpointing = new SubtaskCheckpointCoordinator(deployment, chain, checkpoints, codecs, configuration.Get(CheckpointingOptions.InlineThreshold),
             new CoordinatorGrainResponder(GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value)), time, logger, cancellation,
             _checkpointing?.WritesInFlight);
         chain.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
-            vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger) { Timestamp = new RecordTimestamp() }, restore);
+            vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger) { Timestamp = timestamp }, restore);
         // Before any record: sinks commit what the restored checkpoint pre-committed and abort the rest.
         // No record or barrier of this attempt arrives meanwhile: the job manager starts it after every deployment returned.
         await chain.InitializeStateAsync(cancellation);
         if (!IsCurrent(deployment) || cancellation.IsCancellationRequested) return;
         var tick = configuration.Get(PipelineOptions.BufferTimeout);
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = tick, Period = tick, KeepAlive = true, Interleave = true });
+        var watermarkInterval = configuration.Get(PipelineOptions.AutoWatermarkInterval);
+        if (chain.HasWatermarkEmitters && watermarkInterval > TimeSpan.Zero)
+        {
+            _watermarkTimer = this.RegisterGrainTimer(OnWatermarkIntervalAsync,
+                new GrainTimerCreationOptions { DueTime = watermarkInterval, Period = watermarkInterval, KeepAlive = true, Interleave = true });
+        }
         _phase.Deployed();
         LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
     }
@@ -165,7 +175,13 @@ internal sealed partial class SubtaskGrain(
                 switch (step)
                 {
                     case RecordsStep records:
-                        chain.ProcessRecords(records.Records, records.Count);
+                        chain.ProcessRecords(records.Batch);
+                        // What a timestamp assigner in the chain emitted while the records went through.
+                        chain.Watermarks.ForwardEmitted();
+                        break;
+                    case ControlEventStep control:
+                        // The input watermark advanced or its status changed: through the chain, then downstream.
+                        chain.Watermarks.ForwardInput([control.Event]);
                         break;
                     case BarrierAlignedStep aligned:
                         _checkpointing!.CheckpointState(aligned.Barrier, aligned.Alignment, forward: true);
@@ -293,7 +309,12 @@ internal sealed partial class SubtaskGrain(
     {
         try
         {
-            if (await new SourceLoop(chain, _phase, _batchSize, time).RunAsync(cancellation)) await FinishAsync(deployment, chain);
+            if (await new SourceLoop(chain, _phase, _batchSize, time).RunAsync(cancellation))
+            {
+                // The input ended (or a drain ended it): event time goes to its end, firing every window and timer, before end-of-input.
+                chain.Watermarks.ForwardEndOfTime();
+                await FinishAsync(deployment, chain);
+            }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -311,11 +332,33 @@ internal sealed partial class SubtaskGrain(
         await chain.EndInputAsync();
         if (!IsCurrent(deployment) || !_phase.TryFinish()) return;
         chain.Close(LogCloseFailed);
-        // Nothing to flush or fire any more; without the timer the activation can be collected when idle.
-        _timer?.Dispose();
-        _timer = null;
+        // Nothing to flush or fire any more; without the timers the activation can be collected when idle.
+        StopTimers();
         await SettleSnapshotWritesAsync();
         _ = ReportAsync(master => master.SubtaskFinishedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex));
+    }
+
+    private void StopTimers()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        _watermarkTimer?.Dispose();
+        _watermarkTimer = null;
+    }
+
+    /// <summary>Every <c>pipeline.auto-watermark-interval</c>: the sources' and assigners' periodic watermarks go out.</summary>
+    private Task OnWatermarkIntervalAsync(CancellationToken cancellation)
+    {
+        if (!_phase.CanTick || _cancellation.IsCancellationRequested || _chain is not { } chain) return Task.CompletedTask;
+        try
+        {
+            chain.Watermarks.EmitPeriodic();
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+        return Task.CompletedTask;
     }
 
     private async Task OnTickAsync(CancellationToken cancellation)
@@ -384,8 +427,7 @@ internal sealed partial class SubtaskGrain(
     {
         _cancellation.Cancel();
         _input?.Abandon();
-        _timer?.Dispose();
-        _timer = null;
+        StopTimers();
         _chain?.Close(LogCloseFailed);
         _chain = null;
     }

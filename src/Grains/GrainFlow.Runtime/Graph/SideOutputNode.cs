@@ -19,7 +19,7 @@ internal sealed class SideOutputNode<T>(StreamNode producer, OutputTag<T> tag)
 
     internal override IStreamOperator Instantiate(object output) => throw NotAnOperator();
 
-    internal override IBatchInput CreateBatchInput(IStreamOperator instance) => throw NotAnOperator();
+    internal override IBatchInput CreateBatchInput(IStreamOperator instance, RecordTimestamp timestamp) => throw NotAnOperator();
 
     private InvalidOperationException NotAnOperator() => new($"{Tag} of '{Producer.Name}' is a side output, not an operator.");
 }

@@ -59,12 +59,13 @@ internal abstract class StreamNode(int id, string kind, string name)
     internal abstract Operators.IStreamOperator Instantiate(object output);
 
     /// <summary>The untyped entry for batches of this node's input records (chain heads that are not sources).</summary>
-    internal abstract IBatchInput CreateBatchInput(Operators.IStreamOperator instance);
+    internal abstract IBatchInput CreateBatchInput(Operators.IStreamOperator instance, Operators.RecordTimestamp timestamp);
 
     /// <summary>Creates the writer of this node's output onto the given edges (an output read in other vertices).</summary>
     internal abstract (object Collector, INetworkOutput Network) CreateNetworkOutput(IEnumerable<object> edgeWriters);
 
-    internal abstract object CreateEdgeWriter(StreamNode consumer, int senderSubtask, OutputChannel[] channels, int batchSize, int maxParallelism);
+    /// <summary>Creates the writer of this node's output onto one edge; it reads each record's timestamp from the chain's <paramref name="timestamp"/>.</summary>
+    internal abstract object CreateEdgeWriter(StreamNode consumer, int senderSubtask, OutputChannel[] channels, int batchSize, int maxParallelism, Operators.RecordTimestamp timestamp);
 
     /// <summary>A collector of this node's output type that drops everything (an output nobody reads).</summary>
     internal abstract object CreateDiscardingOutput();

@@ -1,4 +1,5 @@
 using GrainFlow.Runtime.Api.Functions;
+using GrainFlow.Runtime.Api.Time;
 using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.Sources;
@@ -21,8 +22,8 @@ internal abstract class StreamNode<TOut>(int id, string kind, string name) : Str
             _ => new ForwardPartitioner<TOut>(senderSubtask),
         };
 
-    internal override object CreateEdgeWriter(StreamNode consumer, int senderSubtask, OutputChannel[] channels, int batchSize, int maxParallelism) =>
-        new EdgeWriter<TOut>(PartitionerFor(consumer, senderSubtask), channels, batchSize, maxParallelism, senderSubtask);
+    internal override object CreateEdgeWriter(StreamNode consumer, int senderSubtask, OutputChannel[] channels, int batchSize, int maxParallelism, RecordTimestamp timestamp) =>
+        new EdgeWriter<TOut>(PartitionerFor(consumer, senderSubtask), channels, batchSize, maxParallelism, senderSubtask, timestamp);
 
     internal override (object Collector, INetworkOutput Network) CreateNetworkOutput(IEnumerable<object> edgeWriters)
     {
@@ -47,31 +48,47 @@ internal abstract class OneInputNode<TIn, TOut>(int id, string kind, string name
 
     internal override IStreamOperator Instantiate(object output) => CreateOperator((ICollector<TOut>)output);
 
-    internal override IBatchInput CreateBatchInput(IStreamOperator instance) => new BatchInput<TIn>((OperatorBase<TIn>)instance);
+    internal override IBatchInput CreateBatchInput(IStreamOperator instance, RecordTimestamp timestamp) => new BatchInput<TIn>((OperatorBase<TIn>)instance, timestamp);
 }
 
-/// <summary>Feeds the records of a <see cref="ChannelBatch"/> (a <c>T[]</c>) into a chain head.</summary>
+/// <summary>Feeds the records of a <see cref="ChannelBatch"/> into a chain head.</summary>
 internal interface IBatchInput
 {
-    void Process(object records, int count);
+    void Process(ChannelBatch batch);
 }
 
-internal sealed class BatchInput<T>(ICollector<T> head) : IBatchInput
+/// <summary>Feeds a batch's <c>T[]</c> into a chain head, setting the chain's timestamp slot before each record.</summary>
+internal sealed class BatchInput<T>(ICollector<T> head, RecordTimestamp timestamp) : IBatchInput
 {
-    public void Process(object records, int count)
+    public void Process(ChannelBatch batch)
     {
-        var typed = (T[])records;
-        for (var i = 0; i < count; i++) head.Collect(typed[i]);
+        if (batch.Count == 0) return;
+        var records = (T[])batch.Records!;
+        if (batch.Timestamps is not { } timestamps)
+        {
+            timestamp.Current = RecordTimestamp.None;
+            for (var i = 0; i < batch.Count; i++) head.Collect(records[i]);
+            return;
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            timestamp.Current = timestamps[i];
+            head.Collect(records[i]);
+        }
     }
 }
 
-internal sealed class SourceNode<T>(int id, string name, ISource<T> source) : StreamNode<T>(id, "source", name), ISourceNode
+internal sealed class SourceNode<T>(int id, string name, ISource<T> source, WatermarkStrategy<T> watermarkStrategy)
+    : StreamNode<T>(id, "source", name), ISourceNode
 {
     public ISource<T> Source { get; } = source;
 
-    internal override IStreamOperator Instantiate(object output) => new SourceDriver<T>(Uid, Name, Source, (ICollector<T>)output);
+    /// <summary>How the source's records get timestamps and its splits watermarks.</summary>
+    public WatermarkStrategy<T> WatermarkStrategy { get; } = watermarkStrategy;
 
-    internal override IBatchInput CreateBatchInput(IStreamOperator instance) =>
+    internal override IStreamOperator Instantiate(object output) => new SourceDriver<T>(Uid, Name, Source, WatermarkStrategy, (ICollector<T>)output);
+
+    internal override IBatchInput CreateBatchInput(IStreamOperator instance, RecordTimestamp timestamp) =>
         throw new InvalidOperationException($"Source '{Uid}' has no input channels.");
 }
 
@@ -122,6 +139,12 @@ internal sealed class AggregateNode<TKey, TIn, TAcc, TOut>(int id, string name, 
 
     internal override OperatorBase<TIn> CreateOperator(ICollector<TOut> output) =>
         new AggregateOperator<TKey, TIn, TAcc, TOut>(Uid, Name, keySelector, function, output);
+}
+
+internal sealed class TimestampsAndWatermarksNode<T>(int id, string name, WatermarkStrategy<T> watermarkStrategy)
+    : OneInputNode<T, T>(id, "timestamps", name)
+{
+    internal override OperatorBase<T> CreateOperator(ICollector<T> output) => new TimestampsAndWatermarksOperator<T>(Uid, Name, watermarkStrategy, output);
 }
 
 internal sealed class SinkNode<T>(int id, string name, Sinks.ISink<T> sink) : OneInputNode<T, T>(id, "sink", name)

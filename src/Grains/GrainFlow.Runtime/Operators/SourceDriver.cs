@@ -1,5 +1,6 @@
 using GrainFlow.Runtime.Api;
 using GrainFlow.Runtime.Api.Functions;
+using GrainFlow.Runtime.Api.Time;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Sources;
 
@@ -16,21 +17,28 @@ internal abstract class SourceDriver(string uid, string name) : OperatorBase(uid
         new(new CapturedOperatorState(Uid, null, [], CurrentOffsets.ToDictionary()));
 }
 
-internal sealed class SourceDriver<T>(string uid, string name, ISource<T> source, ICollector<T> output) : SourceDriver(uid, name)
+internal sealed class SourceDriver<T>(string uid, string name, ISource<T> source, WatermarkStrategy<T> watermarks, ICollector<T> output)
+    : SourceDriver(uid, name), IWatermarkEmitter
 {
     private ISourceReader<T> _reader = null!;
+    private SourceReaderOutput<T> _output = null!;
 
     public override IReadOnlyDictionary<string, long> CurrentOffsets => _reader.CurrentOffsets;
 
     public override void Open(OperatorContext context)
     {
         base.Open(context);
+        _output = new SourceReaderOutput<T>(watermarks, output, context.Timestamp, context.Time, Name);
         _reader = source.CreateReader(new SubtaskInfo(context.JobId, context.JobName, Uid, context.SubtaskIndex, context.Parallelism, context.Configuration, context.Services));
         if (context.Restore is { } restore) _reader.SeekTo(restore.SourceOffsets);
     }
 
     public override ValueTask<SourcePollStatus> PollAsync(int maxRecords, CancellationToken cancellationToken) =>
-        _reader.PollAsync(output, maxRecords, cancellationToken);
+        _reader.PollAsync(_output, maxRecords, cancellationToken);
+
+    public IReadOnlyList<Channels.ControlEvent> EmitPeriodic() => _output.EmitPeriodic();
+
+    public IReadOnlyList<Channels.ControlEvent> TakeEvents() => _output.TakeEvents();
 
     public override void Close() => _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -1,5 +1,4 @@
 using GrainFlow.Runtime.Api;
-using GrainFlow.Runtime.Api.Functions;
 
 namespace GrainFlow.Runtime.Sources;
 
@@ -43,6 +42,8 @@ public sealed class GeneratorSource<T> : ISource<T>
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         private long _emitted;
         private int _cursor;
+        private ISourceOutput<T>?[]? _outputs;
+        private IReaderOutput<T>? _outputsOwner;
 
         public Reader(GeneratorSource<T> source, SubtaskInfo subtask)
         {
@@ -62,8 +63,9 @@ public sealed class GeneratorSource<T> : ISource<T>
             }
         }
 
-        public ValueTask<SourcePollStatus> PollAsync(ICollector<T> output, int maxRecords, CancellationToken cancellationToken)
+        public ValueTask<SourcePollStatus> PollAsync(IReaderOutput<T> output, int maxRecords, CancellationToken cancellationToken)
         {
+            var splitOutputs = SplitOutputs(output);
             if (_source.RecordsPerSecond > 0)
             {
                 var allowed = (long)(_clock.Elapsed.TotalSeconds * _source.RecordsPerSecond) - _emitted;
@@ -85,16 +87,32 @@ public sealed class GeneratorSource<T> : ISource<T>
                 exhausted = 0;
                 // Emit a run from one split at a time: cheaper than switching split per record.
                 var run = Math.Min(maxRecords - emitted, 64);
+                var split = splitOutputs[i]!;
                 for (var r = 0; r < run && sequence < _source.Count; r++)
                 {
-                    output.Collect(_source._generate(sequence));
+                    split.Collect(_source._generate(sequence));
                     _next[i]++;
                     emitted++;
                     sequence += _source.Splits;
                 }
+                if (sequence >= _source.Count) output.ReleaseOutputForSplit(SplitId(_splits[i]));
             }
             _emitted += emitted;
             return ValueTask.FromResult(AllDone() ? SourcePollStatus.EndOfInput : SourcePollStatus.MoreAvailable);
+        }
+
+        /// <summary>
+        /// The output of every split not yet exhausted (null for the others), created at the first poll so
+        /// that each split's watermark counts from the start; a split's output is released when it is exhausted.
+        /// </summary>
+        private ISourceOutput<T>?[] SplitOutputs(IReaderOutput<T> output)
+        {
+            if (_outputs is null || _outputsOwner != output)
+            {
+                _outputs = _splits.Select((s, i) => s + _next[i] * _source.Splits < _source.Count ? output.CreateOutputForSplit(SplitId(s)) : null).ToArray();
+                _outputsOwner = output;
+            }
+            return _outputs;
         }
 
         private bool AllDone()

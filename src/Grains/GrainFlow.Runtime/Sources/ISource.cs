@@ -1,5 +1,4 @@
 using GrainFlow.Runtime.Api;
-using GrainFlow.Runtime.Api.Functions;
 
 namespace GrainFlow.Runtime.Sources;
 
@@ -26,8 +25,11 @@ public enum SourcePollStatus
 
 public interface ISourceReader<T> : IAsyncDisposable
 {
-    /// <summary>Emits up to <paramref name="maxRecords"/> records in order.</summary>
-    ValueTask<SourcePollStatus> PollAsync(ICollector<T> output, int maxRecords, CancellationToken cancellationToken);
+    /// <summary>
+    /// Emits up to <paramref name="maxRecords"/> records in order. Every poll gets the same output, so a
+    /// reader may keep the split outputs it created.
+    /// </summary>
+    ValueTask<SourcePollStatus> PollAsync(IReaderOutput<T> output, int maxRecords, CancellationToken cancellationToken);
 
     /// <summary>Split id → offset of the next record to read (what a restore seeks to).</summary>
     IReadOnlyDictionary<string, long> CurrentOffsets { get; }

@@ -1,5 +1,4 @@
 using GrainFlow.Runtime.Api;
-using GrainFlow.Runtime.Api.Functions;
 
 namespace GrainFlow.Runtime.Sources;
 
@@ -29,7 +28,7 @@ public sealed class JsonLinesFileSource<T>(string path) : ISource<T>
         public void SeekTo(IReadOnlyDictionary<string, long> offsets) =>
             _position = offsets.TryGetValue(SplitId, out var position) ? position : 0;
 
-        public async ValueTask<SourcePollStatus> PollAsync(ICollector<T> output, int maxRecords, CancellationToken cancellationToken)
+        public async ValueTask<SourcePollStatus> PollAsync(IReaderOutput<T> output, int maxRecords, CancellationToken cancellationToken)
         {
             if (!ownsSplit) return SourcePollStatus.EndOfInput;
             _stream ??= Open();
@@ -60,7 +59,7 @@ public sealed class JsonLinesFileSource<T>(string path) : ISource<T>
             return _position >= _stream.Length ? SourcePollStatus.EndOfInput : SourcePollStatus.MoreAvailable;
         }
 
-        private static void Emit(ICollector<T> output, ReadOnlySpan<byte> line, ref int emitted)
+        private static void Emit(ISourceOutput<T> output, ReadOnlySpan<byte> line, ref int emitted)
         {
             if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
             if (line.IsEmpty) return;

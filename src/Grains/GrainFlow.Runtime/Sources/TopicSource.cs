@@ -1,5 +1,4 @@
 using GrainFlow.Runtime.Api;
-using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Topics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,6 +23,7 @@ public sealed class TopicSource<T>(string topic, bool bounded, Func<TopicRecord,
         private Dictionary<int, long>? _next;
         private Dictionary<int, long>? _end;
         private IReadOnlyDictionary<string, long> _restored = new Dictionary<string, long>();
+        private IReaderOutput<T>? _outputsCreatedFor;
 
         public IReadOnlyDictionary<string, long> CurrentOffsets =>
             _next?.ToDictionary(p => SplitId(p.Key), p => p.Value) ?? _restored.ToDictionary();
@@ -35,11 +35,12 @@ public sealed class TopicSource<T>(string topic, bool bounded, Func<TopicRecord,
             foreach (var partition in _next.Keys.ToList()) _next[partition] = offsets.GetValueOrDefault(SplitId(partition));
         }
 
-        public async ValueTask<SourcePollStatus> PollAsync(ICollector<T> output, int maxRecords, CancellationToken cancellationToken)
+        public async ValueTask<SourcePollStatus> PollAsync(IReaderOutput<T> output, int maxRecords, CancellationToken cancellationToken)
         {
             if (_next is null && !await InitializeAsync()) return SourcePollStatus.NothingAvailable;
             var next = _next!;
             var end = _end;
+            if (_outputsCreatedFor != output) CreateSplitOutputs(output);
             var emitted = 0;
             foreach (var (partition, offset) in next.ToList())
             {
@@ -47,12 +48,28 @@ public sealed class TopicSource<T>(string topic, bool bounded, Func<TopicRecord,
                 var limit = end is null ? maxRecords - emitted : (int)Math.Min(maxRecords - emitted, end[partition] - offset);
                 if (limit <= 0) continue;
                 var result = await grains.GetGrain<ITopicPartitionGrain>(ITopicPartitionGrain.KeyOf(source.Topic, partition)).ReadAsync(offset, limit);
-                foreach (var stored in result.Records) output.Collect(source.Decode(stored.Record));
+                var split = output.CreateOutputForSplit(SplitId(partition));
+                foreach (var stored in result.Records) split.Collect(source.Decode(stored.Record), stored.Record.TimestampMs);
                 emitted += result.Records.Count;
                 next[partition] = result.NextOffset;
+                if (end is not null && result.NextOffset >= end[partition]) output.ReleaseOutputForSplit(SplitId(partition));
             }
             if (end is not null && next.All(p => p.Value >= end[p.Key])) return SourcePollStatus.EndOfInput;
             return emitted > 0 ? SourcePollStatus.MoreAvailable : SourcePollStatus.NothingAvailable;
+        }
+
+        /// <summary>
+        /// One output per partition this reader owns, created before any record so that each partition's
+        /// watermark holds the source's back from the start (until it goes idle); bounded partitions
+        /// already at their end get none.
+        /// </summary>
+        private void CreateSplitOutputs(IReaderOutput<T> output)
+        {
+            foreach (var (partition, offset) in _next!)
+            {
+                if (_end is null || offset < _end[partition]) output.CreateOutputForSplit(SplitId(partition));
+            }
+            _outputsCreatedFor = output;
         }
 
         private async Task<bool> InitializeAsync()

@@ -7,10 +7,12 @@ namespace GrainFlow.Runtime.Tasks;
 /// The input side of a subtask (Flink's CheckpointedInputGate): the channels' sequencers, the barrier
 /// alignment and the end-of-input bookkeeping behind one call that turns an offered batch into the
 /// steps to run, in channel order. Records come out as they are; a barrier comes out once, when every
-/// live channel delivered it; an ended channel stops counting for alignments; other control events
-/// pass through in order. Also counts what it handed out (the subtask's input metrics).
+/// live channel delivered it; an ended channel stops counting for alignments; the channels'
+/// watermarks and watermark statuses go through the watermark valve, and what it makes of them (the
+/// subtask's input watermark, never going back; an ended channel counts as the end of time) comes out
+/// in order with the records. Also counts what it handed out (the subtask's input metrics).
 /// </summary>
-internal sealed class CheckpointedInputGate(InputGate gate, BarrierAligner aligner, TimeSpan alignmentHoldTime, TimeProvider time)
+internal sealed class CheckpointedInputGate(InputGate gate, BarrierAligner aligner, StatusWatermarkValve valve, TimeSpan alignmentHoldTime, TimeProvider time)
 {
     /// <summary>How long a batch of a channel blocked by an alignment waits in its call before it goes back to its sender.</summary>
     public static readonly TimeSpan DefaultAlignmentHoldTime = TimeSpan.FromMilliseconds(200);
@@ -58,7 +60,7 @@ internal sealed class CheckpointedInputGate(InputGate gate, BarrierAligner align
             while (aligner.IsBlocked(channel)) await aligner.Released;
             if (ready.Count > 0)
             {
-                yield return new RecordsStep(ready.Records!, ready.Count);
+                yield return new RecordsStep(ready);
                 RecordsIn += ready.Count;
             }
             BatchesIn++;
@@ -74,11 +76,17 @@ internal sealed class CheckpointedInputGate(InputGate gate, BarrierAligner align
                     {
                         yield return new BarrierAlignedStep(completed, aligned);
                     }
+                    foreach (var forward in valve.EndOfInput(ready.EdgeIndex, ready.SenderSubtask)) yield return new ControlEventStep(forward);
                     if (gate.AllEnded) yield return AllInputEndedStep.Instance;
                     break;
-                case { } other:
-                    yield return new ControlEventStep(other);
+                case Watermark watermark:
+                    foreach (var forward in valve.InputWatermark(ready.EdgeIndex, ready.SenderSubtask, watermark.TimestampMs)) yield return new ControlEventStep(forward);
                     break;
+                case WatermarkStatus status:
+                    foreach (var forward in valve.InputWatermarkStatus(ready.EdgeIndex, ready.SenderSubtask, status.Idle)) yield return new ControlEventStep(forward);
+                    break;
+                case { } other:
+                    throw new InvalidOperationException($"Channel (edge {ready.EdgeIndex}, sender {ready.SenderSubtask}) delivered an unknown control event {other}.");
             }
         }
     }

@@ -26,7 +26,15 @@ internal sealed class OperatorChain
         Network = network;
         Source = operators[0] as SourceDriver;
         _sideOutputs = sideOutputs ?? new Dictionary<IStreamOperator, ISideOutputs>();
+        Watermarks = new WatermarkForwarder(operators, network);
+        HasWatermarkEmitters = operators.Any(op => op is IWatermarkEmitter);
     }
+
+    /// <summary>Carries watermarks and watermark statuses through the chain and then downstream.</summary>
+    public WatermarkForwarder Watermarks { get; }
+
+    /// <summary>Whether an operator of the chain makes watermarks (a source with a strategy, a timestamp assigner): then they are emitted periodically.</summary>
+    public bool HasWatermarkEmitters { get; }
 
     public IReadOnlyList<IStreamOperator> Operators { get; }
 
@@ -43,7 +51,8 @@ internal sealed class OperatorChain
 
     /// <summary>Instantiates <paramref name="vertex"/>'s operators (a tree: side outputs may be chained) for one subtask.</summary>
     /// <param name="channelsOf">The output channels of this subtask on an outgoing edge.</param>
-    public static OperatorChain Create(JobVertex vertex, int subtaskIndex, int batchSize, int maxParallelism, Func<JobEdge, OutputChannel[]> channelsOf)
+    /// <param name="timestamp">The chain's timestamp slot: the input sets it per record, the edge writers read it.</param>
+    public static OperatorChain Create(JobVertex vertex, int subtaskIndex, int batchSize, int maxParallelism, RecordTimestamp timestamp, Func<JobEdge, OutputChannel[]> channelsOf)
     {
         var instances = new Dictionary<StreamNode, IStreamOperator>();
         var networks = new List<INetworkOutput>();
@@ -55,7 +64,7 @@ internal sealed class OperatorChain
             var edges = vertex.Outputs.Where(e => e.Output == output).ToList();
             if (edges.Count == 0) return output.CreateDiscardingOutput();
             var (collector, network) = output.CreateNetworkOutput(
-                edges.Select(e => output.CreateEdgeWriter(e.Target.Chain[0], subtaskIndex, channelsOf(e), batchSize, maxParallelism)).ToList());
+                edges.Select(e => output.CreateEdgeWriter(e.Target.Chain[0], subtaskIndex, channelsOf(e), batchSize, maxParallelism, timestamp)).ToList());
             networks.Add(network);
             return collector;
         }
@@ -78,7 +87,7 @@ internal sealed class OperatorChain
             1 => networks[0],
             _ => new CompositeNetworkOutput(networks),
         };
-        var input = vertex.IsSource ? null : vertex.Chain[0].CreateBatchInput(operators[0]);
+        var input = vertex.IsSource ? null : vertex.Chain[0].CreateBatchInput(operators[0], timestamp);
         return new OperatorChain(operators, input, network, sideOutputs);
     }
 
@@ -98,9 +107,9 @@ internal sealed class OperatorChain
         }
     }
 
-    /// <summary>Feeds the records of one input batch (a <c>T[]</c>) into the head operator.</summary>
-    public void ProcessRecords(object records, int count) =>
-        (_input ?? throw new InvalidOperationException($"Operator '{Operators[0].Uid}' is a source: it has no input channels.")).Process(records, count);
+    /// <summary>Feeds the records of one input batch (a <c>T[]</c>, with their timestamps) into the head operator.</summary>
+    public void ProcessRecords(ChannelBatch batch) =>
+        (_input ?? throw new InvalidOperationException($"Operator '{Operators[0].Uid}' is a source: it has no input channels.")).Process(batch);
 
     /// <summary>After each batch: let the operators flush (sinks), then wait while any output channel is full (backpressure).</summary>
     public async Task AfterBatchAsync()
@@ -118,16 +127,6 @@ internal sealed class OperatorChain
         Network?.FlushAll(null);
         foreach (var op in Operators) op.OnProcessingTime(nowMs);
         await FlushAsync(FlushReason.BufferTimeout);
-    }
-
-    /// <summary>
-    /// The subtask's input watermark advanced: every operator fires what it held for event time, in
-    /// chain order, and the watermark follows their output onto every channel.
-    /// </summary>
-    public void ProcessWatermark(long watermarkMs)
-    {
-        foreach (var op in Operators) op.ProcessWatermark(watermarkMs);
-        Network?.FlushAll(new Watermark(watermarkMs));
     }
 
     /// <summary>

@@ -31,6 +31,8 @@ internal sealed class SourceLoop(OperatorChain chain, TaskPhase phase, int batch
             }
             var status = await source.PollAsync(batchSize, cancellation);
             if (cancellation.IsCancellationRequested || !phase.CanProcess) return false;
+            // Watermarks and statuses the records made (a split going idle or active, a punctuated generator).
+            chain.Watermarks.ForwardEmitted();
             await chain.AfterBatchAsync();
             if (cancellation.IsCancellationRequested) return false;
             switch (status)
