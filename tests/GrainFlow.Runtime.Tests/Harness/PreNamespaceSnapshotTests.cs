@@ -3,9 +3,7 @@ using System.Text;
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Api.State;
-using GrainFlow.Runtime.Checkpointing;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
+using static GrainFlow.Runtime.Tests.State.KeyedStateCheckpoints;
 
 namespace GrainFlow.Runtime.Tests.Harness;
 
@@ -17,9 +15,6 @@ namespace GrainFlow.Runtime.Tests.Harness;
 [Trait("Category", "Unit")]
 public sealed class PreNamespaceSnapshotTests
 {
-    private const int MaxParallelism = 128;
-    private static readonly StateCodecs Codecs = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
-
     private sealed record Table(string Name, string Codecs, IReadOnlyList<(long Key, Action<BinaryWriter> WriteValue)> Entries);
 
     /// <summary>A keyed-state section in version 1 of the format (docs/CHECKPOINTS.md), keys written by the "long" codec.</summary>
