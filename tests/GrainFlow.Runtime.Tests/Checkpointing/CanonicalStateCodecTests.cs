@@ -6,6 +6,7 @@ using GrainFlow.Savepoints;
 using GrainFlow.Testing.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using static GrainFlow.Runtime.Tests.Checkpointing.CodecBytes;
 
 namespace GrainFlow.Runtime.Tests.Checkpointing;
 
@@ -14,21 +15,6 @@ namespace GrainFlow.Runtime.Tests.Checkpointing;
 public sealed class CanonicalStateCodecTests
 {
     private readonly StateCodecs _native = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
-
-    private static byte[] Write<T>(IStateCodec<T> codec, T value)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) codec.Write(writer, value);
-        return stream.ToArray();
-    }
-
-    private static T Read<T>(IStateCodec<T> codec, byte[] bytes)
-    {
-        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
-        var value = codec.Read(reader);
-        Assert.Equal(bytes.Length, reader.BaseStream.Position);
-        return value;
-    }
 
     [Fact]
     public void CanonicalWritesUserTypesAsLengthPrefixedJsonAndBuiltinsAsInTheNativeFormat()

@@ -30,7 +30,7 @@ internal static class InspectCommand
         };
         var includeInternal = new Option<bool>("--internal")
         {
-            Description = "With --dump: also the states GrainFlow keeps for itself (the processing-time timers, '_timers').",
+            Description = "With --dump: also the states GrainFlow keeps for itself (the timers, '_timers…' and '_event_timers…').",
         };
         var jobAssemblies = new Option<string[]>("--job-assembly")
         {
