@@ -102,7 +102,7 @@ public sealed class TimerRecoveryTests(SharedClusterFixture fixture)
         for (var i = 0; i < Parallelism; i++)
         {
             var grain = fixture.Cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, CheckpointedTimersJob.OperatorUid, i));
-            foreach (var entry in await grain.GetKeyedStateAsync(CheckpointedTimersJob.OperatorUid, Runtime.State.ProcessingTimeTimers<long>.StateName))
+            foreach (var entry in await grain.GetKeyedStateAsync(CheckpointedTimersJob.OperatorUid, Runtime.State.TimerStateNames.Processing(Runtime.State.TimerStateNames.UserTimers)))
             {
                 using var json = JsonDocument.Parse(entry.Value);
                 count += json.RootElement.GetArrayLength();

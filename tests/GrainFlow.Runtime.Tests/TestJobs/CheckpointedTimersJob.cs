@@ -79,7 +79,7 @@ public sealed class CheckpointedTimersJob : IStreamingJob
             context.TimerService.RegisterProcessingTimeTimer(time);
         }
 
-        public override void OnTimer(long timestampMs, Context context, ICollector<long> output)
+        public override void OnTimer(long timestampMs, OnTimerContext context, ICollector<long> output)
         {
             var firing = _firings.Value + 1;
             FailurePlan.Check(plan, TimerFiring(context.CurrentKey, firing));

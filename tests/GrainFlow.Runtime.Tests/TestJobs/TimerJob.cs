@@ -45,7 +45,7 @@ public sealed class TimerJob : IStreamingJob
             if (_timer.Value != Fired) context.TimerService.RegisterProcessingTimeTimer(_timer.Value);
         }
 
-        public override void OnTimer(long timestampMs, Context context, ICollector<string> output)
+        public override void OnTimer(long timestampMs, OnTimerContext context, ICollector<string> output)
         {
             output.Collect($"key {context.CurrentKey} fired at {timestampMs} after {_count.Value} records");
             _timer.Update(Fired);

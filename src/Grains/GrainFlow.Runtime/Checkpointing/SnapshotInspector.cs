@@ -118,8 +118,8 @@ public sealed class SnapshotInspector
         return undecoded;
     }
 
-    /// <summary>Whether GrainFlow keeps the state <paramref name="name"/> for itself in every keyed operator (the processing-time timers).</summary>
-    public static bool IsInternalState(string name) => name == State.ProcessingTimeTimers<object>.StateName;
+    /// <summary>Whether GrainFlow keeps the state <paramref name="name"/> for itself in every keyed operator (the timers of its timer services).</summary>
+    public static bool IsInternalState(string name) => State.TimerStateNames.IsReserved(name);
 
     /// <summary>How to decode a table's entries, or null to leave it out (recording why, unless it is internal and not asked for).</summary>
     private static (StateValueDecoders.Decoder Key, StateValueDecoders.Decoder Value)? Plan(

@@ -73,6 +73,7 @@ public sealed class StateCodecs
     {
         var current = For<T>();
         if (current.Name == recordedName) return current;
+        if (NamespacedKeyCodecs.IsNamespacedKey(typeof(T))) return (IStateCodec<T>)NamespacedKeyCodecs.ForRecorded(typeof(T), this, recordedName);
         var orleans = _native.OrleansFor<T>();
         if (orleans.Name == recordedName) return orleans;
         // Named before it is built: building checks the type's JSON contract, which only matters when the snapshot holds JSON.
@@ -95,6 +96,7 @@ public sealed class StateCodecs
         if (typeof(T) == typeof(bool)) return new Builtin<bool>("bool", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadBoolean());
         if (typeof(T) == typeof(string)) return new Builtin<string>("string", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadString());
         if (typeof(T) == typeof(byte[])) return new Builtin<byte[]>("bytes", WriteBytes, ReadBytes);
+        if (NamespacedKeyCodecs.IsNamespacedKey(typeof(T))) return NamespacedKeyCodecs.For(typeof(T), this);
         return _format == SavepointFormatType.Canonical ? _native.JsonFor<T>() : _native.OrleansFor<T>();
     }
 

@@ -54,6 +54,21 @@ public sealed class StateValueDecoders
             case "string": return ((r, j) => j.WriteStringValue(r.ReadString()), null);
             case "bytes": return ((r, j) => j.WriteBase64StringValue(r.ReadBytes(r.Read7BitEncodedInt())), null);
         }
+        if (StateCodecNames.TrySplitNamespaced(codec, out var keyCodec, out var namespaceCodec))
+        {
+            var key = For(keyCodec, out var keyWhyNot);
+            var ns = For(namespaceCodec, out var namespaceWhyNot);
+            if (key is null || ns is null) return (null, keyWhyNot ?? namespaceWhyNot);
+            return ((r, j) =>
+            {
+                j.WriteStartObject();
+                j.WritePropertyName("key");
+                key(r, j);
+                j.WritePropertyName("namespace");
+                ns(r, j);
+                j.WriteEndObject();
+            }, null);
+        }
         if (codec.StartsWith(StateCodecNames.JsonV1Prefix, StringComparison.Ordinal))
         {
             return (static (r, j) =>

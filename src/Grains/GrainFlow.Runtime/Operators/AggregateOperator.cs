@@ -1,5 +1,5 @@
 using GrainFlow.Runtime.Api.Functions;
-using GrainFlow.Runtime.State;
+using GrainFlow.Runtime.Api.State;
 
 namespace GrainFlow.Runtime.Operators;
 
@@ -9,15 +9,15 @@ internal sealed class AggregateOperator<TKey, TIn, TAcc, TOut>(
     : KeyedOperatorBase<TKey, TIn>(uid, name, keySelector)
     where TKey : notnull
 {
+    /// <summary>The accumulators' state name, as in every snapshot written so far.</summary>
     public const string StateName = "accumulator";
-    private StateTable<TKey, TAcc> _table = null!;
+    private IAggregatingState<TIn, TOut> _state = null!;
 
-    protected override void OpenKeyed() => _table = Backend.GetOrCreateTable<TAcc>(StateName);
+    protected override void OpenKeyed() => _state = Backend.GetAggregatingState(new AggregatingStateDescriptor<TIn, TAcc, TOut>(StateName, function));
 
     protected override void ProcessKeyed(TIn record)
     {
-        ref var slot = ref _table.GetValueRefOrAddDefault(Backend.CurrentGroupIndex, Backend.CurrentKey, out var exists);
-        slot = function.Add(record, exists ? slot! : function.CreateAccumulator());
-        output.Collect(function.GetResult(slot!));
+        _state.Add(record);
+        output.Collect(_state.Get()!);
     }
 }

@@ -2,12 +2,14 @@ using GrainFlow.Runtime.State;
 
 namespace GrainFlow.Runtime.Operators;
 
-/// <summary>Base of operators after a keyBy: owns the subtask's keyed state backend.</summary>
+/// <summary>Base of operators after a keyBy: owns the subtask's keyed state backend and its timer services.</summary>
 internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Func<TIn, TKey> keySelector)
     : OperatorBase<TIn>(uid, name), IKeyedOperator
     where TKey : notnull
 {
     protected KeyedStateBackend<TKey> Backend { get; private set; } = null!;
+
+    private InternalTimeServiceManager<TKey> _timeServices = null!;
 
     public IReadOnlyCollection<IStateTable> StateTables => Backend.Tables;
 
@@ -20,6 +22,7 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
         base.Open(context);
         Backend = new KeyedStateBackend<TKey>(context.KeyGroups, context.MaxParallelism);
         foreach (var restored in context.Restore?.KeyedState ?? []) Backend.AddRestoredState(restored);
+        _timeServices = new InternalTimeServiceManager<TKey>(Backend, context.Time, context.Timestamp);
         OpenKeyed();
     }
 
@@ -28,6 +31,19 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
         Backend.SetCurrentKey(keySelector(record));
         ProcessKeyed(record);
     }
+
+    /// <summary>Fires the event-time timers of every timer service up to the watermark.</summary>
+    public override void ProcessWatermark(long watermarkMs) => _timeServices.AdvanceWatermark(watermarkMs);
+
+    /// <summary>Fires the processing-time timers of every timer service due at <paramref name="nowMs"/>.</summary>
+    public override void OnProcessingTime(long nowMs) => _timeServices.OnProcessingTime(nowMs);
+
+    /// <summary>
+    /// The timer service <paramref name="name"/> of this operator (Flink's getInternalTimerService), with
+    /// the timers restored for its key groups. Call it from <see cref="OpenKeyed"/>.
+    /// </summary>
+    protected InternalTimerService<TKey, TNamespace> GetInternalTimerService<TNamespace>(string name, ITriggerable<TKey, TNamespace> triggerable)
+        where TNamespace : notnull => _timeServices.GetInternalTimerService(name, triggerable);
 
     protected virtual void OpenKeyed() { }
 

@@ -1,5 +1,5 @@
 using GrainFlow.Runtime.Api.Functions;
-using GrainFlow.Runtime.State;
+using GrainFlow.Runtime.Api.State;
 
 namespace GrainFlow.Runtime.Operators;
 
@@ -8,15 +8,15 @@ internal sealed class ReduceOperator<TKey, T>(string uid, string name, Func<T, T
     : KeyedOperatorBase<TKey, T>(uid, name, keySelector)
     where TKey : notnull
 {
+    /// <summary>The reduced values' state name, as in every snapshot written so far.</summary>
     public const string StateName = "reduce";
-    private StateTable<TKey, T> _table = null!;
+    private IReducingState<T> _state = null!;
 
-    protected override void OpenKeyed() => _table = Backend.GetOrCreateTable<T>(StateName);
+    protected override void OpenKeyed() => _state = Backend.GetReducingState(new ReducingStateDescriptor<T>(StateName, reduce));
 
     protected override void ProcessKeyed(T record)
     {
-        ref var slot = ref _table.GetValueRefOrAddDefault(Backend.CurrentGroupIndex, Backend.CurrentKey, out var exists);
-        slot = exists ? reduce(slot!, record) : record;
-        output.Collect(slot!);
+        _state.Add(record);
+        output.Collect(_state.Get()!);
     }
 }

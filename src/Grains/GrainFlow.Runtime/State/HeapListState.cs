@@ -1,18 +1,18 @@
 using System.Collections.Immutable;
-using GrainFlow.Runtime.Api.State;
 
 namespace GrainFlow.Runtime.State;
 
-/// <summary>A list per key, immutable for the same reason as <see cref="HeapMapState{TKey, TUserKey, TUserValue}"/>.</summary>
-internal sealed class HeapListState<TKey, TValue>(KeyedStateBackend<TKey> backend, StateTable<TKey, ImmutableList<TValue>> table) : IListState<TValue>
+/// <summary>A list per key and namespace; immutable, so a snapshot sharing it never sees it change.</summary>
+internal sealed class HeapListState<TKey, TNamespace, TValue>(KeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, ImmutableList<TValue>> table)
+    : HeapKvState<TKey, TNamespace, ImmutableList<TValue>>(backend, table), IInternalListState<TNamespace, TValue>
     where TKey : notnull
+    where TNamespace : notnull
 {
-    public IReadOnlyList<TValue> Get() =>
-        table.TryGet(backend.CurrentGroupIndex, backend.CurrentKey, out var list) ? list : ImmutableList<TValue>.Empty;
+    public IReadOnlyList<TValue> Get() => TryGetCurrent(out var list) ? list : ImmutableList<TValue>.Empty;
 
     public void Add(TValue value)
     {
-        ref var list = ref table.GetValueRefOrAddDefault(backend.CurrentGroupIndex, backend.CurrentKey, out _);
+        ref var list = ref CurrentSlot(out _);
         list = (list ?? ImmutableList<TValue>.Empty).Add(value);
     }
 
@@ -20,8 +20,8 @@ internal sealed class HeapListState<TKey, TValue>(KeyedStateBackend<TKey> backen
     {
         var list = values.ToImmutableList();
         if (list.IsEmpty) Clear();
-        else table.Set(backend.CurrentGroupIndex, backend.CurrentKey, list);
+        else SetCurrent(list);
     }
 
-    public void Clear() => table.Remove(backend.CurrentGroupIndex, backend.CurrentKey);
+    public void MergeNamespaces(TNamespace target, IEnumerable<TNamespace> sources) => MergeNamespaces(target, sources, static (a, b) => a.AddRange(b));
 }

@@ -1,19 +1,19 @@
 using System.Collections.Immutable;
-using GrainFlow.Runtime.Api.State;
 
 namespace GrainFlow.Runtime.State;
 
 /// <summary>
-/// A map per key. The per-key maps are immutable, so a snapshot that shares a bucket also shares
-/// them safely: every change replaces the key's map instead of mutating it.
+/// A map per key and namespace. The maps are immutable, so a snapshot that shares a bucket also
+/// shares them safely: every change replaces the entry's map instead of mutating it.
 /// </summary>
-internal sealed class HeapMapState<TKey, TUserKey, TUserValue>(KeyedStateBackend<TKey> backend, StateTable<TKey, ImmutableDictionary<TUserKey, TUserValue>> table)
-    : IMapState<TUserKey, TUserValue>
+internal sealed class HeapMapState<TKey, TNamespace, TUserKey, TUserValue>(
+    KeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, ImmutableDictionary<TUserKey, TUserValue>> table)
+    : HeapKvState<TKey, TNamespace, ImmutableDictionary<TUserKey, TUserValue>>(backend, table), IInternalMapState<TNamespace, TUserKey, TUserValue>
     where TKey : notnull
+    where TNamespace : notnull
     where TUserKey : notnull
 {
-    private ImmutableDictionary<TUserKey, TUserValue>? Current =>
-        table.TryGet(backend.CurrentGroupIndex, backend.CurrentKey, out var map) ? map : null;
+    private ImmutableDictionary<TUserKey, TUserValue>? Current => TryGetCurrent(out var map) ? map : null;
 
     public bool TryGet(TUserKey key, out TUserValue value)
     {
@@ -24,7 +24,7 @@ internal sealed class HeapMapState<TKey, TUserKey, TUserValue>(KeyedStateBackend
 
     public void Put(TUserKey key, TUserValue value)
     {
-        ref var map = ref table.GetValueRefOrAddDefault(backend.CurrentGroupIndex, backend.CurrentKey, out _);
+        ref var map = ref CurrentSlot(out _);
         map = (map ?? ImmutableDictionary<TUserKey, TUserValue>.Empty).SetItem(key, value);
     }
 
@@ -33,7 +33,7 @@ internal sealed class HeapMapState<TKey, TUserKey, TUserValue>(KeyedStateBackend
         if (Current is not { } map || !map.ContainsKey(key)) return false;
         var remaining = map.Remove(key);
         if (remaining.IsEmpty) Clear();
-        else table.Set(backend.CurrentGroupIndex, backend.CurrentKey, remaining);
+        else SetCurrent(remaining);
         return true;
     }
 
@@ -42,6 +42,4 @@ internal sealed class HeapMapState<TKey, TUserKey, TUserValue>(KeyedStateBackend
     public IEnumerable<KeyValuePair<TUserKey, TUserValue>> Entries => Current ?? ImmutableDictionary<TUserKey, TUserValue>.Empty;
 
     public bool IsEmpty => Current is null;
-
-    public void Clear() => table.Remove(backend.CurrentGroupIndex, backend.CurrentKey);
 }

@@ -6,16 +6,14 @@ namespace GrainFlow.Runtime.State;
 
 /// <summary>
 /// Heap keyed state of one operator subtask (Flink's "hashmap" backend): the current key, the
-/// state tables registered by the operator's function, and its processing-time timers (a state
-/// table too, so they are snapshotted and redistributed with their key groups), all partitioned
-/// by key group.
+/// state tables registered by the operator and its function — user state, operator state in
+/// namespaces (windows), and the timers of its timer services — all partitioned by key group.
 /// </summary>
 internal sealed class KeyedStateBackend<TKey> where TKey : notnull
 {
     private readonly Dictionary<string, IStateTable> _tables = new(StringComparer.Ordinal);
     private readonly List<RestoredKeyedState> _restored = new();
     private readonly int _maxParallelism;
-    private ProcessingTimeTimers<TKey>? _timers;
 
     public KeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism)
     {
@@ -54,41 +52,54 @@ internal sealed class KeyedStateBackend<TKey> where TKey : notnull
         CurrentGroupIndex = keyGroup - KeyGroups.StartKeyGroup;
     }
 
-    public StateTable<TKey, TValue> GetOrCreateTable<TValue>(string name)
+    /// <summary>The table of state <paramref name="name"/>, filled from the restored state when it is first registered.</summary>
+    public StateTable<TStateKey, TValue> GetOrCreateTable<TStateKey, TValue>(string name) where TStateKey : notnull
     {
         if (_tables.TryGetValue(name, out var existing))
         {
-            return existing as StateTable<TKey, TValue>
-                ?? throw new InvalidOperationException($"State '{name}' was already registered with another type than {typeof(TValue).Name}.");
+            return existing as StateTable<TStateKey, TValue>
+                ?? throw new InvalidOperationException($"State '{name}' was already registered with another type than {typeof(TValue).Name} (or in another namespace type).");
         }
-        var table = new StateTable<TKey, TValue>(name, KeyGroups.StartKeyGroup, KeyGroups.Count);
+        var table = new StateTable<TStateKey, TValue>(name, KeyGroups.StartKeyGroup, KeyGroups.Count);
         _tables.Add(name, table);
         // State from a snapshot is typed only now, when the function declares it.
         foreach (var restored in _restored) restored.Restore(table, KeyGroups);
         return table;
     }
 
-    /// <summary>
-    /// The processing-time timers of this subtask, kept in the reserved table
-    /// <see cref="ProcessingTimeTimers{TKey}.StateName"/>; timers in the restored state are scheduled again.
-    /// Like the other tables, call it after the restored state was added.
-    /// </summary>
-    public ProcessingTimeTimers<TKey> GetProcessingTimeTimers() =>
-        _timers ??= new ProcessingTimeTimers<TKey>(this, GetOrCreateTable<ImmutableArray<long>>(ProcessingTimeTimers<TKey>.StateName));
-
-    public IValueState<TValue> GetValueState<TValue>(ValueStateDescriptor<TValue> descriptor) =>
-        new HeapValueState<TKey, TValue>(this, GetOrCreateTable<TValue>(UserStateName(descriptor)));
+    public IValueState<TValue> GetValueState<TValue>(ValueStateDescriptor<TValue> descriptor) => GetInternalValueState<VoidNamespace, TValue>(descriptor);
 
     public IMapState<TUserKey, TUserValue> GetMapState<TUserKey, TUserValue>(MapStateDescriptor<TUserKey, TUserValue> descriptor)
-        where TUserKey : notnull =>
-        new HeapMapState<TKey, TUserKey, TUserValue>(this, GetOrCreateTable<ImmutableDictionary<TUserKey, TUserValue>>(UserStateName(descriptor)));
+        where TUserKey : notnull => GetInternalMapState<VoidNamespace, TUserKey, TUserValue>(descriptor);
 
-    public IListState<TValue> GetListState<TValue>(ListStateDescriptor<TValue> descriptor) =>
-        new HeapListState<TKey, TValue>(this, GetOrCreateTable<ImmutableList<TValue>>(UserStateName(descriptor)));
+    public IListState<TValue> GetListState<TValue>(ListStateDescriptor<TValue> descriptor) => GetInternalListState<VoidNamespace, TValue>(descriptor);
 
-    private static string UserStateName(StateDescriptor descriptor) => descriptor.Name != ProcessingTimeTimers<TKey>.StateName
-        ? descriptor.Name
-        : throw new ArgumentException(
-            $"The state name '{descriptor.Name}' is reserved for the processing-time timers of keyed operators; give the state another name.",
-            nameof(descriptor));
+    public IReducingState<TValue> GetReducingState<TValue>(ReducingStateDescriptor<TValue> descriptor) => GetInternalReducingState<VoidNamespace, TValue>(descriptor);
+
+    public IAggregatingState<TIn, TOut> GetAggregatingState<TIn, TAcc, TOut>(AggregatingStateDescriptor<TIn, TAcc, TOut> descriptor) =>
+        GetInternalAggregatingState<VoidNamespace, TIn, TAcc, TOut>(descriptor);
+
+    public IInternalValueState<TNamespace, TValue> GetInternalValueState<TNamespace, TValue>(ValueStateDescriptor<TValue> descriptor) where TNamespace : notnull =>
+        new HeapValueState<TKey, TNamespace, TValue>(this, Table<TNamespace, TValue>(descriptor));
+
+    public IInternalMapState<TNamespace, TUserKey, TUserValue> GetInternalMapState<TNamespace, TUserKey, TUserValue>(MapStateDescriptor<TUserKey, TUserValue> descriptor)
+        where TNamespace : notnull where TUserKey : notnull =>
+        new HeapMapState<TKey, TNamespace, TUserKey, TUserValue>(this, Table<TNamespace, ImmutableDictionary<TUserKey, TUserValue>>(descriptor));
+
+    public IInternalListState<TNamespace, TValue> GetInternalListState<TNamespace, TValue>(ListStateDescriptor<TValue> descriptor) where TNamespace : notnull =>
+        new HeapListState<TKey, TNamespace, TValue>(this, Table<TNamespace, ImmutableList<TValue>>(descriptor));
+
+    public IInternalReducingState<TNamespace, TValue> GetInternalReducingState<TNamespace, TValue>(ReducingStateDescriptor<TValue> descriptor) where TNamespace : notnull =>
+        new HeapReducingState<TKey, TNamespace, TValue>(this, Table<TNamespace, TValue>(descriptor), descriptor.Reduce);
+
+    public IInternalAggregatingState<TNamespace, TIn, TOut> GetInternalAggregatingState<TNamespace, TIn, TAcc, TOut>(AggregatingStateDescriptor<TIn, TAcc, TOut> descriptor)
+        where TNamespace : notnull =>
+        new HeapAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(this, Table<TNamespace, TAcc>(descriptor), descriptor.Function);
+
+    private NamespacedTable<TKey, TNamespace, TValue> Table<TNamespace, TValue>(StateDescriptor descriptor) where TNamespace : notnull =>
+        !TimerStateNames.IsReserved(descriptor.Name)
+            ? NamespacedTable<TKey, TNamespace, TValue>.Create(this, descriptor.Name)
+            : throw new ArgumentException(
+                $"The state name '{descriptor.Name}' is reserved for the timers of keyed operators (names starting with '_timers' or '_event_timers'); give the state another name.",
+                nameof(descriptor));
 }

@@ -8,4 +8,7 @@ public interface IAggregateFunction<in TIn, TAcc, out TOut>
     TAcc Add(TIn value, TAcc accumulator);
 
     TOut GetResult(TAcc accumulator);
+
+    /// <summary>Combines two accumulators into one (as Flink's AggregateFunction.merge): merging windows merge their state with it instead of recomputing it.</summary>
+    TAcc Merge(TAcc a, TAcc b);
 }

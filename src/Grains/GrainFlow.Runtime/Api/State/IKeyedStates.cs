@@ -42,3 +42,29 @@ public interface IListState<T>
 
     void Clear();
 }
+
+/// <summary>One value per key that every added value is reduced into (Flink's ReducingState).</summary>
+public interface IReducingState<T>
+{
+    /// <summary>The reduced value, or default when nothing was added.</summary>
+    T? Get();
+
+    bool HasValue { get; }
+
+    void Add(T value);
+
+    void Clear();
+}
+
+/// <summary>An accumulator per key that added values are aggregated into, read as its result (Flink's AggregatingState).</summary>
+public interface IAggregatingState<in TIn, TOut>
+{
+    /// <summary>The result of the accumulator, or default when nothing was added.</summary>
+    TOut? Get();
+
+    bool HasValue { get; }
+
+    void Add(TIn value);
+
+    void Clear();
+}

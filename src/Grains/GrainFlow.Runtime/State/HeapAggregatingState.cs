@@ -1,0 +1,21 @@
+using GrainFlow.Runtime.Api.Functions;
+
+namespace GrainFlow.Runtime.State;
+
+/// <summary>An accumulator per key and namespace; namespaces merge by merging their accumulators (<see cref="IAggregateFunction{TIn, TAcc, TOut}.Merge"/>).</summary>
+internal sealed class HeapAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(
+    KeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TAcc> table, IAggregateFunction<TIn, TAcc, TOut> function)
+    : HeapKvState<TKey, TNamespace, TAcc>(backend, table), IInternalAggregatingState<TNamespace, TIn, TOut>
+    where TKey : notnull
+    where TNamespace : notnull
+{
+    public TOut? Get() => TryGetCurrent(out var accumulator) ? function.GetResult(accumulator) : default;
+
+    public void Add(TIn value)
+    {
+        ref var slot = ref CurrentSlot(out var exists);
+        slot = function.Add(value, exists ? slot! : function.CreateAccumulator());
+    }
+
+    public void MergeNamespaces(TNamespace target, IEnumerable<TNamespace> sources) => MergeNamespaces(target, sources, function.Merge);
+}

@@ -1,0 +1,64 @@
+namespace GrainFlow.Runtime.State;
+
+/// <summary>
+/// The entries of one named keyed state addressed by (key, namespace), over a <see cref="StateTable{TKey, TValue}"/>
+/// partitioned by the key's group. State in the <see cref="VoidNamespace"/> is stored per key alone
+/// (<see cref="Create"/> picks that layout), so it is written exactly as before namespaces existed and
+/// older snapshots restore into it; any other namespace is stored under a <see cref="NamespacedKey{TKey, TNamespace}"/>.
+/// </summary>
+internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : notnull where TNamespace : notnull
+{
+    public abstract IStateTable Table { get; }
+
+    public abstract bool TryGet(int groupIndex, TKey key, TNamespace ns, out TValue value);
+
+    public abstract void Set(int groupIndex, TKey key, TNamespace ns, TValue value);
+
+    public abstract bool Remove(int groupIndex, TKey key, TNamespace ns);
+
+    /// <summary>A reference to the slot, added with a default value when missing: one hash lookup for read-modify-write.</summary>
+    public abstract ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, TNamespace ns, out bool exists);
+
+    /// <summary>Every entry with its key group, in no particular order.</summary>
+    public abstract IEnumerable<(int KeyGroup, TKey Key, TNamespace Namespace, TValue Value)> Entries { get; }
+
+    /// <summary>The table of state <paramref name="name"/> in <paramref name="backend"/>, in the layout of <typeparamref name="TNamespace"/>.</summary>
+    public static NamespacedTable<TKey, TNamespace, TValue> Create(KeyedStateBackend<TKey> backend, string name) =>
+        VoidNamespace.Is<TNamespace>()
+            ? new PerKey(backend.GetOrCreateTable<TKey, TValue>(name))
+            : new PerKeyAndNamespace(backend.GetOrCreateTable<NamespacedKey<TKey, TNamespace>, TValue>(name));
+
+    private sealed class PerKey(StateTable<TKey, TValue> table) : NamespacedTable<TKey, TNamespace, TValue>
+    {
+        public override IStateTable Table => table;
+
+        public override bool TryGet(int groupIndex, TKey key, TNamespace ns, out TValue value) => table.TryGet(groupIndex, key, out value!);
+
+        public override void Set(int groupIndex, TKey key, TNamespace ns, TValue value) => table.Set(groupIndex, key, value);
+
+        public override bool Remove(int groupIndex, TKey key, TNamespace ns) => table.Remove(groupIndex, key);
+
+        public override ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, TNamespace ns, out bool exists) =>
+            ref table.GetValueRefOrAddDefault(groupIndex, key, out exists);
+
+        public override IEnumerable<(int KeyGroup, TKey Key, TNamespace Namespace, TValue Value)> Entries =>
+            table.Entries.Select(e => (e.KeyGroup, e.Key, default(TNamespace)!, e.Value));
+    }
+
+    private sealed class PerKeyAndNamespace(StateTable<NamespacedKey<TKey, TNamespace>, TValue> table) : NamespacedTable<TKey, TNamespace, TValue>
+    {
+        public override IStateTable Table => table;
+
+        public override bool TryGet(int groupIndex, TKey key, TNamespace ns, out TValue value) => table.TryGet(groupIndex, new(key, ns), out value!);
+
+        public override void Set(int groupIndex, TKey key, TNamespace ns, TValue value) => table.Set(groupIndex, new(key, ns), value);
+
+        public override bool Remove(int groupIndex, TKey key, TNamespace ns) => table.Remove(groupIndex, new(key, ns));
+
+        public override ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, TNamespace ns, out bool exists) =>
+            ref table.GetValueRefOrAddDefault(groupIndex, new(key, ns), out exists);
+
+        public override IEnumerable<(int KeyGroup, TKey Key, TNamespace Namespace, TValue Value)> Entries =>
+            table.Entries.Select(e => (e.KeyGroup, e.Key.Key, e.Key.Namespace, e.Value));
+    }
+}

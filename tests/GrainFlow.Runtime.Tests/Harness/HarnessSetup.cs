@@ -1,0 +1,21 @@
+using GrainFlow.Savepoints;
+
+namespace GrainFlow.Runtime.Tests.Harness;
+
+/// <summary>
+/// Where a harness's operator runs and what it starts from: its subtask of <see cref="Parallelism"/>,
+/// the snapshots of the old subtasks to restore (each keeps only the key groups this subtask owns, as
+/// a restore at another parallelism does), and the format its snapshots are written in.
+/// </summary>
+public sealed record HarnessSetup(
+    int SubtaskIndex = 0,
+    int Parallelism = 1,
+    int MaxParallelism = 128,
+    IReadOnlyList<HarnessSnapshot>? RestoreFrom = null,
+    SavepointFormatType Format = SavepointFormatType.Native);
+
+/// <summary>The keyed state of the harness's operator as the snapshot writer stored it: the section's bytes and where each key group starts.</summary>
+public sealed record HarnessSnapshot(byte[] Data, IReadOnlyDictionary<int, long> KeyGroupOffsets);
+
+/// <summary>A record the operator emitted, with the event-time timestamp it carried (null when none).</summary>
+public readonly record struct TimestampedValue<T>(T Value, long? Timestamp);
