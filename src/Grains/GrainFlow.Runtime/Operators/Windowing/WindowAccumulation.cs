@@ -27,16 +27,14 @@ internal sealed class ReduceAccumulation<T>(Func<T, T, T> reduce) : WindowAccumu
     public override T Merge(T target, T source) => reduce(target, source);
 }
 
-/// <summary>Incremental aggregate: the contents are the accumulator; merging needs an <see cref="IMergingAggregateFunction{TIn, TAcc, TOut}"/>.</summary>
+/// <summary>Incremental aggregate: the contents are the accumulator; merging windows merge their accumulators.</summary>
 internal sealed class AggregateAccumulation<TIn, TAcc, TOut>(IAggregateFunction<TIn, TAcc, TOut> function) : WindowAccumulation<TIn, TAcc>
 {
     public override TAcc First(TIn value) => function.Add(value, function.CreateAccumulator());
 
     public override TAcc Add(TAcc contents, TIn value) => function.Add(value, contents);
 
-    public override TAcc Merge(TAcc target, TAcc source) => function is IMergingAggregateFunction<TIn, TAcc, TOut> merging
-        ? merging.Merge(target, source)
-        : throw new InvalidOperationException($"{function.GetType().Name} cannot merge accumulators; implement IMergingAggregateFunction to use it with merging windows.");
+    public override TAcc Merge(TAcc target, TAcc source) => function.Merge(target, source);
 }
 
 /// <summary>All elements, for a process window function without incremental aggregation.</summary>

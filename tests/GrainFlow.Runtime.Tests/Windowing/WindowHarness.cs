@@ -1,0 +1,58 @@
+using GrainFlow.Configuration;
+using GrainFlow.Runtime.Api;
+using GrainFlow.Runtime.Api.Functions;
+using GrainFlow.Runtime.Graph;
+using GrainFlow.Runtime.Operators;
+using GrainFlow.Runtime.Operators.Windowing;
+using GrainFlow.Runtime.Sources;
+using GrainFlow.Runtime.Tests.Harness;
+
+namespace GrainFlow.Runtime.Tests.Windowing;
+
+/// <summary>A click of a user worth <see cref="Value"/>: the element type of the window operator tests.</summary>
+public sealed record Click(string User, long Value = 1);
+
+/// <summary>
+/// Builds a window exactly as a job does (<c>KeyBy(...).Window(...)...</c> on a real environment) and
+/// runs the operator that the window's graph node creates in the keyed-operator harness.
+/// </summary>
+internal sealed class WindowHarness<TOut>
+{
+    private readonly List<Click> _lateData = new();
+    private IWindowOperator _operator = null!;
+
+    public WindowHarness(Func<KeyedStream<Click, string>, DataStream<TOut>> window, HarnessSetup? setup = null)
+    {
+        var env = new StreamExecutionEnvironment(GrainFlowConfiguration.Empty);
+        var result = window(env.FromSource(new GeneratorSource<Click>(0, i => new Click($"u{i}")), "clicks").KeyBy(c => c.User));
+        var node = (OneInputNode<Click, TOut>)result.Node;
+        if (node is IWindowNode<Click> { LateDataTag: not null } windowNode) windowNode.LateDataOutput = () => new ListCollector(_lateData);
+        Operator = new KeyedOperatorHarness<string, Click, TOut>(output =>
+        {
+            var created = (KeyedOperatorBase<string, Click>)node.CreateOperator(output);
+            _operator = (IWindowOperator)created;
+            return created;
+        }, setup ?? new HarnessSetup());
+    }
+
+    public KeyedOperatorHarness<string, Click, TOut> Operator { get; }
+
+    public long NumLateRecordsDropped => _operator.NumLateRecordsDropped;
+
+    /// <summary>What went to the late-data side output.</summary>
+    public IReadOnlyList<Click> LateData => _lateData;
+
+    public void Add(string user, long timestamp, long value = 1) => Operator.ProcessElement(new Click(user, value), timestamp);
+
+    public void Watermark(long watermark) => Operator.ProcessWatermark(watermark);
+
+    public IReadOnlyList<TimestampedValue<TOut>> Output => Operator.Output;
+
+    /// <summary>Entries left in the window operator's state tables, by table name.</summary>
+    public long Entries(string table) => Operator.StateTables.Where(t => t.Name == table).Sum(t => t.Count);
+
+    private sealed class ListCollector(List<Click> list) : ICollector<Click>
+    {
+        public void Collect(Click record) => list.Add(record);
+    }
+}
