@@ -10,7 +10,8 @@ using GrainFlow.Runtime.Tests.Harness;
 namespace GrainFlow.Runtime.Tests.Windowing;
 
 /// <summary>A click of a user worth <see cref="Value"/>: the element type of the window operator tests.</summary>
-public sealed record Click(string User, long Value = 1);
+[GenerateSerializer, Immutable, Alias("grainflow.tests.Click")]
+public sealed record Click([property: Id(0)] string User, [property: Id(1)] long Value = 1);
 
 /// <summary>
 /// Builds a window exactly as a job does (<c>KeyBy(...).Window(...)...</c> on a real environment) and
