@@ -72,31 +72,31 @@ public sealed class WindowedStream<T, TKey, W> where TKey : notnull where W : Wi
 
     /// <summary>Reduces each window's elements incrementally; emits the reduced value when the window fires.</summary>
     public DataStream<T> Reduce(Func<T, T, T> reduce, string name = "Window(Reduce)") =>
-        Add(name, new ReduceAccumulation<T>(Checked(reduce)), new ResultWindowFunction<T, T, TKey, W>(value => value));
+        Add(name, new ReducingContents<T>(Checked(reduce)), new PassThroughWindowFunction<T, TKey, W>());
 
     /// <summary>Reduces each window's elements incrementally and gives the reduced value to <paramref name="function"/> when the window fires.</summary>
     public DataStream<TOut> Reduce<TOut>(Func<T, T, T> reduce, ProcessWindowFunction<T, TOut, TKey, W> function, string name = "Window(Reduce, Process)") =>
-        Add(name, new ReduceAccumulation<T>(Checked(reduce)), new ProcessWindowFunctionAdapter<T, T, TOut, TKey, W>(value => [value], Checked(function)));
+        Add(name, new ReducingContents<T>(Checked(reduce)), new ProcessWindowFunctionAdapter<T, T, TOut, TKey, W>(value => [value], Checked(function)));
 
     /// <summary>Aggregates each window's elements incrementally; emits the aggregate's result when the window fires.</summary>
     public DataStream<TOut> Aggregate<TAcc, TOut>(IAggregateFunction<T, TAcc, TOut> function, string name = "Window(Aggregate)") =>
-        Add(name, new AggregateAccumulation<T, TAcc, TOut>(Checked(function)), new ResultWindowFunction<TAcc, TOut, TKey, W>(function.GetResult));
+        Add(name, new AggregatingContents<T, TAcc, TOut>(Checked(function)), new PassThroughWindowFunction<TOut, TKey, W>());
 
     /// <summary>Aggregates each window's elements incrementally and gives the aggregate's result to <paramref name="windowFunction"/> when the window fires.</summary>
     public DataStream<TOut> Aggregate<TAcc, TResult, TOut>(
         IAggregateFunction<T, TAcc, TResult> function, ProcessWindowFunction<TResult, TOut, TKey, W> windowFunction, string name = "Window(Aggregate, Process)") =>
-        Add(name, new AggregateAccumulation<T, TAcc, TResult>(Checked(function)),
-            new ProcessWindowFunctionAdapter<TAcc, TResult, TOut, TKey, W>(acc => [function.GetResult(acc)], Checked(windowFunction)));
+        Add(name, new AggregatingContents<T, TAcc, TResult>(Checked(function)),
+            new ProcessWindowFunctionAdapter<TResult, TResult, TOut, TKey, W>(result => [result], Checked(windowFunction)));
 
     /// <summary>Keeps every element of each window and gives them all to <paramref name="function"/> when the window fires.</summary>
     public DataStream<TOut> Process<TOut>(ProcessWindowFunction<T, TOut, TKey, W> function, string name = "Window(Process)") =>
-        Add(name, new ListAccumulation<T>(), new ProcessWindowFunctionAdapter<System.Collections.Immutable.ImmutableList<T>, T, TOut, TKey, W>(list => list, Checked(function)));
+        Add(name, new ListContents<T>(), new ProcessWindowFunctionAdapter<IReadOnlyList<T>, T, TOut, TKey, W>(list => list, Checked(function)));
 
-    private DataStream<TOut> Add<TAcc, TOut>(string name, WindowAccumulation<T, TAcc> accumulation, InternalWindowFunction<TAcc, TOut, TKey, W> function)
+    private DataStream<TOut> Add<TContents, TOut>(string name, WindowContents<T, TContents> contents, InternalWindowFunction<TContents, TOut, TKey, W> function)
     {
-        var spec = new WindowOperatorSpec<T, TAcc, TOut, TKey, W>(_assigner, _trigger, _allowedLatenessMs, accumulation, function);
+        var spec = new WindowOperatorSpec<T, TContents, TOut, TKey, W>(_assigner, _trigger, _allowedLatenessMs, contents, function);
         var env = _input.Environment;
-        var node = new WindowNode<TKey, T, TAcc, TOut, W>(env.NextNodeId, name, _keySelector, spec, _lateDataTag) { Input = _input.Node, InputPartitioning = PartitionKind.Hash };
+        var node = new WindowNode<TKey, T, TContents, TOut, W>(env.NextNodeId, name, _keySelector, spec, _lateDataTag) { Input = _input.Node, InputPartitioning = PartitionKind.Hash };
         _input.Node.ConsumerPartitioners[node] = new KeyGroupPartitioner<T, TKey>(_keySelector);
         return new DataStream<TOut>(env, env.Add(node));
     }

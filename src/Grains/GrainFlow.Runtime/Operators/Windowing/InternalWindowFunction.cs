@@ -4,9 +4,9 @@ using GrainFlow.Runtime.Api.Windowing;
 namespace GrainFlow.Runtime.Operators.Windowing;
 
 /// <summary>Turns a fired window's contents into results (Flink's <c>InternalWindowFunction</c>).</summary>
-internal abstract class InternalWindowFunction<TAcc, TOut, TKey, W> where W : Window
+internal abstract class InternalWindowFunction<TContents, TOut, TKey, W> where W : Window
 {
-    public abstract void Process(TKey key, IWindowFunctionContext<W> context, TAcc contents, ICollector<TOut> output);
+    public abstract void Process(TKey key, IWindowFunctionContext<W> context, TContents contents, ICollector<TOut> output);
 
     /// <summary>The window is purged for good.</summary>
     public virtual void Clear(TKey key, IWindowFunctionContext<W> context) { }
@@ -26,23 +26,23 @@ internal interface IWindowFunctionContext<out W> where W : Window
     IKeyedStateStore GlobalState { get; }
 }
 
-/// <summary>Emits one result computed from the contents: the reduced value, or the aggregate's result.</summary>
-internal sealed class ResultWindowFunction<TAcc, TOut, TKey, W>(Func<TAcc, TOut> result) : InternalWindowFunction<TAcc, TOut, TKey, W> where W : Window
+/// <summary>Emits the contents themselves: the reduced value, or the aggregate's result (Flink's <c>PassThroughWindowFunction</c>).</summary>
+internal sealed class PassThroughWindowFunction<T, TKey, W> : InternalWindowFunction<T, T, TKey, W> where W : Window
 {
-    public override void Process(TKey key, IWindowFunctionContext<W> context, TAcc contents, ICollector<TOut> output) => output.Collect(result(contents));
+    public override void Process(TKey key, IWindowFunctionContext<W> context, T contents, ICollector<T> output) => output.Collect(contents);
 }
 
 /// <summary>
 /// Calls a user's <see cref="ProcessWindowFunction{TIn, TOut, TKey, W}"/> with the elements of the
 /// contents: all of them, or the one pre-aggregated value of an incremental reduce or aggregate.
 /// </summary>
-internal sealed class ProcessWindowFunctionAdapter<TAcc, TIn, TOut, TKey, W>(
-    Func<TAcc, IEnumerable<TIn>> elements, ProcessWindowFunction<TIn, TOut, TKey, W> function)
-    : InternalWindowFunction<TAcc, TOut, TKey, W> where W : Window
+internal sealed class ProcessWindowFunctionAdapter<TContents, TIn, TOut, TKey, W>(
+    Func<TContents, IEnumerable<TIn>> elements, ProcessWindowFunction<TIn, TOut, TKey, W> function)
+    : InternalWindowFunction<TContents, TOut, TKey, W> where W : Window
 {
     private readonly Context _context = new();
 
-    public override void Process(TKey key, IWindowFunctionContext<W> context, TAcc contents, ICollector<TOut> output)
+    public override void Process(TKey key, IWindowFunctionContext<W> context, TContents contents, ICollector<TOut> output)
     {
         _context.Inner = context;
         function.Process(key, _context, elements(contents), output);

@@ -5,9 +5,9 @@ using GrainFlow.Runtime.Graph;
 
 namespace GrainFlow.Runtime.Operators.Windowing;
 
-/// <summary>The graph node of a keyed window: every subtask builds its <see cref="WindowOperator{TKey, TIn, TAcc, TOut, W}"/> from it.</summary>
-internal sealed class WindowNode<TKey, TIn, TAcc, TOut, W>(
-    int id, string name, Func<TIn, TKey> keySelector, WindowOperatorSpec<TIn, TAcc, TOut, TKey, W> spec, OutputTag<TIn>? lateDataTag)
+/// <summary>The graph node of a keyed window: every subtask builds its <see cref="WindowOperator{TKey, TIn, TContents, TOut, W}"/> from it.</summary>
+internal sealed class WindowNode<TKey, TIn, TContents, TOut, W>(
+    int id, string name, Func<TIn, TKey> keySelector, WindowOperatorSpec<TIn, TContents, TOut, TKey, W> spec, OutputTag<TIn>? lateDataTag)
     : OneInputNode<TIn, TOut>(id, "window", name), IWindowNode<TIn>
     where TKey : notnull
     where W : Window
@@ -24,7 +24,7 @@ internal sealed class WindowNode<TKey, TIn, TAcc, TOut, W>(
     public Func<ICollector<TIn>>? LateDataOutput { get; set; }
 
     internal override OperatorBase<TIn> CreateOperator(ICollector<TOut> output) =>
-        new WindowOperator<TKey, TIn, TAcc, TOut, W>(Uid, Name, keySelector, spec, output, LateOutput());
+        new WindowOperator<TKey, TIn, TContents, TOut, W>(Uid, Name, keySelector, spec, output, LateOutput());
 
     private ICollector<TIn>? LateOutput()
     {

@@ -6,13 +6,13 @@ using GrainFlow.Runtime.State;
 namespace GrainFlow.Runtime.Operators.Windowing;
 
 /// <summary>
-/// The keyed operator of a window (Flink's <c>WindowOperator</c>): hosts the <see cref="WindowProcessor{TKey, TIn, TAcc, TOut, W}"/>
+/// The keyed operator of a window (Flink's <c>WindowOperator</c>): hosts the <see cref="WindowProcessor{TKey, TIn, TContents, TOut, W}"/>
 /// on the subtask's keyed state backend, window contents and trigger state namespaced by window,
 /// merging-window sets per key, and trigger and cleanup timers in the timer service
 /// <see cref="TimerServiceName"/>, so all of it is in every snapshot and moves with its key group.
 /// </summary>
-internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, W>(
-    string uid, string name, Func<TIn, TKey> keySelector, WindowOperatorSpec<TIn, TAcc, TOut, TKey, W> spec,
+internal sealed class WindowOperator<TKey, TIn, TContents, TOut, W>(
+    string uid, string name, Func<TIn, TKey> keySelector, WindowOperatorSpec<TIn, TContents, TOut, TKey, W> spec,
     ICollector<TOut> output, ICollector<TIn>? lateOutput)
     : KeyedOperatorBase<TKey, TIn>(uid, name, keySelector), ITriggerable<TKey, W>, IWindowOperator
     where TKey : notnull
@@ -21,7 +21,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, W>(
     /// <summary>The timer service of window triggers and cleanup (Flink's name).</summary>
     public const string TimerServiceName = "window-timers";
 
-    private WindowProcessor<TKey, TIn, TAcc, TOut, W> _processor = null!;
+    private WindowProcessor<TKey, TIn, TContents, TOut, W> _processor = null!;
 
     /// <summary>Elements dropped as later than the allowed lateness (Flink's <c>numLateRecordsDropped</c>).</summary>
     public long NumLateRecordsDropped => _processor.NumLateRecordsDropped;
@@ -29,7 +29,7 @@ internal sealed class WindowOperator<TKey, TIn, TAcc, TOut, W>(
     protected override void OpenKeyed()
     {
         var timers = GetInternalTimerService(TimerServiceName, this);
-        _processor = new WindowProcessor<TKey, TIn, TAcc, TOut, W>(spec, output, lateOutput, Context.Timestamp, new BackendState(Backend, timers));
+        _processor = new WindowProcessor<TKey, TIn, TContents, TOut, W>(spec, output, lateOutput, Context.Timestamp, new BackendState(Backend, timers), spec.Contents.Create<TKey, W>(Backend));
     }
 
     protected override void ProcessKeyed(TIn record) => _processor.ProcessElement(Backend.CurrentKey, record);

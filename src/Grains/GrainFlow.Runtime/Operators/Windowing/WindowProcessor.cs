@@ -10,38 +10,36 @@ namespace GrainFlow.Runtime.Operators.Windowing;
 /// timestamp <c>window.MaxTimestamp</c>, and cleans a window up when event time passes its end plus
 /// the allowed lateness. Elements later than that are dropped and counted, or go to the late-data side output.
 /// </summary>
-internal sealed class WindowProcessor<TKey, TIn, TAcc, TOut, W> : IWindowAssignerContext where W : Window
+internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAssignerContext where W : Window
 {
     private readonly WindowAssigner<W> _assigner;
     private readonly MergingWindowAssigner<W>? _mergingAssigner;
     private readonly ITrigger<W> _trigger;
     private readonly long _allowedLateness;
-    private readonly WindowAccumulation<TIn, TAcc> _accumulation;
-    private readonly InternalWindowFunction<TAcc, TOut, TKey, W> _function;
+    private readonly InternalWindowFunction<TContents, TOut, TKey, W> _function;
     private readonly ICollector<TOut> _output;
     private readonly ICollector<TIn>? _lateOutput;
     private readonly RecordTimestamp _timestamp;
     private readonly IWindowOperatorState<W> _state;
-    private readonly INamespacedValueState<W, TAcc> _contents;
+    private readonly IWindowContents<W, TIn, TContents> _contents;
     private readonly WindowTriggerContext<W> _triggerContext;
     private readonly FunctionContext _functionContext;
     private readonly MergingWindowStore _mergingWindowStore;
 
     public WindowProcessor(
-        WindowOperatorSpec<TIn, TAcc, TOut, TKey, W> spec, ICollector<TOut> output, ICollector<TIn>? lateOutput,
-        RecordTimestamp timestamp, IWindowOperatorState<W> state)
+        WindowOperatorSpec<TIn, TContents, TOut, TKey, W> spec, ICollector<TOut> output, ICollector<TIn>? lateOutput,
+        RecordTimestamp timestamp, IWindowOperatorState<W> state, IWindowContents<W, TIn, TContents> contents)
     {
         _assigner = spec.Assigner;
         _mergingAssigner = spec.Assigner as MergingWindowAssigner<W>;
         _trigger = spec.Trigger;
         _allowedLateness = spec.AllowedLatenessMs;
-        _accumulation = spec.Accumulation;
         _function = spec.Function;
         _output = output;
         _lateOutput = lateOutput;
         _timestamp = timestamp;
         _state = state;
-        _contents = state.GetWindowState<TAcc>(WindowStateNames.Contents);
+        _contents = contents;
         _triggerContext = new WindowTriggerContext<W>(state);
         _functionContext = new FunctionContext(state);
         _mergingWindowStore = new MergingWindowStore(state);
@@ -122,7 +120,7 @@ internal sealed class WindowProcessor<TKey, TIn, TAcc, TOut, W> : IWindowAssigne
 
     private void AddAndTrigger(TKey key, TIn element, long timestamp, W window, W stateWindow)
     {
-        _contents.Update(stateWindow, _contents.TryGet(stateWindow, out var contents) ? _accumulation.Add(contents, element) : _accumulation.First(element));
+        _contents.Add(stateWindow, element);
         _triggerContext.Window = window;
         var result = _trigger.OnElement(element, timestamp, window, _triggerContext);
         if (result.IsFire() && _contents.TryGet(stateWindow, out var fired)) Emit(key, window, fired);
@@ -154,19 +152,10 @@ internal sealed class WindowProcessor<TKey, TIn, TAcc, TOut, W> : IWindowAssigne
             DeleteCleanupTimer(merged);
         }
 
-        // The merged state is the merge of the parts, never recomputed from elements.
-        var hasTarget = _contents.TryGet(stateWindow, out var target);
-        foreach (var source in mergedStateWindows)
-        {
-            if (!_contents.TryGet(source, out var value)) continue;
-            target = hasTarget ? _accumulation.Merge(target, value) : value;
-            hasTarget = true;
-            _contents.Clear(source);
-        }
-        if (hasTarget) _contents.Update(stateWindow, target);
+        _contents.Merge(stateWindow, mergedStateWindows);
     }
 
-    private void Emit(TKey key, W window, TAcc contents)
+    private void Emit(TKey key, W window, TContents contents)
     {
         _timestamp.Current = window.MaxTimestamp;
         _functionContext.Window = window;
