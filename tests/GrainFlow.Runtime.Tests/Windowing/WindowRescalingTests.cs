@@ -104,4 +104,18 @@ public sealed class WindowRescalingTests
         }
         Assert.Equal(Users.Select(u => new Click(u, 7)).OrderBy(c => c.User), after.SelectMany(s => s.Output).Select(o => o.Value).OrderBy(c => c.User));
     }
+
+    [Fact]
+    public void WindowsRestoredFromASnapshotWhoseWindowTypeChangedAreRefusedNamingTheOperatorAndTheFix()
+    {
+        var sessions = Sessions(new HarnessSetup());
+        sessions.Add("a", 0);
+        var snapshot = sessions.Operator.Snapshot();
+
+        var error = Assert.Throws<InvalidDataException>(() => new WindowHarness<Click>(
+            clicks => clicks.Window(GlobalWindows.Create()).Trigger(CountTrigger.Of(2)).Reduce((x, y) => x), new HarnessSetup(RestoreFrom: [snapshot])));
+        Assert.Contains("The window 'Window(Reduce)'", error.Message);
+        Assert.Contains("GlobalWindow", error.Message);
+        Assert.Contains("give the changed window a new uid", error.Message);
+    }
 }

@@ -28,8 +28,19 @@ internal sealed class WindowOperator<TKey, TIn, TContents, TOut, W>(
 
     protected override void OpenKeyed()
     {
-        var timers = GetInternalTimerService(TimerServiceName, this);
-        _processor = new WindowProcessor<TKey, TIn, TContents, TOut, W>(spec, output, lateOutput, Context.Timestamp, new BackendState(Backend, timers), spec.Contents.Create<TKey, W>(Backend));
+        try
+        {
+            var timers = GetInternalTimerService(TimerServiceName, this);
+            _processor = new WindowProcessor<TKey, TIn, TContents, TOut, W>(
+                spec, output, lateOutput, Context.Timestamp, new BackendState(Backend, timers), spec.Contents.Create<TKey, W>(Backend));
+        }
+        catch (InvalidDataException e)
+        {
+            // The state layer knows the codecs; only the operator knows which window changed.
+            throw new InvalidDataException(
+                $"The window '{Name}' ({Uid}) cannot restore its windows ({typeof(W).Name}, assigned by {spec.Assigner}) from the snapshot: {e.Message} " +
+                "If the window's assigner, function or element type changed, give the changed window a new uid, or restore with the job the snapshot was taken with.", e);
+        }
     }
 
     protected override void ProcessKeyed(TIn record) => _processor.ProcessElement(Backend.CurrentKey, record);
