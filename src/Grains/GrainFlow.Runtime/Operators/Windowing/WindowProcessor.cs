@@ -25,6 +25,7 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
     private readonly WindowTriggerContext<W> _triggerContext;
     private readonly FunctionContext _functionContext;
     private readonly MergingWindowStore _mergingWindowStore;
+    private readonly MergingWindowSet<W>.MergeFunction _mergeWindows;
 
     public WindowProcessor(
         WindowOperatorSpec<TIn, TContents, TOut, TKey, W> spec, ICollector<TOut> output, ICollector<TIn>? lateOutput,
@@ -43,6 +44,7 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         _triggerContext = new WindowTriggerContext<W>(state);
         _functionContext = new FunctionContext(state);
         _mergingWindowStore = new MergingWindowStore(state);
+        _mergeWindows = MergeWindows;
     }
 
     /// <summary>Elements dropped because they came later than the allowed lateness (Flink's <c>numLateRecordsDropped</c>).</summary>
@@ -61,8 +63,7 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
             var mergingWindows = new MergingWindowSet<W>(_mergingAssigner, _mergingWindowStore);
             foreach (var window in windows)
             {
-                var actualWindow = mergingWindows.AddWindow(window, (result, merged, stateWindow, mergedStateWindows) =>
-                    MergeWindows(result, merged, stateWindow, mergedStateWindows));
+                var actualWindow = mergingWindows.AddWindow(window, _mergeWindows);
                 if (IsWindowLate(actualWindow))
                 {
                     mergingWindows.RetireWindow(actualWindow);
