@@ -53,10 +53,11 @@ public sealed class WindowedStream<T, TKey, W> where TKey : notnull where W : Wi
     {
         if (lateness < TimeSpan.Zero || lateness.Ticks % TimeSpan.TicksPerMillisecond != 0)
         {
-            throw new ArgumentException($"The allowed lateness must be zero or a positive whole number of milliseconds, got {lateness}.", nameof(lateness));
+            throw new ArgumentException($"The allowed lateness cannot be negative and must be whole milliseconds, got {lateness}; pass zero or a positive lateness.", nameof(lateness));
         }
         if (!_assigner.IsEventTime && lateness > TimeSpan.Zero)
         {
+            // Flink ignores it silently; saying so is kinder than a lateness that never applies.
             throw new ArgumentException($"Allowed lateness applies to event-time windows only, but {_assigner} is on processing time; remove AllowedLateness.", nameof(lateness));
         }
         _allowedLatenessMs = lateness.Ticks / TimeSpan.TicksPerMillisecond;

@@ -9,7 +9,7 @@ internal static class WindowParameters
     /// <summary>A window size, slide or session gap in milliseconds: a whole, positive number of them, at most <see cref="MaxLength"/>.</summary>
     public static long Length(string assigner, string parameter, TimeSpan value)
     {
-        if (value <= TimeSpan.Zero || value > MaxLength || value.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        if (!IsLength(value))
         {
             throw new ArgumentException(
                 $"{assigner}: the {parameter} must be a whole number of milliseconds between 1 ms and {MaxLength.TotalDays:0} days, got {value}; " +
@@ -39,9 +39,11 @@ internal static class WindowParameters
 
     /// <summary>The gap a dynamic session extractor returned for an element, checked at run time.</summary>
     public static long DynamicGap(string assigner, TimeSpan gap, Type elementType) =>
-        gap > TimeSpan.Zero && gap <= MaxLength && gap.Ticks % TimeSpan.TicksPerMillisecond == 0
+        IsLength(gap)
             ? gap.Ticks / TimeSpan.TicksPerMillisecond
             : throw new InvalidOperationException(
                 $"{assigner}: the session gap extractor returned {gap} for an element of type {elementType.Name}; a dynamic session gap must be a whole " +
                 $"number of milliseconds between 1 ms and {MaxLength.TotalDays:0} days (Flink: 0 < gap). Fix the extractor so it returns a positive gap for every element.");
+
+    private static bool IsLength(TimeSpan value) => value > TimeSpan.Zero && value <= MaxLength && value.Ticks % TimeSpan.TicksPerMillisecond == 0;
 }
