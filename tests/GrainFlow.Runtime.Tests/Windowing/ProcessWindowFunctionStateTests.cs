@@ -63,6 +63,15 @@ public sealed class ProcessWindowFunctionStateTests
     }
 
     [Fact]
+    public void PerWindowStateOfMergingWindowsIsRefusedAsInFlink()
+    {
+        var harness = new WindowHarness<string>(clicks => clicks.Window(EventTimeSessionWindows.WithGap(TimeSpan.FromMilliseconds(10))).Process(new CountFirings()));
+        harness.Add("a", 1);
+        var error = Assert.Throws<InvalidOperationException>(() => harness.Watermark(100));
+        Assert.Contains("Per-window state is not supported when using merging windows", error.Message);
+    }
+
+    [Fact]
     public void ProcessingTimeSessionsMergeOnTheClockAndFireWhenItReachesTheSessionsMaxTimestamp()
     {
         var harness = new WindowHarness<string>(clicks => clicks.Window(ProcessingTimeSessionWindows.WithGap(TimeSpan.FromMilliseconds(10)))

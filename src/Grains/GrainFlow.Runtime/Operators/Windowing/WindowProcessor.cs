@@ -42,7 +42,7 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         _state = state;
         _contents = contents;
         _triggerContext = new WindowTriggerContext<W>(state);
-        _functionContext = new FunctionContext(state);
+        _functionContext = new FunctionContext(state, merging: _mergingAssigner is not null);
         _mergingWindowStore = new MergingWindowStore(state);
         _mergeWindows = MergeWindows;
     }
@@ -201,7 +201,7 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
 
     private bool IsElementLate(long timestamp) => _assigner.IsEventTime && timestamp + _allowedLateness <= _state.CurrentWatermark;
 
-    private sealed class FunctionContext(IWindowOperatorState<W> state) : IWindowFunctionContext<W>
+    private sealed class FunctionContext(IWindowOperatorState<W> state, bool merging) : IWindowFunctionContext<W>
     {
         public W Window { get; set; } = null!;
 
@@ -209,7 +209,11 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
 
         public long CurrentWatermark => state.CurrentWatermark;
 
-        public IKeyedStateStore WindowState => new WindowKeyedStateStore<W>(state, Window);
+        // Merging windows would have to merge the user's state too, which it never declared how to do (Flink refuses it as well).
+        public IKeyedStateStore WindowState => !merging
+            ? new WindowKeyedStateStore<W>(state, Window)
+            : throw new InvalidOperationException(
+                "Per-window state is not supported when using merging windows: keep the state in GlobalState (per key), or use a non-merging assigner.");
 
         public IKeyedStateStore GlobalState { get; } = new KeyScopedStateStore<W>(state);
     }
