@@ -1,3 +1,4 @@
+using GrainFlow.Runtime.Operators;
 using GrainFlow.Savepoints;
 
 namespace GrainFlow.Runtime.Tests.Harness;
@@ -7,12 +8,13 @@ namespace GrainFlow.Runtime.Tests.Harness;
 /// the snapshots of the old subtasks to restore (each keeps only the key groups this subtask owns, as
 /// a restore at another parallelism does), and the format its snapshots are written in.
 /// </summary>
-public sealed record HarnessSetup(
+internal sealed record HarnessSetup(
     int SubtaskIndex = 0,
     int Parallelism = 1,
     int MaxParallelism = 128,
     IReadOnlyList<HarnessSnapshot>? RestoreFrom = null,
-    SavepointFormatType Format = SavepointFormatType.Native);
+    SavepointFormatType Format = SavepointFormatType.Native,
+    ISideOutputs? SideOutputs = null);
 
 /// <summary>The keyed state of the harness's operator as the snapshot writer stored it: the section's bytes and where each key group starts.</summary>
 public sealed record HarnessSnapshot(byte[] Data, IReadOnlyDictionary<int, long> KeyGroupOffsets);

@@ -48,7 +48,10 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
         var restored = (setup.RestoreFrom ?? []).Select(s => new RestoredKeyedState(s.Data, s.KeyGroupOffsets, Codecs)).ToList();
         _context = new OperatorContext(JobId.New(), "harness", 1, _operator.Uid, setup.SubtaskIndex, setup.Parallelism, setup.MaxParallelism,
             GrainFlowConfiguration.Empty, new ServiceCollection().BuildServiceProvider(), Time, NullLogger.Instance,
-            new OperatorRestore(restored, new Dictionary<string, long>(), [], [setup.SubtaskIndex]));
+            new OperatorRestore(restored, new Dictionary<string, long>(), [], [setup.SubtaskIndex]))
+        {
+            SideOutputs = setup.SideOutputs ?? SideOutputCollectors.None,
+        };
         Lifecycle.Open(_operator, _context);
     }
 

@@ -119,15 +119,14 @@ public sealed class SideOutputGraphTests
     }
 
     [Fact]
-    public void ASideOutputDeclaredToBeReadAndNeverReadIsAWarningNamingTheOperatorAndTheTag()
+    public void ASideOutputDeclaredToBeReadAndNeverReadIsRefusedNamingTheOperatorAndTheTag()
     {
         var (env, split) = Split();
         split.SinkTo(new DiscardingSink<long>()).Uid("even-sink");
         split.Node.DeclareSideOutputToRead(Odd, "SideOutputLateData");
 
-        var graph = JobGraph.Build(env);
+        var warning = Assert.Throws<JobConfigurationException>(() => JobGraph.Build(env)).Message;
 
-        var warning = Assert.Single(graph.Warnings);
         Assert.Contains("Operator 'Split' (split)", warning);
         Assert.Contains("side output 'odd' (SideOutputLateData)", warning);
         Assert.Contains("GetSideOutput(OutputTag<String>(\"odd\"))", warning);
@@ -196,7 +195,7 @@ public sealed class SideOutputGraphTests
     }
 
     [Fact]
-    public void ASubmissionWithADeclaredSideOutputNeverReadIsPlannedWithTheWarning()
+    public void ASubmissionWithADeclaredSideOutputNeverReadIsRefused()
     {
         var catalog = Catalog(new InlineJob(env =>
         {
@@ -205,9 +204,9 @@ public sealed class SideOutputGraphTests
             split.Node.DeclareSideOutputToRead(Odd, "SideOutputLateData");
         }));
 
-        var planned = catalog.Plan(JobId.New(), new JobSubmission(InlineJob.Name, new Dictionary<string, string>()));
+        var refused = Assert.Throws<JobConfigurationException>(() => catalog.Plan(JobId.New(), new JobSubmission(InlineJob.Name, new Dictionary<string, string>())));
 
-        Assert.Contains(planned.Warnings, w => w.Contains("Operator 'Split' (split) sends records to side output 'odd' (SideOutputLateData)"));
+        Assert.Contains("Operator 'Split' (split) sends records to side output 'odd' (SideOutputLateData)", refused.Message);
     }
 
     private static JobCatalog Catalog(InlineJob job) =>

@@ -27,6 +27,9 @@ public sealed class KeyedStream<T, TKey> where TKey : notnull
     public DataStream<TOut> Aggregate<TAcc, TOut>(IAggregateFunction<T, TAcc, TOut> function, string name = "Aggregate") =>
         Add(new AggregateNode<TKey, T, TAcc, TOut>(_input.Environment.NextNodeId, name, _keySelector, function) { Input = _input.Node, InputPartitioning = PartitionKind.Hash });
 
+    /// <summary>Cuts each key's records into the windows <paramref name="assigner"/> gives them (Flink's <c>window</c>).</summary>
+    public WindowedStream<T, TKey, W> Window<W>(Windowing.WindowAssigner<W> assigner) where W : Windowing.Window => new(_input, _keySelector, assigner);
+
     private DataStream<TOut> Add<TOut>(StreamNode<TOut> node)
     {
         _input.Node.ConsumerPartitioners[node] = new KeyGroupPartitioner<T, TKey>(_keySelector);

@@ -117,7 +117,9 @@ internal sealed class JobGraph
             foreach (var (tag, declaredBy) in node.SideOutputsToRead)
             {
                 if (node.SideOutputs.TryGetValue(tag.Id, out var read) && read.Consumers.Count > 0) continue;
-                warnings.Add($"Operator '{node.Name}' ({node.Uid}) sends records to side output '{tag.Id}' ({declaredBy}), but the job never reads it, so they are dropped. " +
+                // Refused, not warned: the records sent there (late data) would be lost without a trace.
+                throw new JobConfigurationException(
+                    $"Operator '{node.Name}' ({node.Uid}) sends records to side output '{tag.Id}' ({declaredBy}), but the job never reads it, so they would be lost. " +
                     $"Read them with GetSideOutput({tag}) on the operator's stream and give that stream a consumer (e.g. a sink), or remove {declaredBy}.");
             }
         }
