@@ -77,7 +77,7 @@ public sealed partial class UserSessionsSiloKillTests(ProcessClusterFixture clus
 
             // The open sessions are in keyed state of a completed checkpoint: one triggered after they were read.
             var completed = (await job.GetCheckpointStatsAsync()).Completed;
-            await Poll.UntilAsync(async () => (await job.GetCheckpointStatsAsync()).Completed >= completed + 2, "a checkpoint after the open sessions were read");
+            await Poll.UntilAsync(async () => await CompletedCheckpointsAsync(job) >= completed + 2, "a checkpoint after the open sessions were read");
 
             var jobManagerSilo = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(job)
                 ?? throw new InvalidOperationException("The job manager has no activation.");
@@ -93,13 +93,13 @@ public sealed partial class UserSessionsSiloKillTests(ProcessClusterFixture clus
             await WaitUntilDeclaredDeadAsync(victim);
             await driver.PublishAsync(afterCrash);
 
-            var restarted = await WaitForAttemptRunningAsync(job, 2);
+            await WaitForAttemptRunningAsync(job, 2);
             await WaitUntilReadAsync(jobId, source, attempt: 2, closedBeforeCrash.Count + openAtCrash.Count + afterCrash.Count);
             await driver.PublishAsync(pastTheGap);
 
             await driver.WaitForSessionsAsync(expected.Count, RestartTimeout);
             // A duplicate would be committed with a later checkpoint: let two more complete before the final count.
-            var settled = await CompletedCheckpointsAsync(job);
+            var settled = (await job.GetCheckpointStatsAsync()).Completed;
             await Poll.UntilAsync(async () => await CompletedCheckpointsAsync(job) >= settled + 2, "two more completed checkpoints");
             var output = await driver.SessionsAsync();
             Assert.Equal(Sorted(expected), Sorted(output));
@@ -107,7 +107,7 @@ public sealed partial class UserSessionsSiloKillTests(ProcessClusterFixture clus
             // What an operator sees: one restart, from the checkpoint that holds the open sessions and the offsets after them.
             var status = await driver.StatusAsync(id);
             Assert.Contains("Status:          RUNNING", status);
-            Assert.Contains($"Attempt:         {restarted.Attempt}", status);
+            Assert.Contains("Attempt:         2", status);
             var state = status.Single(l => l.StartsWith("State:", StringComparison.Ordinal));
             Assert.StartsWith($"State:           restored job {id} (attempt 2) from checkpoint ", state);
             Assert.Equal(closedBeforeCrash.Count + openAtCrash.Count, PartitionOffset().Matches(state).Sum(m => long.Parse(m.Groups[1].Value)));
@@ -158,19 +158,18 @@ public sealed partial class UserSessionsSiloKillTests(ProcessClusterFixture clus
         Poll.UntilAsync(() => Tolerant(async () =>
             !(await cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.Any(victim.Is)), $"{victim} declared dead", RestartTimeout);
 
-    private async Task<JobDetails> WaitForAttemptRunningAsync(IJobManagerGrain job, long attempt)
+    private Task WaitForAttemptRunningAsync(IJobManagerGrain job, long attempt)
     {
         JobDetails? details = null;
-        await Poll.UntilAsync(() => Tolerant(async () =>
+        return Poll.UntilAsync(() => Tolerant(async () =>
         {
             details = await job.GetDetailsAsync();
             if (details.Status.IsTerminal()) throw new InvalidOperationException($"The job ended {details.Status}: {details.Failure?.ExceptionType}: {details.Failure?.Message}{Environment.NewLine}{cluster.Diagnostics()}");
             return details.Status == JobStatus.Running && details.Attempt == attempt;
         }), $"attempt {attempt} running", RestartTimeout, () => $"{details}{Environment.NewLine}{cluster.Diagnostics()}");
-        return details!;
     }
 
-    private static async Task<int> CompletedCheckpointsAsync(IJobManagerGrain job) => await Tolerant(async () => (await job.GetCheckpointStatsAsync()).Completed);
+    private static Task<int> CompletedCheckpointsAsync(IJobManagerGrain job) => Tolerant(async () => (await job.GetCheckpointStatsAsync()).Completed);
 
     /// <summary>A grain of the dead silo answers only once the cluster moved it: until then, "not yet".</summary>
     private static async Task<T> Tolerant<T>(Func<Task<T>> call)
