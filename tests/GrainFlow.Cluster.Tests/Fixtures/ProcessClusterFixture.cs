@@ -22,7 +22,11 @@ public sealed class ProcessClusterFixture : IAsyncLifetime
 
     public TemporaryDirectory Directory { get; } = new("grainflow-cluster");
 
-    public string ClusterId { get; } = $"grainflow-test-{Guid.NewGuid():N}"[..28];
+    /// <summary>
+    /// The CLI's default, so that <c>grainflow</c> started with only a gateway (as the scenario driver
+    /// does) reaches this cluster; its own redis-server and ports keep it apart from any other.
+    /// </summary>
+    public string ClusterId { get; } = ClusterConnectionSettings.DefaultClusterId;
 
     public string RedisConnectionString => _redis!.ConnectionString;
 
