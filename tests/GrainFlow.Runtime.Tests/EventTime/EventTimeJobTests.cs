@@ -1,0 +1,141 @@
+using GrainFlow.Jobs;
+using GrainFlow.Runtime.Tests.Fixtures;
+using GrainFlow.Runtime.Tests.TestJobs;
+using GrainFlow.Savepoints;
+using GrainFlow.Testing.Polling;
+using static GrainFlow.Runtime.Tests.Windowing.WindowJobAnswers;
+
+namespace GrainFlow.Runtime.Tests.EventTime;
+
+/// <summary>
+/// Event time in running jobs on the shared cluster: event-time timers of a keyed process function
+/// across a failure, a source subtask without splits and idleness, and bad input — a timestamp
+/// assigner that throws, a savepoint restored into a window of another type.
+/// </summary>
+[Collection(SharedClusterCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class EventTimeJobTests(SharedClusterFixture fixture)
+{
+    private const long Records = 4_000;
+    private const long Keys = 8;
+
+    [Fact]
+    public async Task EventTimeTimersOfAKeyedProcessFunctionFireExactlyOnceAcrossAFailure()
+    {
+        var output = NewDirectory("output");
+        var plan = FailurePlan.Create([]);
+        var jobId = await fixture.Cluster.SubmitAsync(EventTimeTimersJob.Name, Parameters(output,
+            ("execution.checkpointing.interval", "100 ms"),
+            ("execution.checkpointing.dir", NewDirectory("checkpoints")),
+            ("failure-plan", plan),
+            ("restart-strategy.type", "fixed-delay"),
+            ("restart-strategy.fixed-delay.attempts", "3"),
+            ("restart-strategy.fixed-delay.delay", "50 ms")), parallelism: 2);
+        await fixture.Cluster.WaitForCompletedCheckpointsAsync(jobId, 2);
+        await fixture.Cluster.WaitForRecordsAsync(jobId, EventTimeTimersJob.OperatorUid, 2, 500);
+        FailurePlan.AddAtOrAfter(plan, 1_500);
+        var details = await fixture.Cluster.WaitForEndAsync(jobId, TimeSpan.FromMinutes(2));
+        Assert.True(details.Status == JobStatus.Finished, $"{details.Status}: {details.Failure?.Message}");
+        Assert.Equal(2, details.Attempt);
+        Assert.StartsWith($"restored job {jobId} (attempt 2) from checkpoint", details.StateOrigin);
+        AssertSameLines(TimerFirings(Records, Keys), Committed(output), $"event-time timer firings across a failure ({details.StateOrigin})");
+    }
+
+    [Fact]
+    public async Task ASourceSubtaskWithoutSplitsHoldsTheWatermarkBackUntilItGoesIdle()
+    {
+        // One split at parallelism 2: source subtask 1 reads nothing and never has a watermark.
+        var held = await RunUnboundedAsync(idlenessMs: 0);
+        await fixture.Cluster.WaitForRecordsAsync(held.JobId, EventTimeWindowJob.WindowUid, 2, 2_000);
+        await fixture.Cluster.Job(held.JobId).CancelAsync();
+        Assert.Empty(Committed(held.Output));
+
+        var idle = await RunUnboundedAsync(idlenessMs: 100);
+        try
+        {
+            // 2 000 records are 20 s of event time: the windows of the first seconds fire while the job runs.
+            await Poll.UntilAsync(() => Task.FromResult(Committed(idle.Output).Count >= Keys), "windows fired while a source subtask is idle");
+            var first = WindowLines("tumbling", 1_000, Keys).Where(l => l.Split(',')[1] == "0").ToList();
+            Assert.Equal(first, Committed(idle.Output).Where(l => l.Split(',')[1] == "0").ToList());
+        }
+        finally
+        {
+            await fixture.Cluster.Job(idle.JobId).CancelAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ATimestampAssignerThatThrowsFailsTheJobOnceNamingTheOperatorAndTheFix()
+    {
+        var jobId = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(NewDirectory("output"),
+            ("bad-timestamp-at", "1000"),
+            ("execution.checkpointing.interval", "100 ms"),
+            ("execution.checkpointing.dir", NewDirectory("checkpoints")),
+            ("restart-strategy.type", "fixed-delay"),
+            ("restart-strategy.fixed-delay.attempts", "1000"),
+            ("restart-strategy.fixed-delay.delay", "10 ms")), parallelism: 2);
+        var details = await fixture.Cluster.WaitForEndAsync(jobId);
+        Assert.Equal(JobStatus.Failed, details.Status);
+        Assert.Equal(1, details.Attempt);
+        Assert.True(details.Failure!.NonRecoverable, details.Failure.Message);
+        Assert.Contains("The timestamp assigner of 'Numbers' failed on a record (FormatException: no timestamp in record 1000): make the assigner handle every record", details.Failure.Message);
+    }
+
+    [Theory]
+    [InlineData("tumbling", "session", SavepointFormatType.Canonical)]
+    [InlineData("tumbling", "session", SavepointFormatType.Native)]
+    [InlineData("session", "tumbling", SavepointFormatType.Canonical)]
+    public async Task ASavepointRestoredIntoWindowsOfTheOtherKindIsRefusedNamingTheOperatorAndStaysUsable(string taken, string restored, SavepointFormatType format)
+    {
+        var firstOutput = NewDirectory("output-1");
+        var first = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(firstOutput, ("window", taken),
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints"))), 2);
+        await fixture.Cluster.WaitForRecordsAsync(first, EventTimeWindowJob.WindowUid, 2, 1_200);
+        var operation = await fixture.Cluster.WaitForSavepointAsync(first,
+            await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(NewDirectory("savepoints"), format, SavepointTermination.Stop)));
+        Assert.True(operation.Succeeded, operation.FailureMessage);
+        await fixture.Cluster.WaitForEndAsync(first);
+
+        var refused = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(NewDirectory("output-refused"),
+            ("window", restored), ("execution.state-recovery.path", operation.Location!),
+            ("restart-strategy.type", "fixed-delay"), ("restart-strategy.fixed-delay.attempts", "1000"), ("restart-strategy.fixed-delay.delay", "10 ms")), 2);
+        var details = await fixture.Cluster.WaitForEndAsync(refused);
+        Assert.Equal(JobStatus.Failed, details.Status);
+        Assert.Equal(1, details.Attempt);
+        Assert.StartsWith("The window 'Window' (window) cannot restore its windows from the snapshot: they were assigned by a ", details.Failure!.Message);
+        Assert.Contains("Give the changed window a new uid", details.Failure.Message);
+
+        // Nothing was corrupted: the same savepoint resumed into the windows it was taken with completes the output.
+        var secondOutput = NewDirectory("output-2");
+        await fixture.Cluster.RunToCompletionAsync(EventTimeWindowJob.Name, Parameters(secondOutput, ("window", taken), ("execution.state-recovery.path", operation.Location!),
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints"))), 3);
+        AssertSameLines(WindowLines(taken, Records, Keys), Committed(firstOutput).Concat(Committed(secondOutput)).Order(StringComparer.Ordinal).ToList(),
+            $"{taken} windows resumed from the savepoint the {restored} job refused");
+    }
+
+    private async Task<(JobId JobId, string Output)> RunUnboundedAsync(long idlenessMs)
+    {
+        var output = NewDirectory("output");
+        var jobId = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(output,
+            ("records", long.MaxValue.ToString()), ("splits", "1"), ("idleness-ms", idlenessMs.ToString()), ("records-per-second", "2000")), 2);
+        return (jobId, output);
+    }
+
+    private static Dictionary<string, string> Parameters(string output, params (string Key, string Value)[] more)
+    {
+        var parameters = new Dictionary<string, string>
+        {
+            ["window"] = "tumbling",
+            ["records"] = Records.ToString(),
+            ["keys"] = Keys.ToString(),
+            ["records-per-second"] = "1000",
+            ["output"] = output,
+            ["pipeline.auto-watermark-interval"] = "20 ms",
+            ["execution.buffer-timeout.interval"] = "5 ms",
+        };
+        foreach (var (key, value) in more) parameters[key] = value;
+        return parameters;
+    }
+
+    private string NewDirectory(string name) => fixture.Directory.Combine($"{name}-{Guid.NewGuid():N}");
+}
