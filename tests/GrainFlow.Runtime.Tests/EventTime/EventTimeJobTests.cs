@@ -1,8 +1,11 @@
+using System.Globalization;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Runtime.Tests.TestJobs;
 using GrainFlow.Savepoints;
 using GrainFlow.Testing.Polling;
+using GrainFlow.Topics;
+using Orleans.Concurrency;
 using static GrainFlow.Runtime.Tests.Windowing.WindowJobAnswers;
 
 namespace GrainFlow.Runtime.Tests.EventTime;
@@ -42,24 +45,41 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ASourceSubtaskWithoutSplitsHoldsTheWatermarkBackUntilItGoesIdle()
+    public async Task AnEmptyTopicPartitionHoldsTheWatermarkBackUntilWithIdlenessMarksItIdle()
     {
-        // One split at parallelism 2: source subtask 1 reads nothing and never has a watermark.
-        var held = await RunUnboundedAsync(idlenessMs: 0);
-        await fixture.Cluster.WaitForRecordsAsync(held.JobId, EventTimeWindowJob.WindowUid, 2, 2_000);
-        await fixture.Cluster.Job(held.JobId).CancelAsync();
-        Assert.Empty(Committed(held.Output));
-
-        var idle = await RunUnboundedAsync(idlenessMs: 100);
+        // Every record under one key, so in one partition of two: the other partition never has a record.
+        const long records = 2_000;
+        var topic = $"numbers-{Guid.NewGuid():N}";
+        var grain = fixture.Cluster.Client.GetGrain<ITopicGrain>(topic);
+        await grain.CreateAsync(new TopicSettings(2, TopicSettings.Unlimited, TopicSettings.Unlimited, 1 << 20));
+        var held = await RunOnTopicAsync(topic, idlenessMs: 0);
+        var idle = await RunOnTopicAsync(topic, idlenessMs: 100);
         try
         {
-            // 2 000 records are 20 s of event time: the windows of the first seconds fire while the job runs.
-            await Poll.UntilAsync(() => Task.FromResult(Committed(idle.Output).Count >= Keys), "windows fired while a source subtask is idle");
-            var first = WindowLines("tumbling", 1_000, Keys).Where(l => l.Split(',')[1] == "0").ToList();
-            Assert.Equal(first, Committed(idle.Output).Where(l => l.Split(',')[1] == "0").ToList());
+            // Published in small steps, as a live producer would: the partition with records keeps
+            // getting them more often than the idle timeout, so only the empty one goes idle (were both
+            // idle, event time would stop, as in Flink).
+            var partitions = new HashSet<int>();
+            for (var n = 0; n < records; n += 20)
+            {
+                var batch = Enumerable.Range(n, 20).Select(i => TopicRecord.FromText(i.ToString(CultureInfo.InvariantCulture), "one key")).ToArray();
+                partitions.UnionWith((await grain.PublishAsync(new Immutable<TopicRecord[]>(batch))).Select(p => p.Partition));
+                await Task.Delay(10);
+            }
+            Assert.Single(partitions);
+
+            // The first 1 000 records end before 11 s of event time and the next start at 15 s: once the
+            // idle job's watermark passed them, their windows are final.
+            var firstSegment = WindowLines("tumbling", records, Keys).Where(l => long.Parse(l.Split(',')[2], CultureInfo.InvariantCulture) <= 11_000).ToList();
+            await Poll.UntilAsync(() => Task.FromResult(!firstSegment.Except(Committed(idle.Output)).Any()), "the idle partition's job fired the windows of the first 1 000 records");
+            await fixture.Cluster.WaitForRecordsAsync(held.JobId, EventTimeWindowJob.WindowUid, 1, records);
+            Assert.Equal(firstSegment, Committed(idle.Output).Where(firstSegment.Contains).ToList());
+            // The job without idleness read every record too, but the empty partition holds its watermark at the start.
+            Assert.Empty(Committed(held.Output));
         }
         finally
         {
+            await fixture.Cluster.Job(held.JobId).CancelAsync();
             await fixture.Cluster.Job(idle.JobId).CancelAsync();
         }
     }
@@ -113,11 +133,12 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
             $"{taken} windows resumed from the savepoint the {restored} job refused");
     }
 
-    private async Task<(JobId JobId, string Output)> RunUnboundedAsync(long idlenessMs)
+    /// <summary>The tumbling-window job at parallelism 1 on the topic: one source subtask reads both partitions.</summary>
+    private async Task<(JobId JobId, string Output)> RunOnTopicAsync(string topic, long idlenessMs)
     {
         var output = NewDirectory("output");
         var jobId = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(output,
-            ("records", long.MaxValue.ToString()), ("splits", "1"), ("idleness-ms", idlenessMs.ToString()), ("records-per-second", "2000")), 2);
+            ("topic", topic), ("idleness-ms", idlenessMs.ToString(CultureInfo.InvariantCulture))), 1);
         return (jobId, output);
     }
 
