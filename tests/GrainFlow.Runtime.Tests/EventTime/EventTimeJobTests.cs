@@ -44,6 +44,43 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
         AssertSameLines(TimerFirings(Records, Keys), Committed(output), $"event-time timer firings across a failure ({details.StateOrigin})");
     }
 
+    [Theory]
+    [InlineData(2, 3, SavepointFormatType.Canonical)]
+    [InlineData(3, 1, SavepointFormatType.Native)]
+    public async Task PendingEventTimeTimersMoveWithTheirKeysToAnotherParallelismAndFireOnce(int from, int to, SavepointFormatType format)
+    {
+        var (firstOutput, secondOutput) = (NewDirectory("output-1"), NewDirectory("output-2"));
+        var (location, _) = await StopTimersJobAsync(firstOutput, from, format, SavepointTermination.Stop);
+        await fixture.Cluster.RunToCompletionAsync(EventTimeTimersJob.Name, Parameters(secondOutput, ("execution.state-recovery.path", location),
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints"))), to, TimeSpan.FromMinutes(2));
+        AssertSameLines(TimerFirings(Records, Keys), Committed(firstOutput).Concat(Committed(secondOutput)).Order(StringComparer.Ordinal).ToList(),
+            $"timer firings of the stopped job and the job resumed at parallelism {to}");
+    }
+
+    [Fact]
+    public async Task StopWithDrainFiresEveryPendingEventTimeTimerBeforeTheSavepoint()
+    {
+        var output = NewDirectory("output");
+        var (_, jobId) = await StopTimersJobAsync(output, 2, SavepointFormatType.Canonical, SavepointTermination.StopAndDrain);
+        var held = await RecordsInAsync(jobId, EventTimeTimersJob.OperatorUid, 2);
+        Assert.Equal(held, Committed(output).Sum(l => long.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Runs the timers job with checkpoints until it holds some records, then stops it with a savepoint.</summary>
+    private async Task<(string Location, JobId JobId)> StopTimersJobAsync(string output, int parallelism, SavepointFormatType format, SavepointTermination then)
+    {
+        var jobId = await fixture.Cluster.SubmitAsync(EventTimeTimersJob.Name, Parameters(output,
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints")), ("records-per-second", Windowing.WindowJobTests.SlowRate)), parallelism);
+        await fixture.Cluster.WaitForRecordsAsync(jobId, EventTimeTimersJob.OperatorUid, parallelism, 600);
+        var operation = await fixture.Cluster.WaitForSavepointAsync(jobId,
+            await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(NewDirectory("savepoints"), format, then)));
+        Assert.True(operation.Succeeded, operation.FailureMessage);
+        var details = await fixture.Cluster.WaitForEndAsync(jobId);
+        Assert.True(details.Status == JobStatus.Finished, $"{details.Status}: {details.Failure?.Message}");
+        Assert.True(await RecordsInAsync(jobId, EventTimeTimersJob.OperatorUid, parallelism) < Records, "the sources reached their end before the savepoint");
+        return (operation.Location!, jobId);
+    }
+
     [Fact]
     public async Task AnEmptyTopicPartitionHoldsTheWatermarkBackUntilWithIdlenessMarksItIdle()
     {
@@ -109,12 +146,13 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
     {
         var firstOutput = NewDirectory("output-1");
         var first = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(firstOutput, ("window", taken),
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints"))), 2);
-        await fixture.Cluster.WaitForRecordsAsync(first, EventTimeWindowJob.WindowUid, 2, 1_200);
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints")), ("records-per-second", Windowing.WindowJobTests.SlowRate)), 2);
+        await fixture.Cluster.WaitForRecordsAsync(first, EventTimeWindowJob.WindowUid, 2, 600);
         var operation = await fixture.Cluster.WaitForSavepointAsync(first,
             await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(NewDirectory("savepoints"), format, SavepointTermination.Stop)));
         Assert.True(operation.Succeeded, operation.FailureMessage);
         await fixture.Cluster.WaitForEndAsync(first);
+        Assert.True(await RecordsInAsync(first, EventTimeWindowJob.WindowUid, 2) < Records, "the sources reached their end before the savepoint: no window was open");
 
         var refused = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(NewDirectory("output-refused"),
             ("window", restored), ("execution.state-recovery.path", operation.Location!),
@@ -131,6 +169,16 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
             ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints"))), 3);
         AssertSameLines(WindowLines(taken, Records, Keys), Committed(firstOutput).Concat(Committed(secondOutput)).Order(StringComparer.Ordinal).ToList(),
             $"{taken} windows resumed from the savepoint the {restored} job refused");
+    }
+
+    private async Task<long> RecordsInAsync(JobId jobId, string vertexUid, int parallelism)
+    {
+        long total = 0;
+        for (var i = 0; i < parallelism; i++)
+        {
+            total += (await fixture.Cluster.Client.GetGrain<Runtime.Execution.ISubtaskGrain>(Runtime.Execution.SubtaskKey.Of(jobId, vertexUid, i)).GetMetricsAsync()).RecordsIn;
+        }
+        return total;
     }
 
     /// <summary>The tumbling-window job at parallelism 1 on the topic: one source subtask reads both partitions.</summary>

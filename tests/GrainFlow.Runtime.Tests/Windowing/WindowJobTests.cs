@@ -19,6 +19,9 @@ public sealed class WindowJobTests(SharedClusterFixture fixture)
     private const long Records = 4_000;
     private const long Keys = 8;
 
+    /// <summary>Records per second per source subtask of a job stopped mid-way: slow enough that the stop comes long before the end, even on a busy machine.</summary>
+    internal const string SlowRate = "250";
+
     [Theory]
     [InlineData("tumbling")]
     [InlineData("sliding")]
@@ -91,13 +94,14 @@ public sealed class WindowJobTests(SharedClusterFixture fixture)
     private async Task<(string Location, JobId JobId)> StopMidWindowAsync(string kind, string output, int parallelism, SavepointFormatType format, SavepointTermination then)
     {
         var jobId = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(kind, output,
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints"))), parallelism);
-        await fixture.Cluster.WaitForRecordsAsync(jobId, EventTimeWindowJob.WindowUid, parallelism, 1_200);
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints")), ("records-per-second", SlowRate)), parallelism);
+        await fixture.Cluster.WaitForRecordsAsync(jobId, EventTimeWindowJob.WindowUid, parallelism, 600);
         var operation = await fixture.Cluster.WaitForSavepointAsync(jobId,
             await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(NewDirectory("savepoints"), format, then)));
         Assert.True(operation.Succeeded, operation.FailureMessage);
         var details = await fixture.Cluster.WaitForEndAsync(jobId);
         Assert.True(details.Status == JobStatus.Finished, $"{details.Status}: {details.Failure?.Message}");
+        Assert.True(await WindowRecordsInAsync(jobId, parallelism) < Records, "the sources reached their end before the savepoint: it is not mid-window");
         return (operation.Location!, jobId);
     }
 
