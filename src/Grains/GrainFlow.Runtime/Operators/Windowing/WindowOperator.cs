@@ -40,8 +40,9 @@ internal sealed class WindowOperator<TKey, TIn, TContents, TOut, W>(
         }
         catch (InvalidDataException e)
         {
-            // The state layer knows the codecs; only the operator knows which window changed.
-            throw new InvalidDataException(
+            // The state layer knows the codecs; only the operator knows which window changed. Not
+            // recoverable: every restart would restore the same snapshot into the same window.
+            throw new NonRecoverableJobException(
                 $"The window '{Name}' ({Uid}) cannot restore its windows ({typeof(W).Name}, assigned by {spec.Assigner}) from the snapshot: {e.Message} " +
                 "If the window's assigner, function or element type changed, give the changed window a new uid, or restore with the job the snapshot was taken with.", e);
         }
