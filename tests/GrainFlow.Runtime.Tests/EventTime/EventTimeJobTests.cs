@@ -6,6 +6,7 @@ using GrainFlow.Savepoints;
 using GrainFlow.Testing.Polling;
 using GrainFlow.Topics;
 using Orleans.Concurrency;
+using static GrainFlow.Runtime.Tests.EventTime.EventTimeJobRunner;
 using static GrainFlow.Runtime.Tests.Windowing.WindowJobAnswers;
 
 namespace GrainFlow.Runtime.Tests.EventTime;
@@ -19,21 +20,18 @@ namespace GrainFlow.Runtime.Tests.EventTime;
 [Trait("Category", "Cluster")]
 public sealed class EventTimeJobTests(SharedClusterFixture fixture)
 {
-    private const long Records = 4_000;
-    private const long Keys = 8;
+    private readonly EventTimeJobRunner _jobs = new(fixture);
 
     [Fact]
     public async Task EventTimeTimersOfAKeyedProcessFunctionFireExactlyOnceAcrossAFailure()
     {
-        var output = NewDirectory("output");
+        var output = _jobs.NewDirectory("output");
         var plan = FailurePlan.Create([]);
-        var jobId = await fixture.Cluster.SubmitAsync(EventTimeTimersJob.Name, Parameters(output,
-            ("execution.checkpointing.interval", "100 ms"),
-            ("execution.checkpointing.dir", NewDirectory("checkpoints")),
+        var jobId = await fixture.Cluster.SubmitAsync(EventTimeTimersJob.Name, Parameters(output, [.. _jobs.Checkpoints(),
             ("failure-plan", plan),
             ("restart-strategy.type", "fixed-delay"),
             ("restart-strategy.fixed-delay.attempts", "3"),
-            ("restart-strategy.fixed-delay.delay", "50 ms")), parallelism: 2);
+            ("restart-strategy.fixed-delay.delay", "50 ms")]), parallelism: 2);
         await fixture.Cluster.WaitForCompletedCheckpointsAsync(jobId, 2);
         await fixture.Cluster.WaitForRecordsAsync(jobId, EventTimeTimersJob.OperatorUid, 2, 500);
         FailurePlan.AddAtOrAfter(plan, 1_500);
@@ -49,36 +47,21 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
     [InlineData(3, 1, SavepointFormatType.Native)]
     public async Task PendingEventTimeTimersMoveWithTheirKeysToAnotherParallelismAndFireOnce(int from, int to, SavepointFormatType format)
     {
-        var (firstOutput, secondOutput) = (NewDirectory("output-1"), NewDirectory("output-2"));
-        var (location, _) = await StopTimersJobAsync(firstOutput, from, format, SavepointTermination.Stop);
-        await fixture.Cluster.RunToCompletionAsync(EventTimeTimersJob.Name, Parameters(secondOutput, ("execution.state-recovery.path", location),
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints"))), to, TimeSpan.FromMinutes(2));
-        AssertSameLines(TimerFirings(Records, Keys), Committed(firstOutput).Concat(Committed(secondOutput)).Order(StringComparer.Ordinal).ToList(),
+        var (firstOutput, secondOutput) = (_jobs.NewDirectory("output-1"), _jobs.NewDirectory("output-2"));
+        var (location, _) = await _jobs.StopMidwayAsync(EventTimeTimersJob.Name, EventTimeTimersJob.OperatorUid, firstOutput, from, format, SavepointTermination.Stop);
+        await fixture.Cluster.RunToCompletionAsync(EventTimeTimersJob.Name, Parameters(secondOutput, [.. _jobs.Checkpoints(), ("execution.state-recovery.path", location)]),
+            to, TimeSpan.FromMinutes(2));
+        AssertSameLines(TimerFirings(Records, Keys), Committed(firstOutput, secondOutput),
             $"timer firings of the stopped job and the job resumed at parallelism {to}");
     }
 
     [Fact]
     public async Task StopWithDrainFiresEveryPendingEventTimeTimerBeforeTheSavepoint()
     {
-        var output = NewDirectory("output");
-        var (_, jobId) = await StopTimersJobAsync(output, 2, SavepointFormatType.Canonical, SavepointTermination.StopAndDrain);
-        var held = await RecordsInAsync(jobId, EventTimeTimersJob.OperatorUid, 2);
+        var output = _jobs.NewDirectory("output");
+        var (_, jobId) = await _jobs.StopMidwayAsync(EventTimeTimersJob.Name, EventTimeTimersJob.OperatorUid, output, 2, SavepointFormatType.Canonical, SavepointTermination.StopAndDrain);
+        var held = await _jobs.RecordsInAsync(jobId, EventTimeTimersJob.OperatorUid, 2);
         Assert.Equal(held, Committed(output).Sum(l => long.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)));
-    }
-
-    /// <summary>Runs the timers job with checkpoints until it holds some records, then stops it with a savepoint.</summary>
-    private async Task<(string Location, JobId JobId)> StopTimersJobAsync(string output, int parallelism, SavepointFormatType format, SavepointTermination then)
-    {
-        var jobId = await fixture.Cluster.SubmitAsync(EventTimeTimersJob.Name, Parameters(output,
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints")), ("records-per-second", Windowing.WindowJobTests.SlowRate)), parallelism);
-        await fixture.Cluster.WaitForRecordsAsync(jobId, EventTimeTimersJob.OperatorUid, parallelism, 600);
-        var operation = await fixture.Cluster.WaitForSavepointAsync(jobId,
-            await fixture.Cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(NewDirectory("savepoints"), format, then)));
-        Assert.True(operation.Succeeded, operation.FailureMessage);
-        var details = await fixture.Cluster.WaitForEndAsync(jobId);
-        Assert.True(details.Status == JobStatus.Finished, $"{details.Status}: {details.Failure?.Message}");
-        Assert.True(await RecordsInAsync(jobId, EventTimeTimersJob.OperatorUid, parallelism) < Records, "the sources reached their end before the savepoint");
-        return (operation.Location!, jobId);
     }
 
     [Fact]
@@ -124,13 +107,11 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
     [Fact]
     public async Task ATimestampAssignerThatThrowsFailsTheJobOnceNamingTheOperatorAndTheFix()
     {
-        var jobId = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(NewDirectory("output"),
+        var jobId = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(_jobs.NewDirectory("output"), [.. _jobs.Checkpoints(),
             ("bad-timestamp-at", "1000"),
-            ("execution.checkpointing.interval", "100 ms"),
-            ("execution.checkpointing.dir", NewDirectory("checkpoints")),
             ("restart-strategy.type", "fixed-delay"),
             ("restart-strategy.fixed-delay.attempts", "1000"),
-            ("restart-strategy.fixed-delay.delay", "10 ms")), parallelism: 2);
+            ("restart-strategy.fixed-delay.delay", "10 ms")]), parallelism: 2);
         var details = await fixture.Cluster.WaitForEndAsync(jobId);
         Assert.Equal(JobStatus.Failed, details.Status);
         Assert.Equal(1, details.Attempt);
@@ -145,18 +126,11 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
     [InlineData("tumbling", "global", SavepointFormatType.Canonical)]
     public async Task ASavepointRestoredIntoWindowsOfTheOtherKindIsRefusedNamingTheOperatorAndStaysUsable(string taken, string restored, SavepointFormatType format)
     {
-        var firstOutput = NewDirectory("output-1");
-        var first = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(firstOutput, ("window", taken),
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints")), ("records-per-second", Windowing.WindowJobTests.SlowRate)), 2);
-        await fixture.Cluster.WaitForRecordsAsync(first, EventTimeWindowJob.WindowUid, 2, 600);
-        var operation = await fixture.Cluster.WaitForSavepointAsync(first,
-            await fixture.Cluster.Job(first).TriggerSavepointAsync(new SavepointRequest(NewDirectory("savepoints"), format, SavepointTermination.Stop)));
-        Assert.True(operation.Succeeded, operation.FailureMessage);
-        await fixture.Cluster.WaitForEndAsync(first);
-        Assert.True(await RecordsInAsync(first, EventTimeWindowJob.WindowUid, 2) < Records, "the sources reached their end before the savepoint: no window was open");
+        var firstOutput = _jobs.NewDirectory("output-1");
+        var (location, _) = await _jobs.StopMidwayAsync(EventTimeWindowJob.Name, EventTimeWindowJob.WindowUid, firstOutput, 2, format, SavepointTermination.Stop, ("window", taken));
 
-        var refused = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(NewDirectory("output-refused"),
-            ("window", restored), ("execution.state-recovery.path", operation.Location!),
+        var refused = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(_jobs.NewDirectory("output-refused"),
+            ("window", restored), ("execution.state-recovery.path", location),
             ("restart-strategy.type", "fixed-delay"), ("restart-strategy.fixed-delay.attempts", "1000"), ("restart-strategy.fixed-delay.delay", "10 ms")), 2);
         var details = await fixture.Cluster.WaitForEndAsync(refused);
         Assert.Equal(JobStatus.Failed, details.Status);
@@ -165,47 +139,19 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
         Assert.Contains("give the changed window a new uid", details.Failure.Message, StringComparison.OrdinalIgnoreCase);
 
         // Nothing was corrupted: the same savepoint resumed into the windows it was taken with completes the output.
-        var secondOutput = NewDirectory("output-2");
-        await fixture.Cluster.RunToCompletionAsync(EventTimeWindowJob.Name, Parameters(secondOutput, ("window", taken), ("execution.state-recovery.path", operation.Location!),
-            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", NewDirectory("checkpoints"))), 3);
-        AssertSameLines(WindowLines(taken, Records, Keys), Committed(firstOutput).Concat(Committed(secondOutput)).Order(StringComparer.Ordinal).ToList(),
+        var secondOutput = _jobs.NewDirectory("output-2");
+        await fixture.Cluster.RunToCompletionAsync(EventTimeWindowJob.Name,
+            Parameters(secondOutput, [.. _jobs.Checkpoints(), ("window", taken), ("execution.state-recovery.path", location)]), 3);
+        AssertSameLines(WindowLines(taken, Records, Keys), Committed(firstOutput, secondOutput),
             $"{taken} windows resumed from the savepoint the {restored} job refused");
-    }
-
-    private async Task<long> RecordsInAsync(JobId jobId, string vertexUid, int parallelism)
-    {
-        long total = 0;
-        for (var i = 0; i < parallelism; i++)
-        {
-            total += (await fixture.Cluster.Client.GetGrain<Runtime.Execution.ISubtaskGrain>(Runtime.Execution.SubtaskKey.Of(jobId, vertexUid, i)).GetMetricsAsync()).RecordsIn;
-        }
-        return total;
     }
 
     /// <summary>The tumbling-window job at parallelism 1 on the topic: one source subtask reads both partitions.</summary>
     private async Task<(JobId JobId, string Output)> RunOnTopicAsync(string topic, long idlenessMs)
     {
-        var output = NewDirectory("output");
+        var output = _jobs.NewDirectory("output");
         var jobId = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(output,
             ("topic", topic), ("idleness-ms", idlenessMs.ToString(CultureInfo.InvariantCulture))), 1);
         return (jobId, output);
     }
-
-    private static Dictionary<string, string> Parameters(string output, params (string Key, string Value)[] more)
-    {
-        var parameters = new Dictionary<string, string>
-        {
-            ["window"] = "tumbling",
-            ["records"] = Records.ToString(),
-            ["keys"] = Keys.ToString(),
-            ["records-per-second"] = "1000",
-            ["output"] = output,
-            ["pipeline.auto-watermark-interval"] = "20 ms",
-            ["execution.buffer-timeout.interval"] = "5 ms",
-        };
-        foreach (var (key, value) in more) parameters[key] = value;
-        return parameters;
-    }
-
-    private string NewDirectory(string name) => fixture.Directory.Combine($"{name}-{Guid.NewGuid():N}");
 }

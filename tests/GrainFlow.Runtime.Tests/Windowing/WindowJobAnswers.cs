@@ -70,9 +70,9 @@ internal static class WindowJobAnswers
         return Sorted(counts.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key.Key},{c.Key.Timer},{c.Value}")));
     }
 
-    /// <summary>The lines of every committed part file in <paramref name="directory"/> (in-progress files are hidden, not part-*), sorted.</summary>
-    public static List<string> Committed(string directory) =>
-        Directory.Exists(directory) ? Sorted(Directory.GetFiles(directory, "part-*").SelectMany(File.ReadLines).Where(l => l.Length > 0)) : [];
+    /// <summary>The lines of every committed part file in <paramref name="directories"/> (in-progress files are hidden, not part-*), sorted.</summary>
+    public static List<string> Committed(params string[] directories) =>
+        Sorted(directories.Where(Directory.Exists).SelectMany(d => Directory.GetFiles(d, "part-*")).SelectMany(File.ReadLines).Where(l => l.Length > 0));
 
     /// <summary>Fails with the first differences (missing and extra lines) instead of two long lists.</summary>
     public static void AssertSameLines(IReadOnlyList<string> expected, IReadOnlyList<string> actual, string context)
