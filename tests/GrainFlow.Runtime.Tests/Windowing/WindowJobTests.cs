@@ -33,6 +33,7 @@ public sealed class WindowJobTests(SharedClusterFixture fixture)
 
     [Theory]
     [InlineData("tumbling")]
+    [InlineData("sliding")]
     [InlineData("session")]
     public async Task AFailureMidWindowRestoresWindowsAndTimersFromTheCheckpointAndEveryWindowIsWrittenOnce(string kind)
     {
