@@ -162,7 +162,7 @@ public sealed class SourceReaderOutputTests
     {
         var output = Output(WatermarkStrategy<Event>.ForMonotonousTimestamps().WithTimestampAssigner((e, _) => e.At > 0 ? e.At : throw new ArgumentException("no time")));
 
-        var error = Assert.Throws<InvalidOperationException>(() => output.CreateOutputForSplit("p").Collect(new Event("bad", -1)));
+        var error = Assert.Throws<GrainFlow.Errors.NonRecoverableJobException>(() => output.CreateOutputForSplit("p").Collect(new Event("bad", -1)));
 
         Assert.Contains("'Events'", error.Message);
         Assert.Empty(_chain.Items);

@@ -99,7 +99,7 @@ public sealed class TimestampsAndWatermarksOperatorTests
     {
         var op = Open(WatermarkStrategy<Click>.ForMonotonousTimestamps().WithTimestampAssigner((c, _) => c.At >= 0 ? c.At : throw new ArgumentOutOfRangeException(nameof(c), "negative time")));
 
-        var error = Assert.Throws<InvalidOperationException>(() => op.Collect(new Click("bad", -5)));
+        var error = Assert.Throws<GrainFlow.Errors.NonRecoverableJobException>(() => op.Collect(new Click("bad", -5)));
 
         Assert.Contains("'Stamp clicks'", error.Message);
         Assert.Empty(_downstream.Items);

@@ -65,7 +65,7 @@ public sealed class WatermarkGeneratorTests
     {
         var strategy = WatermarkStrategy<string>.ForMonotonousTimestamps().WithTimestampAssigner(e => long.Parse(e));
 
-        var error = Assert.Throws<InvalidOperationException>(() => strategy.ExtractTimestamp("not a number", long.MinValue, "Parse events"));
+        var error = Assert.Throws<GrainFlow.Errors.NonRecoverableJobException>(() => strategy.ExtractTimestamp("not a number", long.MinValue, "Parse events"));
 
         Assert.Contains("'Parse events'", error.Message);
         Assert.Contains("FormatException", error.Message);

@@ -20,6 +20,8 @@ public static class RuntimeCluster
         .AddGrainFlowJob<CheckpointedTimersJob>(CheckpointedTimersJob.Name)
         .AddGrainFlowJob<SequenceLedgerJob>(SequenceLedgerJob.Name)
         .AddGrainFlowJob<SideOutputJob>(SideOutputJob.Name)
+        .AddGrainFlowJob<EventTimeWindowJob>(EventTimeWindowJob.Name)
+        .AddGrainFlowJob<EventTimeTimersJob>(EventTimeTimersJob.Name)
         .AddGrainFlowJob<Testing.Jobs.KeyedSummaryJob>(Testing.Jobs.KeyedSummaryJob.Name);
 
     public static Task<GrainFlowTestCluster> StartAsync(IObjectStore store, int silos = 2, IReadOnlyDictionary<string, string>? configuration = null) =>

@@ -112,7 +112,7 @@ public sealed class WindowRescalingTests
         sessions.Add("a", 0);
         var snapshot = sessions.Operator.Snapshot();
 
-        var error = Assert.Throws<InvalidDataException>(() => new WindowHarness<Click>(
+        var error = Assert.Throws<GrainFlow.Errors.NonRecoverableJobException>(() => new WindowHarness<Click>(
             clicks => clicks.Window(GlobalWindows.Create()).Trigger(CountTrigger.Of(2)).Reduce((x, y) => x), new HarnessSetup(RestoreFrom: [snapshot])));
         Assert.Contains("The window 'Window(Reduce)'", error.Message);
         Assert.Contains("GlobalWindow", error.Message);

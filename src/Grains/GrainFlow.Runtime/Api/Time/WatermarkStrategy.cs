@@ -1,3 +1,5 @@
+using GrainFlow.Errors;
+
 namespace GrainFlow.Runtime.Api.Time;
 
 /// <summary>
@@ -82,7 +84,11 @@ public sealed class WatermarkStrategy<T>
         return _idleTimeout is { } timeout ? new WatermarksWithIdleness<T>(generator, timeout, time) : generator;
     }
 
-    /// <summary>The timestamp of <paramref name="element"/>; a failing assigner fails with a message naming <paramref name="operatorName"/>.</summary>
+    /// <summary>
+    /// The timestamp of <paramref name="element"/>; a failing assigner fails the job with a message naming
+    /// <paramref name="operatorName"/>. The failure is not recoverable: a restart replays the same record
+    /// into the same assigner, so restarting would only loop until the restart strategy gives up.
+    /// </summary>
     internal long ExtractTimestamp(T element, long recordTimestamp, string operatorName)
     {
         if (_timestampAssigner is null) return recordTimestamp;
@@ -92,7 +98,7 @@ public sealed class WatermarkStrategy<T>
         }
         catch (Exception e)
         {
-            throw new InvalidOperationException(
+            throw new NonRecoverableJobException(
                 $"The timestamp assigner of '{operatorName}' failed on a record ({e.GetType().Name}: {e.Message}): make the assigner handle every record, or filter out the records it cannot handle before it.", e);
         }
     }

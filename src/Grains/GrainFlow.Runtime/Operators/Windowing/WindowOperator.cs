@@ -1,3 +1,4 @@
+using GrainFlow.Errors;
 using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Api.State;
 using GrainFlow.Runtime.Api.Windowing;
@@ -35,14 +36,32 @@ internal sealed class WindowOperator<TKey, TIn, TContents, TOut, W>(
             var lateOutput = lateDataTag is null ? null : Context.SideOutputs.For(lateDataTag);
             _processor = new WindowProcessor<TKey, TIn, TContents, TOut, W>(
                 spec, output, lateOutput, Context.Timestamp, new BackendState(Backend, timers), spec.Contents.Create<TKey, W>(Backend));
+            RefuseWindowsOfTheOtherKind(spec.Assigner is MergingWindowAssigner<W>);
         }
         catch (InvalidDataException e)
         {
-            // The state layer knows the codecs; only the operator knows which window changed.
-            throw new InvalidDataException(
+            // The state layer knows the codecs; only the operator knows which window changed. Not
+            // recoverable: every restart would restore the same snapshot into the same window.
+            throw new NonRecoverableJobException(
                 $"The window '{Name}' ({Uid}) cannot restore its windows ({typeof(W).Name}, assigned by {spec.Assigner}) from the snapshot: {e.Message} " +
                 "If the window's assigner, function or element type changed, give the changed window a new uid, or restore with the job the snapshot was taken with.", e);
         }
+    }
+
+    /// <summary>
+    /// Tumbling and session windows are both time windows, so their state reads back either way; but
+    /// windows restored without their merging-window set would never fire (and a set restored into a
+    /// non-merging operator would never be read): their contents would be lost without a word.
+    /// </summary>
+    private void RefuseWindowsOfTheOtherKind(bool merging)
+    {
+        var contents = Backend.Tables.FirstOrDefault(t => t.Name == WindowStateNames.Contents)?.Count ?? 0;
+        var mappings = Backend.Tables.FirstOrDefault(t => t.Name == WindowStateNames.MergingWindowSet)?.Count ?? 0;
+        if (merging ? contents == 0 || mappings > 0 : mappings == 0) return;
+        var (snapshotKind, jobKind) = merging ? ("non-merging", "merging") : ("merging (session)", "non-merging");
+        throw new NonRecoverableJobException(
+            $"The window '{Name}' ({Uid}) cannot restore its windows from the snapshot: they were assigned by a {snapshotKind} assigner, and this job assigns them by {spec.Assigner}, a {jobKind} one. " +
+            "Give the changed window a new uid (its windows then start empty), or restore with the job the snapshot was taken with.");
     }
 
     protected override void ProcessKeyed(TIn record) => _processor.ProcessElement(Backend.CurrentKey, record);
