@@ -73,15 +73,25 @@ public sealed class UserSessionsDriver(string workingDirectory, Func<int> gatewa
     }
 
     /// <summary>Waits until the job's checkpoint statistics (REST) count at least <paramref name="completed"/> completed checkpoints.</summary>
-    public static async Task WaitForCompletedCheckpointsAsync(Uri rest, string jobId, int completed)
+    public static async Task WaitForCompletedCheckpointsAsync(Uri rest, string jobId, int completed) =>
+        await Poll.UntilAsync(async () => await CompletedCheckpointsAsync(rest, jobId) >= completed,
+            $"{completed} completed checkpoints of job {jobId}", TimeSpan.FromMinutes(1));
+
+    /// <summary>How many checkpoints of the job completed so far (REST checkpoint statistics).</summary>
+    public static async Task<int> CompletedCheckpointsAsync(Uri rest, string jobId)
     {
         using var http = new HttpClient { BaseAddress = rest };
-        await Poll.UntilAsync(async () =>
-        {
-            var stats = JsonNode.Parse(await http.GetStringAsync($"/jobs/{jobId}/checkpoints"))!;
-            return stats["counts"]!["completed"]!.GetValue<int>() >= completed;
-        }, $"{completed} completed checkpoints of job {jobId}", TimeSpan.FromMinutes(1));
+        var stats = JsonNode.Parse(await http.GetStringAsync($"/jobs/{jobId}/checkpoints"))!;
+        return stats["counts"]!["completed"]!.GetValue<int>();
     }
+
+    /// <summary>The sessions <paramref name="events"/> make when each user's views are one session: what the job must emit for them.</summary>
+    public static IEnumerable<SessionFeatures> SessionsOf(IEnumerable<UserEvent> events) =>
+        events.GroupBy(e => e.UserId).Select(user =>
+        {
+            var (start, end) = (user.Min(e => e.Timestamp), user.Max(e => e.Timestamp));
+            return new SessionFeatures(user.Key, start, end, user.Count(), user.Select(e => e.Page).Distinct().Count(), end - start);
+        });
 
     /// <summary>One user's page views, <paramref name="spacing"/> apart from <paramref name="start"/>.</summary>
     public static IEnumerable<UserEvent> Visits(string userId, long start, TimeSpan spacing, params string[] pages) =>
