@@ -11,4 +11,6 @@ public sealed class UserSessionsAzuriteTests(AzuriteFixture azurite) : UserSessi
     protected override string[] SiloSettings => [$"-Dgrainflow.storage.azure.connection-string={azurite.ConnectionString}"];
 
     protected override string NewCheckpointDirectory(string workingDirectory) => $"azblob://{azurite.NewContainerName("sessions")}";
+
+    protected override string Reported(string checkpointDirectory) => $"{azurite.BlobEndpoint}/{checkpointDirectory["azblob://".Length..]}";
 }

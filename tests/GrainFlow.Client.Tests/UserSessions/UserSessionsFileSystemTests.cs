@@ -1,3 +1,4 @@
+using GrainFlow.Silo.Examples.UserSessions;
 using GrainFlow.Testing.Scenarios;
 
 namespace GrainFlow.Client.Tests.UserSessions;
@@ -22,5 +23,31 @@ public sealed class UserSessionsFileSystemTests : UserSessionsScenarios
         Assert.Equal(20, sessions.Select(s => s.UserId).Distinct().Count());
         Assert.Equal(2000, sessions.Sum(s => s.Events));
         Assert.All(sessions, s => Assert.Equal(s.End - s.Start, s.DurationMs));
+    }
+
+    [Fact]
+    public async Task ALineThatIsNotAPageViewGoesToTheInvalidTopicWithItsReasonAndDoesNotMoveEventTime()
+    {
+        // Event time well behind the wall clock, as when a backlog is read: the bad line's only time is its publish time.
+        var past = DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeMilliseconds();
+        var alice = UserSessionsDriver.Visits("alice", past, TimeSpan.FromSeconds(1), "/home", "/cart", "/checkout");
+        var bob = UserSessionsDriver.Visits("bob", past, TimeSpan.FromSeconds(2), "/home", "/search");
+        await Driver.PublishAsync([.. alice.Take(2), .. bob]);
+        var (jobId, _) = await Driver.RunAsync("-D", "session-gap=10 s", "-D", "watermark.idleness=1 s");
+
+        await Driver.PublishLinesAsync(["not a page view"]);
+        IReadOnlyList<string> invalid = [];
+        await Testing.Polling.Poll.UntilAsync(async () => (invalid = await Driver.InvalidLinesAsync()).Count > 0, "the bad line in the invalid-events topic");
+        var reason = Assert.Single(invalid);
+        Assert.StartsWith("not a JSON event (", reason);
+        Assert.EndsWith("): not a page view", reason);
+
+        // Alice's third view is on time: the bad line must not have closed her session.
+        string[] later = ["carol", "dave", "erin", "frank"];
+        await Driver.PublishAsync([alice.Last(), .. later.Select(user => new UserEvent(user, "/news", past + 60_000))]);
+        var sessions = await Driver.WaitForSessionsAsync(2);
+        AssertSessions(UserSessionsDriver.SessionsOf([.. alice, .. bob]), sessions);
+        var cancel = await Driver.CliAsync("cancel", jobId);
+        Assert.True(cancel.ExitCode == 0, cancel.Stderr);
     }
 }

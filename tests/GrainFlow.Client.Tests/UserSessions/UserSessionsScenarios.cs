@@ -27,6 +27,9 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
     /// <summary>A checkpoint directory no other scenario uses.</summary>
     protected abstract string NewCheckpointDirectory(string workingDirectory);
 
+    /// <summary>How GrainFlow names <paramref name="checkpointDirectory"/> in what it reports (a blob container by its URL).</summary>
+    protected virtual string Reported(string checkpointDirectory) => checkpointDirectory;
+
     protected UserSessionsDriver Driver { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -100,7 +103,7 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
         Assert.Contains($"State: {state}", stdout);
         var restored = Regex.Match(state, $@"^restored job {resumed} \(attempt 1\) from checkpoint (\d+) of job {jobId} \(the latest of its name\) at (\S+) \(NO_CLAIM\), source offsets (.+)$");
         Assert.True(restored.Success, state);
-        Assert.Equal($"{checkpoints}/{jobId}/chk-{restored.Groups[1].Value}", restored.Groups[2].Value);
+        Assert.Equal($"{Reported(checkpoints)}/{jobId}/chk-{restored.Groups[1].Value}", restored.Groups[2].Value);
         Assert.Equal(EarlyViews.Length + first.Length, SumOfOffsets(restored.Groups[3].Value));
         await CancelAsync(resumed);
     }
@@ -143,7 +146,7 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
         await CancelAsync(jobId);
 
         var (fresh, stdout) = await Driver.RunAsync(["--resume", "latest", .. Common(checkpoints), .. EveryTwoSecondsRetained]);
-        var nothing = $"started job {fresh} without state: --resume latest found no completed checkpoint or savepoint of job '{UserSessionsJob.Name}' in {checkpoints}/";
+        var nothing = $"started job {fresh} without state: --resume latest found no completed checkpoint or savepoint of job '{UserSessionsJob.Name}' in {Reported(checkpoints)}/";
         Assert.Contains($"State: {nothing}", stdout);
         Assert.Equal(nothing, StateLine(await Driver.StatusAsync(fresh)));
 
@@ -161,7 +164,7 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
         Assert.True(cancel.ExitCode == 0, cancel.Stderr);
     }
 
-    private static void AssertSessions(IEnumerable<SessionFeatures> expected, IEnumerable<SessionFeatures> actual) =>
+    protected static void AssertSessions(IEnumerable<SessionFeatures> expected, IEnumerable<SessionFeatures> actual) =>
         Assert.Equal(expected.OrderBy(s => s.UserId, StringComparer.Ordinal).ThenBy(s => s.Start), actual.OrderBy(s => s.UserId, StringComparer.Ordinal).ThenBy(s => s.Start));
 
     /// <summary>The job's state origin, from <c>grainflow status</c>'s "State:" line.</summary>

@@ -23,37 +23,49 @@ public sealed class UserSessionsDriver(string workingDirectory, Func<int> gatewa
 
     public string SessionsTopic { get; } = $"session-features-{Guid.NewGuid():N}";
 
+    public string InvalidTopic { get; } = $"user-events-invalid-{Guid.NewGuid():N}";
+
     public Task<(int ExitCode, string[] Stdout, string Stderr)> CliAsync(params string[] args) =>
         GrainFlowCli.RunAsync(workingDirectory, gatewayPort(), null, args);
 
     /// <summary><c>grainflow run user-sessions</c> on this driver's topics with <paramref name="args"/>; returns the job id.</summary>
     public async Task<(string JobId, string[] Stdout)> RunAsync(params string[] args)
     {
-        var (exitCode, stdout, stderr) = await CliAsync(["run", "user-sessions", "-D", $"topic={EventsTopic}", "-D", $"output-topic={SessionsTopic}", .. args]);
+        var (exitCode, stdout, stderr) = await CliAsync(["run", "user-sessions", "-D", $"topic={EventsTopic}", "-D", $"output-topic={SessionsTopic}", "-D", $"invalid-topic={InvalidTopic}", .. args]);
         if (exitCode != 0) throw new InvalidOperationException($"grainflow run failed ({exitCode}): {stderr}\n{string.Join('\n', stdout)}");
         var submitted = stdout.First(l => l.StartsWith("Job has been submitted with JobID ", StringComparison.Ordinal));
         return (submitted[^32..], stdout);
     }
 
     /// <summary>Publishes the events as JSON lines with <c>grainflow publish</c> (round robin over the topic's partitions).</summary>
-    public async Task PublishAsync(IEnumerable<UserEvent> events)
+    public Task PublishAsync(IEnumerable<UserEvent> events) => PublishLinesAsync(events.Select(e => JsonSerializer.Serialize(e)));
+
+    /// <summary>Publishes <paramref name="lines"/> as they are, e.g. lines that are not page views.</summary>
+    public async Task PublishLinesAsync(IEnumerable<string> lines)
     {
-        var lines = new StringBuilder();
-        foreach (var e in events) lines.Append(JsonSerializer.Serialize(e)).Append('\n');
-        var (exitCode, stdout, stderr) = await GrainFlowCli.RunAsync(workingDirectory, gatewayPort(), Encoding.UTF8.GetBytes(lines.ToString()), "publish", EventsTopic);
+        var text = string.Concat(lines.Select(line => line + "\n"));
+        var (exitCode, stdout, stderr) = await GrainFlowCli.RunAsync(workingDirectory, gatewayPort(), Encoding.UTF8.GetBytes(text), "publish", EventsTopic);
         if (exitCode != 0) throw new InvalidOperationException($"grainflow publish failed ({exitCode}): {stderr}\n{string.Join('\n', stdout)}");
     }
 
     /// <summary>Every committed session in the output topic (nothing when the topic does not exist yet).</summary>
-    public async Task<IReadOnlyList<SessionFeatures>> SessionsAsync()
+    public async Task<IReadOnlyList<SessionFeatures>> SessionsAsync() =>
+        (await CommittedValuesAsync(SessionsTopic)).Select(value => JsonSerializer.Deserialize<SessionFeatures>(value)!).ToList();
+
+    /// <summary>Every committed line of the invalid-events topic: the reason, then the line.</summary>
+    public Task<IReadOnlyList<string>> InvalidLinesAsync() => CommittedValuesAsync(InvalidTopic);
+
+    /// <summary>The values <c>grainflow tail</c> prints for <paramref name="topic"/> (nothing when the topic does not exist yet).</summary>
+    private async Task<IReadOnlyList<string>> CommittedValuesAsync(string topic)
     {
-        var (exitCode, stdout, stderr) = await CliAsync("tail", SessionsTopic);
+        var (exitCode, stdout, stderr) = await CliAsync("tail", topic);
         if (exitCode != 0)
         {
             if (stderr.Contains("does not exist", StringComparison.OrdinalIgnoreCase) || stderr.Contains("no partition", StringComparison.OrdinalIgnoreCase)) return [];
             throw new InvalidOperationException($"grainflow tail failed ({exitCode}): {stderr}");
         }
-        return stdout.Select(line => JsonSerializer.Deserialize<SessionFeatures>(line[(line.LastIndexOf('\t') + 1)..])!).ToList();
+        // partition:offset, key=…, value: the value is the last field.
+        return stdout.Select(line => line[(line.LastIndexOf('\t') + 1)..]).ToList();
     }
 
     /// <summary>Waits until the output topic holds at least <paramref name="count"/> sessions, and returns them all.</summary>
