@@ -1,10 +1,12 @@
 using GrainFlow.Silo.Examples.UserSessions;
+using GrainFlow.Testing.Polling;
 using GrainFlow.Testing.Scenarios;
 
 namespace GrainFlow.Client.Tests.UserSessions;
 
 /// <summary>The session scenarios with checkpoints and savepoints on the silo's file system.</summary>
 [Trait("Category", "Process")]
+[Collection(UserSessionsFileSystemCollection.Name)]
 public sealed class UserSessionsFileSystemTests : UserSessionsScenarios
 {
     protected override string[] SiloSettings => [];
@@ -37,7 +39,7 @@ public sealed class UserSessionsFileSystemTests : UserSessionsScenarios
 
         await Driver.PublishLinesAsync(["not a page view"]);
         IReadOnlyList<string> invalid = [];
-        await Testing.Polling.Poll.UntilAsync(async () => (invalid = await Driver.InvalidLinesAsync()).Count > 0, "the bad line in the invalid-events topic");
+        await Poll.UntilAsync(async () => (invalid = await Driver.InvalidLinesAsync()).Count > 0, "the bad line in the invalid-events topic");
         var reason = Assert.Single(invalid);
         Assert.StartsWith("not a JSON event (", reason);
         Assert.EndsWith("): not a page view", reason);

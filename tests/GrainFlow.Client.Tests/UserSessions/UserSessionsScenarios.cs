@@ -94,13 +94,9 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
         await CancelAsync(jobId);
 
         var (resumed, stdout) = await Driver.RunAsync(["--resume", "latest", .. args]);
-        var second = LaterViews(120, "/sports");
-        await Driver.PublishAsync(second);
-        var sessions = await Driver.WaitForSessionsAsync(6);
+        await AssertEverySessionOnceAfterMoreViewsAsync(first);
 
-        AssertSessions([.. UserSessionsDriver.SessionsOf(EarlyViews), .. UserSessionsDriver.SessionsOf(first)], sessions);
-        var state = StateLine(await Driver.StatusAsync(resumed));
-        Assert.Contains($"State: {state}", stdout);
+        var state = await StateOriginAsync(resumed, stdout);
         var restored = Regex.Match(state, $@"^restored job {resumed} \(attempt 1\) from checkpoint (\d+) of job {jobId} \(the latest of its name\) at (\S+) \(NO_CLAIM\), source offsets (.+)$");
         Assert.True(restored.Success, state);
         Assert.Equal($"{Reported(checkpoints)}/{jobId}/chk-{restored.Groups[1].Value}", restored.Groups[2].Value);
@@ -124,13 +120,9 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
         Assert.True(stop.ExitCode == 0, stop.Stderr);
         var savepoint = stop.Stdout.Single(l => l.StartsWith("Savepoint completed. Path: ", StringComparison.Ordinal))["Savepoint completed. Path: ".Length..];
         var (restarted, stdout) = await Driver.RunAsync(["-p", $"{after}", "-s", savepoint, .. args]);
-        var second = LaterViews(120, "/sports");
-        await Driver.PublishAsync(second);
-        var sessions = await Driver.WaitForSessionsAsync(6);
+        await AssertEverySessionOnceAfterMoreViewsAsync(first);
 
-        AssertSessions([.. UserSessionsDriver.SessionsOf(EarlyViews), .. UserSessionsDriver.SessionsOf(first)], sessions);
-        var state = StateLine(await Driver.StatusAsync(restarted));
-        Assert.Contains($"State: {state}", stdout);
+        var state = await StateOriginAsync(restarted, stdout);
         Assert.Matches($@"^restored job {restarted} \(attempt 1\) from savepoint \(canonical\) \d+ of job {jobId} at {Regex.Escape(savepoint)} \(NO_CLAIM\), source offsets ", state);
         Assert.Contains($"parallelism {after},", string.Join('\n', await Driver.StatusAsync(restarted)));
         await CancelAsync(restarted);
@@ -147,8 +139,7 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
 
         var (fresh, stdout) = await Driver.RunAsync(["--resume", "latest", .. Common(checkpoints), .. EveryTwoSecondsRetained]);
         var nothing = $"started job {fresh} without state: --resume latest found no completed checkpoint or savepoint of job '{UserSessionsJob.Name}' in {Reported(checkpoints)}/";
-        Assert.Contains($"State: {nothing}", stdout);
-        Assert.Equal(nothing, StateLine(await Driver.StatusAsync(fresh)));
+        Assert.Equal(nothing, await StateOriginAsync(fresh, stdout));
 
         // Started fresh, the job reads the topic from its start: every view, each session once.
         var later = LaterViews(60, "/news");
@@ -156,6 +147,25 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
         var sessions = await Driver.WaitForSessionsAsync(2);
         AssertSessions(UserSessionsDriver.SessionsOf(EarlyViews), sessions);
         await CancelAsync(fresh);
+    }
+
+    /// <summary>
+    /// Views a minute after <paramref name="first"/> close the sessions the first run left open; with Alice's and Bob's
+    /// (closed by the first run) each must be in the output exactly once.
+    /// </summary>
+    private async Task AssertEverySessionOnceAfterMoreViewsAsync(UserEvent[] first)
+    {
+        await Driver.PublishAsync(LaterViews(120, "/sports"));
+        var sessions = await Driver.WaitForSessionsAsync(6);
+        AssertSessions([.. UserSessionsDriver.SessionsOf(EarlyViews), .. UserSessionsDriver.SessionsOf(first)], sessions);
+    }
+
+    /// <summary>Where the job's state came from, as <c>status</c> says it; <c>run</c> printed the same.</summary>
+    private async Task<string> StateOriginAsync(string jobId, string[] runOutput)
+    {
+        var state = StateLine(await Driver.StatusAsync(jobId));
+        Assert.Contains($"State: {state}", runOutput);
+        return state;
     }
 
     private async Task CancelAsync(string jobId)
