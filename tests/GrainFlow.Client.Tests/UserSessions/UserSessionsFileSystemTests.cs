@@ -25,6 +25,8 @@ public sealed class UserSessionsFileSystemTests : UserSessionsScenarios
         Assert.Equal(20, sessions.Select(s => s.UserId).Distinct().Count());
         Assert.Equal(2000, sessions.Sum(s => s.Events));
         Assert.All(sessions, s => Assert.Equal(s.End - s.Start, s.DurationMs));
+        // About 100 views of 50 pages each: a user sees most pages, not only one parity of them.
+        Assert.All(sessions, s => Assert.InRange(s.DistinctPages, 30, 50));
     }
 
     [Fact]

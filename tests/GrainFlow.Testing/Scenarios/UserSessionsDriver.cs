@@ -85,8 +85,8 @@ public sealed class UserSessionsDriver(string workingDirectory, Func<int> gatewa
     }
 
     /// <summary>Waits until the job's checkpoint statistics (REST) count at least <paramref name="completed"/> completed checkpoints.</summary>
-    public static async Task WaitForCompletedCheckpointsAsync(Uri rest, string jobId, int completed) =>
-        await Poll.UntilAsync(async () => await CompletedCheckpointsAsync(rest, jobId) >= completed,
+    public static Task WaitForCompletedCheckpointsAsync(Uri rest, string jobId, int completed) =>
+        Poll.UntilAsync(async () => await CompletedCheckpointsAsync(rest, jobId) >= completed,
             $"{completed} completed checkpoints of job {jobId}", TimeSpan.FromMinutes(1));
 
     /// <summary>How many checkpoints of the job completed so far (REST checkpoint statistics).</summary>
