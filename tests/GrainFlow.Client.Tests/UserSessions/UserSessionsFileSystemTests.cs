@@ -1,4 +1,3 @@
-using GrainFlow.Silo.Examples.UserSessions;
 using GrainFlow.Testing.Polling;
 using GrainFlow.Testing.Scenarios;
 
@@ -47,11 +46,9 @@ public sealed class UserSessionsFileSystemTests : UserSessionsScenarios
         Assert.EndsWith("): not a page view", reason);
 
         // Alice's third view is on time: the bad line must not have closed her session.
-        string[] later = ["carol", "dave", "erin", "frank"];
-        await Driver.PublishAsync([alice.Last(), .. later.Select(user => new UserEvent(user, "/news", past + 60_000))]);
+        await Driver.PublishAsync([alice.Last(), .. LaterViewsAt(past + 60_000, "/news")]);
         var sessions = await Driver.WaitForSessionsAsync(2);
         AssertSessions(UserSessionsDriver.SessionsOf([.. alice, .. bob]), sessions);
-        var cancel = await Driver.CliAsync("cancel", jobId);
-        Assert.True(cancel.ExitCode == 0, cancel.Stderr);
+        await CancelAsync(jobId);
     }
 }

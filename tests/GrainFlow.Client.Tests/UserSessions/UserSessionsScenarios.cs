@@ -50,8 +50,10 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
          .. UserSessionsDriver.Visits("bob", UserSessionsDriver.T0 + 500, ViewSpacing * 2, "/home", "/search", "/home")];
 
     /// <summary>One view per later user at <paramref name="secondsAfterT0"/>; four users, so every partition of the topic gets one.</summary>
-    private static UserEvent[] LaterViews(int secondsAfterT0, string page) =>
-        [.. LaterUsers.Select(user => new UserEvent(user, page, UserSessionsDriver.T0 + secondsAfterT0 * 1000L))];
+    private static UserEvent[] LaterViews(int secondsAfterT0, string page) => LaterViewsAt(UserSessionsDriver.T0 + secondsAfterT0 * 1000L, page);
+
+    /// <summary>One view per later user at <paramref name="timestamp"/>.</summary>
+    protected static UserEvent[] LaterViewsAt(long timestamp, string page) => [.. LaterUsers.Select(user => new UserEvent(user, page, timestamp))];
 
     private static string[] Common(string checkpointDirectory) =>
         ["-D", "session-gap=10 s", "-D", "watermark.idleness=1 s", "-D", $"execution.checkpointing.dir={checkpointDirectory}"];
@@ -168,7 +170,7 @@ public abstract class UserSessionsScenarios : IAsyncLifetime
         return state;
     }
 
-    private async Task CancelAsync(string jobId)
+    protected async Task CancelAsync(string jobId)
     {
         var cancel = await Driver.CliAsync("cancel", jobId);
         Assert.True(cancel.ExitCode == 0, cancel.Stderr);
