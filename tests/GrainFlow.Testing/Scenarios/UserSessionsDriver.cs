@@ -23,37 +23,49 @@ public sealed class UserSessionsDriver(string workingDirectory, Func<int> gatewa
 
     public string SessionsTopic { get; } = $"session-features-{Guid.NewGuid():N}";
 
+    public string InvalidTopic { get; } = $"user-events-invalid-{Guid.NewGuid():N}";
+
     public Task<(int ExitCode, string[] Stdout, string Stderr)> CliAsync(params string[] args) =>
         GrainFlowCli.RunAsync(workingDirectory, gatewayPort(), null, args);
 
     /// <summary><c>grainflow run user-sessions</c> on this driver's topics with <paramref name="args"/>; returns the job id.</summary>
     public async Task<(string JobId, string[] Stdout)> RunAsync(params string[] args)
     {
-        var (exitCode, stdout, stderr) = await CliAsync(["run", "user-sessions", "-D", $"topic={EventsTopic}", "-D", $"output-topic={SessionsTopic}", .. args]);
+        var (exitCode, stdout, stderr) = await CliAsync(["run", "user-sessions", "-D", $"topic={EventsTopic}", "-D", $"output-topic={SessionsTopic}", "-D", $"invalid-topic={InvalidTopic}", .. args]);
         if (exitCode != 0) throw new InvalidOperationException($"grainflow run failed ({exitCode}): {stderr}\n{string.Join('\n', stdout)}");
         var submitted = stdout.First(l => l.StartsWith("Job has been submitted with JobID ", StringComparison.Ordinal));
         return (submitted[^32..], stdout);
     }
 
     /// <summary>Publishes the events as JSON lines with <c>grainflow publish</c> (round robin over the topic's partitions).</summary>
-    public async Task PublishAsync(IEnumerable<UserEvent> events)
+    public Task PublishAsync(IEnumerable<UserEvent> events) => PublishLinesAsync(events.Select(e => JsonSerializer.Serialize(e)));
+
+    /// <summary>Publishes <paramref name="lines"/> as they are, e.g. lines that are not page views.</summary>
+    public async Task PublishLinesAsync(IEnumerable<string> lines)
     {
-        var lines = new StringBuilder();
-        foreach (var e in events) lines.Append(JsonSerializer.Serialize(e)).Append('\n');
-        var (exitCode, stdout, stderr) = await GrainFlowCli.RunAsync(workingDirectory, gatewayPort(), Encoding.UTF8.GetBytes(lines.ToString()), "publish", EventsTopic);
+        var text = string.Concat(lines.Select(line => line + "\n"));
+        var (exitCode, stdout, stderr) = await GrainFlowCli.RunAsync(workingDirectory, gatewayPort(), Encoding.UTF8.GetBytes(text), "publish", EventsTopic);
         if (exitCode != 0) throw new InvalidOperationException($"grainflow publish failed ({exitCode}): {stderr}\n{string.Join('\n', stdout)}");
     }
 
     /// <summary>Every committed session in the output topic (nothing when the topic does not exist yet).</summary>
-    public async Task<IReadOnlyList<SessionFeatures>> SessionsAsync()
+    public async Task<IReadOnlyList<SessionFeatures>> SessionsAsync() =>
+        (await CommittedValuesAsync(SessionsTopic)).Select(value => JsonSerializer.Deserialize<SessionFeatures>(value)!).ToList();
+
+    /// <summary>Every committed line of the invalid-events topic: the reason, then the line.</summary>
+    public Task<IReadOnlyList<string>> InvalidLinesAsync() => CommittedValuesAsync(InvalidTopic);
+
+    /// <summary>The values <c>grainflow tail</c> prints for <paramref name="topic"/> (nothing when the topic does not exist yet).</summary>
+    private async Task<IReadOnlyList<string>> CommittedValuesAsync(string topic)
     {
-        var (exitCode, stdout, stderr) = await CliAsync("tail", SessionsTopic);
+        var (exitCode, stdout, stderr) = await CliAsync("tail", topic);
         if (exitCode != 0)
         {
             if (stderr.Contains("does not exist", StringComparison.OrdinalIgnoreCase) || stderr.Contains("no partition", StringComparison.OrdinalIgnoreCase)) return [];
             throw new InvalidOperationException($"grainflow tail failed ({exitCode}): {stderr}");
         }
-        return stdout.Select(line => JsonSerializer.Deserialize<SessionFeatures>(line[(line.LastIndexOf('\t') + 1)..])!).ToList();
+        // partition:offset, key=…, value: the value is the last field.
+        return stdout.Select(line => line[(line.LastIndexOf('\t') + 1)..]).ToList();
     }
 
     /// <summary>Waits until the output topic holds at least <paramref name="count"/> sessions, and returns them all.</summary>
@@ -73,15 +85,25 @@ public sealed class UserSessionsDriver(string workingDirectory, Func<int> gatewa
     }
 
     /// <summary>Waits until the job's checkpoint statistics (REST) count at least <paramref name="completed"/> completed checkpoints.</summary>
-    public static async Task WaitForCompletedCheckpointsAsync(Uri rest, string jobId, int completed)
+    public static Task WaitForCompletedCheckpointsAsync(Uri rest, string jobId, int completed) =>
+        Poll.UntilAsync(async () => await CompletedCheckpointsAsync(rest, jobId) >= completed,
+            $"{completed} completed checkpoints of job {jobId}", TimeSpan.FromMinutes(1));
+
+    /// <summary>How many checkpoints of the job completed so far (REST checkpoint statistics).</summary>
+    public static async Task<int> CompletedCheckpointsAsync(Uri rest, string jobId)
     {
         using var http = new HttpClient { BaseAddress = rest };
-        await Poll.UntilAsync(async () =>
-        {
-            var stats = JsonNode.Parse(await http.GetStringAsync($"/jobs/{jobId}/checkpoints"))!;
-            return stats["counts"]!["completed"]!.GetValue<int>() >= completed;
-        }, $"{completed} completed checkpoints of job {jobId}", TimeSpan.FromMinutes(1));
+        var stats = JsonNode.Parse(await http.GetStringAsync($"/jobs/{jobId}/checkpoints"))!;
+        return stats["counts"]!["completed"]!.GetValue<int>();
     }
+
+    /// <summary>The sessions <paramref name="events"/> make when each user's views are one session: what the job must emit for them.</summary>
+    public static IEnumerable<SessionFeatures> SessionsOf(IEnumerable<UserEvent> events) =>
+        events.GroupBy(e => e.UserId).Select(user =>
+        {
+            var (start, end) = (user.Min(e => e.Timestamp), user.Max(e => e.Timestamp));
+            return new SessionFeatures(user.Key, start, end, user.Count(), user.Select(e => e.Page).Distinct().Count(), end - start);
+        });
 
     /// <summary>One user's page views, <paramref name="spacing"/> apart from <paramref name="start"/>.</summary>
     public static IEnumerable<UserEvent> Visits(string userId, long start, TimeSpan spacing, params string[] pages) =>

@@ -6,8 +6,9 @@ namespace GrainFlow.Silo.Examples.UserSessions;
 
 /// <summary>
 /// Made-up page views for the quick start and the benchmarks: view n is by user <c>hash(n) mod users</c>
-/// on page <c>n mod pages</c> at event time <c>start + n · interval</c>, so the same settings always give
-/// the same views, sessions and (from a checkpoint) the same replay.
+/// on page <c>(hash(n) ≫ 32) mod pages</c> at event time <c>start + n · interval</c>, so the same settings
+/// always give the same views, sessions and (from a checkpoint) the same replay. The page comes from other
+/// bits of the hash than the user: from n itself, a user would see only pages of one parity.
 /// </summary>
 public static class UserEventGenerator
 {
@@ -39,9 +40,10 @@ public static class UserEventGenerator
         var userNames = new string?[Math.Min(users, 1_000_000UL)];
         return new GeneratorSource<ParsedUserEvent>(env.GetParameter(Events), n =>
         {
-            var user = unchecked((ulong)n * 0x9E3779B97F4A7C15UL) % users;
+            var hash = unchecked((ulong)n * 0x9E3779B97F4A7C15UL);
+            var user = hash % users;
             var name = user < (ulong)userNames.Length ? userNames[user] ??= $"user-{user}" : $"user-{user}";
-            return new ParsedUserEvent(new UserEvent(name, pageNames[n % pages], Start + n * interval), null, null);
+            return new ParsedUserEvent(new UserEvent(name, pageNames[(hash >> 32) % (ulong)pages], Start + n * interval), null, null);
         }, splits: 8, recordsPerSecond: env.GetParameter(EventsPerSecond));
     }
 }

@@ -45,7 +45,9 @@ public sealed class UserSessionsJob : IStreamingJob
     public void Build(StreamExecutionEnvironment env)
     {
         var watermarks = WatermarkStrategy<ParsedUserEvent>.ForBoundedOutOfOrderness(env.GetParameter(OutOfOrderness))
-            .WithTimestampAssigner((parsed, recordTimestamp) => parsed.Event?.Timestamp ?? recordTimestamp)
+            // A line that is not an event has no event time. Its publish time would be the wall clock: far ahead of
+            // a backlog's events, it would move the watermark, close open sessions early and make the rest late.
+            .WithTimestampAssigner((parsed, _) => parsed.Event?.Timestamp ?? long.MinValue)
             .WithIdleness(env.GetParameter(Idleness));
         var source = env.GetParameter(Source) == UserSessionsSource.Generator
             ? (ISource<ParsedUserEvent>)UserEventGenerator.Create(env)
