@@ -26,17 +26,21 @@ internal sealed class CountedSink : ISink<long>
 
         public ValueTask FlushAsync(FlushReason reason, CancellationToken cancellationToken)
         {
-            Interlocked.Add(ref CountedSink._total, Interlocked.Exchange(ref _total, 0));
-            Interlocked.Add(ref CountedSink._windows, Interlocked.Exchange(ref _windows, 0));
+            Publish();
             return ValueTask.CompletedTask;
         }
 
         public ValueTask DisposeAsync()
         {
+            Publish();
+            return ValueTask.CompletedTask;
+        }
+
+        private void Publish()
+        {
             Interlocked.Add(ref CountedSink._total, _total);
             Interlocked.Add(ref CountedSink._windows, _windows);
             _total = _windows = 0;
-            return ValueTask.CompletedTask;
         }
     }
 }
