@@ -28,7 +28,7 @@ internal sealed record WindowMeasurement(
         return JsonSerializer.Deserialize<WindowMeasurement>(last)!;
     }
 
-    public static WindowMeasurement WithCheckpoints(string name, long events, JobRunResult run)
+    public static WindowMeasurement FromRun(string name, long events, JobRunResult run)
     {
         var durations = run.Checkpoints.Select(c => c.EndToEndDuration?.TotalMilliseconds ?? 0).ToList();
         return new WindowMeasurement(name, run.Seconds, events, run.CpuSeconds, 0, run.Checkpoints.Count,

@@ -81,7 +81,7 @@ internal static class WindowSuites
         var interval = checkpoints ? arguments.CheckpointInterval : null;
         var run = await JobRun.RunAsync(new JobSubmission(UserSessionsJob.Name, settings, arguments.Parallelism), interval);
         var name = $"user-sessions, parallelism {arguments.Parallelism}" + (checkpoints ? $", EXACTLY_ONCE checkpoints every {interval}" : ", no checkpoints");
-        return WindowMeasurement.WithCheckpoints(name, arguments.Events, run);
+        return WindowMeasurement.FromRun(name, arguments.Events, run);
     }
 
     private static async Task<WindowMeasurement> WindowCountAsync(WindowArguments arguments, string mode, WindowKind kind)
@@ -107,6 +107,6 @@ internal static class WindowSuites
         // Not timed: every event must have been counted in each of its windows, or the figure means nothing.
         if (counted != expected) throw new InvalidOperationException($"GrainFlow's {kind} windows counted {counted} of {expected}.");
         var name = $"{WindowKinds.Describe(kind)}: GrainFlow, parallelism {arguments.Parallelism} ({fired:N0} windows)" + (interval is null ? ", no checkpoints" : $", EXACTLY_ONCE checkpoints every {interval}");
-        return WindowMeasurement.WithCheckpoints(name, arguments.Events, run);
+        return WindowMeasurement.FromRun(name, arguments.Events, run);
     }
 }
