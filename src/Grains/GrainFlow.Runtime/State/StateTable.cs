@@ -75,8 +75,10 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
     public bool Remove(int groupIndex, TKey key)
     {
         var index = BucketOf(groupIndex, key);
-        if (_buckets[index] is not { } bucket || !bucket.ContainsKey(key)) return false;
-        return BucketForWrite(index).Remove(key);
+        if (_buckets[index] is not { } bucket) return false;
+        if (!_shared[index]) return bucket.Remove(key);
+        // A shared bucket is copied only when there is something to remove from it.
+        return bucket.ContainsKey(key) && BucketForWrite(index).Remove(key);
     }
 
     public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries => Enumerate(_buckets, _firstKeyGroup);

@@ -36,16 +36,18 @@ internal sealed class TimerQueue<TKey, TNamespace> where TKey : notnull where TN
     /// <summary>Registers a timer; one already registered for that key, namespace and time is not added again.</summary>
     public void Register(int groupIndex, TKey key, TNamespace ns, long time)
     {
-        if (_table.TryGet(groupIndex, key, ns, out var times))
+        // One lookup for the check and the write (a window's trigger and its cleanup register the same timer).
+        ref var times = ref _table.GetValueRefOrAddDefault(groupIndex, key, ns, out var exists);
+        if (exists)
         {
             var position = ImmutableArray.BinarySearch(times, time);
             if (position >= 0) return;
             // A new array, never a change in place: a captured snapshot may still hold the old one.
-            _table.Set(groupIndex, key, ns, times.Insert(~position, time));
+            times = times.Insert(~position, time);
         }
         else
         {
-            _table.Set(groupIndex, key, ns, [time]);
+            times = [time];
         }
         _queue.Enqueue((key, ns, groupIndex, time), time);
         Count++;

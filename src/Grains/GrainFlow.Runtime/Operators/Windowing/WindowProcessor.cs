@@ -61,9 +61,10 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         if (_mergingAssigner is not null)
         {
             var mergingWindows = new MergingWindowSet<W>(_mergingAssigner, _mergingWindowStore);
-            foreach (var window in windows)
+            // Indexed, not foreach: an interface enumerator would be allocated for every element.
+            for (var i = 0; i < windows.Count; i++)
             {
-                var actualWindow = mergingWindows.AddWindow(window, _mergeWindows);
+                var actualWindow = mergingWindows.AddWindow(windows[i], _mergeWindows);
                 if (IsWindowLate(actualWindow))
                 {
                     mergingWindows.RetireWindow(actualWindow);
@@ -78,8 +79,9 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         }
         else
         {
-            foreach (var window in windows)
+            for (var i = 0; i < windows.Count; i++)
             {
+                var window = windows[i];
                 if (IsWindowLate(window)) continue;
                 skipped = false;
                 AddAndTrigger(key, element, timestamp, window, window);
@@ -223,13 +225,25 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
     {
         private readonly Api.State.IValueState<WindowMapping<W>[]> _mapping = state.GetKeyState<WindowMapping<W>[]>(WindowStateNames.MergingWindowSet);
 
-        public IReadOnlyList<(W Window, W StateWindow)> Load() =>
-            _mapping.Value is { } entries ? entries.Select(e => (e.Window, e.StateWindow)).ToList() : [];
+        // Loops rather than LINQ: the mapping is loaded for every element and every timer of a merging window.
+        public IReadOnlyList<(W Window, W StateWindow)> Load()
+        {
+            if (_mapping.Value is not { } entries) return [];
+            var mapping = new (W Window, W StateWindow)[entries.Length];
+            for (var i = 0; i < entries.Length; i++) mapping[i] = (entries[i].Window, entries[i].StateWindow);
+            return mapping;
+        }
 
         public void Save(IReadOnlyList<(W Window, W StateWindow)> mapping)
         {
-            if (mapping.Count == 0) _mapping.Clear();
-            else _mapping.Update(mapping.Select(m => new WindowMapping<W>(m.Window, m.StateWindow)).ToArray());
+            if (mapping.Count == 0)
+            {
+                _mapping.Clear();
+                return;
+            }
+            var entries = new WindowMapping<W>[mapping.Count];
+            for (var i = 0; i < entries.Length; i++) entries[i] = new WindowMapping<W>(mapping[i].Window, mapping[i].StateWindow);
+            _mapping.Update(entries);
         }
     }
 }
