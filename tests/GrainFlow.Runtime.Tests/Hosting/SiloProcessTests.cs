@@ -66,7 +66,7 @@ public sealed class SiloProcessTests : IDisposable
         var result = await RunSiloAsync("--run", "nosuch-job");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("No job named 'nosuch-job' is registered in this cluster. Registered jobs: keyed-count, word-count.",
+        Assert.Equal("No job named 'nosuch-job' is registered in this cluster. Registered jobs: keyed-count, user-sessions, word-count.",
             Assert.Single(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
     }
 

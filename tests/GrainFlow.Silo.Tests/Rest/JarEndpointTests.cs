@@ -18,7 +18,7 @@ public sealed class JarEndpointTests(LoopbackRestFixture fixture)
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         Assert.Equal(fixture.Http.BaseAddress!.GetLeftPart(UriPartial.Authority), reply.Object["address"]!.GetValue<string>());
         var files = reply.Object["files"]!.AsArray();
-        Assert.Equal([KeyedCountJob.Name, WordCountJob.Name], files.Select(f => f!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal([KeyedCountJob.Name, GrainFlow.Silo.Examples.UserSessions.UserSessionsJob.Name, WordCountJob.Name], files.Select(f => f!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         var keyed = files.Single(f => f!["id"]!.GetValue<string>() == KeyedCountJob.Name)!;
         Assert.Equal(KeyedCountJob.Name, keyed["name"]!.GetValue<string>());
         Assert.True(keyed["uploaded"]!.GetValue<long>() > 0);
