@@ -119,7 +119,7 @@ internal sealed partial class SubtaskGrain(
         if (_deployment is not { } deployment || _phase.IsReleased || !_phase.IsActive) return;
         _phase.TryFail();
         Teardown();
-        var origin = $"{deployment.VertexUid} subtask {deployment.SubtaskIndex}";
+        var origin = ReporterFor(deployment).Origin;
         if (shutdown.LastSiloStopping.IsCancellationRequested)
         {
             // The whole cluster stops: there is nowhere to fail over to, and the job resumes from its latest checkpoint later.
@@ -243,7 +243,7 @@ internal sealed partial class SubtaskGrain(
         {
             // Output of a completed checkpoint is lost: the job fails, also when this subtask had
             // finished (then its final commit is what failed, and the job must not end FINISHED).
-            if (_phase.IsFinished) ReportFailure(e, deployment);
+            if (_phase.IsFinished) _ = ReporterFor(deployment).ReportFailureAsync(e);
             else Fail(e);
         }
     }
@@ -335,7 +335,7 @@ internal sealed partial class SubtaskGrain(
         // Nothing to flush or fire any more; without the timers the activation can be collected when idle.
         StopTimers();
         await SettleSnapshotWritesAsync();
-        _ = ReportAsync(master => master.SubtaskFinishedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex));
+        _ = ReporterFor(deployment).ReportFinishedAsync();
     }
 
     private void StopTimers()
@@ -386,41 +386,18 @@ internal sealed partial class SubtaskGrain(
         if (time.GetElapsedTime(_lastCoordinatorPing, now) < TimeSpan.FromSeconds(1)) return;
         _lastCoordinatorPing = now;
         _ = GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value).KeepAliveAsync()
-            .ContinueWith(t => LogReportRetry(t.Exception!, deployment.JobId, 0), TaskContinuationOptions.OnlyOnFaulted);
+            .ContinueWith(t => LogKeepAliveFailed(t.Exception!, deployment.JobId), TaskContinuationOptions.OnlyOnFaulted);
     }
 
     private void Fail(Exception exception)
     {
         if (_deployment is not { } deployment || !_phase.TryFail()) return;
         Teardown();
-        ReportFailure(exception, deployment);
+        _ = ReporterFor(deployment).ReportFailureAsync(exception);
     }
 
-    private void ReportFailure(Exception exception, TaskDeployment deployment)
-    {
-        var origin = $"{deployment.VertexUid} subtask {deployment.SubtaskIndex}";
-        LogFailed(exception, deployment.JobId, origin);
-        var cause = FailureCause.From(exception, origin);
-        _ = ReportAsync(master => master.SubtaskFailedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex, cause));
-    }
-
-    private async Task ReportAsync(Func<IJobMasterGrain, Task> report)
-    {
-        var master = GrainFactory.GetGrain<IJobMasterGrain>(_deployment!.JobId.Value);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await report(master);
-                return;
-            }
-            catch (Exception e) when (attempt < 5)
-            {
-                LogReportRetry(e, _deployment.JobId, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time);
-            }
-        }
-    }
+    private JobMasterReporter ReporterFor(TaskDeployment deployment) =>
+        new(GrainFactory.GetGrain<IJobMasterGrain>(deployment.JobId.Value), deployment, time, logger);
 
     /// <summary>Stops the running attempt: its work is cancelled, held input calls return, its operators close and are let go.</summary>
     private void Teardown()
@@ -437,11 +414,8 @@ internal sealed partial class SubtaskGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Deployed job {JobId} vertex '{Vertex}' subtask {Subtask} attempt {Attempt}")]
     private partial void LogDeployed(JobId jobId, string vertex, int subtask, long attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} failed")]
-    private partial void LogFailed(Exception exception, JobId jobId, string origin);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: reporting to the job manager failed (attempt {Attempt}); retrying")]
-    private partial void LogReportRetry(Exception exception, JobId jobId, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: keeping the checkpoint coordinator active failed; the next tick tries again")]
+    private partial void LogKeepAliveFailed(Exception exception, JobId jobId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: {Origin} stops with the last silo of the cluster")]
     private partial void LogStoppedWithCluster(JobId jobId, string origin);
