@@ -1,5 +1,6 @@
 using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Api.State;
+using GrainFlow.Runtime.State;
 
 namespace GrainFlow.Runtime.Operators;
 

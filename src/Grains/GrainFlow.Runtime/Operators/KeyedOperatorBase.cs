@@ -8,7 +8,7 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
     : OperatorBase<TIn>(uid, name), IKeyedOperator
     where TKey : notnull
 {
-    protected KeyedStateBackend<TKey> Backend { get; private set; } = null!;
+    protected IKeyedStateBackend<TKey> Backend { get; private set; } = null!;
 
     private InternalTimeServiceManager<TKey> _timeServices = null!;
 
@@ -45,6 +45,13 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
     /// </summary>
     protected InternalTimerService<TKey, TNamespace> GetInternalTimerService<TNamespace>(string name, ITriggerable<TKey, TNamespace> triggerable)
         where TNamespace : notnull => _timeServices.GetInternalTimerService(name, triggerable);
+
+    /// <summary>Releases the backend (a RocksDB instance holds native memory and files).</summary>
+    public override void Close()
+    {
+        base.Close();
+        Backend?.Dispose();
+    }
 
     protected virtual void OpenKeyed() { }
 

@@ -3,7 +3,7 @@ using GrainFlow.Runtime.Operators;
 namespace GrainFlow.Runtime.State;
 
 /// <summary>The timer services of one keyed operator subtask, by name (Flink's InternalTimeServiceManager); the operator advances them all.</summary>
-internal sealed class InternalTimeServiceManager<TKey>(KeyedStateBackend<TKey> backend, TimeProvider time, RecordTimestamp timestamp) where TKey : notnull
+internal sealed class InternalTimeServiceManager<TKey>(IKeyedStateBackend<TKey> backend, TimeProvider time, RecordTimestamp timestamp) where TKey : notnull
 {
     private readonly Dictionary<string, IInternalTimerService> _services = new(StringComparer.Ordinal);
 

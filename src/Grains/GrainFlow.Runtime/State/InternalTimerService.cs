@@ -18,29 +18,29 @@ internal interface IInternalTimerService
 /// <summary>
 /// The processing-time and event-time timers of one keyed operator subtask, named, for the backend's
 /// current key and a namespace (Flink's InternalTimerServiceImpl). Both kinds are keyed state (see
-/// <see cref="TimerQueue{TKey, TNamespace}"/>): part of every snapshot, restored and redistributed per
+/// <see cref="IKeyGroupedTimerQueue{TKey, TNamespace}"/>): part of every snapshot, restored and redistributed per
 /// key group. A timer is unregistered before it fires, so one that fired before a checkpoint is not in
 /// it, and after a restore it does not fire again.
 /// </summary>
 internal sealed class InternalTimerService<TKey, TNamespace> : IInternalTimerService where TKey : notnull where TNamespace : notnull
 {
-    private readonly KeyedStateBackend<TKey> _backend;
+    private readonly IKeyedStateBackend<TKey> _backend;
     private readonly ITriggerable<TKey, TNamespace> _triggerable;
     private readonly TimeProvider _time;
     private readonly RecordTimestamp _timestamp;
-    private readonly TimerQueue<TKey, TNamespace> _processingTime;
-    private readonly TimerQueue<TKey, TNamespace> _eventTime;
+    private readonly IKeyGroupedTimerQueue<TKey, TNamespace> _processingTime;
+    private readonly IKeyGroupedTimerQueue<TKey, TNamespace> _eventTime;
 
     /// <summary>Call after the backend received its restored state: the timers in it are queued again.</summary>
-    public InternalTimerService(string name, KeyedStateBackend<TKey> backend, ITriggerable<TKey, TNamespace> triggerable, TimeProvider time, RecordTimestamp timestamp)
+    public InternalTimerService(string name, IKeyedStateBackend<TKey> backend, ITriggerable<TKey, TNamespace> triggerable, TimeProvider time, RecordTimestamp timestamp)
     {
         Name = name;
         _backend = backend;
         _triggerable = triggerable;
         _time = time;
         _timestamp = timestamp;
-        _processingTime = Queue(TimerStateNames.Processing(name));
-        _eventTime = Queue(TimerStateNames.Event(name));
+        _processingTime = backend.CreateTimerQueue<TNamespace>(TimerStateNames.Processing(name));
+        _eventTime = backend.CreateTimerQueue<TNamespace>(TimerStateNames.Event(name));
     }
 
     public string Name { get; }
@@ -89,7 +89,4 @@ internal sealed class InternalTimerService<TKey, TNamespace> : IInternalTimerSer
             _triggerable.OnProcessingTime(timer);
         }
     }
-
-    private TimerQueue<TKey, TNamespace> Queue(string stateName) =>
-        new(_backend.KeyGroups.StartKeyGroup, NamespacedTable<TKey, TNamespace, ImmutableArray<long>>.Create(_backend, stateName));
 }

@@ -9,7 +9,7 @@ namespace GrainFlow.Runtime.State;
 /// state tables registered by the operator and its function — user state, operator state in
 /// namespaces (windows), and the timers of its timer services — all partitioned by key group.
 /// </summary>
-internal sealed class KeyedStateBackend<TKey> where TKey : notnull
+internal sealed class KeyedStateBackend<TKey> : IKeyedStateBackend<TKey> where TKey : notnull
 {
     private readonly Dictionary<string, IStateTable> _tables = new(StringComparer.Ordinal);
     private readonly List<RestoredKeyedState> _restored = new();
@@ -67,18 +67,6 @@ internal sealed class KeyedStateBackend<TKey> where TKey : notnull
         return table;
     }
 
-    public IValueState<TValue> GetValueState<TValue>(ValueStateDescriptor<TValue> descriptor) => GetInternalValueState<VoidNamespace, TValue>(descriptor);
-
-    public IMapState<TUserKey, TUserValue> GetMapState<TUserKey, TUserValue>(MapStateDescriptor<TUserKey, TUserValue> descriptor)
-        where TUserKey : notnull => GetInternalMapState<VoidNamespace, TUserKey, TUserValue>(descriptor);
-
-    public IListState<TValue> GetListState<TValue>(ListStateDescriptor<TValue> descriptor) => GetInternalListState<VoidNamespace, TValue>(descriptor);
-
-    public IReducingState<TValue> GetReducingState<TValue>(ReducingStateDescriptor<TValue> descriptor) => GetInternalReducingState<VoidNamespace, TValue>(descriptor);
-
-    public IAggregatingState<TIn, TOut> GetAggregatingState<TIn, TAcc, TOut>(AggregatingStateDescriptor<TIn, TAcc, TOut> descriptor) =>
-        GetInternalAggregatingState<VoidNamespace, TIn, TAcc, TOut>(descriptor);
-
     public IInternalValueState<TNamespace, TValue> GetInternalValueState<TNamespace, TValue>(ValueStateDescriptor<TValue> descriptor) where TNamespace : notnull =>
         new HeapValueState<TKey, TNamespace, TValue>(this, Table<TNamespace, TValue>(descriptor));
 
@@ -95,6 +83,12 @@ internal sealed class KeyedStateBackend<TKey> where TKey : notnull
     public IInternalAggregatingState<TNamespace, TIn, TOut> GetInternalAggregatingState<TNamespace, TIn, TAcc, TOut>(AggregatingStateDescriptor<TIn, TAcc, TOut> descriptor)
         where TNamespace : notnull =>
         new HeapAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(this, Table<TNamespace, TAcc>(descriptor), descriptor.Function);
+
+    public IKeyGroupedTimerQueue<TKey, TNamespace> CreateTimerQueue<TNamespace>(string stateName) where TNamespace : notnull =>
+        new TimerQueue<TKey, TNamespace>(KeyGroups.StartKeyGroup, NamespacedTable<TKey, TNamespace, ImmutableArray<long>>.Create(this, stateName));
+
+    /// <summary>Nothing to release: the heap's state goes with the operator.</summary>
+    public void Dispose() { }
 
     private NamespacedTable<TKey, TNamespace, TValue> Table<TNamespace, TValue>(StateDescriptor descriptor) where TNamespace : notnull =>
         !TimerStateNames.IsReserved(descriptor.Name)

@@ -10,7 +10,7 @@ namespace GrainFlow.Runtime.State;
 /// its key group (Flink's heap timer service keeps its timers per key group for the same reason). The
 /// priority queue is only an index over that table, rebuilt when the table is restored.
 /// </summary>
-internal sealed class TimerQueue<TKey, TNamespace> where TKey : notnull where TNamespace : notnull
+internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey, TNamespace> where TKey : notnull where TNamespace : notnull
 {
     private readonly NamespacedTable<TKey, TNamespace, ImmutableArray<long>> _table;
     // Entries deleted since they were queued stay here and are skipped when they come up: the table decides.

@@ -25,7 +25,7 @@ internal interface IWindowContents<in W, in TIn, TContents>
 /// <summary>Which keyed state holds a window's contents: reducing, aggregating or list state (as Flink's WindowedStream picks).</summary>
 internal abstract class WindowContents<TIn, TContents>
 {
-    public abstract IWindowContents<W, TIn, TContents> Create<TKey, W>(KeyedStateBackend<TKey> backend) where TKey : notnull where W : Window;
+    public abstract IWindowContents<W, TIn, TContents> Create<TKey, W>(IKeyedStateBackend<TKey> backend) where TKey : notnull where W : Window;
 
     /// <summary>Window contents on one of the backend's merging states.</summary>
     protected sealed class OnState<W, TState>(TState state, Action<TState, TIn> add, Func<TState, (bool Has, TContents Contents)> get)
@@ -57,7 +57,7 @@ internal abstract class WindowContents<TIn, TContents>
 /// <summary>Incremental reduce: the contents are the window's elements reduced so far.</summary>
 internal sealed class ReducingContents<T>(Func<T, T, T> reduce) : WindowContents<T, T>
 {
-    public override IWindowContents<W, T, T> Create<TKey, W>(KeyedStateBackend<TKey> backend) =>
+    public override IWindowContents<W, T, T> Create<TKey, W>(IKeyedStateBackend<TKey> backend) =>
         new OnState<W, IInternalReducingState<W, T>>(
             backend.GetInternalReducingState<W, T>(new ReducingStateDescriptor<T>(WindowStateNames.Contents, reduce)),
             static (state, value) => state.Add(value),
@@ -67,7 +67,7 @@ internal sealed class ReducingContents<T>(Func<T, T, T> reduce) : WindowContents
 /// <summary>Incremental aggregate: the window keeps the accumulator; its contents are the aggregate's result.</summary>
 internal sealed class AggregatingContents<TIn, TAcc, TOut>(IAggregateFunction<TIn, TAcc, TOut> function) : WindowContents<TIn, TOut>
 {
-    public override IWindowContents<W, TIn, TOut> Create<TKey, W>(KeyedStateBackend<TKey> backend) =>
+    public override IWindowContents<W, TIn, TOut> Create<TKey, W>(IKeyedStateBackend<TKey> backend) =>
         new OnState<W, IInternalAggregatingState<W, TIn, TOut>>(
             backend.GetInternalAggregatingState<W, TIn, TAcc, TOut>(new AggregatingStateDescriptor<TIn, TAcc, TOut>(WindowStateNames.Contents, function)),
             static (state, value) => state.Add(value),
@@ -77,7 +77,7 @@ internal sealed class AggregatingContents<TIn, TAcc, TOut>(IAggregateFunction<TI
 /// <summary>Every element, for a process window function without incremental aggregation.</summary>
 internal sealed class ListContents<T> : WindowContents<T, IReadOnlyList<T>>
 {
-    public override IWindowContents<W, T, IReadOnlyList<T>> Create<TKey, W>(KeyedStateBackend<TKey> backend) =>
+    public override IWindowContents<W, T, IReadOnlyList<T>> Create<TKey, W>(IKeyedStateBackend<TKey> backend) =>
         new OnState<W, IInternalListState<W, T>>(
             backend.GetInternalListState<W, T>(new ListStateDescriptor<T>(WindowStateNames.Contents)),
             static (state, value) => state.Add(value),

@@ -71,7 +71,7 @@ internal sealed class WindowOperator<TKey, TIn, TContents, TOut, W>(
     public void OnProcessingTime(InternalTimer<TKey, W> timer) => _processor.OnProcessingTime(timer.Key, timer.Namespace, timer.Timestamp);
 
     /// <summary>The window state and timers of the current key, on the backend and the timer service.</summary>
-    private sealed class BackendState(KeyedStateBackend<TKey> backend, InternalTimerService<TKey, W> timers) : IWindowOperatorState<W>
+    private sealed class BackendState(IKeyedStateBackend<TKey> backend, InternalTimerService<TKey, W> timers) : IWindowOperatorState<W>
     {
         private readonly Dictionary<string, object> _windowStates = new(StringComparer.Ordinal);
         private readonly Dictionary<string, object> _keyStates = new(StringComparer.Ordinal);
