@@ -34,7 +34,6 @@ internal sealed partial class SubtaskGrain(
     private static readonly JsonSerializerOptions StateJson = new() { IncludeFields = true };
 
     /// <summary>How long a deactivating subtask waits for the job manager to take its failure report (it is sent either way).</summary>
-    private static readonly TimeSpan ReportWaitOnDeactivation = TimeSpan.FromSeconds(1);
 
     private readonly TaskPhase _phase = new();
     private TaskDeployment? _deployment;
@@ -119,32 +118,13 @@ internal sealed partial class SubtaskGrain(
         if (_deployment is not { } deployment || _phase.IsReleased || !_phase.IsActive) return;
         _phase.TryFail();
         Teardown();
-        var origin = ReporterFor(deployment).Origin;
         if (shutdown.LastSiloStopping.IsCancellationRequested)
         {
             // The whole cluster stops: there is nowhere to fail over to, and the job resumes from its latest checkpoint later.
-            LogStoppedWithCluster(deployment.JobId, origin);
+            LogStoppedWithCluster(deployment.JobId, ReporterFor(deployment).Origin);
             return;
         }
-        var message = $"Subtask {origin} of job {deployment.JobId} was deactivated while running ({reason.ReasonCode}: {reason.Description}); its state is lost with the activation.";
-        LogDeactivatedWhileRunning(deployment.JobId, origin, reason.ReasonCode.ToString());
-        // Sent at once, waited for only briefly: the job manager may itself be waiting for this
-        // activation (deploying the next attempt to it), which Orleans holds until the deactivation
-        // ends — waiting for the answer would stall both until the deactivation timed out.
-        var report = GrainFactory.GetGrain<IJobMasterGrain>(deployment.JobId.Value)
-            .SubtaskFailedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex,
-                new FailureCause("GrainFlow.SubtaskDeactivatedException", message, message, origin, time.GetUtcNow()));
-        try
-        {
-            await report.WaitAsync(ReportWaitOnDeactivation, time, cancellationToken);
-        }
-        catch (Exception e)
-        {
-            // A lost report is caught by the job manager's heartbeats, and its other subtasks fail
-            // over too: their next batch reaches an activation that was never deployed.
-            _ = report.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-            LogDeactivationReportUnconfirmed(deployment.JobId, origin, e.GetType().Name);
-        }
+        await ReporterFor(deployment).ReportDeactivatedAsync(reason, cancellationToken);
     }
 
     public Task StartAsync(long attempt)
@@ -419,12 +399,6 @@ internal sealed partial class SubtaskGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: {Origin} stops with the last silo of the cluster")]
     private partial void LogStoppedWithCluster(JobId jobId, string origin);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} was deactivated while running ({Reason}); failing over")]
-    private partial void LogDeactivatedWhileRunning(JobId jobId, string origin, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the job manager did not confirm the failure report of {Origin} in time ({Reason}); heartbeats find a lost one")]
-    private partial void LogDeactivationReportUnconfirmed(JobId jobId, string origin, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing operator {Uid} failed")]
     private partial void LogCloseFailed(Exception exception, string uid);
