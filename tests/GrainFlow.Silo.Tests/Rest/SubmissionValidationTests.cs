@@ -85,7 +85,7 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
     public async Task FlinksLegacyStateBackendNamesRunOnTheHeapBackendWithADeprecationWarning(string legacy)
     {
         var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run",
-            $$"""{"programArgsList": ["--records", "1000", "--sink", "discard"], "flinkConfiguration": {"state.backend.type": "{{legacy}}"} }""");
+            $$"""{"programArgsList": ["--records", "1000", "--sink", "discard"], "flinkConfiguration": {"state.backend.type": "{{legacy}}", "execution.checkpointing.interval": "1 h"} }""");
 
         Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
         var jobId = JobId.Parse(reply.Object["jobid"]!.GetValue<string>());
@@ -93,6 +93,8 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
         Assert.Equal(JobStatus.Finished, details.Status);
         Assert.Contains($"'state.backend.type: {legacy}' is deprecated; GrainFlow uses 'hashmap' instead, as Flink does. Set 'state.backend.type: hashmap'.", details.Warnings!);
         Assert.Equal("hashmap", (await fixture.Rest.Cluster.Job(jobId).GetConfigurationAsync())["state.backend.type"]);
+        var config = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints/config");
+        Assert.Equal("HashMapStateBackend", config.Object["state_backend"]!.GetValue<string>());
     }
 
     private async Task<int> JobCountAsync() =>
