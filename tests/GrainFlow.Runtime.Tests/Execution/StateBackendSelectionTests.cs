@@ -4,16 +4,13 @@ using GrainFlow.Runtime.Execution;
 using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Runtime.Tests.TestJobs;
 using GrainFlow.Silo.Examples;
-using GrainFlow.Storage.FileSystem;
-using GrainFlow.Testing.Cluster;
-using Orleans.Runtime;
 
 namespace GrainFlow.Runtime.Tests.Execution;
 
 /// <summary>
 /// A job's state backend chosen in code (<c>env.SetStateBackend</c>) wins over <c>state.backend.type</c>
 /// from the submission, as in Flink, reaches every keyed subtask, and a backend this build lacks is
-/// refused before anything is created — or, as a silo's default, stops the silo from starting.
+/// refused before anything is created.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
 [Trait("Category", "Cluster")]
@@ -51,24 +48,4 @@ public sealed class StateBackendSelectionTests(SharedClusterFixture fixture)
             + "is not available in this build of GrainFlow; use one of: hashmap.", error.Message);
         Assert.Equal(jobsBefore, (await registry.ListJobsAsync()).Count);
     }
-
-    [Fact]
-    public async Task ASiloWhoseDefaultStateBackendThisBuildLacksRefusesToStartAndSaysSo()
-    {
-        using var temp = new TemporaryDirectory();
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await using var cluster = await RuntimeCluster.StartAsync(new FileSystemObjectStore(temp.Combine("store")), silos: 1,
-                new Dictionary<string, string> { ["state.backend.type"] = "rocksdb" });
-        });
-
-        var refusal = Causes(error).OfType<OrleansConfigurationException>().FirstOrDefault();
-        Assert.True(refusal is not null, error.ToString());
-        Assert.Contains("The state backend 'rocksdb' (EmbeddedRocksDBStateBackend", refusal.Message);
-    }
-
-    private static IEnumerable<Exception> Causes(Exception error) =>
-        error is AggregateException aggregate
-            ? aggregate.InnerExceptions.SelectMany(Causes).Prepend(error)
-            : error.InnerException is { } inner ? Causes(inner).Prepend(error) : [error];
 }

@@ -29,6 +29,4 @@ public abstract class StateBackend
         StateBackendType.Rocksdb => new EmbeddedRocksDBStateBackend(),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a state backend GrainFlow knows"),
     };
-
-    public override string ToString() => Name;
 }
