@@ -12,7 +12,10 @@ public sealed class SubmissionValidationCommandTests(ClusterFixture fixture) : I
     [InlineData("above this cluster's limit of 128", "-p", "12345")]
     [InlineData("above this cluster's limit of 128", "-p", "200", "-D", "grainflow.submission.max-parallelism=1000")]
     [InlineData("above this cluster's limit of 128", "-D", "parallelism.default=5000")]
-    [InlineData("Invalid value 'rocksdb' for configuration key 'state.backend.type'", "-D", "state.backend.type=rocksdb")]
+    [InlineData("The state backend 'rocksdb' (EmbeddedRocksDBStateBackend, chosen by state.backend.type or env.SetStateBackend) is not available in this build of GrainFlow; use one of: hashmap.",
+        "-D", "state.backend.type=rocksdb")]
+    [InlineData("Invalid value 'memory' for configuration key 'state.backend.type'", "-D", "state.backend.type=memory")]
+    [InlineData("'state.backend.rocksdb.localdir': the directory must be an absolute local path", "-D", "state.backend.rocksdb.localdir=rocksdb-work")]
     [InlineData("has no value", "-D", "execution.checkpointing.interval=")]
     public async Task ASettingThatCannotWorkExitsNonZeroWithOneLineAndCreatesNoJob(string expected, params string[] arguments)
     {
@@ -37,6 +40,23 @@ public sealed class SubmissionValidationCommandTests(ClusterFixture fixture) : I
         Assert.Contains("Warning: 'execution.checkpointing.unaligned.enabled' is not supported by GrainFlow yet and has no effect: checkpoints are always aligned (barriers wait for every input).", run.StderrLines);
         Assert.Contains("Warning: 'parallelism.defualt' is not a setting GrainFlow knows and has no effect; did you mean 'parallelism.default'?", run.StderrLines);
         Assert.Contains("finished with status FINISHED", run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("hashmap", null)]
+    [InlineData("filesystem", "Warning: 'state.backend.type: filesystem' is deprecated; GrainFlow uses 'hashmap' instead, as Flink does. Set 'state.backend.type: hashmap'.")]
+    [InlineData("jobmanager", "Warning: 'state.backend.type: jobmanager' is deprecated; GrainFlow uses 'hashmap' instead, as Flink does. Set 'state.backend.type: hashmap'.")]
+    public async Task AKeyedJobRunsOnTheHeapBackendGivenByDashDAndALegacyNameIsReportedAsDeprecated(string backend, string? warning)
+    {
+        var run = await CliRun.RunAsync(["run", KeyedCountJob.Name, "-D", "records=100", "-D", "sink=discard", "-D", $"state.backend.type={backend}", "--wait"],
+            fixture.Connector);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("finished with status FINISHED", run.Stdout);
+        if (warning is null) Assert.Empty(run.StderrLines);
+        else Assert.Equal([warning], run.StderrLines);
+        var jobId = JobId.Parse(run.StdoutLines[0][^32..]);
+        Assert.Equal("hashmap", (await fixture.Cluster.Job(jobId).GetConfigurationAsync())["state.backend.type"]);
     }
 
     private async Task<int> JobCountAsync() =>

@@ -22,6 +22,7 @@ public static class RuntimeCluster
         .AddGrainFlowJob<SideOutputJob>(SideOutputJob.Name)
         .AddGrainFlowJob<EventTimeWindowJob>(EventTimeWindowJob.Name)
         .AddGrainFlowJob<EventTimeTimersJob>(EventTimeTimersJob.Name)
+        .AddGrainFlowJob<StateBackendInCodeJob>(StateBackendInCodeJob.Name)
         .AddGrainFlowJob<Testing.Jobs.KeyedSummaryJob>(Testing.Jobs.KeyedSummaryJob.Name);
 
     public static Task<GrainFlowTestCluster> StartAsync(IObjectStore store, int silos = 2, IReadOnlyDictionary<string, string>? configuration = null) =>

@@ -1,6 +1,7 @@
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Operators;
+using GrainFlow.Runtime.Tests.State;
 
 namespace GrainFlow.Runtime.Tests.Harness;
 
@@ -19,30 +20,32 @@ public sealed class AggregateAndReduceStateTests
         public (long Sum, long Count) Merge((long Sum, long Count) a, (long Sum, long Count) b) => (a.Sum + b.Sum, a.Count + b.Count);
     }
 
-    [Fact]
-    public void ARollingAggregateEmitsEachKeysResultAndContinuesFromItsAccumulatorsAfterARestoreAtAnotherParallelism()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void ARollingAggregateEmitsEachKeysResultAndContinuesFromItsAccumulatorsAfterARestoreAtAnotherParallelism(string type)
     {
-        var harness = KeyedOperatorHarness.ForAggregate<long, long, (long Sum, long Count), double>(v => v % 4, new Average());
+        var harness = KeyedOperatorHarness.ForAggregate<long, long, (long Sum, long Count), double>(v => v % 4, new Average(), new HarnessSetup(Backend: type));
         foreach (var value in new long[] { 4, 8, 1, 12, 5 }) harness.ProcessElement(value);
         Assert.Equal([4.0, 6, 1, 8, 3], harness.OutputValues);
         Assert.Equal([AggregateOperator<long, long, (long, long), double>.StateName], harness.StateTables.Select(t => t.Name));
 
         var snapshot = harness.Snapshot();
         var restored = Enumerable.Range(0, 2).Select(i => KeyedOperatorHarness.ForAggregate<long, long, (long Sum, long Count), double>(
-            v => v % 4, new Average(), new HarnessSetup(i, 2, RestoreFrom: [snapshot]))).ToList();
+            v => v % 4, new Average(), new HarnessSetup(i, 2, RestoreFrom: [snapshot], Backend: type))).ToList();
         foreach (var value in new long[] { 16, 9 }) restored[KeyGroupAssignment.SubtaskForKey(value % 4, 2, 128)].ProcessElement(value);
         Assert.Equal([5.0, 10], restored.SelectMany(h => h.OutputValues).Order());
     }
 
-    [Fact]
-    public void ARollingReduceEmitsEachKeysReducedValueAndContinuesFromItAfterARestore()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void ARollingReduceEmitsEachKeysReducedValueAndContinuesFromItAfterARestore(string type)
     {
-        var harness = KeyedOperatorHarness.ForReduce<string, string>(s => s[..1], (a, b) => a + b);
+        var harness = KeyedOperatorHarness.ForReduce<string, string>(s => s[..1], (a, b) => a + b, new HarnessSetup(Backend: type));
         foreach (var value in new[] { "a1", "b1", "a2" }) harness.ProcessElement(value);
         Assert.Equal(["a1", "b1", "a1a2"], harness.OutputValues);
         Assert.Equal([ReduceOperator<string, string>.StateName], harness.StateTables.Select(t => t.Name));
 
-        var restored = KeyedOperatorHarness.ForReduce<string, string>(s => s[..1], (a, b) => a + b, new HarnessSetup(RestoreFrom: [harness.Snapshot()]));
+        var restored = KeyedOperatorHarness.ForReduce<string, string>(s => s[..1], (a, b) => a + b, new HarnessSetup(RestoreFrom: [harness.Snapshot()], Backend: type));
         restored.ProcessElement("b2");
         Assert.Equal(["b1b2"], restored.OutputValues);
     }

@@ -1,10 +1,10 @@
-using GrainFlow.Configuration;
 using GrainFlow.Jobs;
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.State;
+using GrainFlow.Runtime.Tests.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -47,7 +47,7 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
         _operator = create(new OutputCollector(this));
         var restored = (setup.RestoreFrom ?? []).Select(s => new RestoredKeyedState(s.Data, s.KeyGroupOffsets, Codecs)).ToList();
         _context = new OperatorContext(JobId.New(), "harness", 1, _operator.Uid, setup.SubtaskIndex, setup.Parallelism, setup.MaxParallelism,
-            GrainFlowConfiguration.Empty, new ServiceCollection().BuildServiceProvider(), Time, NullLogger.Instance,
+            StateBackendsUnderTest.Configuration(setup.Backend), new ServiceCollection().BuildServiceProvider(), Time, NullLogger.Instance,
             new OperatorRestore(restored, new Dictionary<string, long>(), [], [setup.SubtaskIndex]))
         {
             SideOutputs = setup.SideOutputs ?? SideOutputCollectors.None,

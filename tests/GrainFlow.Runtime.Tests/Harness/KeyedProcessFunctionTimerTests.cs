@@ -1,6 +1,7 @@
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Api.State;
+using GrainFlow.Runtime.Tests.State;
 using GrainFlow.Savepoints;
 
 namespace GrainFlow.Runtime.Tests.Harness;
@@ -53,10 +54,11 @@ public sealed class KeyedProcessFunctionTimerTests
     private static KeyedOperatorHarness<string, (string User, long Time), string> Harness(HarnessSetup? setup = null) =>
         KeyedOperatorHarness.ForProcessFunction<string, (string User, long Time), string>(e => e.User, new SessionCounter(), setup);
 
-    [Fact]
-    public void EventTimeTimersFireInTimestampOrderWhenTheWatermarkPassesThemAndTheirOutputCarriesTheTimersTime()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void EventTimeTimersFireInTimestampOrderWhenTheWatermarkPassesThemAndTheirOutputCarriesTheTimersTime(string type)
     {
-        var harness = Harness();
+        var harness = Harness(new HarnessSetup(Backend: type));
         harness.ProcessElement(("bob", 100), 100);
         harness.ProcessElement(("ann", 95), 95);
         harness.ProcessElement(("bob", 103), 103); // bob's timer moves from 110 to 113
@@ -77,10 +79,11 @@ public sealed class KeyedProcessFunctionTimerTests
         Assert.Equal(2, harness.Output.Count);
     }
 
-    [Fact]
-    public void AProcessingTimeTimersOutputCarriesNoTimestampAndALateEventTimeTimerFiresAtTheNextWatermark()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void AProcessingTimeTimersOutputCarriesNoTimestampAndALateEventTimeTimerFiresAtTheNextWatermark(string type)
     {
-        var harness = Harness();
+        var harness = Harness(new HarnessSetup(Backend: type));
         harness.SetProcessingTime(5_000);
         harness.ProcessWatermark(1_000);
         harness.ProcessElement(("audit", 500), 500); // its timer (510) is already behind the watermark
@@ -115,14 +118,15 @@ public sealed class KeyedProcessFunctionTimerTests
         }
     }
 
+    public static IEnumerable<object[]> RescalingCases =>
+        StateBackendsUnderTest.With([SavepointFormatType.Native, 1, 3], [SavepointFormatType.Canonical, 2, 3], [SavepointFormatType.Native, 3, 1]);
+
     [Theory]
-    [InlineData(SavepointFormatType.Native, 1, 3)]
-    [InlineData(SavepointFormatType.Canonical, 2, 3)]
-    [InlineData(SavepointFormatType.Native, 3, 1)]
-    public void EventTimeTimersFireExactlyOnceAcrossASnapshotRestoredAtAnotherParallelism(SavepointFormatType format, int from, int to)
+    [MemberData(nameof(RescalingCases))]
+    public void EventTimeTimersFireExactlyOnceAcrossASnapshotRestoredAtAnotherParallelism(string type, SavepointFormatType format, int from, int to)
     {
         var users = Enumerable.Range(0, 60).Select(i => $"user-{i}").ToList();
-        var before = Enumerable.Range(0, from).Select(i => Harness(new HarnessSetup(i, from, Format: format))).ToList();
+        var before = Enumerable.Range(0, from).Select(i => Harness(new HarnessSetup(i, from, Format: format, Backend: type))).ToList();
         foreach (var (user, index) in users.Select((u, i) => (u, i)))
         {
             var owner = before.Single(h => h.KeyGroups.Contains(KeyGroupAssignment.KeyGroupFor(user, 128)));
@@ -136,7 +140,7 @@ public sealed class KeyedProcessFunctionTimerTests
         var snapshots = before.Select(h => h.Snapshot()).ToList();
         foreach (var harness in before) harness.ProcessWatermark(long.MaxValue); // after the snapshot: not in it
 
-        var after = Enumerable.Range(0, to).Select(i => Harness(new HarnessSetup(i, to, RestoreFrom: snapshots))).ToList();
+        var after = Enumerable.Range(0, to).Select(i => Harness(new HarnessSetup(i, to, RestoreFrom: snapshots, Backend: type))).ToList();
         foreach (var harness in after) harness.ProcessWatermark(long.MaxValue);
         var closedAfter = after.SelectMany(h => h.Output).ToList();
 
@@ -152,10 +156,11 @@ public sealed class KeyedProcessFunctionTimerTests
         }
     }
 
-    [Fact]
-    public void TimersOfAProcessFunctionAreKeptInTheTimerStateNames()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void TimersOfAProcessFunctionAreKeptInTheTimerStateNames(string type)
     {
-        var harness = Harness();
+        var harness = Harness(new HarnessSetup(Backend: type));
         harness.ProcessElement(("audit", 1), 1);
         Assert.Equal(1, harness.StateTables.Single(t => t.Name == "_timers").Count);
         Assert.Equal(1, harness.StateTables.Single(t => t.Name == "_event_timers").Count);

@@ -3,6 +3,7 @@ using System.Text;
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Api.Functions;
 using GrainFlow.Runtime.Api.State;
+using GrainFlow.Runtime.Tests.State;
 using static GrainFlow.Runtime.Tests.State.KeyedStateCheckpoints;
 
 namespace GrainFlow.Runtime.Tests.Harness;
@@ -70,8 +71,9 @@ public sealed class PreNamespaceSnapshotTests
             output.Collect($"key {context.CurrentKey} count {_count.Value} {context.TimeDomain} timer {timestampMs}");
     }
 
-    [Fact]
-    public void AProcessFunctionsStateAndProcessingTimeTimersFromBeforeNamespacesRestoreAtAnotherParallelism()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void AProcessFunctionsStateAndProcessingTimeTimersFromBeforeNamespacesRestoreAtAnotherParallelism(string type)
     {
         var timers = Codecs.For<ImmutableArray<long>>();
         var snapshot = Version1Section(
@@ -79,7 +81,7 @@ public sealed class PreNamespaceSnapshotTests
             new Table("_timers", $"long|{timers.Name}", [(1, w => timers.Write(w, [500L])), (2, w => timers.Write(w, [300L, 700L]))]));
 
         var restored = Enumerable.Range(0, 2).Select(i => KeyedOperatorHarness.ForProcessFunction<long, long, string>(
-            v => v, new CountWithTimers(), new HarnessSetup(i, 2, RestoreFrom: [snapshot]))).ToList();
+            v => v, new CountWithTimers(), new HarnessSetup(i, 2, RestoreFrom: [snapshot], Backend: type))).ToList();
         var ownerOf3 = restored[KeyGroupAssignment.SubtaskForKey(3L, 2, MaxParallelism)];
         ownerOf3.ProcessElement(3);
         foreach (var harness in restored) harness.SetProcessingTime(1_000);
@@ -102,11 +104,12 @@ public sealed class PreNamespaceSnapshotTests
         public long Merge(long a, long b) => a + b;
     }
 
-    [Fact]
-    public void ARollingAggregatesAccumulatorsFromBeforeNamespacesRestore()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void ARollingAggregatesAccumulatorsFromBeforeNamespacesRestore(string type)
     {
         var snapshot = Version1Section(new Table("accumulator", "long|long", [(4, w => w.Write(40L)), (5, w => w.Write(50L))]));
-        var harness = KeyedOperatorHarness.ForAggregate<long, long, long, long>(v => v / 10, new Sum(), new HarnessSetup(RestoreFrom: [snapshot]));
+        var harness = KeyedOperatorHarness.ForAggregate<long, long, long, long>(v => v / 10, new Sum(), new HarnessSetup(RestoreFrom: [snapshot], Backend: type));
         harness.ProcessElement(41);
         harness.ProcessElement(52);
         harness.ProcessElement(60);

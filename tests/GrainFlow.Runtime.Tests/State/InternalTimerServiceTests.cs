@@ -7,7 +7,7 @@ using static GrainFlow.Runtime.Tests.State.KeyedStateCheckpoints;
 namespace GrainFlow.Runtime.Tests.State;
 
 /// <summary>
-/// The timer service of a keyed operator: event-time and processing-time timers per key and namespace,
+/// The timer service of a keyed operator, on every backend (<see cref="StateBackendsUnderTest"/>): event-time and processing-time timers per key and namespace,
 /// deduplicated, fired in time order with their key current, and keyed state in every snapshot —
 /// restored where their key group goes and fired once across a restore.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class InternalTimerServiceTests
     private static readonly TestWindow W1 = new(0, 10), W2 = new(10, 20);
 
     /// <summary>Records what fired, checking that the timer's key is current and the chain's timestamp is set as the service promises.</summary>
-    private sealed class Recorder(KeyedStateBackend<long> backend, RecordTimestamp timestamp) : ITriggerable<long, TestWindow>
+    private sealed class Recorder(IKeyedStateBackend<long> backend, RecordTimestamp timestamp) : ITriggerable<long, TestWindow>
     {
         public List<(string Domain, InternalTimer<long, TestWindow> Timer)> Fired { get; } = new();
 
@@ -40,9 +40,9 @@ public sealed class InternalTimerServiceTests
         }
     }
 
-    private sealed record Subtask(KeyedStateBackend<long> Backend, InternalTimerService<long, TestWindow> Timers, Recorder Recorder);
+    private sealed record Subtask(IKeyedStateBackend<long> Backend, InternalTimerService<long, TestWindow> Timers, Recorder Recorder);
 
-    private static Subtask Open(KeyedStateBackend<long> backend)
+    private static Subtask Open(IKeyedStateBackend<long> backend)
     {
         var timestamp = new RecordTimestamp();
         var recorder = new Recorder(backend, timestamp);
@@ -50,12 +50,13 @@ public sealed class InternalTimerServiceTests
         return new Subtask(backend, manager.GetInternalTimerService("window-timers", recorder), recorder);
     }
 
-    private static Subtask Open(int subtask, int parallelism, params RestoredKeyedState[] restored) => Open(Backend(subtask, parallelism, restored));
+    private static Subtask Open(string type, int subtask, int parallelism, params RestoredKeyedState[] restored) => Open(Backend(type, subtask, parallelism, restored));
 
-    [Fact]
-    public void EventTimeTimersFireInTimestampOrderUpToTheWatermarkEachOnce()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void EventTimeTimersFireInTimestampOrderUpToTheWatermarkEachOnce(string type)
     {
-        var (backend, timers, recorder) = Open(0, 1);
+        var (backend, timers, recorder) = Open(type, 0, 1);
         Assert.Equal(long.MinValue, timers.CurrentWatermark);
         foreach (var (key, ns, time) in new[] { (1L, W1, 30L), (2L, W1, 10L), (1L, W2, 20L), (2L, W2, 10L), (3L, W1, 50L) })
         {
@@ -82,10 +83,11 @@ public sealed class InternalTimerServiceTests
         Assert.Empty(timers.ProcessingTimeTimers); // the domains are apart
     }
 
-    [Fact]
-    public void DeletedTimersDoNotFireAndTimersRegisteredWhileFiringFireInTheSameAdvanceWhenDue()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void DeletedTimersDoNotFireAndTimersRegisteredWhileFiringFireInTheSameAdvanceWhenDue(string type)
     {
-        var (backend, timers, recorder) = Open(0, 1);
+        var (backend, timers, recorder) = Open(type, 0, 1);
         backend.SetCurrentKey(4);
         timers.RegisterEventTimeTimer(W1, 100);
         timers.RegisterEventTimeTimer(W1, 200);
@@ -105,10 +107,11 @@ public sealed class InternalTimerServiceTests
         Assert.Equal(900, Assert.Single(timers.EventTimeTimers).Timer.Timestamp);
     }
 
-    [Fact]
-    public void ProcessingTimeTimersFireInOrderAtTheirTimeWithTheKeyCurrentAndNoTimestamp()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void ProcessingTimeTimersFireInOrderAtTheirTimeWithTheKeyCurrentAndNoTimestamp(string type)
     {
-        var (backend, timers, recorder) = Open(0, 1);
+        var (backend, timers, recorder) = Open(type, 0, 1);
         for (long key = 0; key < 20; key++)
         {
             backend.SetCurrentKey(key);
@@ -129,12 +132,13 @@ public sealed class InternalTimerServiceTests
         Assert.All(recorder.Fired, f => Assert.Equal("processing", f.Domain));
     }
 
+    public static IEnumerable<object[]> RescalingCases => StateBackendsUnderTest.With([1, 3], [3, 2]);
+
     [Theory]
-    [InlineData(1, 3)]
-    [InlineData(3, 2)]
-    public void TimersAreInTheSnapshotPerKeyGroupAndFireOnceAfterARestoreAtAnotherParallelism(int from, int to)
+    [MemberData(nameof(RescalingCases))]
+    public void TimersAreInTheSnapshotPerKeyGroupAndFireOnceAfterARestoreAtAnotherParallelism(string type, int from, int to)
     {
-        var before = Enumerable.Range(0, from).Select(i => Open(i, from)).ToList();
+        var before = Enumerable.Range(0, from).Select(i => Open(type, i, from)).ToList();
         var registered = new HashSet<(string Domain, InternalTimer<long, TestWindow> Timer)>();
         for (long key = 0; key < 400; key++)
         {
@@ -157,7 +161,7 @@ public sealed class InternalTimerServiceTests
         // What happens after the checkpoint is not in it.
         foreach (var subtask in before) subtask.Timers.AdvanceWatermark(long.MaxValue);
 
-        var after = Enumerable.Range(0, to).Select(i => Open(i, to, checkpoints)).ToList();
+        var after = Enumerable.Range(0, to).Select(i => Open(type, i, to, checkpoints)).ToList();
         foreach (var subtask in after)
         {
             Assert.All(subtask.Timers.EventTimeTimers.Concat(subtask.Timers.ProcessingTimeTimers), t =>
@@ -178,10 +182,11 @@ public sealed class InternalTimerServiceTests
         Assert.True(registered.SetEquals(firedBefore.Concat(firedAfter)), "every registered timer fired");
     }
 
-    [Fact]
-    public void TwoServicesKeepTheirTimersApartAndANameTakenByAnotherNamespaceTypeIsRefused()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void TwoServicesKeepTheirTimersApartAndANameTakenByAnotherNamespaceTypeIsRefused(string type)
     {
-        var backend = Backend(0, 1);
+        using var backend = Backend(type, 0, 1);
         var timestamp = new RecordTimestamp();
         var manager = new InternalTimeServiceManager<long>(backend, new FakeTimeProvider(), timestamp);
         var windows = new Recorder(backend, timestamp);

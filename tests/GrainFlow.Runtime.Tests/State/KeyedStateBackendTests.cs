@@ -1,18 +1,22 @@
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Api.State;
 using GrainFlow.Runtime.State;
+using static GrainFlow.Runtime.Tests.State.KeyedStateCheckpoints;
 
 namespace GrainFlow.Runtime.Tests.State;
 
+/// <summary>
+/// Keyed state of every backend (<see cref="StateBackendsUnderTest"/>): scoped per key, confined to the
+/// subtask's key groups, snapshots frozen at capture; and the heap's copy-on-write state table.
+/// </summary>
 [Trait("Category", "Unit")]
 public sealed class KeyedStateBackendTests
 {
-    private static KeyedStateBackend<long> Backend() => new(new KeyGroupRange(0, 127), 128);
-
-    [Fact]
-    public void ValueMapAndListStateAreScopedToTheCurrentKey()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void ValueMapAndListStateAreScopedToTheCurrentKey(string type)
     {
-        var backend = Backend();
+        using var backend = Backend(type, 0, 1);
         var value = backend.GetValueState(new ValueStateDescriptor<string>("v"));
         var map = backend.GetMapState(new MapStateDescriptor<string, int>("m"));
         var list = backend.GetListState(new ListStateDescriptor<int>("l"));
@@ -38,19 +42,21 @@ public sealed class KeyedStateBackendTests
         Assert.False(value.HasValue);
     }
 
-    [Fact]
-    public void AKeyOutsideTheSubtasksKeyGroupsIsRejected()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void AKeyOutsideTheSubtasksKeyGroupsIsRejected(string type)
     {
-        var backend = new KeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(0, 2, 128), 128);
-        var foreignKey = Enumerable.Range(0, 1000).Select(i => (long)i).First(k => KeyGroupAssignment.SubtaskForKey(k, 2, 128) == 1);
+        using var backend = Backend(type, 0, 2);
+        var foreignKey = Enumerable.Range(0, 1000).Select(i => (long)i).First(k => KeyGroupAssignment.SubtaskForKey(k, 2, MaxParallelism) == 1);
         var error = Assert.Throws<InvalidOperationException>(() => backend.SetCurrentKey(foreignKey));
         Assert.Contains("routed to the wrong subtask", error.Message);
     }
 
-    [Fact]
-    public void ASnapshotKeepsTheValuesOfTheMomentItWasTakenWhateverHappensAfter()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void ASnapshotKeepsTheValuesOfTheMomentItWasTakenWhateverHappensAfter(string type)
     {
-        var backend = Backend();
+        using var backend = Backend(type, 0, 1);
         var value = backend.GetValueState(new ValueStateDescriptor<long>("v"));
         var map = backend.GetMapState(new MapStateDescriptor<string, long>("m"));
         var list = backend.GetListState(new ListStateDescriptor<long>("l"));

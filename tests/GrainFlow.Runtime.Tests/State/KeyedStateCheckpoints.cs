@@ -14,14 +14,15 @@ internal static class KeyedStateCheckpoints
 
     public static readonly StateCodecs Codecs = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
 
-    public static KeyedStateBackend<long> Backend(int subtask, int parallelism, params RestoredKeyedState[] restored)
+    /// <summary>The backend of type <paramref name="type"/> (see <see cref="StateBackendsUnderTest"/>) of subtask <paramref name="subtask"/>, filled from <paramref name="restored"/>.</summary>
+    public static IKeyedStateBackend<long> Backend(string type, int subtask, int parallelism, params RestoredKeyedState[] restored)
     {
-        var backend = new KeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism);
+        var backend = StateBackendsUnderTest.Create<long>(type, subtask, parallelism, MaxParallelism);
         foreach (var state in restored) backend.AddRestoredState(state);
         return backend;
     }
 
-    public static RestoredKeyedState Checkpoint(KeyedStateBackend<long> backend, SavepointFormatType format = SavepointFormatType.Native)
+    public static RestoredKeyedState Checkpoint(IKeyedStateBackend<long> backend, SavepointFormatType format = SavepointFormatType.Native)
     {
         var (data, offsets) = KeyedStateFormat.Write(backend.CaptureSnapshot(), backend.KeyGroups, Codecs.In(format));
         return new RestoredKeyedState(data, offsets, Codecs);

@@ -7,7 +7,7 @@ using static GrainFlow.Runtime.Tests.State.KeyedStateCheckpoints;
 
 namespace GrainFlow.Runtime.Tests.State;
 
-/// <summary>Keyed state in namespaces (windows): scoped per key and namespace, merged without recomputing, captured copy-on-write, written and redistributed per key group.</summary>
+/// <summary>Keyed state in namespaces (windows), on every backend (<see cref="StateBackendsUnderTest"/>): scoped per key and namespace, merged without recomputing, captured copy-on-write, written and redistributed per key group.</summary>
 [Trait("Category", "Unit")]
 public sealed class NamespacedStateTests
 {
@@ -37,10 +37,11 @@ public sealed class NamespacedStateTests
         }
     }
 
-    [Fact]
-    public void EachStateKindIsScopedToTheCurrentKeyAndNamespace()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void EachStateKindIsScopedToTheCurrentKeyAndNamespace(string type)
     {
-        var backend = Backend(0, 1);
+        using var backend = Backend(type, 0, 1);
         var value = backend.GetInternalValueState<TestWindow, string>(new ValueStateDescriptor<string>("value"));
         var list = backend.GetInternalListState<TestWindow, long>(new ListStateDescriptor<long>("list"));
         var reducing = backend.GetInternalReducingState<TestWindow, long>(new ReducingStateDescriptor<long>("max", Math.Max));
@@ -85,10 +86,11 @@ public sealed class NamespacedStateTests
         Assert.Equal(1, reducing.Get()); // clearing one namespace leaves the others
     }
 
-    [Fact]
-    public void MergingNamespacesCombinesTheirEntriesIntoTheTargetAndRemovesTheSources()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void MergingNamespacesCombinesTheirEntriesIntoTheTargetAndRemovesTheSources(string type)
     {
-        var backend = Backend(0, 1);
+        using var backend = Backend(type, 0, 1);
         var function = new CountingSum();
         var list = backend.GetInternalListState<TestWindow, long>(new ListStateDescriptor<long>("list"));
         var reducing = backend.GetInternalReducingState<TestWindow, long>(new ReducingStateDescriptor<long>("max", Math.Max));
@@ -138,12 +140,13 @@ public sealed class NamespacedStateTests
         Assert.Equal("sum 1000", aggregating.Get());
     }
 
+    public static IEnumerable<object[]> RescalingCases => StateBackendsUnderTest.With([SavepointFormatType.Native, 2, 3], [SavepointFormatType.Canonical, 3, 1]);
+
     [Theory]
-    [InlineData(SavepointFormatType.Native, 2, 3)]
-    [InlineData(SavepointFormatType.Canonical, 3, 1)]
-    public void NamespacedEntriesAreWrittenPerKeyGroupAndRestoredWhereTheirKeyGoesAtAnotherParallelism(SavepointFormatType format, int from, int to)
+    [MemberData(nameof(RescalingCases))]
+    public void NamespacedEntriesAreWrittenPerKeyGroupAndRestoredWhereTheirKeyGoesAtAnotherParallelism(string type, SavepointFormatType format, int from, int to)
     {
-        var before = Enumerable.Range(0, from).Select(i => Backend(i, from)).ToList();
+        var before = Enumerable.Range(0, from).Select(i => Backend(type, i, from)).ToList();
         for (long key = 0; key < 300; key++)
         {
             var backend = Owner(before, key);
@@ -165,7 +168,7 @@ public sealed class NamespacedStateTests
         Assert.Equal("long", recordKey);
         Assert.Equal(format == SavepointFormatType.Canonical ? StateCodecNames.Json(typeof(TestWindow)) : $"orleans:{typeof(TestWindow).FullName}", recordNamespace);
 
-        var after = Enumerable.Range(0, to).Select(i => Backend(i, to, checkpoints)).ToList();
+        var after = Enumerable.Range(0, to).Select(i => Backend(type, i, to, checkpoints)).ToList();
         var restoredLists = after.Select(b => b.GetInternalListState<TestWindow, long>(new ListStateDescriptor<long>("contents"))).ToList();
         var restoredWindows = after.Select(b => b.GetValueState(new ValueStateDescriptor<string>("merging-windows"))).ToList();
         Assert.Equal(300 + 150, after.Sum(b => b.Tables.Single(t => t.Name == "contents").Count));
@@ -186,10 +189,11 @@ public sealed class NamespacedStateTests
         }
     }
 
-    [Fact]
-    public void ASnapshotOfNamespacedStateKeepsWhatItCapturedWhileTheStateChanges()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void ASnapshotOfNamespacedStateKeepsWhatItCapturedWhileTheStateChanges(string type)
     {
-        var backend = Backend(0, 1);
+        using var backend = Backend(type, 0, 1);
         var reducing = backend.GetInternalReducingState<TestWindow, long>(new ReducingStateDescriptor<long>("sum", (a, b) => a + b));
         backend.SetCurrentKey(1);
         reducing.SetCurrentNamespace(W1);
@@ -206,10 +210,11 @@ public sealed class NamespacedStateTests
         Assert.Equal(43, reducing.Get());
     }
 
-    [Fact]
-    public void AStateNameCannotBeUsedWithAndWithoutNamespacesOrForTimers()
+    [Theory]
+    [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
+    public void AStateNameCannotBeUsedWithAndWithoutNamespacesOrForTimers(string type)
     {
-        var backend = Backend(0, 1);
+        using var backend = Backend(type, 0, 1);
         backend.GetInternalListState<TestWindow, long>(new ListStateDescriptor<long>("contents"));
         var error = Assert.Throws<InvalidOperationException>(() => backend.GetListState(new ListStateDescriptor<long>("contents")));
         Assert.Contains("'contents' was already registered", error.Message);

@@ -9,7 +9,8 @@ namespace GrainFlow.Silo.Tests.Rest;
 /// <summary>
 /// Items 2–4 and D of issue 12 over HTTP: a setting that cannot work is refused at submission with a
 /// 400 in Flink's error shape and nothing is created; settings without effect are accepted with a
-/// warning each; Flink's legacy backend name runs on the heap.
+/// warning each. Issue 14 §1: <c>state.backend.type</c> (Flink's legacy names included) runs the job on
+/// that backend and <c>/checkpoints/config</c> names it; a backend or backend setting that cannot work is refused.
 /// </summary>
 [Collection(LoopbackRestCollection.Name)]
 [Trait("Category", "Cluster")]
@@ -85,7 +86,7 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
     public async Task FlinksLegacyStateBackendNamesRunOnTheHeapBackendWithADeprecationWarning(string legacy)
     {
         var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run",
-            $$"""{"programArgsList": ["--records", "1000", "--sink", "discard"], "flinkConfiguration": {"state.backend.type": "{{legacy}}"} }""");
+            $$"""{"programArgsList": ["--records", "1000", "--sink", "discard"], "flinkConfiguration": {"state.backend.type": "{{legacy}}", "execution.checkpointing.interval": "1 h"} }""");
 
         Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
         var jobId = JobId.Parse(reply.Object["jobid"]!.GetValue<string>());
@@ -93,6 +94,43 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
         Assert.Equal(JobStatus.Finished, details.Status);
         Assert.Contains($"'state.backend.type: {legacy}' is deprecated; GrainFlow uses 'hashmap' instead, as Flink does. Set 'state.backend.type: hashmap'.", details.Warnings!);
         Assert.Equal("hashmap", (await fixture.Rest.Cluster.Job(jobId).GetConfigurationAsync())["state.backend.type"]);
+        var config = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints/config");
+        Assert.Equal("HashMapStateBackend", config.Object["state_backend"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"programArgsList": ["-Dstate.backend.type=hashmap", "--records", "1000", "--sink", "discard"], "flinkConfiguration": {"execution.checkpointing.interval": "1 h"}}""")]
+    [InlineData("""{"programArgsList": ["--records", "1000", "--sink", "discard"], "flinkConfiguration": {"state.backend.type": "hashmap", "execution.checkpointing.interval": "1 h"}}""")]
+    public async Task AKeyedJobSubmittedWithTheHashmapBackendRunsAndItsCheckpointConfigNamesHashMapStateBackend(string body)
+    {
+        var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run", body);
+
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+        var jobId = JobId.Parse(reply.Object["jobid"]!.GetValue<string>());
+        Assert.Equal(JobStatus.Finished, (await fixture.Rest.Cluster.WaitForEndAsync(jobId)).Status);
+        var config = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints/config");
+        Assert.True(config.Status == HttpStatusCode.OK, config.ToString());
+        Assert.Equal("HashMapStateBackend", config.Object["state_backend"]!.GetValue<string>());
+        Assert.Equal("FileSystemCheckpointStorage", config.Object["checkpoint_storage"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("state.backend.type", "rocksdb",
+        "The state backend 'rocksdb' (EmbeddedRocksDBStateBackend, chosen by state.backend.type or env.SetStateBackend) is not available in this build of GrainFlow; use one of: hashmap.")]
+    [InlineData("state.backend.type", "memory", "Invalid value 'memory' for configuration key 'state.backend.type'")]
+    [InlineData("state.backend", "heap", "Invalid value 'heap' for configuration key 'state.backend'")]
+    [InlineData("state.backend.rocksdb.localdir", "rocksdb-work",
+        "Invalid value 'rocksdb-work' for configuration key 'state.backend.rocksdb.localdir': the directory must be an absolute local path.")]
+    public async Task AStateBackendSettingThatCannotWorkIsRefusedAtSubmissionAndNothingIsCreated(string key, string value, string expected)
+    {
+        var jobsBefore = await JobCountAsync();
+
+        var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run",
+            $$$"""{"programArgsList": ["--records", "1000", "--sink", "discard"], "flinkConfiguration": {"{{{key}}}": "{{{value}}}"}}""");
+
+        Assert.True(reply.Status == HttpStatusCode.BadRequest, reply.ToString());
+        Assert.Contains(expected, reply.Error);
+        Assert.Equal(jobsBefore, await JobCountAsync());
     }
 
     private async Task<int> JobCountAsync() =>

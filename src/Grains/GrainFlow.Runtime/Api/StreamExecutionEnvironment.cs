@@ -1,5 +1,6 @@
 using GrainFlow.Configuration;
 using GrainFlow.Errors;
+using GrainFlow.Runtime.Api.State;
 using GrainFlow.Runtime.Api.Time;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
@@ -79,6 +80,18 @@ public sealed class StreamExecutionEnvironment
     {
         SetDefault(CheckpointingOptions.Interval.Key, $"{(long)interval.TotalMilliseconds} ms");
         SetDefault(CheckpointingOptions.Mode.Key, EnumNames.ToConfigName(mode));
+        return this;
+    }
+
+    /// <summary>
+    /// Chooses what holds the job's keyed state (Flink's <c>setStateBackend</c>), e.g.
+    /// <c>env.SetStateBackend(new EmbeddedRocksDBStateBackend())</c>. As in Flink, the choice in code wins
+    /// over <c>state.backend.type</c> from <c>-D</c> or the silo's configuration.
+    /// </summary>
+    public StreamExecutionEnvironment SetStateBackend(StateBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        Configuration = Configuration.With(CheckpointingOptions.StateBackend.Key, backend.ConfigName);
         return this;
     }
 

@@ -18,8 +18,12 @@ public enum ExternalizedCheckpointRetention
     RetainOnCancellation,
 }
 
-/// <summary>The state backends GrainFlow has (Flink's <c>state.backend.type</c>).</summary>
+/// <summary>The state backends a job can ask for (Flink's <c>state.backend.type</c>); see <see cref="Api.State.StateBackend"/>.</summary>
 public enum StateBackendType
 {
+    /// <summary>Keyed state as objects on the heap (Flink's HashMapStateBackend).</summary>
     Hashmap,
+
+    /// <summary>Keyed state in an embedded RocksDB instance per keyed subtask (Flink's EmbeddedRocksDBStateBackend).</summary>
+    Rocksdb,
 }

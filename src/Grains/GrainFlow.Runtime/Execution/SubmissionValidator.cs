@@ -4,13 +4,14 @@ using GrainFlow.Jobs;
 using GrainFlow.Paths;
 using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Graph;
+using GrainFlow.Runtime.State;
 
 namespace GrainFlow.Runtime.Execution;
 
 /// <summary>
 /// The one place a submission's settings are normalised and checked before a job is created, for
 /// every entry point (CLI, REST, code): keys under one spelling (<see cref="ConfigurationNormalizer"/>),
-/// every value parsed, locations openable and — for REST submissions — under the allowed roots,
+/// every value parsed, the state backend available, locations openable and — for REST submissions — under the allowed roots,
 /// whatever key, alias or job parameter names them, and the parallelism within the cluster's limit.
 /// </summary>
 internal sealed class SubmissionValidator(ConfigurationNormalizer normalizer, IReadOnlyList<ConfigOption> knownOptions, GrainFlowConfiguration clusterConfiguration)
@@ -29,6 +30,7 @@ internal sealed class SubmissionValidator(ConfigurationNormalizer normalizer, IR
     public void Check(JobSubmission normalized, JobGraph graph)
     {
         var problems = CheckpointingOptions.Problems(graph.Configuration).ToList();
+        if (KeyedStateBackendFactories.Problem(graph.Configuration) is { } backendProblem) problems.Add(backendProblem);
         if (normalized.AllowedRoots is { } roots)
         {
             var policy = AllowedRoots.From(roots, enforce: true);

@@ -1,5 +1,6 @@
 using GrainFlow.Configuration;
 using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.State;
 using GrainFlow.Storage;
 using Orleans;
 using Orleans.Runtime;
@@ -18,7 +19,7 @@ public sealed class GrainFlowOptions
     /// <summary>Every key GrainFlow reads from the silo configuration.</summary>
     public static IEnumerable<ConfigOption> KnownOptions =>
         PipelineOptions.All.Concat(StorageOptions.All).Concat(TopicOptions.All).Concat(CheckpointingOptions.All).Concat(RestartStrategyOptions.All)
-            .Concat(StateRecoveryOptions.All).Concat(HeartbeatOptions.All);
+            .Concat(StateRecoveryOptions.All).Concat(HeartbeatOptions.All).Concat(StateBackendOptions.All);
 }
 
 /// <summary>Rejects a silo configuration with a malformed GrainFlow key before the silo starts, naming every bad key.</summary>
@@ -35,6 +36,7 @@ public sealed class GrainFlowOptionsValidator(GrainFlowOptions options) : IConfi
     {
         var problems = configuration.Validate(GrainFlowOptions.KnownOptions).Concat(HeartbeatOptions.Problems(configuration))
             .Concat(CheckpointingOptions.Problems(configuration)).ToList();
+        if (problems.Count == 0 && KeyedStateBackendFactories.Problem(configuration) is { } backendProblem) problems.Add(backendProblem);
         if (problems.Count == 0 && checkStorage)
         {
             try

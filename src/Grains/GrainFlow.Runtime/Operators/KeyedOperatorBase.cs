@@ -21,7 +21,7 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
     public override void Open(OperatorContext context)
     {
         base.Open(context);
-        Backend = new KeyedStateBackend<TKey>(context.KeyGroups, context.MaxParallelism);
+        Backend = KeyedStateBackendFactories.Create<TKey>(context);
         foreach (var restored in context.Restore?.KeyedState ?? []) Backend.AddRestoredState(restored);
         _timeServices = new InternalTimeServiceManager<TKey>(Backend, context.Time, context.Timestamp);
         OpenKeyed();

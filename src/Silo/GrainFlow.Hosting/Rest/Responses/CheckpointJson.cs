@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GrainFlow.Checkpoints;
 using GrainFlow.Configuration;
+using GrainFlow.Runtime.Api.State;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
 using GrainFlow.Silo.Rest.Http;
@@ -118,7 +119,8 @@ public static class CheckpointJson
                 ["enabled"] = retention != ExternalizedCheckpointRetention.NoExternalizedCheckpoints,
                 ["delete_on_cancellation"] = retention != ExternalizedCheckpointRetention.RetainOnCancellation,
             },
-            ["state_backend"] = "HashMapStateBackend",
+            ["state_backend"] = StateBackend.For(configuration.Get(CheckpointingOptions.StateBackend)).Name,
+            // Every checkpoint goes to the job's checkpoint directory (a file system or blob store), never to the job manager's memory.
             ["checkpoint_storage"] = "FileSystemCheckpointStorage",
             ["unaligned_checkpoints"] = false,
             ["tolerable_failed_checkpoints"] = configuration.Get(CheckpointingOptions.TolerableFailures),
