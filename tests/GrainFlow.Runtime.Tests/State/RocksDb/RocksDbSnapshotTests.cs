@@ -179,6 +179,25 @@ public sealed class RocksDbSnapshotTests : IDisposable
         Assert.Contains("closed while a snapshot of it was still being written", error.Message);
     }
 
+    [Fact]
+    public void DisposingEveryTableOfACaptureReleasesItsRocksDbSnapshotAndItCannotBeReadAfterwards()
+    {
+        using var rocks = _backends.Backend(0, 1);
+        var states = new States(rocks);
+        states.Write(rocks, 1);
+        var first = rocks.CaptureSnapshot();
+        var second = rocks.CaptureSnapshot();
+        Assert.Equal(2, rocks.Instance.OpenSnapshots);
+
+        foreach (var table in first.Take(first.Count - 1)) ((IDisposable)table).Dispose();
+        Assert.Equal(2, rocks.Instance.OpenSnapshots); // one table of the capture still reads it
+        ((IDisposable)first[^1]).Dispose();
+        Assert.Equal(1, rocks.Instance.OpenSnapshots);
+
+        Assert.Contains("was disposed", Assert.Throws<ObjectDisposedException>(() => first[0].CountIn(rocks.CurrentKeyGroup)).Message);
+        Assert.Equal(1, second.Single(t => t.Name == "value").CountIn(rocks.CurrentKeyGroup));
+    }
+
     private static RestoredKeyedState RestoredFrom(IReadOnlyList<IStateTableSnapshot> captured, KeyGroupRange range)
     {
         var (data, offsets) = GrainFlow.Runtime.Checkpointing.KeyedStateFormat.Write(captured, range, Codecs);

@@ -38,6 +38,11 @@ internal sealed class RocksDbInstance : IDisposable
                 .SetKeepLogFileNum(2);
             Db = RocksDbSharp.RocksDb.Open(dbOptions, _directory.DatabasePath, new ColumnFamilies(_columnOptions));
         }
+        catch (RocksDbException e)
+        {
+            _directory.Dispose();
+            throw new IOException($"RocksDB could not open its working directory '{_directory.DatabasePath}' under {RocksDbBackendOptions.LocalDirectoryKey}: {e.Message}", e);
+        }
         catch
         {
             _directory.Dispose();
@@ -98,15 +103,19 @@ internal sealed class RocksDbInstance : IDisposable
         }
     }
 
-    /// <summary>Runs a read of a snapshot; fails clearly (the checkpoint declines) once the database is closed.</summary>
-    public T ReadSnapshot<T>(Func<T> read)
+    /// <summary>Runs a read of <paramref name="snapshot"/>; fails clearly (the checkpoint declines) once it was released or the database closed.</summary>
+    public T ReadSnapshot<T>(Snapshot snapshot, Func<T> read)
     {
         lock (_gate)
         {
             if (_closed) throw new ObjectDisposedException(nameof(RocksDbInstance), "The RocksDB state backend was closed while a snapshot of it was still being written; the checkpoint cannot complete.");
+            if (!_snapshots.Contains(snapshot)) throw new ObjectDisposedException(nameof(Snapshot), "This snapshot of the RocksDB state backend was disposed; capture the state again.");
             return read();
         }
     }
+
+    /// <summary>How many snapshots RocksDB holds (each keeps the versions it sees from compaction).</summary>
+    public long OpenSnapshots => long.Parse(Db.GetProperty("rocksdb.num-snapshots"), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Closes the database and deletes its working directory.</summary>
     public void Dispose()
