@@ -90,7 +90,7 @@ public sealed class RocksDbSnapshotTests : IDisposable
     [MemberData(nameof(Rescalings))]
     public void HeapStateRestoresIntoRocksDbAtAnotherParallelism(SavepointFormatType format, int from, int to)
     {
-        var heap = Enumerable.Range(0, from).Select(i => Backend(i, from)).ToList();
+        var heap = Enumerable.Range(0, from).Select(i => RocksDbTestBackends.Heap(i, from)).ToList();
         var heapStates = heap.Select(b => new States(b)).ToList();
         for (long key = 0; key < 300; key++) heapStates[heap.IndexOf(Owner(heap, key))].Write(Owner(heap, key), key);
         var snapshots = heap.Select(b => RocksDbTestBackends.Checkpoint(b, format)).ToArray();
@@ -112,7 +112,7 @@ public sealed class RocksDbSnapshotTests : IDisposable
         for (long key = 0; key < 300; key++) rocksStates[rocks.IndexOf(Owner(rocks, key))].Write(Owner(rocks, key), key);
         var snapshots = rocks.Select(b => RocksDbTestBackends.Checkpoint(b, format)).ToArray();
 
-        var heap = Enumerable.Range(0, to).Select(i => Backend(i, to, snapshots)).ToList();
+        var heap = Enumerable.Range(0, to).Select(i => RocksDbTestBackends.Heap(i, to, snapshots)).ToList();
         var heapStates = heap.Select(b => new States(b)).ToList();
 
         for (long key = 0; key < 300; key++) heapStates[heap.IndexOf(Owner(heap, key))].AssertHolds(Owner(heap, key), key);
@@ -123,7 +123,7 @@ public sealed class RocksDbSnapshotTests : IDisposable
     [Fact]
     public void ASnapshotRecordsTheSameTablesAndCodecsAsTheHeapsInBothFormats()
     {
-        var heap = Backend(0, 1);
+        var heap = RocksDbTestBackends.Heap(0, 1);
         using var rocks = _backends.Backend(0, 1);
         _ = new States(heap);
         _ = new States(rocks);
@@ -160,7 +160,7 @@ public sealed class RocksDbSnapshotTests : IDisposable
 
         Assert.Equal(expected, Entries(captured));
         // ... and writes what it saw: restored elsewhere, the state is as of the capture.
-        var restored = Backend(0, 1, RestoredFrom(captured, rocks.KeyGroups));
+        var restored = RocksDbTestBackends.Heap(0, 1, RestoredFrom(captured, rocks.KeyGroups));
         var restoredStates = new States(restored);
         for (long key = 0; key < 50; key++) restoredStates.AssertHolds(restored, key);
         Assert.Equal(50 + 25, restoredStates.Timers.Count);

@@ -28,6 +28,14 @@ public sealed class RocksDbTestBackends : IDisposable
         return backend;
     }
 
+    /// <summary>The heap backend of subtask <paramref name="subtask"/> of <paramref name="parallelism"/>, with the restored state given.</summary>
+    internal static KeyedStateBackend<long> Heap(int subtask, int parallelism, params RestoredKeyedState[] restored)
+    {
+        var backend = new KeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism);
+        foreach (var state in restored) backend.AddRestoredState(state);
+        return backend;
+    }
+
     /// <summary>What a checkpoint (or, canonical, a savepoint) of <paramref name="backend"/> keeps, read back as a restore reads it.</summary>
     internal static RestoredKeyedState Checkpoint(IKeyedStateBackend<long> backend, SavepointFormatType format = SavepointFormatType.Native)
     {

@@ -73,7 +73,7 @@ public sealed class RocksDbTimerQueueTests : IDisposable
     {
         var random = new Random(14);
         using var rocks = _backends.Backend(0, 1);
-        var heap = Backend(0, 1);
+        var heap = RocksDbTestBackends.Heap(0, 1);
         var rocksQueue = rocks.CreateTimerQueue<TestWindow>(Timers);
         var heapQueue = heap.CreateTimerQueue<TestWindow>(Timers);
         long watermark = 0;
@@ -110,7 +110,7 @@ public sealed class RocksDbTimerQueueTests : IDisposable
     [InlineData(SavepointFormatType.Canonical)]
     public void TimersMoveBetweenHeapAndRocksDbThroughTheirSnapshots(SavepointFormatType format)
     {
-        var heap = Backend(0, 1);
+        var heap = RocksDbTestBackends.Heap(0, 1);
         var heapQueue = heap.CreateTimerQueue<TestWindow>(Timers);
         for (long key = 0; key < 200; key++)
         {
@@ -125,7 +125,7 @@ public sealed class RocksDbTimerQueueTests : IDisposable
         Assert.Equal(200 + 67, rocksQueues.Sum(q => q.Count));
         for (var i = 0; i < 3; i++) Assert.All(rocksQueues[i].All, t => Assert.True(rocks[i].KeyGroups.Contains(t.KeyGroup)));
 
-        var backToHeap = Backend(0, 1, rocks.Select(b => RocksDbTestBackends.Checkpoint(b, format)).ToArray());
+        var backToHeap = RocksDbTestBackends.Heap(0, 1, rocks.Select(b => RocksDbTestBackends.Checkpoint(b, format)).ToArray());
         var restored = backToHeap.CreateTimerQueue<TestWindow>(Timers);
         Assert.Equal(Sorted(heapQueue.All.Select(t => t.Timer)), Sorted(restored.All.Select(t => t.Timer)));
         Assert.Equal(Drain(heapQueue, long.MaxValue).Select(t => t.Timestamp), Drain(restored, long.MaxValue).Select(t => t.Timestamp));
