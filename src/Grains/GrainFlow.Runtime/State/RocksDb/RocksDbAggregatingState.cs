@@ -1,12 +1,11 @@
 using GrainFlow.Runtime.Api.Functions;
-using RocksDbSharp;
 
 namespace GrainFlow.Runtime.State.RocksDb;
 
 /// <summary>An accumulator per key and namespace (read, add, write); namespaces merge by merging their accumulators (<see cref="IAggregateFunction{TIn, TAcc, TOut}.Merge"/>).</summary>
 internal sealed class RocksDbAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(
-    RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table, RocksDbSharp.RocksDb db, ColumnFamilyHandle column, IAggregateFunction<TIn, TAcc, TOut> function)
-    : RocksDbKvState<TKey, TNamespace>(backend, table, db, column), IInternalAggregatingState<TNamespace, TIn, TOut>
+    RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table, IAggregateFunction<TIn, TAcc, TOut> function)
+    : RocksDbKvState<TKey, TNamespace>(backend, table), IInternalAggregatingState<TNamespace, TIn, TOut>
     where TKey : notnull
     where TNamespace : notnull
 {

@@ -74,25 +74,25 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> 
     public RocksDbNativeCheckpoint TakeNativeCheckpoint(string directory) => RocksDbNativeCheckpoint.Take(Instance, directory);
 
     public IInternalValueState<TNamespace, TValue> GetInternalValueState<TNamespace, TValue>(ValueStateDescriptor<TValue> descriptor) where TNamespace : notnull =>
-        new RocksDbValueState<TKey, TNamespace, TValue>(this, Table<TNamespace, TValue>(descriptor, ValueTable<TNamespace, TValue>), Instance.Db, Instance.Column(descriptor.Name));
+        new RocksDbValueState<TKey, TNamespace, TValue>(this, Table<TValue>(descriptor, ValueTable<TNamespace, TValue>));
 
     public IInternalMapState<TNamespace, TUserKey, TUserValue> GetInternalMapState<TNamespace, TUserKey, TUserValue>(MapStateDescriptor<TUserKey, TUserValue> descriptor)
         where TNamespace : notnull where TUserKey : notnull =>
-        new RocksDbMapState<TKey, TNamespace, TUserKey, TUserValue>(this, Table<TNamespace, ImmutableDictionary<TUserKey, TUserValue>>(descriptor, name => VoidNamespace.Is<TNamespace>()
+        new RocksDbMapState<TKey, TNamespace, TUserKey, TUserValue>(this, Table<ImmutableDictionary<TUserKey, TUserValue>>(descriptor, name => VoidNamespace.Is<TNamespace>()
             ? new RocksDbMapTable<TKey, TUserKey, TUserValue>(name, Instance, KeyGroups, KeyGroupPrefixBytes, Codecs)
-            : new RocksDbMapTable<NamespacedKey<TKey, TNamespace>, TUserKey, TUserValue>(name, Instance, KeyGroups, KeyGroupPrefixBytes, Codecs)), Instance.Db, Instance.Column(descriptor.Name));
+            : new RocksDbMapTable<NamespacedKey<TKey, TNamespace>, TUserKey, TUserValue>(name, Instance, KeyGroups, KeyGroupPrefixBytes, Codecs)));
 
     public IInternalListState<TNamespace, TValue> GetInternalListState<TNamespace, TValue>(ListStateDescriptor<TValue> descriptor) where TNamespace : notnull =>
-        new RocksDbListState<TKey, TNamespace, TValue>(this, Table<TNamespace, ImmutableList<TValue>>(descriptor, name => VoidNamespace.Is<TNamespace>()
+        new RocksDbListState<TKey, TNamespace, TValue>(this, Table<ImmutableList<TValue>>(descriptor, name => VoidNamespace.Is<TNamespace>()
             ? new RocksDbListTable<TKey, TValue>(name, Instance, KeyGroups, KeyGroupPrefixBytes, Codecs)
-            : new RocksDbListTable<NamespacedKey<TKey, TNamespace>, TValue>(name, Instance, KeyGroups, KeyGroupPrefixBytes, Codecs)), Instance.Db, Instance.Column(descriptor.Name));
+            : new RocksDbListTable<NamespacedKey<TKey, TNamespace>, TValue>(name, Instance, KeyGroups, KeyGroupPrefixBytes, Codecs)));
 
     public IInternalReducingState<TNamespace, TValue> GetInternalReducingState<TNamespace, TValue>(ReducingStateDescriptor<TValue> descriptor) where TNamespace : notnull =>
-        new RocksDbReducingState<TKey, TNamespace, TValue>(this, Table<TNamespace, TValue>(descriptor, ValueTable<TNamespace, TValue>), Instance.Db, Instance.Column(descriptor.Name), descriptor.Reduce);
+        new RocksDbReducingState<TKey, TNamespace, TValue>(this, Table<TValue>(descriptor, ValueTable<TNamespace, TValue>), descriptor.Reduce);
 
     public IInternalAggregatingState<TNamespace, TIn, TOut> GetInternalAggregatingState<TNamespace, TIn, TAcc, TOut>(AggregatingStateDescriptor<TIn, TAcc, TOut> descriptor)
         where TNamespace : notnull =>
-        new RocksDbAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(this, Table<TNamespace, TAcc>(descriptor, ValueTable<TNamespace, TAcc>), Instance.Db, Instance.Column(descriptor.Name), descriptor.Function);
+        new RocksDbAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(this, Table<TAcc>(descriptor, ValueTable<TNamespace, TAcc>), descriptor.Function);
 
     public IKeyGroupedTimerQueue<TKey, TNamespace> CreateTimerQueue<TNamespace>(string stateName) where TNamespace : notnull =>
         new RocksDbTimerQueue<TKey, TNamespace>(this, Registered<ImmutableArray<long>>(stateName, name => VoidNamespace.Is<TNamespace>()
@@ -106,7 +106,7 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> 
         ? new RocksDbValueTable<TKey, TValue>(name, Instance, KeyGroups, KeyGroupPrefixBytes, Codecs)
         : new RocksDbValueTable<NamespacedKey<TKey, TNamespace>, TValue>(name, Instance, KeyGroups, KeyGroupPrefixBytes, Codecs);
 
-    private IRocksDbStateTable Table<TNamespace, TValue>(StateDescriptor descriptor, Func<string, IRocksDbStateTable> create) where TNamespace : notnull =>
+    private IRocksDbStateTable Table<TValue>(StateDescriptor descriptor, Func<string, IRocksDbStateTable> create) =>
         !TimerStateNames.IsReserved(descriptor.Name)
             ? Registered<TValue>(descriptor.Name, create)
             : throw new ArgumentException(

@@ -7,7 +7,7 @@ namespace GrainFlow.Runtime.State.RocksDb;
 /// current namespace (never an iteration, except a map's whole-map operations). Values are bytes here;
 /// each kind says what they hold.
 /// </summary>
-internal abstract class RocksDbKvState<TKey, TNamespace>(RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table, RocksDbSharp.RocksDb db, ColumnFamilyHandle column)
+internal abstract class RocksDbKvState<TKey, TNamespace>(RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table)
     where TKey : notnull
     where TNamespace : notnull
 {
@@ -15,9 +15,9 @@ internal abstract class RocksDbKvState<TKey, TNamespace>(RocksDbKeyedStateBacken
 
     protected TNamespace Namespace { get; private set; } = default!;
 
-    protected RocksDbSharp.RocksDb Db => db;
+    protected RocksDbSharp.RocksDb Db { get; } = backend.Instance.Db;
 
-    protected ColumnFamilyHandle Column => column;
+    protected ColumnFamilyHandle Column { get; } = table.Column;
 
     protected RocksDbKeyBuilder<TKey, TNamespace> Keys => _keys;
 
@@ -27,16 +27,16 @@ internal abstract class RocksDbKvState<TKey, TNamespace>(RocksDbKeyedStateBacken
 
     public void SetCurrentNamespace(TNamespace ns) => Namespace = ns;
 
-    public bool HasValue => db.HasKey(KeyOf(Namespace), column);
+    public bool HasValue => Db.HasKey(KeyOf(Namespace), Column);
 
-    public virtual void Clear() => db.Remove(KeyOf(Namespace), column, RocksDbInstance.NoWal);
+    public virtual void Clear() => Db.Remove(KeyOf(Namespace), Column, RocksDbInstance.NoWal);
 
     /// <summary>The RocksDB key of the current key's entry in <paramref name="ns"/>; valid until the next key is built.</summary>
     protected ReadOnlySpan<byte> KeyOf(TNamespace ns) => _keys.Key(backend.CurrentKeyGroup, backend.CurrentKey, ns);
 
-    protected byte[]? GetBytes(TNamespace ns) => db.Get(KeyOf(ns), column);
+    protected byte[]? GetBytes(TNamespace ns) => Db.Get(KeyOf(ns), Column);
 
-    protected void PutBytes(TNamespace ns, ReadOnlySpan<byte> value) => db.Put(KeyOf(ns), value, column, RocksDbInstance.NoWal);
+    protected void PutBytes(TNamespace ns, ReadOnlySpan<byte> value) => Db.Put(KeyOf(ns), value, Column, RocksDbInstance.NoWal);
 
     /// <summary>
     /// Merges the sources' values into the target's (see <see cref="IInternalMergingState{TNamespace}.MergeNamespaces"/>)
@@ -50,12 +50,12 @@ internal abstract class RocksDbKvState<TKey, TNamespace>(RocksDbKeyedStateBacken
         foreach (var source in sources)
         {
             if (comparer.Equals(source, target) || GetBytes(source) is not { } value) continue;
-            batch.Delete(KeyOf(source), column);
+            batch.Delete(KeyOf(source), Column);
             merged = merged is null ? value : merge(merged, value);
         }
         if (merged is null) return;
         if (GetBytes(target) is { } existing) merged = merge(existing, merged);
-        batch.Put(KeyOf(target), merged, column);
-        db.Write(batch, RocksDbInstance.NoWal);
+        batch.Put(KeyOf(target), merged, Column);
+        Db.Write(batch, RocksDbInstance.NoWal);
     }
 }

@@ -1,5 +1,4 @@
 using GrainFlow.Runtime.Checkpointing;
-using RocksDbSharp;
 
 namespace GrainFlow.Runtime.State.RocksDb;
 
@@ -9,8 +8,8 @@ namespace GrainFlow.Runtime.State.RocksDb;
 /// .NET from RocksDB's threads, which costs more than the read on this path); merging namespaces
 /// concatenates their bytes.
 /// </summary>
-internal sealed class RocksDbListState<TKey, TNamespace, TValue>(RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table, RocksDbSharp.RocksDb db, ColumnFamilyHandle column)
-    : RocksDbKvState<TKey, TNamespace>(backend, table, db, column), IInternalListState<TNamespace, TValue>
+internal sealed class RocksDbListState<TKey, TNamespace, TValue>(RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table)
+    : RocksDbKvState<TKey, TNamespace>(backend, table), IInternalListState<TNamespace, TValue>
     where TKey : notnull
     where TNamespace : notnull
 {

@@ -8,8 +8,8 @@ namespace GrainFlow.Runtime.State.RocksDb;
 /// removing a user key are point operations; the whole map (its entries, whether it is empty, clearing
 /// it) is the range of keys starting with the key and namespace.
 /// </summary>
-internal sealed class RocksDbMapState<TKey, TNamespace, TUserKey, TUserValue>(RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table, RocksDbSharp.RocksDb db, ColumnFamilyHandle column)
-    : RocksDbKvState<TKey, TNamespace>(backend, table, db, column), IInternalMapState<TNamespace, TUserKey, TUserValue>
+internal sealed class RocksDbMapState<TKey, TNamespace, TUserKey, TUserValue>(RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table)
+    : RocksDbKvState<TKey, TNamespace>(backend, table), IInternalMapState<TNamespace, TUserKey, TUserValue>
     where TKey : notnull
     where TNamespace : notnull
     where TUserKey : notnull

@@ -1,11 +1,9 @@
-using RocksDbSharp;
-
 namespace GrainFlow.Runtime.State.RocksDb;
 
 /// <summary>A value per key and namespace that every added value is reduced into (read, reduce, write); namespaces merge by reducing their values.</summary>
 internal sealed class RocksDbReducingState<TKey, TNamespace, TValue>(
-    RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table, RocksDbSharp.RocksDb db, ColumnFamilyHandle column, Func<TValue, TValue, TValue> reduce)
-    : RocksDbKvState<TKey, TNamespace>(backend, table, db, column), IInternalReducingState<TNamespace, TValue>
+    RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table, Func<TValue, TValue, TValue> reduce)
+    : RocksDbKvState<TKey, TNamespace>(backend, table), IInternalReducingState<TNamespace, TValue>
     where TKey : notnull
     where TNamespace : notnull
 {

@@ -7,6 +7,8 @@ namespace GrainFlow.Runtime.State.RocksDb;
 /// <summary>A state's column family seen as the heap would hold it, so it is captured in the heap's snapshot format.</summary>
 internal interface IRocksDbStateTable : IStateTable
 {
+    ColumnFamilyHandle Column { get; }
+
     /// <summary>The table as of <paramref name="lease"/>'s RocksDB snapshot.</summary>
     IStateTableSnapshot Capture(RocksDbSnapshotLease lease);
 }

@@ -22,7 +22,7 @@ internal sealed class RocksDbTimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueu
     public RocksDbTimerQueue(RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table)
     {
         _backend = backend;
-        _column = backend.Instance.Column(table.Name);
+        _column = table.Column;
         _keys = new RocksDbKeyBuilder<TKey, TNamespace>(backend.Codecs, backend.KeyGroupPrefixBytes);
         _heads = new long?[backend.KeyGroups.Count];
         // Once, when the queue is created (with the restored timers): the count and each key group's head.

@@ -1,11 +1,10 @@
 using GrainFlow.Runtime.Checkpointing;
-using RocksDbSharp;
 
 namespace GrainFlow.Runtime.State.RocksDb;
 
 /// <summary>A value per key and namespace, by its codec.</summary>
-internal sealed class RocksDbValueState<TKey, TNamespace, TValue>(RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table, RocksDbSharp.RocksDb db, ColumnFamilyHandle column)
-    : RocksDbKvState<TKey, TNamespace>(backend, table, db, column), IInternalValueState<TNamespace, TValue>
+internal sealed class RocksDbValueState<TKey, TNamespace, TValue>(RocksDbKeyedStateBackend<TKey> backend, IRocksDbStateTable table)
+    : RocksDbKvState<TKey, TNamespace>(backend, table), IInternalValueState<TNamespace, TValue>
     where TKey : notnull
     where TNamespace : notnull
 {
