@@ -52,6 +52,19 @@ public sealed class RocksDbWorkingDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void InstancesStartingAndClosingAtOnceUnderOneLocalDirectoryLeaveNothingBehind()
+    {
+        Parallel.For(0, 24, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            using var backend = new RocksDbKeyedStateBackend<long>(new(0, 127), MaxParallelism, Codecs, _backends.Options);
+            backend.SetCurrentKey(i);
+            backend.GetValueState(new ValueStateDescriptor<long>("count")).Update(i);
+        });
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_backends.LocalDirectory));
+    }
+
+    [Fact]
     public void ALocalDirectoryThatCannotBeWrittenIsAClearErrorNamingThePathAndTheKey()
     {
         Directory.CreateDirectory(_backends.LocalDirectory);

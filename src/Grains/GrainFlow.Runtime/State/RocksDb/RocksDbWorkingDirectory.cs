@@ -61,21 +61,38 @@ internal sealed class RocksDbWorkingDirectory : IDisposable
     /// Instance directories (by name and marker) whose process no longer runs. A directory that only
     /// looks like one (no marker, or a marker that names no process id) is left alone.
     /// </summary>
-    internal static IEnumerable<string> Abandoned(string root)
+    private static IEnumerable<string> Abandoned(string root) =>
+        Directory.EnumerateDirectories(root, NamePrefix + "*").Where(IsAbandoned).ToList();
+
+    private static bool IsAbandoned(string directory)
     {
-        foreach (var directory in Directory.EnumerateDirectories(root, NamePrefix + "*"))
+        string marker;
+        try
         {
-            var marker = System.IO.Path.Combine(directory, MarkerFileName);
-            if (!File.Exists(marker) || !int.TryParse(File.ReadAllText(marker), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
-            var name = System.IO.Path.GetFileName(directory);
-            if (!name.StartsWith($"{NamePrefix}{pid.ToString(CultureInfo.InvariantCulture)}-", StringComparison.Ordinal)) continue;
-            if (pid == Environment.ProcessId ? !Open.ContainsKey(directory) : !IsRunning(pid)) yield return directory;
+            marker = File.ReadAllText(System.IO.Path.Combine(directory, MarkerFileName));
         }
+        catch (IOException)
+        {
+            return false; // no marker (yet, or any more: another instance is being created or deleted there)
+        }
+        if (!int.TryParse(marker, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return false;
+        if (!System.IO.Path.GetFileName(directory).StartsWith($"{NamePrefix}{pid.ToString(CultureInfo.InvariantCulture)}-", StringComparison.Ordinal)) return false;
+        return pid == Environment.ProcessId ? !Open.ContainsKey(directory) : !IsRunning(pid);
     }
 
     private static void DeleteAbandoned(string root)
     {
-        foreach (var directory in Abandoned(root).ToList()) Directory.Delete(directory, recursive: true);
+        foreach (var directory in Abandoned(root))
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another instance starting under the same local directory is deleting it too; what is left goes next time.
+            }
+        }
     }
 
     private static bool IsRunning(int pid)
