@@ -1,0 +1,133 @@
+using RocksDbSharp;
+
+namespace GrainFlow.Runtime.State.RocksDb;
+
+/// <summary>
+/// One open RocksDB database in its own working directory: one column family per state, all sharing
+/// one block cache, and memtables bounded by <see cref="RocksDbBackendOptions"/>. The operator's thread
+/// reads and writes it; snapshots are read on other threads, so closing waits for a snapshot read in
+/// progress and fails the later ones clearly instead of touching a closed database.
+/// </summary>
+internal sealed class RocksDbInstance : IDisposable
+{
+    private readonly RocksDbWorkingDirectory _directory;
+    private readonly ColumnFamilyOptions _columnOptions;
+    private readonly Dictionary<string, ColumnFamilyHandle> _columns = new(StringComparer.Ordinal);
+    private readonly HashSet<Snapshot> _snapshots = new();
+    private readonly Lock _gate = new();
+    private bool _closed;
+
+    public RocksDbInstance(RocksDbBackendOptions options)
+    {
+        _directory = RocksDbWorkingDirectory.Create(options.LocalDirectory);
+        try
+        {
+            var tableOptions = new BlockBasedTableOptions()
+                .SetBlockCache(Cache.CreateLru(checked((ulong)options.BlockCacheBytes)))
+                .SetCacheIndexAndFilterBlocks(true);
+            _columnOptions = new ColumnFamilyOptions()
+                .SetBlockBasedTableFactory(tableOptions)
+                .SetWriteBufferSize(checked((ulong)options.WriteBufferBytes))
+                .SetMaxWriteBufferNumber(options.MaxWriteBufferNumber);
+            var dbOptions = new DbOptions()
+                .SetCreateIfMissing()
+                .SetCreateMissingColumnFamilies()
+                .SetBlockBasedTableFactory(tableOptions)
+                .SetWriteBufferSize(checked((ulong)options.WriteBufferBytes))
+                .SetDbWriteBufferSize(checked((ulong)options.TotalWriteBufferBytes))
+                .SetKeepLogFileNum(2);
+            Db = RocksDbSharp.RocksDb.Open(dbOptions, _directory.DatabasePath, new ColumnFamilies(_columnOptions));
+        }
+        catch (RocksDbException e)
+        {
+            _directory.Dispose();
+            throw new IOException($"RocksDB could not open its working directory '{_directory.DatabasePath}' under {RocksDbBackendOptions.LocalDirectoryKey}: {e.Message}", e);
+        }
+        catch
+        {
+            _directory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes skip RocksDB's write-ahead log, as in Flink: the state is made durable by checkpoints, and a
+    /// process that crashes restores from one, never from its local files.
+    /// </summary>
+    public static WriteOptions NoWal { get; } = new WriteOptions().DisableWal(1);
+
+    public RocksDbSharp.RocksDb Db { get; }
+
+    /// <summary>The instance's working directory (deleted on dispose).</summary>
+    public string WorkingDirectory => _directory.Path;
+
+    /// <summary>The column family of state <paramref name="name"/>, created on first use.</summary>
+    public ColumnFamilyHandle Column(string name)
+    {
+        if (_columns.TryGetValue(name, out var column)) return column;
+        column = Db.TryGetColumnFamily(name, out var existing) ? existing : Db.CreateColumnFamily(_columnOptions, name);
+        _columns.Add(name, column);
+        return column;
+    }
+
+    /// <summary>An iterator over the keys of <paramref name="column"/> from <paramref name="lower"/> (inclusive) to <paramref name="upper"/> (exclusive; null: to the end).</summary>
+    public Iterator Range(ColumnFamilyHandle column, byte[] lower, byte[]? upper, Snapshot? snapshot)
+    {
+        var options = new ReadOptions().SetIterateLowerBound(lower);
+        if (upper is not null) options.SetIterateUpperBound(upper);
+        if (snapshot is not null) options.SetSnapshot(snapshot);
+        return Db.NewIterator(column, options).Seek(lower);
+    }
+
+    /// <summary>An iterator over the keys of one key group, in key order.</summary>
+    public Iterator KeyGroupIterator(ColumnFamilyHandle column, int keyGroup, int prefixBytes, Snapshot? snapshot) =>
+        Range(column, RocksDbKeyLayout.KeyGroupStart(keyGroup, prefixBytes), RocksDbKeyLayout.KeyGroupStart(keyGroup + 1, prefixBytes), snapshot);
+
+    /// <summary>A consistent view of every column family as of now, readable on any thread until released.</summary>
+    public Snapshot TakeSnapshot()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var snapshot = Db.CreateSnapshot();
+            _snapshots.Add(snapshot);
+            return snapshot;
+        }
+    }
+
+    public void Release(Snapshot snapshot)
+    {
+        lock (_gate)
+        {
+            if (_snapshots.Remove(snapshot)) snapshot.Dispose();
+        }
+    }
+
+    /// <summary>Runs a read of <paramref name="snapshot"/>; fails clearly (the checkpoint declines) once it was released or the database closed.</summary>
+    public T ReadSnapshot<T>(Snapshot snapshot, Func<T> read)
+    {
+        lock (_gate)
+        {
+            if (_closed) throw new ObjectDisposedException(nameof(RocksDbInstance), "The RocksDB state backend was closed while a snapshot of it was still being written; the checkpoint cannot complete.");
+            if (!_snapshots.Contains(snapshot)) throw new ObjectDisposedException(nameof(Snapshot), "This snapshot of the RocksDB state backend was disposed; capture the state again.");
+            return read();
+        }
+    }
+
+    /// <summary>How many snapshots RocksDB holds (each keeps the versions it sees from compaction).</summary>
+    public long OpenSnapshots => long.Parse(Db.GetProperty("rocksdb.num-snapshots"), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Closes the database and deletes its working directory.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_closed) return;
+            _closed = true;
+            foreach (var snapshot in _snapshots) snapshot.Dispose();
+            _snapshots.Clear();
+            Db.Dispose();
+        }
+        _directory.Dispose();
+    }
+}

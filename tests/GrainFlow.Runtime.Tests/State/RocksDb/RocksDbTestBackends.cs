@@ -1,0 +1,51 @@
+using GrainFlow.KeyGroups;
+using GrainFlow.Runtime.Checkpointing;
+using GrainFlow.Runtime.State;
+using GrainFlow.Runtime.State.RocksDb;
+using GrainFlow.Savepoints;
+using static GrainFlow.Runtime.Tests.State.KeyedStateCheckpoints;
+
+namespace GrainFlow.Runtime.Tests.State.RocksDb;
+
+/// <summary>
+/// A local directory for the RocksDB backends of one test (deleted with everything in it when the test
+/// ends), the backends created in it, and checkpoints of any backend as the snapshot writer stores them.
+/// </summary>
+public sealed class RocksDbTestBackends : IDisposable
+{
+    private readonly List<IDisposable> _backends = new();
+
+    public string LocalDirectory { get; } = Path.Combine(Path.GetTempPath(), "grainflow-rocksdb-tests", Guid.NewGuid().ToString("N"));
+
+    internal RocksDbBackendOptions Options => new() { LocalDirectory = LocalDirectory, BlockCacheBytes = 1L << 20, WriteBufferBytes = 1L << 20 };
+
+    /// <summary>The RocksDB backend of subtask <paramref name="subtask"/> of <paramref name="parallelism"/>, with the restored state given.</summary>
+    internal RocksDbKeyedStateBackend<long> Backend(int subtask, int parallelism, params RestoredKeyedState[] restored)
+    {
+        var backend = new RocksDbKeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism, Codecs, Options);
+        _backends.Add(backend);
+        foreach (var state in restored) backend.AddRestoredState(state);
+        return backend;
+    }
+
+    /// <summary>The heap backend of subtask <paramref name="subtask"/> of <paramref name="parallelism"/>, with the restored state given.</summary>
+    internal static KeyedStateBackend<long> Heap(int subtask, int parallelism, params RestoredKeyedState[] restored)
+    {
+        var backend = new KeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism);
+        foreach (var state in restored) backend.AddRestoredState(state);
+        return backend;
+    }
+
+    /// <summary>What a checkpoint (or, canonical, a savepoint) of <paramref name="backend"/> keeps, read back as a restore reads it.</summary>
+    internal static RestoredKeyedState Checkpoint(IKeyedStateBackend<long> backend, SavepointFormatType format = SavepointFormatType.Native)
+    {
+        var (data, offsets) = KeyedStateFormat.Write(backend.CaptureSnapshot(), backend.KeyGroups, Codecs.In(format));
+        return new RestoredKeyedState(data, offsets, Codecs);
+    }
+
+    public void Dispose()
+    {
+        foreach (var backend in _backends) backend.Dispose();
+        if (Directory.Exists(LocalDirectory)) Directory.Delete(LocalDirectory, recursive: true);
+    }
+}
