@@ -12,8 +12,7 @@ public sealed class SubmissionValidationCommandTests(ClusterFixture fixture) : I
     [InlineData("above this cluster's limit of 128", "-p", "12345")]
     [InlineData("above this cluster's limit of 128", "-p", "200", "-D", "grainflow.submission.max-parallelism=1000")]
     [InlineData("above this cluster's limit of 128", "-D", "parallelism.default=5000")]
-    [InlineData("The state backend 'rocksdb' (EmbeddedRocksDBStateBackend, chosen by state.backend.type or env.SetStateBackend) is not available in this build of GrainFlow; use one of: hashmap.",
-        "-D", "state.backend.type=rocksdb")]
+    [InlineData("'state.backend.rocksdb.block.cache-size': the block cache needs at least 1 mb", "-D", "state.backend.type=rocksdb", "-D", "state.backend.rocksdb.block.cache-size=10 kb")]
     [InlineData("Invalid value 'memory' for configuration key 'state.backend.type'", "-D", "state.backend.type=memory")]
     [InlineData("'state.backend.rocksdb.localdir': the directory must be an absolute local path", "-D", "state.backend.rocksdb.localdir=rocksdb-work")]
     [InlineData("has no value", "-D", "execution.checkpointing.interval=")]

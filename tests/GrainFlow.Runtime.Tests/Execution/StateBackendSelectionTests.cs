@@ -1,4 +1,3 @@
-using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Execution;
 using GrainFlow.Runtime.Tests.Fixtures;
@@ -9,8 +8,7 @@ namespace GrainFlow.Runtime.Tests.Execution;
 
 /// <summary>
 /// A job's state backend chosen in code (<c>env.SetStateBackend</c>) wins over <c>state.backend.type</c>
-/// from the submission, as in Flink, reaches every keyed subtask, and a backend this build lacks is
-/// refused before anything is created.
+/// from the submission, as in Flink, and reaches every keyed subtask, on either backend.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
 [Trait("Category", "Cluster")]
@@ -36,16 +34,21 @@ public sealed class StateBackendSelectionTests(SharedClusterFixture fixture)
     }
 
     [Fact]
-    public async Task ABackendChosenInCodeThatThisBuildLacksIsRefusedAtSubmissionAndNothingIsCreated()
+    public async Task RocksDbChosenInCodeRunsEveryKeyedSubtaskOnRocksDbAndCountsEveryKeyExactly()
     {
-        var registry = fixture.Cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey);
-        var jobsBefore = (await registry.ListJobsAsync()).Count;
+        var output = fixture.Directory.Combine($"rocksdb-in-code-{Guid.NewGuid():N}");
+        var jobId = await fixture.Cluster.RunToCompletionAsync(StateBackendInCodeJob.Name, new Dictionary<string, string>
+        {
+            ["backend-in-code"] = "rocksdb", ["state.backend.type"] = "hashmap", ["records"] = "1000", ["keys"] = "10", ["output"] = output,
+            ["state.backend.rocksdb.localdir"] = fixture.Directory.Combine("rocksdb"),
+        }, parallelism: 2);
 
-        var error = await Assert.ThrowsAsync<JobConfigurationException>(() => fixture.Cluster.SubmitAsync(StateBackendInCodeJob.Name,
-            new Dictionary<string, string> { ["backend-in-code"] = "rocksdb", ["state.backend.type"] = "hashmap", ["records"] = "10", ["sink"] = "discard" }));
-
-        Assert.Contains("The state backend 'rocksdb' (EmbeddedRocksDBStateBackend, chosen by state.backend.type or env.SetStateBackend) "
-            + "is not available in this build of GrainFlow; use one of: hashmap.", error.Message);
-        Assert.Equal(jobsBefore, (await registry.ListJobsAsync()).Count);
+        Assert.Equal("rocksdb", (await fixture.Cluster.Job(jobId).GetConfigurationAsync())["state.backend.type"]);
+        // keyed-count writes each key's running count: every key reaches 100, once.
+        var finalCounts = Directory.GetFiles(output, "part-*").SelectMany(File.ReadLines).Where(l => l.Contains("Count = 100 ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(10, finalCounts.Count);
+        Assert.Equal(10, finalCounts.Distinct().Count());
+        // Each instance deleted its working directory when its operator closed.
+        Assert.Empty(Directory.GetDirectories(fixture.Directory.Combine("rocksdb")));
     }
 }

@@ -47,7 +47,7 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
         _operator = create(new OutputCollector(this));
         var restored = (setup.RestoreFrom ?? []).Select(s => new RestoredKeyedState(s.Data, s.KeyGroupOffsets, Codecs)).ToList();
         _context = new OperatorContext(JobId.New(), "harness", 1, _operator.Uid, setup.SubtaskIndex, setup.Parallelism, setup.MaxParallelism,
-            StateBackendsUnderTest.Configuration(setup.Backend), new ServiceCollection().BuildServiceProvider(), Time, NullLogger.Instance,
+            StateBackendsUnderTest.Configuration(setup.Backend), StateBackendsUnderTest.Services, Time, NullLogger.Instance,
             new OperatorRestore(restored, new Dictionary<string, long>(), [], [setup.SubtaskIndex]))
         {
             SideOutputs = setup.SideOutputs ?? SideOutputCollectors.None,

@@ -64,7 +64,7 @@ public sealed class SiloConfigurationTests : IDisposable
     [InlineData("heartbeat.timeout=1 s", "must not be shorter than 'heartbeat.interval'")]
     [InlineData("state.checkpoints.dir= s3://my-bucket/checkpoints/", "the scheme 's3' is not supported")]
     [InlineData("\u200bparallelism.default=2", "invisible character")]
-    [InlineData("state.backend.type=rocksdb", "The state backend 'rocksdb' (EmbeddedRocksDBStateBackend, chosen by state.backend.type or env.SetStateBackend) is not available in this build")]
+    [InlineData("state.backend.rocksdb.memory.fixed-per-slot=100 kb", "'state.backend.rocksdb.memory.fixed-per-slot': give RocksDB at least 1 mb")]
     [InlineData("state.backend.rocksdb.localdir=rocksdb-work", "'state.backend.rocksdb.localdir': the directory must be an absolute local path")]
     public void TheSiloRefusesToStartWithABadValueAndSaysWhichKey(string dynamicProperty, string expected)
     {

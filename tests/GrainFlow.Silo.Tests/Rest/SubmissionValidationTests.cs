@@ -115,8 +115,8 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
     }
 
     [Theory]
-    [InlineData("state.backend.type", "rocksdb",
-        "The state backend 'rocksdb' (EmbeddedRocksDBStateBackend, chosen by state.backend.type or env.SetStateBackend) is not available in this build of GrainFlow; use one of: hashmap.")]
+    [InlineData("state.backend.rocksdb.writebuffer.count", "0",
+        "Invalid value '0' for configuration key 'state.backend.rocksdb.writebuffer.count': at least one write buffer is needed.")]
     [InlineData("state.backend.type", "memory", "Invalid value 'memory' for configuration key 'state.backend.type'")]
     [InlineData("state.backend", "heap", "Invalid value 'heap' for configuration key 'state.backend'")]
     [InlineData("state.backend.rocksdb.localdir", "rocksdb-work",

@@ -14,5 +14,25 @@ public static class StateBackendOptions
         .AsLocation()
         .WithDescription("Where the RocksDB backend keeps the working directories of its instances, on the local disk of each silo.");
 
-    public static IReadOnlyList<ConfigOption> All { get; } = [RocksDbLocalDirectory];
+    public static readonly ConfigOption<long> RocksDbBlockCacheSize = ConfigOptions.Key("state.backend.rocksdb.block.cache-size").MemorySizeType()
+        .WithCheck(bytes => bytes >= 1 << 20 ? null : "the block cache needs at least 1 mb", "a size of at least 1 mb, e.g. \"64 mb\"")
+        .WithDefault(8L << 20)
+        .WithDescription("The block cache of one RocksDB instance (one per keyed operator subtask).");
+
+    public static readonly ConfigOption<long> RocksDbWriteBufferSize = ConfigOptions.Key("state.backend.rocksdb.writebuffer.size").MemorySizeType()
+        .WithCheck(bytes => bytes >= 64 << 10 ? null : "a write buffer needs at least 64 kb", "a size of at least 64 kb, e.g. \"64 mb\"")
+        .WithDefault(64L << 20)
+        .WithDescription("The size of one memtable of one state (column family) before it is flushed to an SST file.");
+
+    public static readonly ConfigOption<int> RocksDbWriteBufferCount = ConfigOptions.Key("state.backend.rocksdb.writebuffer.count").IntType()
+        .WithCheck(count => count >= 1 ? null : "at least one write buffer is needed", "a whole number of at least 1")
+        .WithDefault(2)
+        .WithDescription("How many memtables one state may hold (one written, the others being flushed).");
+
+    public static readonly ConfigOption<long> RocksDbFixedMemoryPerSlot = ConfigOptions.Key("state.backend.rocksdb.memory.fixed-per-slot").MemorySizeType()
+        .WithCheck(bytes => bytes >= 1 << 20 ? null : "give RocksDB at least 1 mb", "a size of at least 1 mb, e.g. \"256 mb\"")
+        .WithDescription("Bounds each RocksDB instance as a whole (block cache and memtables); when set, the block-cache and write-buffer sizes are derived from it.");
+
+    public static IReadOnlyList<ConfigOption> All { get; } =
+        [RocksDbLocalDirectory, RocksDbBlockCacheSize, RocksDbWriteBufferSize, RocksDbWriteBufferCount, RocksDbFixedMemoryPerSlot];
 }

@@ -16,6 +16,7 @@ internal static class KeyedStateBackendFactories
     private static readonly IReadOnlyDictionary<StateBackendType, IKeyedStateBackendFactory> Available = new Dictionary<StateBackendType, IKeyedStateBackendFactory>
     {
         [StateBackendType.Hashmap] = new HeapKeyedStateBackendFactory(),
+        [StateBackendType.Rocksdb] = new RocksDb.RocksDbKeyedStateBackendFactory(),
     };
 
     /// <summary>Why a job with <paramref name="configuration"/> cannot get its state backend, or null when it can; checked before the job is created.</summary>

@@ -36,7 +36,11 @@ internal sealed class RocksDbInstance : IDisposable
                 .SetWriteBufferSize(checked((ulong)options.WriteBufferBytes))
                 .SetDbWriteBufferSize(checked((ulong)options.TotalWriteBufferBytes))
                 .SetKeepLogFileNum(2);
-            Db = RocksDbSharp.RocksDb.Open(dbOptions, _directory.DatabasePath, new ColumnFamilies(_columnOptions));
+            _db = RocksDbSharp.RocksDb.Open(dbOptions, _directory.DatabasePath, new ColumnFamilies(_columnOptions));
+            // Closed by Dispose only, never by the garbage collector: finalizers run in no order, and a
+            // database closed by its finalizer before a snapshot lease released its snapshot (or while a
+            // capture is read) would crash the process. An instance never disposed leaks until the process ends.
+            GC.SuppressFinalize(_db);
         }
         catch (RocksDbException e)
         {
@@ -56,7 +60,21 @@ internal sealed class RocksDbInstance : IDisposable
     /// </summary>
     public static WriteOptions NoWal { get; } = new WriteOptions().DisableWal(1);
 
-    public RocksDbSharp.RocksDb Db { get; }
+    private readonly RocksDbSharp.RocksDb _db;
+
+    /// <summary>
+    /// The database; after <see cref="Dispose"/> an <see cref="ObjectDisposedException"/> instead of a call
+    /// into a closed native handle (which would end the process): state read after its operator closed,
+    /// as an inspection of a finished subtask does, fails as a managed error.
+    /// </summary>
+    public RocksDbSharp.RocksDb Db
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            return _db;
+        }
+    }
 
     /// <summary>The instance's working directory (deleted on dispose).</summary>
     public string WorkingDirectory => _directory.Path;
@@ -126,7 +144,7 @@ internal sealed class RocksDbInstance : IDisposable
             _closed = true;
             foreach (var snapshot in _snapshots) snapshot.Dispose();
             _snapshots.Clear();
-            Db.Dispose();
+            _db.Dispose();
         }
         _directory.Dispose();
     }
