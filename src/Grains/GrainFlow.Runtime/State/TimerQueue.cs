@@ -8,14 +8,14 @@ namespace GrainFlow.Runtime.State;
 /// sorted times registered), so a barrier captures them with the state they belong to, they are written
 /// per key group, and a restore — at any parallelism — brings each timer back on the subtask that owns
 /// its key group (Flink's heap timer service keeps its timers per key group for the same reason). The
-/// priority queue is only an index over that table, rebuilt when the table is restored.
+/// queue of due times is only an index over that table, rebuilt when the table is restored.
 /// </summary>
 internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey, TNamespace> where TKey : notnull where TNamespace : notnull
 {
     private readonly NamespacedTable<TKey, TNamespace, ImmutableArray<long>> _table;
     // Entries deleted since they were queued stay here and are skipped when they come up: the table decides.
-    private readonly PriorityQueue<(TKey Key, TNamespace Namespace, int GroupIndex, long Time), long> _queue = new();
-    private readonly ImmutableArray<long>[] _singleTimes = new ImmutableArray<long>[8];
+    private readonly DueTimeQueue<(TKey Key, TNamespace Namespace, int GroupIndex)> _queue = new();
+    private readonly ImmutableArray<long>[] _singleTimes = new ImmutableArray<long>[64];
     private readonly IEqualityComparer<TNamespace> _namespaces = EqualityComparer<TNamespace>.Default;
     private RecentTimer _recent;
 
@@ -24,7 +24,7 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
         _table = table;
         foreach (var (keyGroup, key, ns, times) in table.Entries)
         {
-            foreach (var time in times) _queue.Enqueue((key, ns, keyGroup - firstKeyGroup, time), time);
+            foreach (var time in times) _queue.Enqueue((key, ns, keyGroup - firstKeyGroup), time);
             Count += times.Length;
         }
     }
@@ -58,7 +58,7 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
         {
             times = SingleTime(time);
         }
-        _queue.Enqueue((key, ns, groupIndex, time), time);
+        _queue.Enqueue((key, ns, groupIndex), time);
         Count++;
         _recent = new(groupIndex, key, ns, time, Registered: true);
     }
@@ -80,11 +80,10 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
     /// <summary>Takes (and unregisters) the earliest timer due at or before <paramref name="time"/>, if any.</summary>
     public bool TryTakeDue(long time, out InternalTimer<TKey, TNamespace> timer)
     {
-        while (_queue.TryPeek(out var entry, out var due) && due <= time)
+        while (_queue.TryDequeueDue(time, out var entry, out var due))
         {
-            _queue.Dequeue();
-            if (!TryTake(entry.GroupIndex, entry.Key, entry.Namespace, entry.Time)) continue;
-            timer = new InternalTimer<TKey, TNamespace>(entry.Time, entry.Key, entry.Namespace);
+            if (!TryTake(entry.GroupIndex, entry.Key, entry.Namespace, due)) continue;
+            timer = new InternalTimer<TKey, TNamespace>(due, entry.Key, entry.Namespace);
             return true;
         }
         timer = default;
@@ -115,7 +114,7 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
     /// </summary>
     private ImmutableArray<long> SingleTime(long time)
     {
-        ref var slot = ref _singleTimes[(int)(unchecked((ulong)time * 0x9E3779B97F4A7C15UL) >> 61)];
+        ref var slot = ref _singleTimes[(int)(unchecked((ulong)time * 0x9E3779B97F4A7C15UL) >> 58)];
         if (slot.IsDefault || slot[0] != time) slot = [time];
         return slot;
     }
