@@ -11,7 +11,7 @@ public abstract class TumblingWindows : WindowAssigner<TimeWindow>
     // The last assignment, handed out again while elements fall into the same window (consecutive
     // elements mostly do), so no window or list is allocated per element. Never changed once
     // published, so the subtasks sharing this assigner may replace it at will.
-    private TimeWindow[] _last = [new TimeWindow(long.MinValue, long.MinValue)];
+    private TimeWindow[]? _last;
 
     private protected TumblingWindows(string name, TimeSpan size, TimeSpan offset, bool eventTime)
     {
@@ -33,7 +33,7 @@ public abstract class TumblingWindows : WindowAssigner<TimeWindow>
     {
         var start = TimeWindow.GetWindowStartWithOffset(TimeWindowAssignment.TimeOf(_name, IsEventTime, timestamp, context), Offset, Size);
         var last = _last;
-        if (last[0].Start == start) return last;
+        if (last is not null && last[0].Start == start) return last;
         return _last = [new TimeWindow(start, start + Size)];
     }
 
