@@ -58,6 +58,26 @@ public sealed class WindowAssignerTests
     }
 
     [Fact]
+    public void ElementsOfOneWindowGetTheSameAssignmentAndEveryTimeItsOwnWindowsInAnyOrder()
+    {
+        var tumbling = TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(5));
+        var first = tumbling.AssignWindows("e", 1_000, NoClock);
+        Assert.Same(first, tumbling.AssignWindows("e", 4_999, NoClock));
+        Assert.Equal([new TimeWindow(5000, 10000)], tumbling.AssignWindows("e", 5_000, NoClock));
+        Assert.Equal([new TimeWindow(0, 5000)], tumbling.AssignWindows("e", 0, NoClock));
+
+        // A size that is no multiple of the slide: times of one slide are in different numbers of windows.
+        var sliding = SlidingEventTimeWindows.Of(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(3), TimeSpan.FromMilliseconds(1));
+        foreach (var time in Enumerable.Range(-20, 60).Concat(Enumerable.Range(-20, 60).Reverse()).Select(t => (long)t))
+        {
+            var expected = Enumerable.Range(-40, 100).Select(i => 1L + 3 * i).Where(s => s <= time && time < s + 10).OrderDescending().Select(s => new TimeWindow(s, s + 10));
+            Assert.Equal(expected, sliding.AssignWindows("e", time, NoClock));
+        }
+        var even = SlidingEventTimeWindows.Of(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        Assert.Same(even.AssignWindows("e", 6_000, NoClock), even.AssignWindows("e", 7_999, NoClock));
+    }
+
+    [Fact]
     public void ProcessingTimeAssignersUseTheCurrentProcessingTimeNotTheElementTimestamp()
     {
         var clock = new FixedClock(12_345);

@@ -21,6 +21,8 @@ internal abstract class HeapKvState<TKey, TNamespace, TValue>(KeyedStateBackend<
 
     protected bool TryGetCurrent(out TValue value) => table.TryGet(backend.CurrentGroupIndex, backend.CurrentKey, Namespace, out value);
 
+    protected bool TryTakeCurrent(out TValue value) => table.Remove(backend.CurrentGroupIndex, backend.CurrentKey, Namespace, out value);
+
     protected void SetCurrent(TValue value) => table.Set(backend.CurrentGroupIndex, backend.CurrentKey, Namespace, value);
 
     protected ref TValue? CurrentSlot(out bool exists) => ref table.GetValueRefOrAddDefault(backend.CurrentGroupIndex, backend.CurrentKey, Namespace, out exists);

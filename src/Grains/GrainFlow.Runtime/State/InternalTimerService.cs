@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using GrainFlow.Runtime.Operators;
 
 namespace GrainFlow.Runtime.State;
@@ -72,21 +72,25 @@ internal sealed class InternalTimerService<TKey, TNamespace> : IInternalTimerSer
     {
         CurrentWatermark = watermark;
         // A timer registered while firing, at or before the watermark, fires in this same loop (as in Flink).
-        while (_eventTime.TryTakeDue(watermark, out var timer))
-        {
-            _backend.SetCurrentKey(timer.Key);
-            _timestamp.Current = timer.Timestamp;
-            _triggerable.OnEventTime(timer);
-        }
+        while (FireTimer(_eventTime, watermark, eventTime: true)) { }
     }
 
     public void OnProcessingTime(long now)
     {
-        while (_processingTime.TryTakeDue(now, out var timer))
-        {
-            _backend.SetCurrentKey(timer.Key);
-            _timestamp.Current = RecordTimestamp.None;
-            _triggerable.OnProcessingTime(timer);
-        }
+        while (FireTimer(_processingTime, now, eventTime: false)) { }
+    }
+
+    // One timer per call, never inlined into the loops above: those run once per watermark (every 200 ms),
+    // too rarely to leave the unoptimized tier, so a loop body firing thousands of timers would run as
+    // on-stack-replacement code; a method called once per timer is optimized like any hot method.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FireTimer(IKeyGroupedTimerQueue<TKey, TNamespace> timers, long time, bool eventTime)
+    {
+        if (!timers.TryTakeDue(time, out var timer)) return false;
+        _backend.SetCurrentKey(timer.Key);
+        _timestamp.Current = eventTime ? timer.Timestamp : RecordTimestamp.None;
+        if (eventTime) _triggerable.OnEventTime(timer);
+        else _triggerable.OnProcessingTime(timer);
+        return true;
     }
 }

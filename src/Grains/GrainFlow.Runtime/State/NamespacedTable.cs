@@ -16,6 +16,9 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
 
     public abstract bool Remove(int groupIndex, TKey key, TNamespace ns);
 
+    /// <summary>Removes the entry and returns its value: one hash lookup for take-and-check.</summary>
+    public abstract bool Remove(int groupIndex, TKey key, TNamespace ns, out TValue value);
+
     /// <summary>A reference to the slot, added with a default value when missing: one hash lookup for read-modify-write.</summary>
     public abstract ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, TNamespace ns, out bool exists);
 
@@ -26,7 +29,7 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
     public static NamespacedTable<TKey, TNamespace, TValue> Create(KeyedStateBackend<TKey> backend, string name) =>
         VoidNamespace.Is<TNamespace>()
             ? new PerKey(backend.GetOrCreateTable<TKey, TValue>(name))
-            : new PerKeyAndNamespace(backend.GetOrCreateTable<NamespacedKey<TKey, TNamespace>, TValue>(name));
+            : new PerKeyAndNamespace(backend.GetOrCreateTable<NamespacedKey<TKey, TNamespace>, TValue>(name, NamespacedKeyComparer<TKey, TNamespace>.Instance));
 
     private sealed class PerKey(StateTable<TKey, TValue> table) : NamespacedTable<TKey, TNamespace, TValue>
     {
@@ -37,6 +40,8 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
         public override void Set(int groupIndex, TKey key, TNamespace ns, TValue value) => table.Set(groupIndex, key, value);
 
         public override bool Remove(int groupIndex, TKey key, TNamespace ns) => table.Remove(groupIndex, key);
+
+        public override bool Remove(int groupIndex, TKey key, TNamespace ns, out TValue value) => table.Remove(groupIndex, key, out value!);
 
         public override ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, TNamespace ns, out bool exists) =>
             ref table.GetValueRefOrAddDefault(groupIndex, key, out exists);
@@ -54,6 +59,8 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
         public override void Set(int groupIndex, TKey key, TNamespace ns, TValue value) => table.Set(groupIndex, new(key, ns), value);
 
         public override bool Remove(int groupIndex, TKey key, TNamespace ns) => table.Remove(groupIndex, new(key, ns));
+
+        public override bool Remove(int groupIndex, TKey key, TNamespace ns, out TValue value) => table.Remove(groupIndex, new(key, ns), out value!);
 
         public override ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, TNamespace ns, out bool exists) =>
             ref table.GetValueRefOrAddDefault(groupIndex, new(key, ns), out exists);

@@ -42,11 +42,14 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
     // A bucket is shared while some snapshot holds the same dictionary; it must be copied before a write.
     private readonly bool[] _shared;
     private readonly int _firstKeyGroup;
+    // Null for the default comparer, which the dictionaries then devirtualize.
+    private readonly IStateKeyComparer<TKey>? _comparer;
 
-    public StateTable(string name, int firstKeyGroup, int keyGroupCount)
+    public StateTable(string name, int firstKeyGroup, int keyGroupCount, IStateKeyComparer<TKey>? comparer = null)
     {
         Name = name;
         _firstKeyGroup = firstKeyGroup;
+        _comparer = comparer;
         _buckets = new Dictionary<TKey, TValue>?[keyGroupCount * BucketsPerKeyGroup];
         _shared = new bool[_buckets.Length];
     }
@@ -72,13 +75,24 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
     public ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, out bool exists) =>
         ref CollectionsMarshal.GetValueRefOrAddDefault(BucketForWrite(BucketOf(groupIndex, key)), key, out exists);
 
-    public bool Remove(int groupIndex, TKey key)
+    public bool Remove(int groupIndex, TKey key) => Remove(groupIndex, key, out _);
+
+    /// <summary>Removes the entry of <paramref name="key"/> and returns its value: one hash lookup for take-and-check.</summary>
+    public bool Remove(int groupIndex, TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value)
     {
         var index = BucketOf(groupIndex, key);
-        if (_buckets[index] is not { } bucket) return false;
-        if (!_shared[index]) return bucket.Remove(key);
+        if (_buckets[index] is not { } bucket)
+        {
+            value = default;
+            return false;
+        }
         // A shared bucket is copied only when there is something to remove from it.
-        return bucket.ContainsKey(key) && BucketForWrite(index).Remove(key);
+        if (_shared[index] && !bucket.ContainsKey(key))
+        {
+            value = default;
+            return false;
+        }
+        return BucketForWrite(index).Remove(key, out value);
     }
 
     public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries => Enumerate(_buckets, _firstKeyGroup);
@@ -135,15 +149,15 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
         }
     }
 
-    private static int BucketOf(int groupIndex, TKey key) =>
-        groupIndex * BucketsPerKeyGroup + (EqualityComparer<TKey>.Default.GetHashCode(key) & BucketMask);
+    private int BucketOf(int groupIndex, TKey key) =>
+        groupIndex * BucketsPerKeyGroup + ((_comparer is null ? EqualityComparer<TKey>.Default.GetHashCode(key) : _comparer.BucketHash(key)) & BucketMask);
 
     private Dictionary<TKey, TValue> BucketForWrite(int index)
     {
         var bucket = _buckets[index];
-        if (bucket is null) return _buckets[index] = new Dictionary<TKey, TValue>();
+        if (bucket is null) return _buckets[index] = new Dictionary<TKey, TValue>(_comparer);
         if (!_shared[index]) return bucket;
         _shared[index] = false;
-        return _buckets[index] = new Dictionary<TKey, TValue>(bucket);
+        return _buckets[index] = new Dictionary<TKey, TValue>(bucket, _comparer);
     }
 }

@@ -4,6 +4,10 @@ namespace GrainFlow.Runtime.Api.Windowing;
 public abstract class SlidingWindows : WindowAssigner<TimeWindow>
 {
     private readonly string _name;
+    // The last assignment and the latest start it was made for, handed out again while elements fall
+    // into the same windows (consecutive elements mostly do), so no window or list is allocated per
+    // element. Never changed once published, so the subtasks sharing this assigner may replace it at will.
+    private Assignment _last = new(long.MinValue, []);
 
     private protected SlidingWindows(string name, TimeSpan size, TimeSpan slide, TimeSpan offset, bool eventTime)
     {
@@ -33,13 +37,23 @@ public abstract class SlidingWindows : WindowAssigner<TimeWindow>
     public sealed override IReadOnlyList<TimeWindow> AssignWindows<T>(T element, long timestamp, IWindowAssignerContext context)
     {
         var time = TimeWindowAssignment.TimeOf(_name, IsEventTime, timestamp, context);
-        var windows = new List<TimeWindow>((int)Math.Min(Size / Slide + 1, 1024));
-        for (var start = TimeWindow.GetWindowStartWithOffset(time, Offset, Slide); start > time - Size; start -= Slide)
+        var lastStart = TimeWindow.GetWindowStartWithOffset(time, Offset, Slide);
+        // The windows of a time start at its slide's start and every slide before it while they still contain
+        // it: how many depends on the time only where the size is not a multiple of the slide.
+        var count = (lastStart - time + Size + Slide - 1) / Slide;
+        var last = _last;
+        if (last.LastStart == lastStart && last.Windows.Length == count) return last.Windows;
+        var windows = new TimeWindow[count];
+        for (var i = 0; i < windows.Length; i++)
         {
-            windows.Add(new TimeWindow(start, start + Size));
+            var start = lastStart - i * Slide;
+            windows[i] = new TimeWindow(start, start + Size);
         }
+        _last = new Assignment(lastStart, windows);
         return windows;
     }
+
+    private sealed record Assignment(long LastStart, TimeWindow[] Windows);
 
     public sealed override ITrigger<TimeWindow> GetDefaultTrigger() => TimeWindowAssignment.DefaultTrigger(IsEventTime);
 

@@ -51,5 +51,11 @@ public sealed record TimeWindow([property: Id(0)] long Start, [property: Id(1)] 
         if (group.Count > 1) merge(group, cover!);
     }
 
+    // Windows name keyed state, so every state lookup of a window compares and hashes it: the record's
+    // synthesized members would also compare and hash its EqualityContract, through virtual calls.
+    public bool Equals(TimeWindow? other) => ReferenceEquals(this, other) || (other is not null && Start == other.Start && End == other.End);
+
+    public override int GetHashCode() => unchecked(Start.GetHashCode() * -1521134295 + End.GetHashCode());
+
     public override string ToString() => $"TimeWindow{{start={Start}, end={End}}}";
 }

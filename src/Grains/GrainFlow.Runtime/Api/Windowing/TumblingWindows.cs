@@ -8,6 +8,10 @@ namespace GrainFlow.Runtime.Api.Windowing;
 public abstract class TumblingWindows : WindowAssigner<TimeWindow>
 {
     private readonly string _name;
+    // The last assignment, handed out again while elements fall into the same window (consecutive
+    // elements mostly do), so no window or list is allocated per element. Never changed once
+    // published, so the subtasks sharing this assigner may replace it at will.
+    private TimeWindow[]? _last;
 
     private protected TumblingWindows(string name, TimeSpan size, TimeSpan offset, bool eventTime)
     {
@@ -28,7 +32,9 @@ public abstract class TumblingWindows : WindowAssigner<TimeWindow>
     public sealed override IReadOnlyList<TimeWindow> AssignWindows<T>(T element, long timestamp, IWindowAssignerContext context)
     {
         var start = TimeWindow.GetWindowStartWithOffset(TimeWindowAssignment.TimeOf(_name, IsEventTime, timestamp, context), Offset, Size);
-        return [new TimeWindow(start, start + Size)];
+        var last = _last;
+        if (last is not null && last[0].Start == start) return last;
+        return _last = [new TimeWindow(start, start + Size)];
     }
 
     public sealed override ITrigger<TimeWindow> GetDefaultTrigger() => TimeWindowAssignment.DefaultTrigger(IsEventTime);

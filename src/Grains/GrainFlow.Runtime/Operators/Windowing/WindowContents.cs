@@ -16,6 +16,9 @@ internal interface IWindowContents<in W, in TIn, TContents>
 
     bool TryGet(W window, out TContents contents);
 
+    /// <summary>Reads the contents and clears them (for a window that fires and goes at once).</summary>
+    bool TryTake(W window, out TContents contents);
+
     void Clear(W window);
 
     /// <summary>Merges the contents of <paramref name="sources"/> into <paramref name="target"/>'s and removes theirs.</summary>
@@ -31,6 +34,8 @@ internal abstract class WindowContents<TIn, TContents>
     protected sealed class OnState<W, TState>(TState state, Action<TState, TIn> add, Func<TState, (bool Has, TContents Contents)> get)
         : IWindowContents<W, TIn, TContents> where TState : IInternalMergingState<W>
     {
+        private readonly IInternalReadOnceState<TContents>? _readOnce = state as IInternalReadOnceState<TContents>;
+
         public void Add(W window, TIn value)
         {
             state.SetCurrentNamespace(window);
@@ -40,7 +45,17 @@ internal abstract class WindowContents<TIn, TContents>
         public bool TryGet(W window, out TContents contents)
         {
             state.SetCurrentNamespace(window);
+            if (_readOnce is not null) return _readOnce.TryGet(out contents);
             (var has, contents) = get(state);
+            return has;
+        }
+
+        public bool TryTake(W window, out TContents contents)
+        {
+            state.SetCurrentNamespace(window);
+            if (_readOnce is not null) return _readOnce.TryTake(out contents);
+            (var has, contents) = get(state);
+            state.Clear();
             return has;
         }
 

@@ -15,6 +15,9 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
     private readonly WindowAssigner<W> _assigner;
     private readonly MergingWindowAssigner<W>? _mergingAssigner;
     private readonly ITrigger<W> _trigger;
+    // The trigger's generic OnElement<TIn>, resolved once: called through the interface, a generic
+    // virtual method is looked up by the runtime on every element.
+    private readonly Func<TIn, long, W, ITriggerContext, TriggerResult> _onElement;
     private readonly long _allowedLateness;
     private readonly InternalWindowFunction<TContents, TOut, TKey, W> _function;
     private readonly ICollector<TOut> _output;
@@ -34,6 +37,7 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         _assigner = spec.Assigner;
         _mergingAssigner = spec.Assigner as MergingWindowAssigner<W>;
         _trigger = spec.Trigger;
+        _onElement = _trigger.OnElement;
         _allowedLateness = spec.AllowedLatenessMs;
         _function = spec.Function;
         _output = output;
@@ -115,9 +119,18 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
 
         _triggerContext.Window = window;
         var result = eventTime ? _trigger.OnEventTime(time, window, _triggerContext) : _trigger.OnProcessingTime(time, window, _triggerContext);
-        if (result.IsFire() && _contents.TryGet(stateWindow, out var contents)) Emit(key, window, contents);
-        if (result.IsPurge()) _contents.Clear(stateWindow);
-        if (eventTime == _assigner.IsEventTime && time == CleanupTime(window)) ClearAllState(key, window, stateWindow, mergingWindows);
+        var cleanup = eventTime == _assigner.IsEventTime && time == CleanupTime(window);
+        var contentsGone = false;
+        if (result.IsFire())
+        {
+            // A window that fires and goes at once (every window of the default trigger) has its contents
+            // taken, not read and then cleared: one state lookup instead of three.
+            var has = cleanup ? _contents.TryTake(stateWindow, out var contents) : _contents.TryGet(stateWindow, out contents);
+            contentsGone = cleanup;
+            if (has) Emit(key, window, contents);
+        }
+        if (result.IsPurge() && !contentsGone) _contents.Clear(stateWindow);
+        if (cleanup) ClearAllState(key, window, stateWindow, mergingWindows, clearContents: !contentsGone);
         mergingWindows?.Persist();
     }
 
@@ -125,7 +138,7 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
     {
         _contents.Add(stateWindow, element);
         _triggerContext.Window = window;
-        var result = _trigger.OnElement(element, timestamp, window, _triggerContext);
+        var result = _onElement(element, timestamp, window, _triggerContext);
         if (result.IsFire() && _contents.TryGet(stateWindow, out var fired)) Emit(key, window, fired);
         if (result.IsPurge()) _contents.Clear(stateWindow);
         RegisterCleanupTimer(window);
@@ -165,9 +178,9 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         _function.Process(key, _functionContext, contents, _output);
     }
 
-    private void ClearAllState(TKey key, W window, W stateWindow, MergingWindowSet<W>? mergingWindows)
+    private void ClearAllState(TKey key, W window, W stateWindow, MergingWindowSet<W>? mergingWindows, bool clearContents)
     {
-        _contents.Clear(stateWindow);
+        if (clearContents) _contents.Clear(stateWindow);
         _triggerContext.Window = window;
         _trigger.Clear(window, _triggerContext);
         _functionContext.Window = window;
