@@ -110,6 +110,10 @@ public sealed record CheckpointMetadata(
     public IEnumerable<OperatorSnapshot> OperatorSnapshots(string operatorUid) =>
         Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators).Where(o => o.OperatorUid == operatorUid);
 
+    /// <summary>Every incremental state handle of the snapshot.</summary>
+    public IEnumerable<IncrementalKeyedStateHandle> StateHandlesIncremental() =>
+        Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators).Select(o => o.IncrementalState).OfType<IncrementalKeyedStateHandle>();
+
     /// <summary>Every state handle of the snapshot, with the subtask that wrote it.</summary>
     public IEnumerable<(SubtaskSnapshot Subtask, OperatorSnapshot Operator, StateHandle Handle)> StateHandles() =>
         Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators.Where(o => o.State is not null).Select(o => (s, o, o.State!)));

@@ -39,14 +39,11 @@ public static class IncrementalStateReferences
 
     /// <summary>Every distinct shared file (<c>&lt;job id&gt;/shared/&lt;name&gt;</c>) the snapshot references.</summary>
     public static IReadOnlySet<string> SharedPaths(CheckpointMetadata metadata) =>
-        Handles(metadata).SelectMany(h => h.SharedState).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        metadata.StateHandlesIncremental().SelectMany(h => h.SharedState).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Every distinct private file (a name in the snapshot's directory) the snapshot references.</summary>
     public static IReadOnlySet<string> PrivatePaths(CheckpointMetadata metadata) =>
-        Handles(metadata).SelectMany(h => h.PrivateState).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-
-    private static IEnumerable<IncrementalKeyedStateHandle> Handles(CheckpointMetadata metadata) =>
-        metadata.Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators).Select(o => o.IncrementalState).OfType<IncrementalKeyedStateHandle>();
+        metadata.StateHandlesIncremental().SelectMany(h => h.PrivateState).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
 
     private static void Check(IReadOnlyList<HandleAndLocalPath>? files, Func<string?, string?> problemOf, string kind, string what, string metadataFile)
     {
