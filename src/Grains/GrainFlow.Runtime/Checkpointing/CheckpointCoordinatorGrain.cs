@@ -383,8 +383,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
         var notifications = running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)).ToList();
         // After the notifications went out: sinks commit without waiting for gigabytes to be deleted.
         await DiscardAllAsync(subsumed, "subsumed");
-        // What checkpoints up to this one uploaded and no retained checkpoint references never completed.
-        await DeleteSharedOrphansAsync(pending.CheckpointId);
+        // What checkpoints up to this one uploaded and no retained checkpoint references never completed (a
+        // listing per checkpoint, so only for jobs with incremental state; attempts and the end sweep always).
+        if (running.Configuration.Get(CheckpointingOptions.Incremental) || shared.Registry.RegisteredFiles.Count > 0)
+        {
+            await DeleteSharedOrphansAsync(pending.CheckpointId);
+        }
         if (FinalCheckpointCompleted() is { } final)
         {
             // The sinks commit their last output while handling the notification; only then may the job
@@ -555,16 +559,13 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     /// <summary>
     /// Deletes shared files that checkpoints up to <paramref name="upToCheckpointId"/> uploaded and no retained
-    /// checkpoint references (their checkpoint never completed); only when the job has incremental state.
+    /// checkpoint references (their checkpoint never completed).
     /// </summary>
     private async Task DeleteSharedOrphansAsync(long upToCheckpointId)
     {
         try
         {
-            var shared = await SharedAsync();
-            var incremental = state.State.Job?.Configuration.Get(CheckpointingOptions.Incremental) == true;
-            if (!incremental && shared.Registry.RegisteredFiles.Count == 0) return;
-            var deleted = await shared.DeleteOrphansAsync(upToCheckpointId);
+            var deleted = await (await SharedAsync()).DeleteOrphansAsync(upToCheckpointId);
             if (deleted.Count > 0) LogSharedDeleted(JobId, deleted.Count, "no retained checkpoint references them");
         }
         catch (Exception e)
