@@ -66,6 +66,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         await state.WriteStateAsync();
         _storage = null;
         _shared = null;
+        await ForceFullSnapshotAfterForeignClaimAsync();
         await DeleteStrayCheckpointsAsync();
         await DeleteSharedOrphansAsync(state.State.NextCheckpointId - 1);
         Begin(start);
@@ -572,6 +573,26 @@ internal sealed partial class CheckpointCoordinatorGrain(
         {
             LogSharedCleanupFailed(e, JobId);
         }
+    }
+
+    /// <summary>
+    /// A job that claimed (CLAIM) a snapshot in another checkpoint storage, and has no checkpoint of its own yet,
+    /// cannot name the snapshot's shared files from its checkpoints: its first checkpoint must be full, as after NO_CLAIM.
+    /// </summary>
+    private async Task ForceFullSnapshotAfterForeignClaimAsync()
+    {
+        // The job manager registers the snapshot a job starts from with no directory key (its store is rooted at it).
+        if (state.State.ForceFullSnapshot || state.State.Completed is not [{ DirectoryKey: "", Properties.Unclaimed: false } claimed]) return;
+        try
+        {
+            if ((await SharedAsync()).SharesStorageWith(claimed)) return;
+        }
+        catch (ObjectStoreException e)
+        {
+            LogSharedCleanupFailed(e, JobId);
+        }
+        state.State.ForceFullSnapshot = true;
+        await state.WriteStateAsync();
     }
 
     private async Task<SharedStateFiles> SharedAsync()

@@ -24,7 +24,7 @@ public sealed class SharedStateFiles
     {
         _storage = storage;
         _jobId = jobId;
-        _root = storage.ExternalPath("").TrimEnd('/');
+        _root = DirectoryOf(storage.Store.Location, storage.Prefix);
         Unreadable = unreadable;
     }
 
@@ -72,12 +72,14 @@ public sealed class SharedStateFiles
     /// </summary>
     public bool SharesStorageWith(CompletedCheckpoint checkpoint)
     {
-        var path = checkpoint.ExternalPath.TrimEnd('/');
-        // <root>/<job id>/chk-<n>: the storage root is two levels up.
+        // Where the store says it is (normalized), not how a user spelled the path; <root>/<job id>/chk-<n>: the root is two levels up.
+        var path = DirectoryOf(checkpoint.StorageLocation, checkpoint.DirectoryKey);
         var job = path.LastIndexOf('/');
         var root = job > 0 ? path.LastIndexOf('/', job - 1) : -1;
         return root > 0 && path[..root] == _root;
     }
+
+    private static string DirectoryOf(string storeLocation, string key) => $"{storeLocation.TrimEnd('/')}/{key}".TrimEnd('/');
 
     /// <summary>Registers the shared files of a checkpoint that completed (or was restored, claimed or not).</summary>
     public void Register(CompletedCheckpoint checkpoint, CheckpointMetadata metadata)

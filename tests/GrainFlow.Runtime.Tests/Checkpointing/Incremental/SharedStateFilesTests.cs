@@ -178,6 +178,10 @@ public sealed class SharedStateFilesTests : IDisposable
         job.Store.Add(claimed);
         await job.ReactivateAsync();
         Assert.True(job.Files.SharesStorageWith(claimed));
+        // As the job manager registers a snapshot given by its path: a store rooted at its directory.
+        var byPath = claimed with { DirectoryKey = "", StorageLocation = new FileSystemObjectStore(_temp.Combine("checkpoints", old.JobId.Value, "chk-1")).Location };
+        Assert.True(job.Files.SharesStorageWith(byPath));
+        Assert.False(job.Files.SharesStorageWith(byPath with { StorageLocation = new FileSystemObjectStore(_temp.Combine("elsewhere", old.JobId.Value, "chk-1")).Location }));
         // The restored backend starts from the claimed checkpoint's files.
         var restoredHandle = (await ReadAsync(storage, claimed)).OperatorSnapshots("count").Single().IncrementalState!;
         job.Uploaded = UploadedSharedFiles.Restored(restoredHandle);
