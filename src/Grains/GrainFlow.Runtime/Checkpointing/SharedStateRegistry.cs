@@ -20,9 +20,6 @@ public sealed class SharedStateRegistry
     /// <summary>The shared files some registered checkpoint references, or that are protected as part of a NO_CLAIM restore base.</summary>
     public IReadOnlyCollection<string> RegisteredFiles => _references.Keys;
 
-    /// <summary>The checkpoints whose references are registered.</summary>
-    public IReadOnlyCollection<long> RegisteredCheckpoints => _byCheckpoint.Keys;
-
     /// <summary>How many registered checkpoints reference <paramref name="sharedPath"/>.</summary>
     public int ReferenceCount(string sharedPath) => _references.TryGetValue(sharedPath, out var checkpoints) ? checkpoints.Count : 0;
 

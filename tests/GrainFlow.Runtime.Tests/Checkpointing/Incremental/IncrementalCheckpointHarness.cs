@@ -1,4 +1,3 @@
-using System.Text;
 using GrainFlow.Jobs;
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Checkpointing;
@@ -171,8 +170,6 @@ internal sealed class IncrementalCheckpointHarness
 
     /// <summary>The key of the shared file holding local SST <paramref name="localName"/> as the last snapshot referenced it.</summary>
     public string SharedKeyOf(string localName) => Storage.Key(Uploaded.Previous[localName].Path);
-
-    public static string Text(byte[] data) => Encoding.UTF8.GetString(data);
 
     private async Task DiscardAsync(IReadOnlyList<CompletedCheckpoint> checkpoints)
     {

@@ -78,7 +78,7 @@ internal static class IncrementalSnapshotUploaderScenario
 
         var (full, fullBytes) = await IncrementalSnapshotUploader.UploadAsync(IncrementalSnapshotTarget.ForCheckpoint(storage, jobId, 3), "count", Range, Guid.NewGuid(), files, previous, fullSnapshot: true);
         var savepointDirectory = storage.Key("savepoint-0a1b2c-000000000000/");
-        var (savepoint, _) = await IncrementalSnapshotUploader.UploadAsync(new IncrementalSnapshotTarget(storage.Store, savepointDirectory, null, jobId, 4), "count", Range, Guid.NewGuid(), files, previous, false);
+        var (savepoint, _) = await IncrementalSnapshotUploader.UploadAsync(IncrementalSnapshotTarget.ForSavepoint(new SnapshotLocation(storage.Store, savepointDirectory, storage.ExternalPath("savepoint-0a1b2c-000000000000")), jobId, 4), "count", Range, Guid.NewGuid(), files, previous, false);
 
         Assert.Equal(2, fullBytes);
         Assert.StartsWith($"{jobId}/shared/", Assert.Single(full.SharedState).Path);
