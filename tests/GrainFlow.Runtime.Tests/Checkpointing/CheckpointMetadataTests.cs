@@ -5,7 +5,7 @@ using GrainFlow.Runtime.Checkpointing;
 namespace GrainFlow.Runtime.Tests.Checkpointing;
 
 /// <summary>
-/// <c>_metadata</c> version 3: it lists its state files and checksums its own bytes, so that an edit
+/// <c>_metadata</c> since version 3: it lists its state files and checksums its own bytes, so that an edit
 /// anywhere in it (even one that still parses) is refused naming the file; versions 1 and 2 still read.
 /// </summary>
 [Trait("Category", "Unit")]
@@ -29,7 +29,7 @@ public sealed class CheckpointMetadataTests
 
         var read = CheckpointMetadata.FromBytes(bytes, "/snapshots/chk-21");
 
-        Assert.Equal(3, read.Version);
+        Assert.Equal(4, read.Version);
         Assert.Equal([new StateFileMetadata("count-0-a.state", 100)], read.StateFiles!);
         Assert.Matches("^xxh3:[0-9a-f]{16}$", read.MetadataChecksum);
         Assert.Equal(4727, read.OperatorSnapshots("generator").Single().SourceOffsets!["split-0"]);
@@ -38,7 +38,7 @@ public sealed class CheckpointMetadataTests
     [Theory]
     [InlineData("\"split-0\": 4727", "\"split-0\": 4728")]
     [InlineData("\"jobName\": \"keyed-count\"", "\"jobName\": \"keyed-counu\"")]
-    [InlineData("\"version\": 3", "\"version\": 2")]
+    [InlineData("\"version\": 4", "\"version\": 3")]
     [InlineData("\"size\": 100", "\"size\":  100")]
     public void AnyEditOfTheMetadataIsRefusedNamingTheFileEvenWhenItStillParses(string original, string edited)
     {
@@ -51,7 +51,7 @@ public sealed class CheckpointMetadataTests
     }
 
     [Fact]
-    public void Version3MetadataWithoutItsChecksumIsRefused()
+    public void MetadataFromVersion3OnWithoutItsChecksumIsRefused()
     {
         var text = Encoding.UTF8.GetString(Sample().ToBytes());
         var withoutChecksum = System.Text.RegularExpressions.Regex.Replace(text, ",\\s*\"metadataChecksum\": \"xxh3:[0-9a-f]{16}\"", "");

@@ -52,7 +52,7 @@ public sealed class StorageFaultTests(SharedClusterFixture fixture)
         var details = await cluster.Job(jobId).GetDetailsAsync();
         Assert.True(details.Status == JobStatus.Running && details.Attempt == 1, $"{details.Status} attempt {details.Attempt}: {details.Failure?.Message}");
         var latest = (await cluster.Job(jobId).GetCheckpointStatsAsync()).LatestCompleted!;
-        await SnapshotVerifier.OpenVerifiedAsync(store, $"{directoryKeyOfJob}chk-{latest.Id}/", latest.ExternalPath!);
+        await SnapshotVerifier.OpenVerifiedAsync(store, $"{directoryKeyOfJob}chk-{latest.Id}/", latest.ExternalPath!, GrainFlow.Configuration.GrainFlowConfiguration.Empty);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class StorageFaultTests(SharedClusterFixture fixture)
         var retained = Directory.GetDirectories(Path.Combine(disk.Path, jobId.Value)).Order().ToList();
         var listing = string.Join(", ", Directory.GetFileSystemEntries(Path.Combine(disk.Path, jobId.Value), "*", SearchOption.AllDirectories).Select(e => e[disk.Path.Length..]));
         Assert.True(retained.All(r => File.Exists(Path.Combine(r, "_metadata"))), listing);
-        foreach (var checkpoint in retained) await SnapshotVerifier.OpenVerifiedAsync(new FileSystemObjectStore(checkpoint), "", checkpoint);
+        foreach (var checkpoint in retained) await SnapshotVerifier.OpenVerifiedAsync(new FileSystemObjectStore(checkpoint), "", checkpoint, GrainFlow.Configuration.GrainFlowConfiguration.Empty);
         Assert.Equal(stats.Completed, retained.Count);
         Assert.Equal(retained.SelectMany(Directory.GetFiles).Order(), Directory.GetFiles(disk.Path, "*", SearchOption.AllDirectories).Order());
     }

@@ -98,13 +98,28 @@ public sealed class ConfigurationNormalizerTests
     [Theory]
     [InlineData("execution.checkpointing.unaligned.enabled", "true", true)]
     [InlineData("execution.checkpointing.unaligned.enabled", "false", false)]
-    [InlineData("state.backend.incremental", "TRUE", true)]
+    [InlineData("execution.state-recovery.from-local", "TRUE", true)]
     [InlineData("execution.checkpointing.snapshot-compression", "true", true)]
     public void AnUnsupportedKeyWarnsUnlessItAsksForWhatGrainFlowDoesAnyway(string key, string value, bool warns)
     {
         var normalized = Normalize((key, value));
 
         Assert.Equal(warns, normalized.Warnings.Any(w => w.Contains("is not supported by GrainFlow yet", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("execution.checkpointing.incremental")]
+    [InlineData("state.backend.incremental")]
+    public void IncrementalCheckpointsAreASettingGrainFlowReadsAndTheHeapBackendRefusesThem(string key)
+    {
+        var normalized = Normalize((key, "true"));
+        var configuration = new GrainFlowConfiguration(normalized.Values);
+
+        Assert.DoesNotContain(normalized.Warnings, w => w.Contains("not supported", StringComparison.Ordinal));
+        Assert.True(configuration.Get(CheckpointingOptions.Incremental));
+        Assert.Contains("execution.checkpointing.incremental: incremental checkpoints need state.backend.type=rocksdb (the hashmap state backend takes full checkpoints).",
+            GrainFlowOptionsValidator.Problems(configuration, checkStorage: false));
+        Assert.Empty(GrainFlowOptionsValidator.Problems(new GrainFlowConfiguration(Normalize((key, "false")).Values), checkStorage: false));
     }
 
     [Fact]

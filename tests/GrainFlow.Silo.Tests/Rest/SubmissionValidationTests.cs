@@ -32,6 +32,21 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
     }
 
     [Theory]
+    [InlineData("execution.checkpointing.incremental")]
+    [InlineData("state.backend.incremental")]
+    public async Task IncrementalCheckpointsOnTheHeapBackendAreRefusedAtSubmissionAndNothingIsCreated(string key)
+    {
+        var jobsBefore = await JobCountAsync();
+
+        var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run",
+            $$$"""{"flinkConfiguration": {"execution.checkpointing.interval": "1 s", "{{{key}}}": "true"}}""");
+
+        Assert.True(reply.Status == HttpStatusCode.BadRequest, reply.ToString());
+        Assert.Contains("execution.checkpointing.incremental: incremental checkpoints need state.backend.type=rocksdb", reply.Error);
+        Assert.Equal(jobsBefore, await JobCountAsync());
+    }
+
+    [Theory]
     [InlineData("""{"parallelism": 12345}""")]
     [InlineData("""{"programArgsList": ["-Dparallelism.default=12345"]}""")]
     public async Task AParallelismAboveTheClusterLimitIsRefusedAtOnceInsteadOfFillingTheSilo(string body)
@@ -54,7 +69,7 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
             """
             {"programArgsList": ["--records", "100000000", "--records-per-second", "1000", "--sink", "discard"],
              "flinkConfiguration": {"execution.checkpointing.interval": "1 h", "execution.checkpointing.unaligned": "true",
-                                    "execution.checkpointing.incremental": "true", "execution.checkpointing.timout": "1 min",
+                                    "execution.checkpointing.timout": "1 min",
                                     "execution.checkpointing.unaligned.forced": "false", "rest.port": "8081"} }
             """);
 
@@ -64,7 +79,6 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
         {
             var warnings = (await fixture.Rest.Cluster.Job(jobId).GetDetailsAsync()).Warnings!;
             Assert.Contains(warnings, w => w.StartsWith("'execution.checkpointing.unaligned.enabled' is not supported by GrainFlow yet and has no effect", StringComparison.Ordinal));
-            Assert.Contains(warnings, w => w.StartsWith("'execution.checkpointing.incremental' is not supported by GrainFlow yet", StringComparison.Ordinal));
             Assert.Contains("'execution.checkpointing.timout' is not a setting GrainFlow knows and has no effect; did you mean 'execution.checkpointing.timeout'?", warnings);
             Assert.Contains("'execution.checkpointing.unaligned' is deprecated; use 'execution.checkpointing.unaligned.enabled'.", warnings);
             Assert.DoesNotContain(warnings, w => w.Contains("unaligned.forced", StringComparison.Ordinal));

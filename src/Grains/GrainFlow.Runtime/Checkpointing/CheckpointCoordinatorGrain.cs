@@ -38,6 +38,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
     private DateTimeOffset _lastCompletion = DateTimeOffset.MinValue;
     private CheckpointStorage? _storage;
     private CompletedCheckpointStore? _store;
+    // Rebuilt from the retained checkpoints' _metadata when first needed by an activation (never persisted).
+    private SharedStateFiles? _shared;
 
     private JobId JobId => new(this.GetPrimaryKeyString());
 
@@ -63,7 +65,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.FinalSavepoint = null;
         await state.WriteStateAsync();
         _storage = null;
+        _shared = null;
+        await ForceFullSnapshotAfterForeignClaimAsync();
         await DeleteStrayCheckpointsAsync();
+        await DeleteSharedOrphansAsync(state.State.NextCheckpointId - 1);
         Begin(start);
     }
 
@@ -99,10 +104,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
             // The subtasks were released first, so no write is in flight: what a late subtask left
             // of an aborted checkpoint (e.g. on a full disk) must not stay next to the kept ones.
             await DeleteStrayCheckpointsAsync();
+            await DeleteSharedOrphansAsync(long.MaxValue);
         }
         state.State.FinalStatus = finalStatus;
         state.State.Active = false;
         _store = null;
+        _shared = null;
         await state.WriteStateAsync();
     }
 
@@ -201,6 +208,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
     {
         var subsumed = Store().Add(restored);
         state.State.Completed = Store().All.ToList();
+        // Rebuilt with it when next needed (the job's checkpoint storage is known once its attempt starts).
+        _shared = null;
+        // NO_CLAIM: the job's checkpoints must not depend on the snapshot restored from (Flink forces a full checkpoint).
+        state.State.ForceFullSnapshot = restored.Properties.Unclaimed;
         await state.WriteStateAsync();
         await DiscardAllAsync(subsumed, "subsumed");
     }
@@ -218,6 +229,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         StopTimer();
         _storage = null;
         _store = null;
+        _shared = null;
         var interval = start.Configuration.GetOptional(CheckpointingOptions.Interval);
         var tick = interval is { } i ? TimeSpan.FromMilliseconds(Math.Clamp(i.TotalMilliseconds / 4, 10, 1000)) : TimeSpan.FromSeconds(1);
         _nextTrigger = interval is { } first ? time.GetUtcNow() + first : DateTimeOffset.MaxValue;
@@ -276,7 +288,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _pending.Add(id, pending);
         state.State.Stats.ReportPending(pending);
         await state.WriteStateAsync();
-        var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: false);
+        var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: false, FullSnapshot: state.State.ForceFullSnapshot);
         _barriers[id] = barrier;
         // After every subtask finished (also after a reactivation, which forgot _finished) each is asked directly.
         var targets = state.State.FinalCheckpointFrom is null ? running.Sources.Union(_finished) : running.AllSubtasks;
@@ -317,6 +329,24 @@ internal sealed partial class CheckpointCoordinatorGrain(
                 .ToList(),
             savepoint?.Target.Format);
         var finalizeWatch = System.Diagnostics.Stopwatch.StartNew();
+        SharedStateFiles? shared = null;
+        if (savepoint is null)
+        {
+            try
+            {
+                shared = await SharedAsync();
+            }
+            catch (ObjectStoreException e)
+            {
+                await FailAsync(pending, $"reading the retained checkpoints' _metadata failed: {e.Message}");
+                return;
+            }
+            if (shared.Registry.UnknownReference(pending.CheckpointId, IncrementalStateReferences.SharedPaths(metadata)) is { } unknown)
+            {
+                await FailAsync(pending, $"Checkpoint {pending.CheckpointId} of job {JobId} cannot complete: {unknown}.");
+                return;
+            }
+        }
         try
         {
             // Written last and only if absent: a chk-n with _metadata is complete, one without never was.
@@ -328,7 +358,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
             return;
         }
         _pending.Remove(pending.CheckpointId);
-        _barriers.Remove(pending.CheckpointId);
+        _barriers.Remove(pending.CheckpointId, out var completedBarrier);
         var completed = new CompletedCheckpoint(JobId, pending.CheckpointId, pending.TriggerTime, completion, pending.Properties,
             location.ExternalPath, location.DirectoryKey, pending.Acknowledged.Values.Sum(a => a.StateSize), location.Store.Location);
         var statistics = state.State.Stats.ReportCompleted(pending, completed);
@@ -339,6 +369,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
         }
         var subsumed = Store().Add(completed);
         state.State.Completed = Store().All.ToList();
+        shared!.Register(completed, metadata);
+        // A full snapshot completed: later checkpoints may reuse its files.
+        if (completedBarrier?.FullSnapshot == true) state.State.ForceFullSnapshot = false;
         state.State.ConsecutiveFailures = 0;
         _lastCompletion = completion;
         // Older checkpoints still in flight can no longer matter (Flink subsumes them).
@@ -351,6 +384,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
         var notifications = running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)).ToList();
         // After the notifications went out: sinks commit without waiting for gigabytes to be deleted.
         await DiscardAllAsync(subsumed, "subsumed");
+        // What checkpoints up to this one uploaded and no retained checkpoint references never completed (a
+        // listing per checkpoint, so only for jobs with incremental state; attempts and the end sweep always).
+        if (running.Configuration.Get(CheckpointingOptions.Incremental) || shared.Registry.RegisteredFiles.Count > 0)
+        {
+            await DeleteSharedOrphansAsync(pending.CheckpointId);
+        }
         if (FinalCheckpointCompleted() is { } final)
         {
             // The sinks commit their last output while handling the notification; only then may the job
@@ -489,9 +528,13 @@ internal sealed partial class CheckpointCoordinatorGrain(
         if (kept.Count > 0) LogForeignFilesKept(checkpoint.CheckpointId, checkpoint.ExternalPath, kept.Count);
     }
 
-    /// <summary>Deletes checkpoints the coordinator no longer records; a failure leaves stray files for the next attempt's sweep, never an error for the checkpoint that completed.</summary>
-    private async Task DiscardAllAsync(IEnumerable<CompletedCheckpoint> checkpoints, string why)
+    /// <summary>
+    /// Deletes checkpoints the coordinator no longer records, then the shared files no retained checkpoint needs any
+    /// more; a failure leaves stray files for the next sweep, never an error for the checkpoint that completed.
+    /// </summary>
+    private async Task DiscardAllAsync(IReadOnlyCollection<CompletedCheckpoint> checkpoints, string why)
     {
+        if (checkpoints.Count == 0) return;
         foreach (var checkpoint in checkpoints)
         {
             try
@@ -503,6 +546,62 @@ internal sealed partial class CheckpointCoordinatorGrain(
                 LogDiscardFailed(e, checkpoint.CheckpointId, checkpoint.ExternalPath);
             }
         }
+        try
+        {
+            // After the _metadata that referenced them is gone: a crash in between leaves orphans, never a checkpoint missing a file.
+            var deleted = await (await SharedAsync()).ReleaseAsync(checkpoints);
+            if (deleted.Count > 0) LogSharedDeleted(JobId, deleted.Count, why);
+        }
+        catch (Exception e)
+        {
+            LogSharedCleanupFailed(e, JobId);
+        }
+    }
+
+    /// <summary>
+    /// Deletes shared files that checkpoints up to <paramref name="upToCheckpointId"/> uploaded and no retained
+    /// checkpoint references (their checkpoint never completed).
+    /// </summary>
+    private async Task DeleteSharedOrphansAsync(long upToCheckpointId)
+    {
+        try
+        {
+            var deleted = await (await SharedAsync()).DeleteOrphansAsync(upToCheckpointId);
+            if (deleted.Count > 0) LogSharedDeleted(JobId, deleted.Count, "no retained checkpoint references them");
+        }
+        catch (Exception e)
+        {
+            LogSharedCleanupFailed(e, JobId);
+        }
+    }
+
+    /// <summary>
+    /// A job that claimed (CLAIM) a snapshot in another checkpoint storage, and has no checkpoint of its own yet,
+    /// cannot name the snapshot's shared files from its checkpoints: its first checkpoint must be full, as after NO_CLAIM.
+    /// </summary>
+    private async Task ForceFullSnapshotAfterForeignClaimAsync()
+    {
+        // The job manager registers the snapshot a job starts from with no directory key (its store is rooted at it).
+        if (state.State.ForceFullSnapshot || state.State.Completed is not [{ DirectoryKey: "", Properties.Unclaimed: false } claimed]) return;
+        try
+        {
+            if ((await SharedAsync()).SharesStorageWith(claimed)) return;
+        }
+        catch (ObjectStoreException e)
+        {
+            LogSharedCleanupFailed(e, JobId);
+        }
+        state.State.ForceFullSnapshot = true;
+        await state.WriteStateAsync();
+    }
+
+    private async Task<SharedStateFiles> SharedAsync()
+    {
+        if (_shared is not null) return _shared;
+        _shared = await SharedStateFiles.RebuildAsync(Storage(), JobId, state.State.Completed,
+            state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty);
+        foreach (var unreadable in _shared.Unreadable) LogSharedRegistryIncomplete(JobId, unreadable);
+        return _shared;
     }
 
     /// <summary>
@@ -601,6 +700,15 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: looking for stray checkpoint directories failed; they stay until the next attempt")]
     private partial void LogStraySweepFailed(Exception exception, JobId jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: deleted {Count} shared state files ({Why})")]
+    private partial void LogSharedDeleted(JobId jobId, int count, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: deleting unused shared state files failed; they are deleted after a later checkpoint")]
+    private partial void LogSharedCleanupFailed(Exception exception, JobId jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: no shared state file is deleted while a retained checkpoint cannot be read ({Checkpoint})")]
+    private partial void LogSharedRegistryIncomplete(JobId jobId, string checkpoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint with ID {CheckpointId} at '{Path}' not discarded.")]
     private partial void LogRetained(long checkpointId, string path);

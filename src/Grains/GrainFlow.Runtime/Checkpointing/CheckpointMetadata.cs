@@ -28,7 +28,8 @@ public sealed record CheckpointMetadata(
     public const string FormatName = "grainflow-snapshot";
     // 2: state handles record their checksum algorithm (version 1 handles hold XxHash64 and still read).
     // 3: the state files are listed with their sizes, and the metadata carries its own checksum (versions 1 and 2 still read).
-    public const int CurrentVersion = 3;
+    // 4: keyed state may be an incremental handle (shared and private files; versions 1 to 3 still read, they have none).
+    public const int CurrentVersion = 4;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -86,6 +87,7 @@ public sealed record CheckpointMetadata(
         }
         // Whatever the version says: a changed version number must not switch the check off.
         if (metadata.MetadataChecksum is not null || metadata.Version >= 3) MetadataSelfChecksum.Verify(data, file);
+        IncrementalStateReferences.Validate(metadata, file);
         return metadata;
     }
 
@@ -107,6 +109,10 @@ public sealed record CheckpointMetadata(
     /// <summary>Every snapshot of the operator <paramref name="operatorUid"/>, from all subtasks that had it.</summary>
     public IEnumerable<OperatorSnapshot> OperatorSnapshots(string operatorUid) =>
         Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators).Where(o => o.OperatorUid == operatorUid);
+
+    /// <summary>Every incremental state handle of the snapshot.</summary>
+    public IEnumerable<IncrementalKeyedStateHandle> StateHandlesIncremental() =>
+        Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators).Select(o => o.IncrementalState).OfType<IncrementalKeyedStateHandle>();
 
     /// <summary>Every state handle of the snapshot, with the subtask that wrote it.</summary>
     public IEnumerable<(SubtaskSnapshot Subtask, OperatorSnapshot Operator, StateHandle Handle)> StateHandles() =>

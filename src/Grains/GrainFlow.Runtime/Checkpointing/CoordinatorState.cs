@@ -30,4 +30,10 @@ public sealed class CoordinatorState
 
     /// <summary>When the final snapshot is a savepoint (stop with drain): which.</summary>
     [Id(8)] public SavepointTrigger? FinalSavepoint { get; set; }
+
+    /// <summary>
+    /// Set when the job was restored from a snapshot whose shared files its checkpoints may not reuse (NO_CLAIM, or
+    /// another checkpoint storage): checkpoints are full snapshots until one of them completed.
+    /// </summary>
+    [Id(9)] public bool ForceFullSnapshot { get; set; }
 }

@@ -36,7 +36,7 @@ internal static class LatestSnapshotFinder
         {
             try
             {
-                await SnapshotVerifier.VerifyAsync(candidate.Store, candidate.DirectoryKey, candidate.Location, candidate.Metadata, cancellationToken);
+                await SnapshotVerifier.VerifyAsync(candidate.Store, candidate.DirectoryKey, candidate.Location, candidate.Metadata, configuration, cancellationToken);
                 return new Result(candidate.Location, candidate.Metadata, searched, skipped);
             }
             catch (InvalidDataException e)

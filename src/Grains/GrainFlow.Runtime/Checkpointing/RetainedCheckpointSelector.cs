@@ -26,7 +26,7 @@ internal static class RetainedCheckpointSelector
         {
             try
             {
-                await SnapshotVerifier.OpenVerifiedAsync(storage.StoreFor(checkpoint.StorageLocation, configuration), checkpoint.DirectoryKey, checkpoint.ExternalPath, cancellation);
+                await SnapshotVerifier.OpenVerifiedAsync(storage.StoreFor(checkpoint.StorageLocation, configuration), checkpoint.DirectoryKey, checkpoint.ExternalPath, configuration, cancellation);
                 return (checkpoint, skipped);
             }
             catch (InvalidDataException e)

@@ -64,7 +64,8 @@ public static class SnapshotDeletion
 
     /// <summary>
     /// Deletes what GrainFlow wrote in a job's checkpoint directory (<c>&lt;job id&gt;/</c>): each <c>chk-n</c> as
-    /// <see cref="DeleteOwnAsync"/> does, then the directory if it is empty. For a job of which nothing is retained.
+    /// <see cref="DeleteOwnAsync"/> does, the files in its <c>shared/</c> named as GrainFlow names incremental state
+    /// (<see cref="CheckpointLayout.IsIncrementalFileName"/>), then the directory if it is empty. For a job of which nothing is retained.
     /// </summary>
     public static async Task DeleteOwnJobDirectoryAsync(IObjectStore store, string jobDirectoryKey, CancellationToken cancellation = default)
     {
@@ -79,6 +80,15 @@ public static class SnapshotDeletion
             }
         }
         foreach (var directory in checkpoints) await DeleteOwnAsync(store, directory, cancellation);
+        var shared = jobDirectoryKey + CheckpointLayout.SharedDirectoryName + "/";
+        var sharedFiles = new List<string>();
+        await foreach (var info in store.ListAsync(shared, cancellation))
+        {
+            var name = info.Key[shared.Length..];
+            if (!name.Contains('/') && CheckpointLayout.IsIncrementalFileName(name, out _)) sharedFiles.Add(info.Key);
+        }
+        foreach (var key in sharedFiles) await store.DeleteAsync(key, cancellationToken: cancellation);
+        await RemoveFolderIfEmptyAsync(store, shared, ownFolder: true, cancellation);
         await RemoveFolderIfEmptyAsync(store, jobDirectoryKey, ownFolder: true, cancellation);
     }
 

@@ -66,7 +66,7 @@ public static class SnapshotResolver
         var (location, metadata) = await OpenAsync(path, configuration, cancellationToken);
         try
         {
-            await SnapshotVerifier.VerifyAsync(location.Store, location.DirectoryKey, location.ExternalPath, metadata, cancellationToken);
+            await SnapshotVerifier.VerifyAsync(location.Store, location.DirectoryKey, location.ExternalPath, metadata, configuration, cancellationToken);
         }
         catch (InvalidDataException e)
         {

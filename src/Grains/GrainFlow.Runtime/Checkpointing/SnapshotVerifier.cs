@@ -5,7 +5,8 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// <summary>
 /// Checks a whole snapshot before a job starts from it: <c>_metadata</c> against its own checksum, every
 /// state file it names (inside its directory, present, of the recorded size, listed and referenced
-/// consistently) and every byte of state against the checksums of the handles. Damage is an
+/// consistently) and every byte of state against the checksums of the handles — also the private and
+/// shared files of incremental handles (shared ones in the checkpoint storage's <c>&lt;job id&gt;/shared/</c>). Damage is an
 /// <see cref="InvalidDataException"/> naming the file; a store that cannot be reached is an
 /// <see cref="ObjectStoreException"/>, which says nothing about the snapshot.
 /// </summary>
@@ -23,18 +24,22 @@ public static class SnapshotVerifier
     /// <summary>Reads and verifies the snapshot whose <c>_metadata</c> is at <paramref name="directoryKey"/> in <paramref name="store"/>.</summary>
     /// <exception cref="InvalidDataException">The snapshot is missing or damaged.</exception>
     /// <exception cref="ObjectStoreException">The store could not be read.</exception>
-    public static async Task<CheckpointMetadata> OpenVerifiedAsync(IObjectStore store, string directoryKey, string externalPath, CancellationToken cancellation = default)
+    /// <param name="configuration">Opens the checkpoint storage's root when the store is rooted at the snapshot itself (for shared files).</param>
+    public static async Task<CheckpointMetadata> OpenVerifiedAsync(IObjectStore store, string directoryKey, string externalPath,
+        GrainFlow.Configuration.GrainFlowConfiguration configuration, CancellationToken cancellation = default)
     {
         var stored = await store.GetAsync(directoryKey + CheckpointLayout.MetadataFileName, cancellation)
             ?? throw new InvalidDataException($"'{MetadataFile(externalPath)}' is missing.");
         var metadata = CheckpointMetadata.FromBytes(stored.Data, externalPath);
-        await VerifyAsync(store, directoryKey, externalPath, metadata, cancellation);
+        await VerifyAsync(store, directoryKey, externalPath, metadata, configuration, cancellation);
         return metadata;
     }
 
     /// <exception cref="InvalidDataException">A state file is missing, damaged, or referenced inconsistently.</exception>
     /// <exception cref="ObjectStoreException">The store could not be read.</exception>
-    public static async Task VerifyAsync(IObjectStore store, string directoryKey, string externalPath, CheckpointMetadata metadata, CancellationToken cancellation = default)
+    /// <param name="configuration">Opens the checkpoint storage's root when the store is rooted at the snapshot itself (for shared files).</param>
+    public static async Task VerifyAsync(IObjectStore store, string directoryKey, string externalPath, CheckpointMetadata metadata,
+        GrainFlow.Configuration.GrainFlowConfiguration configuration, CancellationToken cancellation = default)
     {
         var metadataFile = MetadataFile(externalPath);
         var handles = metadata.StateHandles().ToList();
@@ -54,6 +59,43 @@ public static class SnapshotVerifier
             : files.ToDictionary(f => f.Key, f => f.Value.Max(h => h.Offset + h.Size), StringComparer.Ordinal);
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = FilesInParallel, CancellationToken = cancellation },
             (file, token) => new ValueTask(VerifyFileAsync(store, directoryKey, $"{externalPath.TrimEnd('/')}/{file.Key}", file.Key, sizes[file.Key], file.Value, token)));
+        await VerifyIncrementalAsync(new SnapshotLocation(store, directoryKey, externalPath), metadata, configuration, cancellation);
+    }
+
+    /// <summary>Every private and shared file of the incremental handles: present, of its size, every byte against its checksum.</summary>
+    private static async Task VerifyIncrementalAsync(SnapshotLocation location, CheckpointMetadata metadata, GrainFlow.Configuration.GrainFlowConfiguration configuration,
+        CancellationToken cancellation)
+    {
+        var handles = metadata.StateHandlesIncremental().ToList();
+        if (handles.Count == 0) return;
+        var files = new List<(IObjectStore Store, string Prefix, string External, HandleAndLocalPath File, string Algorithm)>();
+        var path = location.ExternalPath.TrimEnd('/');
+        foreach (var handle in handles)
+        {
+            files.AddRange(handle.PrivateState.Select(f => (location.Store, location.DirectoryKey, $"{path}/{f.Path}", f, handle.ChecksumAlgorithm)));
+        }
+        if (handles.Any(h => h.SharedState.Count > 0))
+        {
+            (IObjectStore, string)? sharedRoot;
+            try
+            {
+                sharedRoot = SharedStateRoot.Of(location, configuration);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"The checkpoint storage holding the shared state files of '{path}' cannot be opened: {e.Message}", e);
+            }
+            var (store, rootKey) = sharedRoot
+                ?? throw new InvalidDataException($"'{MetadataFile(path)}' references shared state files, but the snapshot is not a 'chk-<n>' of a job's checkpoint directory, where they would be.");
+            var root = path[..path.LastIndexOf('/', path.LastIndexOf('/') - 1)];
+            foreach (var handle in handles)
+            {
+                files.AddRange(handle.SharedState.Select(f => (store, rootKey, $"{root}/{f.Path}", f, handle.ChecksumAlgorithm)));
+            }
+        }
+        await Parallel.ForEachAsync(files.DistinctBy(f => f.External), new ParallelOptions { MaxDegreeOfParallelism = FilesInParallel, CancellationToken = cancellation },
+            (f, token) => new ValueTask(VerifyFileAsync(f.Store, f.Prefix, f.External, f.File.Path, f.File.Size,
+                [new StateHandle(f.File.Path, null, 0, f.File.Size, f.File.Checksum, new Dictionary<int, long>(), f.Algorithm)], token)));
     }
 
     /// <summary>The listed sizes, once every referenced file is listed, every listed file referenced, and each file exactly its sections.</summary>

@@ -34,6 +34,31 @@ public static class StateFileName
         return null;
     }
 
+    /// <summary>
+    /// Why <paramref name="path"/> is not a shared file of an incremental snapshot — <c>&lt;job id&gt;/shared/&lt;name&gt;</c>
+    /// relative to the checkpoint storage's root, with a name GrainFlow gives (<see cref="CheckpointLayout.IsIncrementalFileName"/>) —
+    /// or null when it is. Nothing else under the storage, and nothing outside it, can be named.
+    /// </summary>
+    public static string? SharedProblem(string? path)
+    {
+        if (Problem(path) is { } problem) return problem;
+        var segments = path!.Split('/');
+        if (segments.Length != 3 || segments[1] != CheckpointLayout.SharedDirectoryName) return "is not '<job id>/shared/<file name>'";
+        if (!Jobs.JobId.TryParse(segments[0], out var jobId) || jobId.Value.Value != segments[0]) return "does not start with a job id (32 lowercase hex digits)";
+        return CheckpointLayout.IsIncrementalFileName(segments[2], out _) ? null : "is not a file name GrainFlow gives to shared state";
+    }
+
+    /// <summary>Why <paramref name="name"/> is not a private file of an incremental snapshot (a name GrainFlow gives, in the snapshot's directory), or null when it is.</summary>
+    public static string? PrivateProblem(string? name) =>
+        Problem(name) ?? (name!.Contains('/') || !CheckpointLayout.IsIncrementalFileName(name, out _) ? "is not a file name GrainFlow gives to incremental state" : null);
+
+    /// <summary>
+    /// Why <paramref name="name"/> is not a plain file name a restore may create in a backend's local directory
+    /// (one segment: no '/', no '..'), or null when it is.
+    /// </summary>
+    public static string? LocalProblem(string? name) =>
+        Problem(name) ?? (name!.Contains('/') ? "is not a plain file name" : null);
+
     /// <summary>The name for a one-line error: control characters are shown escaped.</summary>
     public static string Printable(string? name) =>
         string.Concat((name ?? "").Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));

@@ -12,12 +12,14 @@ public sealed record SubtaskSnapshot(
     [property: Id(4)] TimeSpan AsyncDuration,
     [property: Id(5)] TimeSpan AlignmentDuration)
 {
-    public long StateSize => Operators.Sum(o => o.State?.Size ?? 0);
+    public long StateSize => Operators.Sum(o => (o.State?.Size ?? 0) + (o.IncrementalState?.StateSize ?? 0));
 }
 
 /// <summary>
 /// The state one operator of one subtask contributed: keyed state (per key-group range), source
-/// offsets, and small non-keyed operator state (a sink's pending transactions), kept inline.
+/// offsets, and small non-keyed operator state (a sink's pending transactions), kept inline. Keyed state
+/// is either <see cref="State"/> (the canonical format, one section of a file or inline) or
+/// <see cref="IncrementalState"/> (the files of a backend's incremental snapshot), never both.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("grainflow.OperatorSnapshot")]
 public sealed record OperatorSnapshot(
@@ -25,7 +27,8 @@ public sealed record OperatorSnapshot(
     [property: Id(1)] KeyGroupRange? KeyGroups,
     [property: Id(2)] StateHandle? State,
     [property: Id(3)] IReadOnlyDictionary<string, long>? SourceOffsets,
-    [property: Id(4)] byte[]? OperatorState = null);
+    [property: Id(4)] byte[]? OperatorState = null,
+    [property: Id(5)] IncrementalKeyedStateHandle? IncrementalState = null);
 
 /// <summary>
 /// Where a piece of state is: a file relative to the checkpoint directory (so a savepoint can be

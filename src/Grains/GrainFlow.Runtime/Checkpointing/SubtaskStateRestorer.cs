@@ -30,6 +30,12 @@ internal static class SubtaskStateRestorer
             var keyedState = new List<RestoredKeyedState>();
             if (keyed)
             {
+                if (snapshots.FirstOrDefault(s => s.IncrementalState is not null && s.KeyGroups is { } range && Overlaps(range, keyGroups)) is { } native)
+                {
+                    // Never a silently empty restore: these files are RocksDB's own format.
+                    throw new InvalidDataException(
+                        $"The state of operator '{uid}' in '{externalPath}' is an incremental snapshot of the RocksDB state backend, which restores only into state.backend.type=rocksdb; to move the job to another backend, take a canonical savepoint.");
+                }
                 foreach (var snapshot in snapshots.Where(s => s.State is not null && s.KeyGroups is { } range && Overlaps(range, keyGroups)))
                 {
                     keyedState.Add(await KeyedStateReader.ReadAsync(snapshot.State!, storage.Store, directoryKey, externalPath, keyGroups, codecs, cancellation));

@@ -60,6 +60,14 @@ public static class CheckpointingOptions
         .WithLegacyValues(("filesystem", "hashmap"), ("jobmanager", "hashmap"))
         .WithDefault(StateBackendType.Hashmap);
 
+    /// <summary>
+    /// Incremental checkpoints (Flink's <c>execution.checkpointing.incremental</c>): a backend that supports them uploads
+    /// only the files earlier checkpoints did not, to <c>&lt;job id&gt;/shared/</c>. The heap backend does not.
+    /// </summary>
+    public static readonly ConfigOption<bool> Incremental = ConfigOptions.Key("execution.checkpointing.incremental").BoolType()
+        .WithDeprecatedKeys("state.backend.incremental")
+        .WithDefault(false);
+
     public static readonly ConfigOption<long> InlineThreshold = ConfigOptions.Key("execution.checkpointing.data-inline-threshold").MemorySizeType()
         .WithDeprecatedKeys("state.storage.fs.memory-threshold")
         .WithCheck(n => n is >= 0 and <= 1 << 20 ? null : "the threshold must be from 0 to 1 mb", "a size from 0 to 1 mb, e.g. \"20 kb\"")
@@ -81,8 +89,12 @@ public static class CheckpointingOptions
                 yield return new ConfigurationValueException(option.Key, location, ObjectStoreFactory.AcceptedForms, problem).Message;
             }
         }
+        if (configuration.Get(Incremental) && configuration.Get(StateBackend) == StateBackendType.Hashmap)
+        {
+            yield return $"{Incremental.Key}: incremental checkpoints need state.backend.type=rocksdb (the hashmap state backend takes full checkpoints).";
+        }
     }
 
     public static IReadOnlyList<ConfigOption> All { get; } =
-        [Interval, Mode, Timeout, MinPause, MaxConcurrent, TolerableFailures, Retention, NumRetained, Directory, SavepointDirectory, StateBackend, InlineThreshold];
+        [Interval, Mode, Timeout, MinPause, MaxConcurrent, TolerableFailures, Retention, NumRetained, Directory, SavepointDirectory, StateBackend, Incremental, InlineThreshold];
 }
