@@ -19,7 +19,7 @@ public sealed class TimerQueueTests
 
     private static (KeyedStateBackend<long> Backend, IKeyGroupedTimerQueue<long, TestWindow> Queue) Open(params RestoredKeyedState[] restored)
     {
-        var backend = Backend(0, 1, restored);
+        var backend = (KeyedStateBackend<long>)Backend(StateBackendsUnderTest.Heap, 0, 1, restored);
         return (backend, backend.CreateTimerQueue<TestWindow>("_event_timers[q]"));
     }
 
