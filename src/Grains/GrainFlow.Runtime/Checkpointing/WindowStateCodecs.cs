@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -33,8 +34,10 @@ internal static class WindowStateCodecs
     [MethodImpl(Optimized)]
     private static void WriteWindow(BinaryWriter writer, TimeWindow window)
     {
-        writer.Write(window.Start);
-        writer.Write(window.End);
+        Span<byte> buffer = stackalloc byte[2 * sizeof(long)];
+        BinaryPrimitives.WriteInt64LittleEndian(buffer, window.Start);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer[sizeof(long)..], window.End);
+        writer.Write(buffer);
     }
 
     [MethodImpl(Optimized)]
@@ -59,12 +62,23 @@ internal static class WindowStateCodecs
         [MethodImpl(Optimized)]
         public void Write(BinaryWriter writer, WindowMapping<TimeWindow>[] value)
         {
-            writer.Write7BitEncodedInt(value.Length);
+            // A key has one or two windows in flight: one write to the stream (larger sets take a few).
+            Span<byte> buffer = stackalloc byte[5 + 4 * 4 * sizeof(long)];
+            var spans = new CodecSpans(buffer);
+            spans.Write7BitEncoded(value.Length);
             foreach (var mapping in value)
             {
-                WriteWindow(writer, mapping.Window);
-                WriteWindow(writer, mapping.StateWindow);
+                if (buffer.Length - spans.Written.Length < 4 * sizeof(long))
+                {
+                    writer.Write(spans.Written);
+                    spans = new CodecSpans(buffer);
+                }
+                spans.Write(mapping.Window.Start);
+                spans.Write(mapping.Window.End);
+                spans.Write(mapping.StateWindow.Start);
+                spans.Write(mapping.StateWindow.End);
             }
+            writer.Write(spans.Written);
         }
 
         [MethodImpl(Optimized)]
@@ -86,7 +100,8 @@ internal static class WindowStateCodecs
         {
             var values = value.IsDefault ? [] : value.AsSpan();
             writer.Write7BitEncodedInt(values.Length);
-            foreach (var v in values) writer.Write(v);
+            if (BitConverter.IsLittleEndian) writer.Write(MemoryMarshal.AsBytes(values));
+            else foreach (var v in values) writer.Write(v);
         }
 
         [MethodImpl(Optimized)]
