@@ -104,7 +104,7 @@ public sealed class StateCodecs
         if (typeof(T) == typeof(int)) return new Builtin<int>("int", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadInt32());
         if (typeof(T) == typeof(double)) return new Builtin<double>("double", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadDouble());
         if (typeof(T) == typeof(bool)) return new Builtin<bool>("bool", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadBoolean());
-        if (typeof(T) == typeof(string)) return new Builtin<string>("string", [MethodImpl(Optimized)] static (w, v) => CodecSpans.WriteString(w, v), [MethodImpl(Optimized)] static (r) => r.ReadString());
+        if (typeof(T) == typeof(string)) return new Builtin<string>("string", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadString());
         if (typeof(T) == typeof(byte[])) return new Builtin<byte[]>("bytes", WriteBytes, ReadBytes);
         if (NamespacedKeyCodecs.IsNamespacedKey(typeof(T))) return NamespacedKeyCodecs.For(typeof(T), this);
         if (_format == SavepointFormatType.Native && (WindowStateCodecs.For<T>() ?? OwnCodec<T>()) is { } compact) return compact;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -34,10 +33,8 @@ internal static class WindowStateCodecs
     [MethodImpl(Optimized)]
     private static void WriteWindow(BinaryWriter writer, TimeWindow window)
     {
-        Span<byte> buffer = stackalloc byte[2 * sizeof(long)];
-        BinaryPrimitives.WriteInt64LittleEndian(buffer, window.Start);
-        BinaryPrimitives.WriteInt64LittleEndian(buffer[sizeof(long)..], window.End);
-        writer.Write(buffer);
+        writer.Write(window.Start);
+        writer.Write(window.End);
     }
 
     [MethodImpl(Optimized)]
@@ -62,23 +59,12 @@ internal static class WindowStateCodecs
         [MethodImpl(Optimized)]
         public void Write(BinaryWriter writer, WindowMapping<TimeWindow>[] value)
         {
-            // A key has one or two windows in flight: one write to the stream (larger sets take a few).
-            Span<byte> buffer = stackalloc byte[5 + 4 * 4 * sizeof(long)];
-            var spans = new CodecSpans(buffer);
-            spans.Write7BitEncoded(value.Length);
+            writer.Write7BitEncodedInt(value.Length);
             foreach (var mapping in value)
             {
-                if (buffer.Length - spans.Written.Length < 4 * sizeof(long))
-                {
-                    writer.Write(spans.Written);
-                    spans = new CodecSpans(buffer);
-                }
-                spans.Write(mapping.Window.Start);
-                spans.Write(mapping.Window.End);
-                spans.Write(mapping.StateWindow.Start);
-                spans.Write(mapping.StateWindow.End);
+                WriteWindow(writer, mapping.Window);
+                WriteWindow(writer, mapping.StateWindow);
             }
-            writer.Write(spans.Written);
         }
 
         [MethodImpl(Optimized)]
@@ -100,8 +86,7 @@ internal static class WindowStateCodecs
         {
             var values = value.IsDefault ? [] : value.AsSpan();
             writer.Write7BitEncodedInt(values.Length);
-            if (BitConverter.IsLittleEndian) writer.Write(MemoryMarshal.AsBytes(values));
-            else foreach (var v in values) writer.Write(v);
+            foreach (var v in values) writer.Write(v);
         }
 
         [MethodImpl(Optimized)]

@@ -19,28 +19,13 @@ public sealed class SessionAccumulatorCodec(Serializer<OrleansSessionAccumulator
 
     public void Write(BinaryWriter writer, SessionAccumulator value)
     {
-        // Usually one write to the snapshot stream; a long user id or many pages go on in further ones.
-        Span<byte> buffer = stackalloc byte[1024];
-        var spans = new CodecSpans(buffer);
-        spans.Write(value.UserId is not null);
-        if (value.UserId is not null && !spans.TryWrite(value.UserId))
-        {
-            writer.Write(spans.Written);
-            writer.Write(value.UserId);
-            spans = new CodecSpans(buffer);
-        }
-        spans.Write(value.First);
-        spans.Write(value.Last);
-        spans.Write7BitEncoded(value.Events);
-        spans.Write7BitEncoded(value.Pages.Length);
-        foreach (var page in value.Pages)
-        {
-            if (spans.TryWrite(page)) continue;
-            writer.Write(spans.Written);
-            spans = new CodecSpans(buffer);
-            if (!spans.TryWrite(page)) writer.Write(page);
-        }
-        writer.Write(spans.Written);
+        writer.Write(value.UserId is not null);
+        if (value.UserId is not null) writer.Write(value.UserId);
+        writer.Write(value.First);
+        writer.Write(value.Last);
+        writer.Write7BitEncodedInt64(value.Events);
+        writer.Write7BitEncodedInt(value.Pages.Length);
+        foreach (var page in value.Pages) writer.Write(page);
     }
 
     public SessionAccumulator Read(BinaryReader reader)
