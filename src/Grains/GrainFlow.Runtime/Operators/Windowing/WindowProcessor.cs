@@ -40,7 +40,9 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         _state = state;
         _contents = contents;
         _triggerContext = new WindowTriggerContext<W>(state);
-        _mergingWindows = spec.Assigner is MergingWindowAssigner<W> merging ? new MergingWindowSet<W>(merging, new MergingWindowStore(state)) : null;
+        // Declared by every window operator, merging or not: a set restored into a non-merging one must be seen to be refused.
+        var mergingWindowStore = new MergingWindowStore(state);
+        _mergingWindows = spec.Assigner is MergingWindowAssigner<W> merging ? new MergingWindowSet<W>(merging, mergingWindowStore) : null;
         _functionContext = new FunctionContext(state, merging: _mergingWindows is not null);
         _mergeWindows = MergeWindows;
     }
