@@ -76,18 +76,6 @@ public sealed class WindowStateCodecTests
         Assert.Equal("[5,1798761600000]", Decode("longs", Write(_native.For<ImmutableArray<long>>(), Times)));
     }
 
-    private static byte[] OrleansBytes<T>(IServiceProvider services, T value)
-    {
-        var bytes = services.GetRequiredService<Serializer<T>>().SerializeToArray(value);
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write7BitEncodedInt(bytes.Length);
-            writer.Write(bytes);
-        }
-        return stream.ToArray();
-    }
-
     private static string CanonicalJson<T>(IStateCodec<T> canonical, T value)
     {
         using var reader = new BinaryReader(new MemoryStream(Write(canonical, value)));

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Savepoints;
 using GrainFlow.Silo.Examples.UserSessions;
@@ -58,15 +57,7 @@ public sealed class SessionAccumulatorTests
         var services = new ServiceCollection().AddSerializer(s => s.AddAssembly(typeof(OrleansSessionAccumulator).Assembly)).BuildServiceProvider();
         // What checkpoints held before the codec: Orleans' bytes of the earlier shape, whose set sorted pages by the current culture.
         var earlier = new OrleansSessionAccumulator("user-7", 10, 70, 4, ImmutableSortedSet.Create("/page/b", "/page/A", "/page/a"));
-        var orleansBytes = services.GetRequiredService<Serializer<OrleansSessionAccumulator>>().SerializeToArray(earlier);
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write7BitEncodedInt(orleansBytes.Length);
-            writer.Write(orleansBytes);
-        }
-
-        var restored = Read(_native.ForRecorded<SessionAccumulator>("orleans:GrainFlow.Silo.Examples.UserSessions.SessionAccumulator"), stream.ToArray());
+        var restored = Read(_native.ForRecorded<SessionAccumulator>("orleans:GrainFlow.Silo.Examples.UserSessions.SessionAccumulator"), OrleansBytes(services, earlier));
 
         Assert.Equal(new SessionFeatures("user-7", 10, 70, 4, 3, 60), restored.ToFeatures());
         Assert.Equal(["/page/A", "/page/a", "/page/b"], restored.Pages.ToArray());
