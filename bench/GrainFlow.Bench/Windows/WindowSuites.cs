@@ -80,6 +80,14 @@ internal static class WindowSuites
         };
         var interval = checkpoints ? arguments.CheckpointInterval : null;
         var run = await JobRun.RunAsync(new JobSubmission(UserSessionsJob.Name, settings, arguments.Parallelism), interval);
+        // Where each checkpoint's time went, for whoever runs a child directly (the suite keeps only the summary).
+        foreach (var c in run.Checkpoints)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  checkpoint {c.Id}: {c.StateSize / (double)(1 << 20):0.0} MiB, end to end {c.EndToEndDuration?.TotalMilliseconds:0} ms, sync {c.MaxSyncDuration.TotalMilliseconds:0} ms, async {c.MaxAsyncDuration.TotalMilliseconds:0} ms, alignment {c.MaxAlignmentDuration.TotalMilliseconds:0} ms"));
+        }
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  GCs: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:0.0} s in all"));
         var name = $"user-sessions, parallelism {arguments.Parallelism}" + (checkpoints ? $", EXACTLY_ONCE checkpoints every {interval}" : ", no checkpoints");
         return WindowMeasurement.FromRun(name, arguments.Events, run);
     }

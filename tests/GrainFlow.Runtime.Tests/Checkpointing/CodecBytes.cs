@@ -1,5 +1,7 @@
 using System.Text;
 using GrainFlow.Runtime.Checkpointing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace GrainFlow.Runtime.Tests.Checkpointing;
 
@@ -19,5 +21,18 @@ internal static class CodecBytes
         var value = codec.Read(reader);
         Assert.Equal(bytes.Length, reader.BaseStream.Position);
         return value;
+    }
+
+    /// <summary>A value as the <c>orleans:&lt;type&gt;</c> codec writes it: Orleans' bytes, length-prefixed.</summary>
+    public static byte[] OrleansBytes<T>(IServiceProvider services, T value)
+    {
+        var bytes = services.GetRequiredService<Serializer<T>>().SerializeToArray(value);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write7BitEncodedInt(bytes.Length);
+            writer.Write(bytes);
+        }
+        return stream.ToArray();
     }
 }

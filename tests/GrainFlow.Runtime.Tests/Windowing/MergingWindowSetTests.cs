@@ -10,15 +10,15 @@ public sealed class MergingWindowSetTests
 
     private sealed class ListStore : IMergingWindowStore<TimeWindow>
     {
-        public List<(TimeWindow Window, TimeWindow StateWindow)> Saved { get; private set; } = new();
+        public WindowMapping<TimeWindow>[] Saved { get; private set; } = [];
 
         public int Saves { get; private set; }
 
-        public IReadOnlyList<(TimeWindow Window, TimeWindow StateWindow)> Load() => Saved;
+        public WindowMapping<TimeWindow>[] Load() => Saved;
 
-        public void Save(IReadOnlyList<(TimeWindow Window, TimeWindow StateWindow)> mapping)
+        public void Save(WindowMapping<TimeWindow>[] mapping)
         {
-            Saved = mapping.ToList();
+            Saved = mapping;
             Saves++;
         }
     }
@@ -92,7 +92,7 @@ public sealed class MergingWindowSetTests
         Assert.Equal([new TimeWindow(0, 10), new TimeWindow(20, 30)], merge.Merged);
         Assert.Equal(new TimeWindow(0, 10), merge.StateWindow);
         Assert.Equal([new TimeWindow(20, 30)], merge.MergedStateWindows);
-        Assert.Equal(new KeyValuePair<TimeWindow, TimeWindow>(new TimeWindow(0, 30), new TimeWindow(0, 10)), Assert.Single(set.Mapping));
+        Assert.Equal(new WindowMapping<TimeWindow>(new TimeWindow(0, 30), new TimeWindow(0, 10)), Assert.Single(set.Mapping));
     }
 
     [Fact]
@@ -127,6 +127,7 @@ public sealed class MergingWindowSetTests
         Assert.Equal(1, store.Saves);
 
         var reloaded = new MergingWindowSet<TimeWindow>(Sessions, store);
+        reloaded.Load();
         Assert.Equal(new TimeWindow(0, 10), reloaded.GetStateWindow(new TimeWindow(0, 15)));
         var merges = new List<Merge>();
         Assert.Equal(new TimeWindow(0, 25), Add(reloaded, new TimeWindow(15, 25), merges));
@@ -135,6 +136,27 @@ public sealed class MergingWindowSetTests
         reloaded.RetireWindow(new TimeWindow(0, 25));
         reloaded.Persist();
         Assert.Empty(store.Saved);
+    }
+
+    [Fact]
+    public void TheMappingInStateIsNeverChangedInPlaceSinceASnapshotMayStillBeWritingIt()
+    {
+        var store = new ListStore();
+        var set = new MergingWindowSet<TimeWindow>(Sessions, store);
+        Add(set, new TimeWindow(0, 10), []);
+        Add(set, new TimeWindow(20, 30), []);
+        set.Persist();
+        var captured = store.Saved;
+        WindowMapping<TimeWindow>[] asCaptured = [.. captured];
+
+        set.Load();
+        Add(set, new TimeWindow(10, 20), []);
+        set.RetireWindow(new TimeWindow(0, 30));
+        Add(set, new TimeWindow(100, 110), []);
+        set.Persist();
+
+        Assert.Equal(asCaptured, captured);
+        Assert.Equal([new WindowMapping<TimeWindow>(new TimeWindow(100, 110), new TimeWindow(100, 110))], store.Saved);
     }
 
     [Fact]

@@ -19,7 +19,9 @@ public interface IStateCodec<T>
 }
 
 /// <summary>
-/// Picks the codec for a type: compact built-ins for primitives, strings and byte arrays; for
+/// Picks the codec for a type: compact built-ins for primitives, strings and byte arrays; in the
+/// native format compact codecs for windows and timers (<see cref="WindowStateCodecs"/>) and a
+/// type's own codec (<see cref="StateCodecAttribute"/>); for
 /// everything else Orleans' serializer in the native format (checkpoints, native savepoints: user
 /// types need <c>[GenerateSerializer]</c>, as for any Orleans message) and versioned JSON in the
 /// canonical format (<see cref="In"/>), which any tool can read without the job's assembly.
@@ -73,6 +75,11 @@ public sealed class StateCodecs
     {
         var current = For<T>();
         if (current.Name == recordedName) return current;
+        if (Earlier(current, recordedName) is { } earlier) return earlier;
+        // A canonical reader given a checkpoint: the native codecs (windows', a type's own) wrote it.
+        var native = _native.For<T>();
+        if (native.Name == recordedName) return native;
+        if (Earlier(native, recordedName) is { } nativeEarlier) return nativeEarlier;
         if (NamespacedKeyCodecs.IsNamespacedKey(typeof(T))) return (IStateCodec<T>)NamespacedKeyCodecs.ForRecorded(typeof(T), this, recordedName);
         var orleans = _native.OrleansFor<T>();
         if (orleans.Name == recordedName) return orleans;
@@ -82,6 +89,9 @@ public sealed class StateCodecs
             $"The snapshot holds values written by codec '{recordedName}', but this job's state has type {typeof(T).FullName} (codec '{current.Name}'). " +
             "Restore with the state types the snapshot was taken with, or give the changed state a new name.");
     }
+
+    private static IStateCodec<T>? Earlier<T>(IStateCodec<T> codec, string recordedName) =>
+        codec is IReadsEarlierStateCodecs<T> earlier ? earlier.ForEarlier(recordedName) : null;
 
     private IStateCodec<T> OrleansFor<T>() =>
         (IStateCodec<T>)_orleansCodecs.GetOrAdd(typeof(T), _ => new OrleansCodec<T>(_services.GetRequiredService<Serializer<T>>()));
@@ -97,7 +107,16 @@ public sealed class StateCodecs
         if (typeof(T) == typeof(string)) return new Builtin<string>("string", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadString());
         if (typeof(T) == typeof(byte[])) return new Builtin<byte[]>("bytes", WriteBytes, ReadBytes);
         if (NamespacedKeyCodecs.IsNamespacedKey(typeof(T))) return NamespacedKeyCodecs.For(typeof(T), this);
+        if (_format == SavepointFormatType.Native && (WindowStateCodecs.For<T>() ?? OwnCodec<T>()) is { } compact) return compact;
         return _format == SavepointFormatType.Canonical ? _native.JsonFor<T>() : _native.OrleansFor<T>();
+    }
+
+    /// <summary>The codec the type names with <see cref="StateCodecAttribute"/>, or null.</summary>
+    private IStateCodec<T>? OwnCodec<T>()
+    {
+        if (typeof(T).GetCustomAttributes(typeof(StateCodecAttribute), inherit: false) is not [StateCodecAttribute { CodecType: var codecType }]) return null;
+        return ActivatorUtilities.CreateInstance(_services, codecType) as IStateCodec<T>
+            ?? throw new InvalidOperationException($"{typeof(T).FullName} names {codecType.FullName} as its state codec, but that is not an {nameof(IStateCodec<T>)}<{typeof(T).Name}>.");
     }
 
     [MethodImpl(Optimized)]

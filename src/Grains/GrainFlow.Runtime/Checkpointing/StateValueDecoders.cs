@@ -53,6 +53,9 @@ public sealed class StateValueDecoders
             case "bool": return ((r, j) => j.WriteBooleanValue(r.ReadBoolean()), null);
             case "string": return ((r, j) => j.WriteStringValue(r.ReadString()), null);
             case "bytes": return ((r, j) => j.WriteBase64StringValue(r.ReadBytes(r.Read7BitEncodedInt())), null);
+            case WindowStateCodecs.TimeWindowName: return (WriteTimeWindow, null);
+            case WindowStateCodecs.TimeWindowMappingsName: return (WriteTimeWindowMappings, null);
+            case WindowStateCodecs.LongsName: return (WriteLongs, null);
         }
         if (StateCodecNames.TrySplitNamespaced(codec, out var keyCodec, out var namespaceCodec))
         {
@@ -107,6 +110,37 @@ public sealed class StateValueDecoders
             }
             JsonSerializer.Serialize(j, value, type, StateCodecNames.JsonOptions);
         }, null);
+    }
+
+    // As the canonical codec writes these types.
+    private static void WriteTimeWindow(BinaryReader reader, Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("Start", reader.ReadInt64());
+        json.WriteNumber("End", reader.ReadInt64());
+        json.WriteEndObject();
+    }
+
+    private static void WriteTimeWindowMappings(BinaryReader reader, Utf8JsonWriter json)
+    {
+        json.WriteStartArray();
+        for (int i = 0, count = reader.Read7BitEncodedInt(); i < count; i++)
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("Window");
+            WriteTimeWindow(reader, json);
+            json.WritePropertyName("StateWindow");
+            WriteTimeWindow(reader, json);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteLongs(BinaryReader reader, Utf8JsonWriter json)
+    {
+        json.WriteStartArray();
+        for (int i = 0, count = reader.Read7BitEncodedInt(); i < count; i++) json.WriteNumberValue(reader.ReadInt64());
+        json.WriteEndArray();
     }
 
     private static object? Deserialize<T>(IServiceProvider services, byte[] bytes) => services.GetRequiredService<Serializer<T>>().Deserialize(bytes);

@@ -30,25 +30,36 @@ public sealed record TimeWindow([property: Id(0)] long Start, [property: Id(1)] 
 
     /// <summary>
     /// Merges the windows that overlap or touch (Flink's <c>TimeWindow.mergeWindows</c>): calls
-    /// <paramref name="merge"/> with each group of two or more windows and the window covering them.
+    /// <paramref name="merge"/> with each group of two or more windows (by start, then end) and the
+    /// window covering them. The group is valid only during the call.
     /// </summary>
     public static void MergeWindows(IEnumerable<TimeWindow> windows, Action<IReadOnlyCollection<TimeWindow>, TimeWindow> merge)
     {
-        TimeWindow? cover = null;
-        var group = new List<TimeWindow>();
-        foreach (var candidate in windows.Distinct().OrderBy(w => w.Start).ThenBy(w => w.End))
+        // Called for every element of a session window, mostly with one or two windows: no LINQ, one array.
+        var sorted = windows.ToArray();
+        if (sorted.Length < 2) return;
+        Array.Sort(sorted, ByStartThenEnd.Instance);
+        var cover = sorted[0];
+        var groupStart = 0;
+        for (var i = 1; i < sorted.Length; i++)
         {
-            if (cover is not null && cover.Intersects(candidate))
+            if (cover.Intersects(sorted[i]))
             {
-                cover = cover.Cover(candidate);
-                group.Add(candidate);
+                cover = cover.Cover(sorted[i]);
                 continue;
             }
-            if (group.Count > 1) merge(group, cover!);
-            cover = candidate;
-            group = [candidate];
+            if (i - groupStart > 1) merge(new ArraySegment<TimeWindow>(sorted, groupStart, i - groupStart), cover);
+            cover = sorted[i];
+            groupStart = i;
         }
-        if (group.Count > 1) merge(group, cover!);
+        if (sorted.Length - groupStart > 1) merge(new ArraySegment<TimeWindow>(sorted, groupStart, sorted.Length - groupStart), cover);
+    }
+
+    private sealed class ByStartThenEnd : IComparer<TimeWindow>
+    {
+        public static readonly ByStartThenEnd Instance = new();
+
+        public int Compare(TimeWindow? x, TimeWindow? y) => x!.Start != y!.Start ? x.Start.CompareTo(y.Start) : x.End.CompareTo(y.End);
     }
 
     // Windows name keyed state, so every state lookup of a window compares and hashes it: the record's

@@ -9,20 +9,27 @@ namespace GrainFlow.Runtime.Operators.Windowing;
 /// the other parts is merged into it. So a session that keeps growing keeps one state window, and a
 /// late element that bridges two sessions merges their state once.
 /// </summary>
+/// <remarks>
+/// One instance serves every key of an operator (<see cref="Load"/> switches to the current key): it is
+/// used for every element and timer, and a key has one or two windows in flight. The mapping is the
+/// array kept in state, shared with snapshots, so a change makes a new array instead of writing into it.
+/// </remarks>
 internal sealed class MergingWindowSet<W> where W : Window
 {
     private readonly MergingWindowAssigner<W> _assigner;
     private readonly IMergingWindowStore<W> _store;
-    private readonly Dictionary<W, W> _mapping;
+    private readonly List<W> _candidates = [];
+    private readonly List<(W Result, List<W> Merged)> _merges = [];
+    private readonly Action<IReadOnlyCollection<W>, W> _collectMerge;
+    private WindowMapping<W>[] _mapping = [];
     private bool _changed;
 
-    /// <summary>Loads the current key's mapping from <paramref name="store"/>.</summary>
+    /// <summary>A set over <paramref name="store"/>, empty until <see cref="Load"/>.</summary>
     public MergingWindowSet(MergingWindowAssigner<W> assigner, IMergingWindowStore<W> store)
     {
         _assigner = assigner;
         _store = store;
-        _mapping = new Dictionary<W, W>();
-        foreach (var (window, stateWindow) in store.Load()) _mapping[window] = stateWindow;
+        _collectMerge = (toBeMerged, result) => _merges.Add((result, [.. toBeMerged]));
     }
 
     /// <summary>Called when windows merge, before the new window is used.</summary>
@@ -32,15 +39,28 @@ internal sealed class MergingWindowSet<W> where W : Window
     /// <param name="mergedStateWindows">The state windows whose state merges into <paramref name="stateWindowResult"/> and is then gone.</param>
     public delegate void MergeFunction(W mergeResult, IReadOnlyCollection<W> mergedWindows, W stateWindowResult, IReadOnlyCollection<W> mergedStateWindows);
 
-    public IReadOnlyDictionary<W, W> Mapping => _mapping;
+    public IReadOnlyList<WindowMapping<W>> Mapping => _mapping;
+
+    /// <summary>Switches to the current key's mapping (what <see cref="Persist"/> wrote last for it).</summary>
+    public void Load()
+    {
+        _mapping = _store.Load();
+        _changed = false;
+    }
 
     /// <summary>The window holding the state of the in-flight <paramref name="window"/>, or null when it is not in flight.</summary>
-    public W? GetStateWindow(W window) => _mapping.GetValueOrDefault(window);
+    public W? GetStateWindow(W window)
+    {
+        var at = IndexOf(_mapping, window);
+        return at < 0 ? null : _mapping[at].StateWindow;
+    }
 
     /// <summary>Removes an in-flight window whose state was cleared.</summary>
     public void RetireWindow(W window)
     {
-        if (!_mapping.Remove(window)) throw new InvalidOperationException($"Window {window} is not in the in-flight window set.");
+        var at = IndexOf(_mapping, window);
+        if (at < 0) throw new InvalidOperationException($"Window {window} is not in the in-flight window set.");
+        _mapping = [.. _mapping.AsSpan(0, at), .. _mapping.AsSpan(at + 1)];
         _changed = true;
     }
 
@@ -51,12 +71,31 @@ internal sealed class MergingWindowSet<W> where W : Window
     /// </summary>
     public W AddWindow(W newWindow, MergeFunction merge)
     {
-        var mergeResults = new List<(W Result, List<W> Merged)>();
-        _assigner.MergeWindows(_mapping.Keys.Append(newWindow), (toBeMerged, result) => mergeResults.Add((result, toBeMerged.ToList())));
+        _candidates.Clear();
+        foreach (var entry in _mapping) _candidates.Add(entry.Window);
+        _candidates.Add(newWindow);
+        _merges.Clear();
+        _assigner.MergeWindows(_candidates, _collectMerge);
+        if (_merges.Count == 0)
+        {
+            if (IndexOf(_mapping, newWindow) < 0)
+            {
+                _mapping = [.. _mapping, new WindowMapping<W>(newWindow, newWindow)];
+                _changed = true;
+            }
+            return newWindow;
+        }
+        return ApplyMerges(newWindow, merge);
+    }
 
+    private W ApplyMerges(W newWindow, MergeFunction merge)
+    {
+        var mapping = new List<WindowMapping<W>>(_mapping);
         var resultWindow = newWindow;
         var mergedNewWindow = false;
-        foreach (var (mergeResult, mergedWindows) in mergeResults)
+        var changed = false;
+        // Collected first and applied after: the assigner may not be called back into while it merges.
+        foreach (var (mergeResult, mergedWindows) in _merges)
         {
             // The new window has no state of its own; whatever it merged with owns the state.
             if (mergedWindows.Remove(newWindow))
@@ -65,27 +104,32 @@ internal sealed class MergingWindowSet<W> where W : Window
                 resultWindow = mergeResult;
             }
             if (mergedWindows.Count == 0) continue;
+            // A pre-existing window that only absorbed the new window without growing: nothing changes.
+            if (mergedWindows.Count == 1 && mergedWindows[0].Equals(mergeResult)) continue;
 
             // Keep the state window of the earliest part (any would do; a fixed choice keeps restores deterministic).
-            var stateWindowResult = _mapping[mergedWindows[0]];
+            var stateWindowResult = mapping[IndexOf(mapping, mergedWindows[0])].StateWindow;
             var mergedStateWindows = new List<W>();
             foreach (var mergedWindow in mergedWindows)
             {
-                if (_mapping.Remove(mergedWindow, out var stateWindow) && !stateWindow.Equals(stateWindowResult)) mergedStateWindows.Add(stateWindow);
+                var at = IndexOf(mapping, mergedWindow);
+                if (at < 0) continue;
+                if (!mapping[at].StateWindow.Equals(stateWindowResult)) mergedStateWindows.Add(mapping[at].StateWindow);
+                mapping.RemoveAt(at);
             }
-            _mapping[mergeResult] = stateWindowResult;
-            _changed = true;
-
-            // A pre-existing window that only absorbed the new window without growing merges nothing.
-            if (!(mergedWindows.Count == 1 && mergedWindows[0].Equals(mergeResult)))
-            {
-                merge(mergeResult, mergedWindows, stateWindowResult, mergedStateWindows);
-            }
+            mapping.Add(new WindowMapping<W>(mergeResult, stateWindowResult));
+            changed = true;
+            merge(mergeResult, mergedWindows, stateWindowResult, mergedStateWindows);
         }
 
-        if (!mergedNewWindow && !_mapping.ContainsKey(newWindow))
+        if (!mergedNewWindow && IndexOf(mapping, newWindow) < 0)
         {
-            _mapping[newWindow] = newWindow;
+            mapping.Add(new WindowMapping<W>(newWindow, newWindow));
+            changed = true;
+        }
+        if (changed)
+        {
+            _mapping = [.. mapping];
             _changed = true;
         }
         return resultWindow;
@@ -95,7 +139,16 @@ internal sealed class MergingWindowSet<W> where W : Window
     public void Persist()
     {
         if (!_changed) return;
-        _store.Save(_mapping.Select(entry => (entry.Key, entry.Value)).ToList());
+        _store.Save(_mapping);
         _changed = false;
+    }
+
+    private static int IndexOf(IReadOnlyList<WindowMapping<W>> mapping, W window)
+    {
+        for (var i = 0; i < mapping.Count; i++)
+        {
+            if (mapping[i].Window.Equals(window)) return i;
+        }
+        return -1;
     }
 }

@@ -13,7 +13,6 @@ namespace GrainFlow.Runtime.Operators.Windowing;
 internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAssignerContext where W : Window
 {
     private readonly WindowAssigner<W> _assigner;
-    private readonly MergingWindowAssigner<W>? _mergingAssigner;
     private readonly ITrigger<W> _trigger;
     // The trigger's generic OnElement<TIn>, resolved once: called through the interface, a generic
     // virtual method is looked up by the runtime on every element.
@@ -27,7 +26,7 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
     private readonly IWindowContents<W, TIn, TContents> _contents;
     private readonly WindowTriggerContext<W> _triggerContext;
     private readonly FunctionContext _functionContext;
-    private readonly MergingWindowStore _mergingWindowStore;
+    private readonly MergingWindowSet<W>? _mergingWindows;
     private readonly MergingWindowSet<W>.MergeFunction _mergeWindows;
 
     public WindowProcessor(
@@ -35,7 +34,6 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         RecordTimestamp timestamp, IWindowOperatorState<W> state, IWindowContents<W, TIn, TContents> contents)
     {
         _assigner = spec.Assigner;
-        _mergingAssigner = spec.Assigner as MergingWindowAssigner<W>;
         _trigger = spec.Trigger;
         _onElement = _trigger.OnElement;
         _allowedLateness = spec.AllowedLatenessMs;
@@ -46,8 +44,10 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         _state = state;
         _contents = contents;
         _triggerContext = new WindowTriggerContext<W>(state);
-        _functionContext = new FunctionContext(state, merging: _mergingAssigner is not null);
-        _mergingWindowStore = new MergingWindowStore(state);
+        // Declared by every window operator, merging or not: a set restored into a non-merging one must be seen to be refused.
+        var mergingWindowStore = new MergingWindowStore(state);
+        _mergingWindows = spec.Assigner is MergingWindowAssigner<W> merging ? new MergingWindowSet<W>(merging, mergingWindowStore) : null;
+        _functionContext = new FunctionContext(state, merging: _mergingWindows is not null);
         _mergeWindows = MergeWindows;
     }
 
@@ -62,9 +62,9 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
         var timestamp = _timestamp.Current;
         var windows = _assigner.AssignWindows(element, timestamp, this);
         var skipped = true;
-        if (_mergingAssigner is not null)
+        if (_mergingWindows is { } mergingWindows)
         {
-            var mergingWindows = new MergingWindowSet<W>(_mergingAssigner, _mergingWindowStore);
+            mergingWindows.Load();
             // Indexed, not foreach: an interface enumerator would be allocated for every element.
             for (var i = 0; i < windows.Count; i++)
             {
@@ -107,11 +107,11 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
 
     private void OnTimer(TKey key, W window, long time, bool eventTime)
     {
-        MergingWindowSet<W>? mergingWindows = null;
+        var mergingWindows = _mergingWindows;
         var stateWindow = window;
-        if (_mergingAssigner is not null)
+        if (mergingWindows is not null)
         {
-            mergingWindows = new MergingWindowSet<W>(_mergingAssigner, _mergingWindowStore);
+            mergingWindows.Load();
             // A timer of a window merged away or cleaned up already: its trigger did not delete it; nothing is left to do.
             if (mergingWindows.GetStateWindow(window) is not { } inFlight) return;
             stateWindow = inFlight;
@@ -238,25 +238,13 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
     {
         private readonly Api.State.IValueState<WindowMapping<W>[]> _mapping = state.GetKeyState<WindowMapping<W>[]>(WindowStateNames.MergingWindowSet);
 
-        // Loops rather than LINQ: the mapping is loaded for every element and every timer of a merging window.
-        public IReadOnlyList<(W Window, W StateWindow)> Load()
-        {
-            if (_mapping.Value is not { } entries) return [];
-            var mapping = new (W Window, W StateWindow)[entries.Length];
-            for (var i = 0; i < entries.Length; i++) mapping[i] = (entries[i].Window, entries[i].StateWindow);
-            return mapping;
-        }
+        // The array in state as it is: loaded for every element and every timer of a merging window.
+        public WindowMapping<W>[] Load() => _mapping.Value ?? [];
 
-        public void Save(IReadOnlyList<(W Window, W StateWindow)> mapping)
+        public void Save(WindowMapping<W>[] mapping)
         {
-            if (mapping.Count == 0)
-            {
-                _mapping.Clear();
-                return;
-            }
-            var entries = new WindowMapping<W>[mapping.Count];
-            for (var i = 0; i < entries.Length; i++) entries[i] = new WindowMapping<W>(mapping[i].Window, mapping[i].StateWindow);
-            _mapping.Update(entries);
+            if (mapping.Length == 0) _mapping.Clear();
+            else _mapping.Update(mapping);
         }
     }
 }
