@@ -3,6 +3,7 @@ using GrainFlow.Runtime.Hosting;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using GrainFlow.Configuration;
+using Orleans.Clustering.AzureStorage;
 using Orleans.Configuration;
 using Azure.Data.Tables;
 using GrainFlow.Storage.AzureTable;
