@@ -1,6 +1,6 @@
 targetScope = 'subscription'
 
-metadata description = 'GrainFlow on Azure: blob storage, Redis clustering and siloCount Orleans silos, each its own single-replica Container App.'
+metadata description = 'GrainFlow on Azure: blob storage, Azure Table clustering and siloCount Orleans silos, each its own single-replica Container App.'
 
 @description('Name of the azd environment; names the resource group and seeds the resource token.')
 @minLength(1)
@@ -11,7 +11,7 @@ param environmentName string
 @minLength(1)
 param location string
 
-@description('Object id of the deploying principal; granted Storage Blob Data Contributor on the account when set.')
+@description('Object id of the deploying principal; granted Storage Blob and Table Data Contributor on the account when set.')
 param principalId string = ''
 
 @description('Type of principalId.')
@@ -34,36 +34,15 @@ param siloImage string
 @description('When true the REST API (port 8081) is reachable from the virtual network; by default only apps in the environment reach it.')
 param restApiVnetAccess bool = false
 
-@description('Azure Cache for Redis tier.')
-@allowed([
-  'Basic'
-  'Standard'
-  'Premium'
-])
-param redisSkuName string = 'Basic'
-
-@description('Azure Cache for Redis family: C for Basic and Standard, P for Premium.')
-@allowed([
-  'C'
-  'P'
-])
-param redisSkuFamily string = 'C'
-
-@description('Azure Cache for Redis size within the family.')
-@minValue(0)
-@maxValue(6)
-param redisSkuCapacity int = 0
-
 var abbreviations = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
 }
 // Names are computed here (not read from module outputs) so What-If can resolve the scopes of the
-// role assignments and the Redis key lookup.
+// role assignments.
 var identityName = '${abbreviations.managedIdentityUserAssignedIdentities}silo-${resourceToken}'
 var storageAccountName = '${abbreviations.storageStorageAccounts}${resourceToken}'
-var redisName = '${abbreviations.cacheRedis}${resourceToken}'
 var registryName = '${abbreviations.containerRegistryRegistries}${resourceToken}'
 
 // Orleans listens on fixed ports inside each container; the environment's static IP reaches silo i on
@@ -95,19 +74,6 @@ module storage 'app/storage.bicep' = {
     name: storageAccountName
     location: location
     tags: tags
-  }
-}
-
-module redis 'app/redis.bicep' = {
-  name: 'redis'
-  scope: rg
-  params: {
-    name: redisName
-    location: location
-    tags: tags
-    skuName: redisSkuName
-    skuFamily: redisSkuFamily
-    skuCapacity: redisSkuCapacity
   }
 }
 
@@ -177,17 +143,15 @@ module silos 'app/silo.bicep' = [
       identityClientId: identity.outputs.clientId
       registryServer: registry.outputs.loginServer
       blobEndpoint: storage.outputs.blobEndpoint
-      redisName: redisName
+      tableEndpoint: storage.outputs.tableEndpoint
       advertisedSiloPort: siloPortBase + i
       advertisedGatewayPort: gatewayPortBase + i
       // Ports exposed on the environment's static IP must be unique; internal ones may be shared.
       restApiExposedPort: restApiVnetAccess ? restApiPortBase + i : restApiPortBase
       restApiVnetAccess: restApiVnetAccess
     }
-    // Redis must exist for its key lookup; the identity must be able to pull the image and read/write blobs
-    // before the silo starts.
+    // The identity must be able to pull the image, read/write blobs and the membership table before the silo starts.
     dependsOn: [
-      redis
       registryAccess
       storageAccess
     ]
@@ -199,7 +163,7 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
-output AZURE_REDIS_HOST string = redis.outputs.hostName
+output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = containerAppsEnvironment.outputs.name
 output AZURE_CONTAINER_APPS_ENVIRONMENT_STATIC_IP string = containerAppsEnvironment.outputs.staticIp

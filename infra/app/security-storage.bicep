@@ -1,4 +1,4 @@
-metadata description = 'Grants Storage Blob Data Contributor on the storage account to the silo identity and, when given, to the deploying principal.'
+metadata description = 'Grants Storage Blob Data Contributor and Storage Table Data Contributor on the storage account to the silo identity and, when given, to the deploying principal.'
 
 @description('Name of the storage account the roles are scoped to.')
 param storageAccountName string
@@ -19,6 +19,9 @@ param userPrincipalType string = 'User'
 
 // Storage Blob Data Contributor (built-in role).
 var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+
+// Storage Table Data Contributor (built-in role): the Orleans membership table.
+var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 
 resource siloIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: siloIdentityName
@@ -48,6 +51,33 @@ resource userBlobDataContributor 'Microsoft.Authorization/roleAssignments@2022-0
     roleDefinitionId: subscriptionResourceId(
       'Microsoft.Authorization/roleDefinitions',
       storageBlobDataContributorRoleId
+    )
+    principalId: userPrincipalId
+    principalType: userPrincipalType
+  }
+}
+
+resource siloTableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, siloIdentity.id, storageTableDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      storageTableDataContributorRoleId
+    )
+    principalId: siloIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The deploying user's grainflow CLI finds the gateways in the membership table (--azure-table).
+resource userTableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(userPrincipalId)) {
+  name: guid(storage.id, userPrincipalId, storageTableDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      storageTableDataContributorRoleId
     )
     principalId: userPrincipalId
     principalType: userPrincipalType

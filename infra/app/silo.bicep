@@ -32,8 +32,8 @@ param registryServer string
 @description('Blob service endpoint of the GrainFlow storage account.')
 param blobEndpoint string
 
-@description('Name of the Azure Cache for Redis used for cluster membership.')
-param redisName string
+@description('Table service endpoint of the GrainFlow storage account; Orleans keeps the cluster membership there.')
+param tableEndpoint string
 
 @description('Port on the environment static IP that reaches this silo\'s silo-to-silo endpoint; unique per silo.')
 @minValue(1024)
@@ -63,11 +63,6 @@ param memory string = '2Gi'
 var siloListenPort = 11111
 var gatewayListenPort = 30000
 var restApiListenPort = 8081
-var redisSecretName = 'redis-connection-string'
-
-resource redis 'Microsoft.Cache/redis@2024-11-01' existing = {
-  name: redisName
-}
 
 resource silo 'Microsoft.App/containerApps@2025-01-01' = {
   name: name
@@ -110,12 +105,6 @@ resource silo 'Microsoft.App/containerApps@2025-01-01' = {
           identity: identityId
         }
       ]
-      secrets: [
-        {
-          name: redisSecretName
-          value: '${redis.properties.hostName}:${redis.properties.sslPort},ssl=True,password=${redis.listKeys().primaryKey},abortConnect=False'
-        }
-      ]
     }
     template: {
       containers: [
@@ -137,11 +126,12 @@ resource silo 'Microsoft.App/containerApps@2025-01-01' = {
             }
             {
               name: 'GrainFlow__grainflow.cluster.type'
-              value: 'redis'
+              value: 'azure-storage'
             }
             {
-              name: 'GrainFlow__grainflow.cluster.redis.connection-string'
-              secretRef: redisSecretName
+              // Signed in with the silo identity (DefaultAzureCredential, AZURE_CLIENT_ID): no key anywhere.
+              name: 'GrainFlow__grainflow.cluster.azure.service-uri'
+              value: tableEndpoint
             }
             {
               name: 'GrainFlow__grainflow.cluster.advertised-ip'

@@ -1,4 +1,4 @@
-metadata description = 'Storage account for GrainFlow grain state, checkpoints, savepoints and topics. Entra ID (RBAC) access only.'
+metadata description = 'Storage account for GrainFlow grain state, checkpoints, savepoints and topics (blobs) and the Orleans cluster membership (table). Entra ID (RBAC) access only.'
 
 @description('Storage account name (3-24 lowercase letters and digits).')
 @minLength(3)
@@ -63,6 +63,19 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+// Orleans' Azure Storage clustering keeps silos and gateways here (AzureStorageClusteringOptions.DEFAULT_TABLE_NAME).
+resource membershipTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
+  parent: tableService
+  name: 'OrleansSiloInstances'
+}
+
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+output tableEndpoint string = account.properties.primaryEndpoints.table
+output membershipTableName string = membershipTable.name
 output containerNames array = [for (containerName, i) in containerNames: containers[i].name]

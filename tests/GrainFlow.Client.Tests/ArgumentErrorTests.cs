@@ -148,13 +148,30 @@ public sealed class ArgumentErrorTests
         Assert.Equal(0, _connector.Attempts);
     }
 
-    [Fact]
-    public async Task Gateway_and_redis_together_are_rejected()
+    [Theory]
+    [InlineData("--redis", "localhost:6379")]
+    [InlineData("--azure-table", "UseDevelopmentStorage=true")]
+    public async Task Gateway_and_a_membership_table_together_are_rejected(string option, string value)
     {
-        var run = await CliRun.RunAsync(["list", "--gateway", "127.0.0.1:30000", "--redis", "localhost:6379"], _connector);
+        var run = await CliRun.RunAsync(["list", "--gateway", "127.0.0.1:30000", option, value], _connector);
 
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
-        Assert.Equal(["Use either --gateway or --redis, not both."], run.StderrLines);
+        Assert.Equal(["Use one of --gateway, --redis and --azure-table, not several."], run.StderrLines);
+        Assert.Equal(0, _connector.Attempts);
+    }
+
+    [Theory]
+    [InlineData("AccountKey=SECRET;garbage", "could not be parsed")]
+    [InlineData("http://127.0.0.1:10002/devstoreaccount1", "DefaultAzureCredential signs in over https only")]
+    public async Task A_malformed_azure_table_is_reported_in_one_line_without_echoing_a_key_or_connecting(string value, string reason)
+    {
+        var run = await CliRun.RunAsync(["list", "--azure-table", value], _connector);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        var line = Assert.Single(run.StderrLines);
+        Assert.StartsWith("Invalid Azure table in --azure-table:", line);
+        Assert.Contains(reason, line);
+        Assert.DoesNotContain("SECRET", line);
         Assert.Equal(0, _connector.Attempts);
     }
 

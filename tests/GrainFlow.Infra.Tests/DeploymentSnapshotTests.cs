@@ -72,6 +72,7 @@ public sealed class DeploymentSnapshots : IAsyncLifetime
 public sealed class DeploymentSnapshotTests(DeploymentSnapshots snapshots) : IClassFixture<DeploymentSnapshots>
 {
     private const string StorageBlobDataContributorRoleId = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string StorageTableDataContributorRoleId = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
 
     private static List<JsonObject> Resources(JsonObject snapshot, string type) =>
         snapshot["predictedResources"]!.AsArray().OfType<JsonObject>()
@@ -136,29 +137,26 @@ public sealed class DeploymentSnapshotTests(DeploymentSnapshots snapshots) : ICl
     }
 
     [Fact]
-    public void Snapshot_SilosGetBlobStorageRedisClusteringAndTheirIdentityThroughEnvironmentVariables()
+    public void Snapshot_SilosGetBlobStorageAzureTableClusteringAndTheirIdentityThroughEnvironmentVariablesWithoutSecrets()
     {
         foreach (var app in SiloApps(snapshots.ThreeSilosWithUser))
         {
             var env = Env(app);
-            var secrets = app.At("properties", "configuration", "secrets")!.AsArray().OfType<JsonObject>()
-                .ToDictionary(secret => Str(secret["name"]), secret => Str(secret["value"]));
 
             Assert.Equal("azure-blob", Str(env["GrainFlow__grainflow.storage.type"]["value"]));
             Assert.Contains("Microsoft.Storage/storageAccounts/", Str(env["GrainFlow__grainflow.storage.azure.service-uri"]["value"]), StringComparison.Ordinal);
             Assert.EndsWith(".primaryEndpoints.blob]", Str(env["GrainFlow__grainflow.storage.azure.service-uri"]["value"]), StringComparison.Ordinal);
-            Assert.Equal("redis", Str(env["GrainFlow__grainflow.cluster.type"]["value"]));
+            Assert.Equal("azure-storage", Str(env["GrainFlow__grainflow.cluster.type"]["value"]));
+            Assert.Contains("Microsoft.Storage/storageAccounts/", Str(env["GrainFlow__grainflow.cluster.azure.service-uri"]["value"]), StringComparison.Ordinal);
+            Assert.EndsWith(".primaryEndpoints.table]", Str(env["GrainFlow__grainflow.cluster.azure.service-uri"]["value"]), StringComparison.Ordinal);
             Assert.EndsWith(".clientId]", Str(env["AZURE_CLIENT_ID"]["value"]), StringComparison.Ordinal);
             Assert.Contains("Microsoft.ManagedIdentity/userAssignedIdentities/", Str(env["AZURE_CLIENT_ID"]["value"]), StringComparison.Ordinal);
 
-            // The Redis connection string (with the access key) only reaches the container through a secret.
-            var redis = env["GrainFlow__grainflow.cluster.redis.connection-string"];
-            Assert.Null(redis["value"]);
-            var connectionString = secrets[Str(redis["secretRef"])];
-            Assert.StartsWith("[format('{0}:{1},ssl=True,password={2}", connectionString, StringComparison.Ordinal);
-            Assert.Contains(").sslPort", connectionString, StringComparison.Ordinal);
-            Assert.Contains("listKeys(", connectionString, StringComparison.Ordinal);
+            // The silo identity signs in to blobs and the table: no key or connection string reaches the app.
+            Assert.DoesNotContain(env.Keys, key => key.Contains("redis", StringComparison.Ordinal) || key.Contains("connection-string", StringComparison.Ordinal));
+            Assert.Null(app.At("properties", "configuration", "secrets"));
         }
+        Assert.Empty(Resources(snapshots.ThreeSilosWithUser, "Microsoft.Cache/redis"));
     }
 
     [Fact]
@@ -192,11 +190,13 @@ public sealed class DeploymentSnapshotTests(DeploymentSnapshots snapshots) : ICl
         Assert.EndsWith($"/subnets/{Str(subnet["name"])}", Str(environment.At("properties", "vnetConfiguration", "infrastructureSubnetId")), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Snapshot_GrantsBlobDataContributorOnTheStorageAccountToTheSiloIdentityAndTheDeployingUser()
+    [Theory]
+    [InlineData(StorageBlobDataContributorRoleId)]
+    [InlineData(StorageTableDataContributorRoleId)]
+    public void Snapshot_GrantsBlobAndTableDataContributorOnTheStorageAccountToTheSiloIdentityAndTheDeployingUser(string roleId)
     {
         var account = Assert.Single(Resources(snapshots.ThreeSilosWithUser, "Microsoft.Storage/storageAccounts"));
-        var assignments = BlobDataContributorAssignments(snapshots.ThreeSilosWithUser);
+        var assignments = RoleAssignments(snapshots.ThreeSilosWithUser, roleId);
 
         Assert.Equal(2, assignments.Count);
         Assert.All(assignments, assignment =>
@@ -207,10 +207,12 @@ public sealed class DeploymentSnapshotTests(DeploymentSnapshots snapshots) : ICl
         Assert.Equal(DeploymentSnapshots.UserPrincipalId, Str(user.At("properties", "principalId")));
     }
 
-    [Fact]
-    public void Snapshot_WithoutPrincipalId_GrantsBlobDataContributorOnlyToTheSiloIdentity()
+    [Theory]
+    [InlineData(StorageBlobDataContributorRoleId)]
+    [InlineData(StorageTableDataContributorRoleId)]
+    public void Snapshot_WithoutPrincipalId_GrantsBlobAndTableDataContributorOnlyToTheSiloIdentity(string roleId)
     {
-        var assignment = Assert.Single(BlobDataContributorAssignments(snapshots.DefaultsWithVnetRestApi));
+        var assignment = Assert.Single(RoleAssignments(snapshots.DefaultsWithVnetRestApi, roleId));
         Assert.Equal("ServicePrincipal", Str(assignment.At("properties", "principalType")));
     }
 
@@ -226,9 +228,9 @@ public sealed class DeploymentSnapshotTests(DeploymentSnapshots snapshots) : ICl
         Assert.Equal("silo", Str(tagged.At("tags", "azd-service-name")));
     }
 
-    private static List<JsonObject> BlobDataContributorAssignments(JsonObject snapshot) =>
+    private static List<JsonObject> RoleAssignments(JsonObject snapshot, string roleId) =>
         Resources(snapshot, "Microsoft.Authorization/roleAssignments")
             .Where(assignment => Str(assignment.At("properties", "roleDefinitionId"))
-                .EndsWith($"/roleDefinitions/{StorageBlobDataContributorRoleId}", StringComparison.Ordinal))
+                .EndsWith($"/roleDefinitions/{roleId}", StringComparison.Ordinal))
             .ToList();
 }

@@ -31,6 +31,7 @@ public sealed class CompiledMainTemplate : IAsyncLifetime
 public sealed class MainTemplateTests(CompiledMainTemplate main) : IClassFixture<CompiledMainTemplate>
 {
     private const string StorageBlobDataContributorRoleId = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string StorageTableDataContributorRoleId = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
 
     [Fact]
     public void MainTemplate_TargetsTheSubscriptionAndCreatesTheResourceGroup()
@@ -118,11 +119,13 @@ public sealed class MainTemplateTests(CompiledMainTemplate main) : IClassFixture
         return resource.Deployment!.At("properties", "template", "variables", variable.Groups["name"].Value)!.GetValue<int>();
     }
 
-    [Fact]
-    public void RoleAssignment_GrantsStorageBlobDataContributorScopedToTheStorageAccount()
+    [Theory]
+    [InlineData(StorageBlobDataContributorRoleId)]
+    [InlineData(StorageTableDataContributorRoleId)]
+    public void RoleAssignment_GrantsStorageBlobAndTableDataContributorScopedToTheStorageAccount(string roleId)
     {
         var blobRoleAssignments = main.Resources.OfType("Microsoft.Authorization/roleAssignments")
-            .Where(assignment => RoleDefinitionGuid(assignment) == StorageBlobDataContributorRoleId)
+            .Where(assignment => RoleDefinitionGuid(assignment) == roleId)
             .ToList();
 
         // One for the silo identity, one (conditional on principalId) for the deploying user.
@@ -146,29 +149,23 @@ public sealed class MainTemplateTests(CompiledMainTemplate main) : IClassFixture
     }
 
     [Fact]
-    public void Redis_IsTlsOnlyBasicC0ByDefault()
+    public void StorageAccount_HoldsTheOrleansMembershipTableAndNothingDeploysRedis()
     {
-        var redis = Assert.Single(main.Resources.OfType("Microsoft.Cache/redis"));
-        var module = redis.Deployment!;
-        var moduleParameters = module.At("properties", "template", "parameters")!;
-        var mainParameters = main.Template["parameters"]!;
+        var table = Assert.Single(main.Resources.OfType("Microsoft.Storage/storageAccounts/tableServices/tables"));
 
-        Assert.False(redis.Body.At("properties", "enableNonSslPort")!.GetValue<bool>());
-        Assert.Equal("1.2", redis.Body.At("properties", "minimumTlsVersion")!.GetValue<string>());
-        Assert.Contains("parameters('skuName')", redis.Body.At("properties", "sku", "name")!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.NotNull(moduleParameters["skuName"]);
-        Assert.Equal("Basic", mainParameters.At("redisSkuName", "defaultValue")!.GetValue<string>());
-        Assert.Equal("C", mainParameters.At("redisSkuFamily", "defaultValue")!.GetValue<string>());
-        Assert.Equal(0, mainParameters.At("redisSkuCapacity", "defaultValue")!.GetValue<int>());
+        Assert.Contains("OrleansSiloInstances", table.Body["name"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(main.Resources.OfType("Microsoft.Cache/redis"));
+        Assert.DoesNotContain(main.Template["parameters"]!.AsObject(), parameter => parameter.Key.StartsWith("redis", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void MainTemplate_OutputsBlobEndpointRedisHostAndSiloAppNames()
+    public void MainTemplate_OutputsBlobAndTableEndpointsAndSiloAppNames()
     {
         var outputs = main.Template["outputs"]!.AsObject();
 
         Assert.Equal("string", outputs.At("AZURE_STORAGE_BLOB_ENDPOINT", "type")!.GetValue<string>());
-        Assert.Equal("string", outputs.At("AZURE_REDIS_HOST", "type")!.GetValue<string>());
+        Assert.Equal("string", outputs.At("AZURE_STORAGE_TABLE_ENDPOINT", "type")!.GetValue<string>());
+        Assert.False(outputs.ContainsKey("AZURE_REDIS_HOST"));
         Assert.Equal("array", outputs.At("SILO_APP_NAMES", "type")!.GetValue<string>());
         Assert.Equal("string", outputs.At("AZURE_CONTAINER_REGISTRY_ENDPOINT", "type")!.GetValue<string>());
     }

@@ -7,6 +7,7 @@ using GrainFlow.Jobs;
 using GrainFlow.Runtime.Execution;
 using GrainFlow.Silo.Examples;
 using GrainFlow.Silo.Hosting;
+using GrainFlow.Storage.AzureBlob;
 using GrainFlow.Storage.GrainState;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -85,11 +86,8 @@ internal static class PerKeyGrainMeasurement
         {
             if (backend == Azurite)
             {
-                silo.AddAzureBlobGrainStorage(CounterGrain.StorageName, (AzureBlobGrainStorageOptions o) =>
-                {
-                    o.ConnectionString = azuriteConnectionString;
-                    o.ContainerName = $"bench-counts-{run}";
-                });
+                silo.AddGrainFlowBlobGrainStorage(CounterGrain.StorageName, () => AzureBlobObjectStore.CreateServiceClient(azuriteConnectionString!),
+                    $"bench-counts-{run}");
             }
             else
             {
@@ -114,15 +112,17 @@ internal static class PerKeyGrainMeasurement
         watch.Stop();
 
         // Not timed: the counts, in memory and in grain storage, must be exactly the events of each key.
-        var storage = (ObjectStoreGrainStorage)services.GetRequiredKeyedService<IGrainStorage>(CounterGrain.StorageName);
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(CounterGrain.StorageName);
         var wrong = new System.Collections.Concurrent.ConcurrentBag<string>();
         await ForAllAsync(Math.Min(keys, events), concurrency, async k =>
         {
             var grain = grains.GetGrain<ICounterGrain>(k);
             var expected = ExpectedCount(k, events, keys);
             var inMemory = await grain.GetCountAsync();
-            var stored = await storage.Store.GetAsync(GrainStateKeys.For(CounterGrain.StateName, grain.GetGrainId()));
-            var durable = stored is null ? 0 : JsonSerializer.Deserialize<CounterState>(stored.Data)!.Count;
+            // Read from storage by the provider itself (a fresh state object, not the grain's).
+            var stored = new GrainState<CounterState>();
+            await storage.ReadStateAsync(CounterGrain.StateName, grain.GetGrainId(), stored);
+            var durable = stored.RecordExists ? stored.State!.Count : 0;
             if (inMemory != expected || durable != expected) wrong.Add($"key {k}: {inMemory} in memory, {durable} stored, {expected} expected");
         });
         if (!wrong.IsEmpty) throw new InvalidOperationException($"The per-key grains miscounted {wrong.Count} keys, e.g. {string.Join("; ", wrong.Take(5))}.");

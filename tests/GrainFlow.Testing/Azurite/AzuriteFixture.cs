@@ -10,8 +10,8 @@ using GrainFlow.Testing.Network;
 namespace GrainFlow.Testing.Azurite;
 
 /// <summary>
-/// Runs one Azurite blob emulator (the version package.json pins) on a free loopback port for the
-/// tests of an assembly, with its data in a temporary directory that is deleted afterwards.
+/// Runs one Azurite (the version package.json pins) on free loopback ports for the tests of an
+/// assembly: the blob service, and the table service for Orleans' Azure Storage clustering, with its data in a temporary directory that is deleted afterwards.
 /// </summary>
 /// <remarks>
 /// Use through a collection (see <see cref="AzuriteCollection"/>) so that the process starts once per
@@ -36,7 +36,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>The port Azurite listens on (127.0.0.1).</summary>
     public int Port { get; private set; }
 
-    /// <summary>A connection string for the emulator's development account.</summary>
+    /// <summary>The port of the table service (127.0.0.1).</summary>
+    public int TablePort { get; private set; }
+
+    // Azurite always starts its queue service too; nothing uses it, but it needs a free port.
+    private int _queuePort;
+
+    /// <summary>A connection string for the emulator's development account (blob and table endpoints).</summary>
     public string ConnectionString { get; private set; } = string.Empty;
 
     /// <summary>The blob endpoint, e.g. http://127.0.0.1:12345/devstoreaccount1.</summary>
@@ -45,9 +51,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>A client for the emulator, with the same bounded retries as production clients.</summary>
     public BlobServiceClient BlobServiceClient { get; private set; } = null!;
 
-    /// <summary>A connection string for Azurite's development account at <paramref name="port"/> on 127.0.0.1.</summary>
-    public static string CreateConnectionString(int port) =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{port}/{AccountName};";
+    /// <summary>A connection string for Azurite's development account at <paramref name="port"/> (blob) and <paramref name="tablePort"/> on 127.0.0.1.</summary>
+    public static string CreateConnectionString(int port, int? tablePort = null) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{port}/{AccountName};" +
+        (tablePort is { } table ? $"TableEndpoint=http://127.0.0.1:{table}/{AccountName};" : "");
 
     /// <summary>A port where nothing listens, for tests of a storage outage. Dispose it after the test.</summary>
     public static UnreachableBlobEndpoint CreateUnreachableEndpoint() => new();
@@ -70,13 +77,15 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var azurite = await AzuriteInstallation.GetAzuriteBlobPathAsync().ConfigureAwait(false);
+        var azurite = await AzuriteInstallation.GetAzuritePathAsync().ConfigureAwait(false);
         _dataDirectory = Directory.CreateTempSubdirectory("grainflow-azurite-").FullName;
 
         for (var attempt = 1; ; attempt++)
         {
             Port = FreeLoopbackPort.Find();
-            ConnectionString = CreateConnectionString(Port);
+            TablePort = FreeLoopbackPort.Find();
+            _queuePort = FreeLoopbackPort.Find();
+            ConnectionString = CreateConnectionString(Port, TablePort);
             BlobServiceClient = new BlobServiceClient(ConnectionString, AzureBlobObjectStore.CreateClientOptions());
             StartProcess(azurite);
             try
@@ -103,7 +112,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>Starts the stopped emulator again on the same port with the same data.</summary>
     public async Task StartAgainAsync()
     {
-        StartProcess(await AzuriteInstallation.GetAzuriteBlobPathAsync().ConfigureAwait(false));
+        StartProcess(await AzuriteInstallation.GetAzuritePathAsync().ConfigureAwait(false));
         await WaitUntilReadyAsync().ConfigureAwait(false);
     }
 
@@ -137,6 +146,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
                  {
                      "--blobHost", "127.0.0.1",
                      "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--tableHost", "127.0.0.1",
+                     "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--queueHost", "127.0.0.1",
+                     "--queuePort", _queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--location", _dataDirectory!,
                      "--silent",
                      "--skipApiVersionCheck",
@@ -188,9 +201,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
             try
             {
-                using (var client = new TcpClient())
+                foreach (var port in new[] { Port, TablePort })
                 {
-                    await client.ConnectAsync(IPAddress.Loopback, Port).ConfigureAwait(false);
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
                 }
 
                 using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(10));

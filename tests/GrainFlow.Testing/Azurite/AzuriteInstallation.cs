@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace GrainFlow.Testing.Azurite;
 
 /// <summary>
-/// Finds the Azurite blob emulator that package.json pins (node_modules/.bin/azurite-blob below the
+/// Finds the Azurite blob emulator that package.json pins (node_modules/.bin/azurite below the
 /// repository root), running <c>npm install</c> once when it is missing.
 /// </summary>
 public static class AzuriteInstallation
@@ -26,8 +26,8 @@ public static class AzuriteInstallation
             $"Could not find the repository root (a directory containing Orleans.sln) above '{AppContext.BaseDirectory}'.");
     }
 
-    /// <summary>The azurite-blob executable, installed with npm first if needed.</summary>
-    public static async Task<string> GetAzuriteBlobPathAsync(CancellationToken cancellationToken = default)
+    /// <summary>The azurite executable (blob, queue and table services), installed with npm first if needed.</summary>
+    public static async Task<string> GetAzuritePathAsync(CancellationToken cancellationToken = default)
     {
         var root = FindRepositoryRoot();
         var path = BinaryPath(root);
@@ -61,7 +61,7 @@ public static class AzuriteInstallation
     }
 
     private static string BinaryPath(string root) =>
-        Path.Combine(root, "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite-blob.cmd" : "azurite-blob");
+        Path.Combine(root, "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
 
     private static async Task<FileStream> AcquireFileLockAsync(string lockPath, CancellationToken cancellationToken)
     {

@@ -19,13 +19,22 @@ public static class GrainFlowCli
     /// <paramref name="workingDirectory"/>, without the host's GRAINFLOW_REDIS (which would point it elsewhere).
     /// </summary>
     /// <returns>The exit code, stdout as non-empty lines, and stderr.</returns>
-    public static async Task<(int ExitCode, string[] Stdout, string Stderr)> RunAsync(
-        string workingDirectory, int gatewayPort, byte[]? stdin, params string[] args)
+    public static Task<(int ExitCode, string[] Stdout, string Stderr)> RunAsync(
+        string workingDirectory, int gatewayPort, byte[]? stdin, params string[] args) =>
+        RunConnectedAsync(workingDirectory, ["--gateway", $"127.0.0.1:{gatewayPort}"], stdin, args);
+
+    /// <summary>
+    /// Runs <c>grainflow</c> with <paramref name="connection"/> as its connection options (e.g. <c>--azure-table</c>
+    /// and <c>--cluster-id</c>), without the host's GRAINFLOW_* connection variables.
+    /// </summary>
+    public static async Task<(int ExitCode, string[] Stdout, string Stderr)> RunConnectedAsync(
+        string workingDirectory, string[] connection, byte[]? stdin, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = workingDirectory };
-        string[] all = [DllPath, .. args, "--gateway", $"127.0.0.1:{gatewayPort}"];
+        string[] all = [DllPath, .. args, .. connection];
         foreach (var arg in all) start.ArgumentList.Add(arg);
         start.Environment.Remove("GRAINFLOW_REDIS");
+        start.Environment.Remove("GRAINFLOW_AZURE_TABLE");
         var (exitCode, stdout, stderr) = await ProcessRun.ToExitAsync(start, TimeSpan.FromMinutes(2), stdin);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
         return (exitCode, lines, stderr);

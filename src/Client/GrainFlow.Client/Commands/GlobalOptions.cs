@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GrainFlow.Client.Connection;
+using GrainFlow.Storage.AzureTable;
 
 namespace GrainFlow.Client.Commands;
 
@@ -11,6 +12,7 @@ internal sealed class GlobalOptions
 {
     public const string GatewayVariable = "GRAINFLOW_GATEWAY";
     public const string RedisVariable = "GRAINFLOW_REDIS";
+    public const string AzureTableVariable = "GRAINFLOW_AZURE_TABLE";
     public const string ClusterIdVariable = "GRAINFLOW_CLUSTER_ID";
     public const string ServiceIdVariable = "GRAINFLOW_SERVICE_ID";
 
@@ -30,6 +32,12 @@ internal sealed class GlobalOptions
         {
             Description = $"Find the gateways in this Redis (StackExchange.Redis connection string) instead. Default: ${RedisVariable}.",
             HelpName = "connection-string",
+            Recursive = true,
+        };
+        AzureTable = new Option<string?>("--azure-table")
+        {
+            Description = $"Find the gateways in Orleans' Azure Storage membership table instead: {AzureTableServiceClients.AcceptedForms}. Default: ${AzureTableVariable}.",
+            HelpName = "endpoint-or-connection-string",
             Recursive = true,
         };
         ClusterId = new Option<string>("--cluster-id")
@@ -57,28 +65,33 @@ internal sealed class GlobalOptions
 
     public Option<string?> Redis { get; }
 
+    public Option<string?> AzureTable { get; }
+
     public Option<string> ClusterId { get; }
 
     public Option<string> ServiceId { get; }
 
     public Option<bool> Verbose { get; }
 
-    public IEnumerable<Option> All => [Gateway, Redis, ClusterId, ServiceId, Verbose];
+    public IEnumerable<Option> All => [Gateway, Redis, AzureTable, ClusterId, ServiceId, Verbose];
 
     /// <summary>
-    /// Where to connect. Precedence: --redis, --gateway, $GRAINFLOW_REDIS, $GRAINFLOW_GATEWAY, 127.0.0.1:30000.
+    /// Where to connect. Precedence: --redis, --azure-table, --gateway, $GRAINFLOW_REDIS, $GRAINFLOW_AZURE_TABLE, $GRAINFLOW_GATEWAY, 127.0.0.1:30000.
     /// </summary>
-    /// <exception cref="CliUsageException">A gateway or the Redis connection string is malformed, or both options are given.</exception>
+    /// <exception cref="CliUsageException">A gateway, the Redis connection string or the Azure table is malformed, or more than one of these options is given.</exception>
     public ClusterConnectionSettings ToSettings(ParseResult parseResult)
     {
         var gatewayOption = NonEmpty(parseResult.GetValue(Gateway));
         var redisOption = NonEmpty(parseResult.GetValue(Redis));
-        if (gatewayOption is not null && redisOption is not null)
+        var tableOption = NonEmpty(parseResult.GetValue(AzureTable));
+        if (new[] { gatewayOption, redisOption, tableOption }.Count(o => o is not null) > 1)
         {
-            throw new CliUsageException("Use either --gateway or --redis, not both.");
+            throw new CliUsageException("Use one of --gateway, --redis and --azure-table, not several.");
         }
 
-        var redis = redisOption ?? (gatewayOption is null ? NonEmpty(_environment(RedisVariable)) : null);
+        var anyOption = gatewayOption ?? redisOption ?? tableOption;
+        var redis = redisOption ?? (anyOption is null ? NonEmpty(_environment(RedisVariable)) : null);
+        var table = tableOption ?? (anyOption is null && redis is null ? NonEmpty(_environment(AzureTableVariable)) : null);
         var settings = new ClusterConnectionSettings
         {
             ClusterId = RequireId(parseResult.GetValue(ClusterId), "--cluster-id"),
@@ -98,6 +111,19 @@ internal sealed class GlobalOptions
                 throw new CliUsageException($"Invalid Redis connection string in {source}: {ConnectionFailures.OneLine(exception.Message)}.");
             }
             return settings with { RedisConnectionString = redis };
+        }
+
+        if (table is not null)
+        {
+            try
+            {
+                return settings with { AzureTable = AzureTableServiceClients.Create(table) };
+            }
+            catch (ArgumentException exception)
+            {
+                var source = tableOption is not null ? "--azure-table" : $"${AzureTableVariable}";
+                throw new CliUsageException($"Invalid Azure table in {source}: {ConnectionFailures.OneLine(exception.Message)}. Use {AzureTableServiceClients.AcceptedForms}.");
+            }
         }
 
         var gatewayText = gatewayOption ?? NonEmpty(_environment(GatewayVariable));

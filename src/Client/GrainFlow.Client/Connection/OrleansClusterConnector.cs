@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Clustering.AzureStorage;
 using Orleans.Configuration;
 using Orleans.Messaging;
 
@@ -40,7 +41,7 @@ public sealed class OrleansClusterConnector : IClusterConnector
         var gatewayAccepted = false;
         try
         {
-            var gateways = settings.RedisConnectionString is null
+            var gateways = !settings.ListsGateways
                 ? await ResolveGatewaysAsync(settings, target, connectTimeout.Token).ConfigureAwait(false)
                 : [];
             host = BuildHost(settings, gateways);
@@ -48,7 +49,7 @@ public sealed class OrleansClusterConnector : IClusterConnector
             await Task.WhenAny(start, Task.Delay(ProbeAfter, connectTimeout.Token)).ConfigureAwait(false);
             if (!start.IsCompleted)
             {
-                var probed = settings.RedisConnectionString is null ? gateways : await ListedGatewaysAsync(host, connectTimeout.Token).ConfigureAwait(false);
+                var probed = !settings.ListsGateways ? gateways : await ListedGatewaysAsync(host, connectTimeout.Token).ConfigureAwait(false);
                 var probeTimeout = settings.ConnectTimeout < ProbeTimeout ? settings.ConnectTimeout : ProbeTimeout;
                 if (await GatewayProbe.FindReasonNoneAcceptsAsync(probed, probeTimeout, connectTimeout.Token).ConfigureAwait(false) is { } reason)
                 {
@@ -103,7 +104,7 @@ public sealed class OrleansClusterConnector : IClusterConnector
         return endpoints;
     }
 
-    /// <summary>The gateways the Redis membership table lists (empty if it cannot be read yet).</summary>
+    /// <summary>The gateways the membership table lists (empty if it cannot be read yet).</summary>
     private static async Task<IPEndPoint[]> ListedGatewaysAsync(IHost host, CancellationToken cancellationToken)
     {
         try
@@ -139,6 +140,10 @@ public sealed class OrleansClusterConnector : IClusterConnector
             if (settings.RedisConnectionString is { } redis)
             {
                 client.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoints.Parse(redis));
+            }
+            else if (settings.AzureTable is { } table)
+            {
+                client.UseAzureStorageClustering((AzureStorageGatewayOptions o) => o.TableServiceClient = table);
             }
             else
             {

@@ -1,5 +1,8 @@
 using GrainFlow.Configuration;
+using Azure.Identity;
+using Azure.Storage.Blobs;
 using GrainFlow.Storage;
+using GrainFlow.Storage.AzureBlob;
 
 namespace GrainFlow.Runtime.Configuration;
 
@@ -30,7 +33,44 @@ public static class StorageOptions
             "a blob container name such as \"grainflow\"")
         .WithDefault("grainflow");
 
-    public static IReadOnlyList<ConfigOption> All { get; } = [Type, Directory, AzureConnectionString, AzureServiceUri, AzureContainer];
+    /// <summary>The container of Orleans' Azure Blob grain storage (job records, the job registry), beside the data container.</summary>
+    public static readonly ConfigOption<string> AzureGrainStateContainer = ConfigOptions.Key("grainflow.storage.azure.grain-state-container").StringType()
+        .WithCheck(c => AzureBlobObjectStore.IsValidContainerName(c) ? null : "a container name has 3 to 63 lowercase letters, digits or single '-'",
+            "a blob container name such as \"grainstate\"")
+        .WithDefault("grainstate");
+
+    public static IReadOnlyList<ConfigOption> All { get; } = [Type, Directory, AzureConnectionString, AzureServiceUri, AzureContainer, AzureGrainStateContainer];
+
+    /// <summary>
+    /// The Blob service client for <see cref="StorageType.AzureBlob"/>: from the connection string when
+    /// one is set, otherwise the service URI signed in with <c>DefaultAzureCredential</c>.
+    /// </summary>
+    /// <exception cref="ConfigurationValueException">Neither key is set, or the connection string does not parse.</exception>
+    public static BlobServiceClient CreateBlobServiceClient(GrainFlowConfiguration configuration)
+    {
+        var connectionString = configuration.GetOptionalString(AzureConnectionString);
+        if (connectionString is not null)
+        {
+            try
+            {
+                return AzureBlobObjectStore.CreateServiceClient(connectionString);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationValueException(AzureConnectionString.Key, "(hidden)", AzureServiceUri.AcceptedForms, e.Message);
+            }
+        }
+        var serviceUri = configuration.GetOptionalString(AzureServiceUri)
+            ?? throw new ConfigurationValueException(AzureServiceUri.Key, "", AzureServiceUri.AcceptedForms,
+                $"with {Type.Key}=AZURE_BLOB, set {AzureServiceUri.Key} (signs in with DefaultAzureCredential) or {AzureConnectionString.Key}");
+        var uri = new Uri(serviceUri);
+        if (uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ConfigurationValueException(AzureServiceUri.Key, serviceUri, AzureServiceUri.AcceptedForms,
+                $"DefaultAzureCredential signs in over https only; use an https URI, or {AzureConnectionString.Key} for an emulator");
+        }
+        return new BlobServiceClient(uri, new DefaultAzureCredential(), AzureBlobObjectStore.CreateClientOptions());
+    }
 
     /// <summary>Builds the configured store.</summary>
     /// <exception cref="ConfigurationValueException">A key is missing or malformed; the message names it.</exception>
@@ -42,25 +82,7 @@ public static class StorageOptions
                 var directory = Path.GetFullPath(configuration.Get(Directory));
                 return ObjectStoreFactory.Create(directory);
             default:
-                var container = configuration.Get(AzureContainer);
-                var connectionString = configuration.GetOptionalString(AzureConnectionString);
-                var serviceUri = configuration.GetOptionalString(AzureServiceUri);
-                if (connectionString is null && serviceUri is null)
-                {
-                    throw new ConfigurationValueException(AzureServiceUri.Key, "", AzureServiceUri.AcceptedForms,
-                        $"with {Type.Key}=AZURE_BLOB, set {AzureServiceUri.Key} (signs in with DefaultAzureCredential) or {AzureConnectionString.Key}");
-                }
-                try
-                {
-                    return connectionString is not null
-                        ? ObjectStoreFactory.Create($"azblob://{container}", connectionString)
-                        : ObjectStoreFactory.Create($"{serviceUri!.TrimEnd('/')}/{container}");
-                }
-                catch (ArgumentException e)
-                {
-                    throw new ConfigurationValueException(connectionString is not null ? AzureConnectionString.Key : AzureServiceUri.Key,
-                        connectionString is not null ? "(hidden)" : serviceUri!, AzureServiceUri.AcceptedForms, e.Message);
-                }
+                return new AzureBlobObjectStore(CreateBlobServiceClient(configuration), configuration.Get(AzureContainer));
         }
     }
 }

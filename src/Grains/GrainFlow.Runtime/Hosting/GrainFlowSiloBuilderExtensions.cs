@@ -14,7 +14,8 @@ public static class GrainFlowSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the GrainFlow runtime to a silo: job registry and managers, subtask grains and their
-    /// placement, topics, and the grain storage for job records (on the configured object store).
+    /// placement, topics, and the grain storage for job records (file storage in the data store, or Orleans'
+    /// Azure Blob grain storage with <c>grainflow.storage.type=AZURE_BLOB</c>).
     /// </summary>
     public static ISiloBuilder AddGrainFlow(this ISiloBuilder builder, Action<GrainFlowOptions>? configure = null)
     {
@@ -41,8 +42,9 @@ public static class GrainFlowSiloBuilderExtensions
             services.AddSingleton<ClusterShutdown>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterShutdown>());
         });
-        builder.AddObjectStoreGrainStorage(GrainFlowStorage.ProviderName, sp => sp.GetRequiredService<GrainFlowStores>().Data);
-        return builder;
+        return options.StoreFactory is null
+            ? builder.AddGrainFlowGrainStorage(GrainFlowStorage.ProviderName, options.Configuration)
+            : builder.AddObjectStoreGrainStorage(GrainFlowStorage.ProviderName, sp => sp.GetRequiredService<GrainFlowStores>().Data);
     }
 
     /// <summary>Registers a job type under <paramref name="name"/>, the name <c>grainflow run</c> uses.</summary>

@@ -6,6 +6,7 @@ public enum ClusterType
 {
     Localhost,
     Redis,
+    AzureStorage,
 }
 
 /// <summary>How the silo finds its cluster. The embedded default is a single silo on localhost.</summary>
@@ -15,6 +16,14 @@ public static class ClusterOptions
         .WithDefault(ClusterType.Localhost);
 
     public static readonly ConfigOption<string> RedisConnectionString = ConfigOptions.Key("grainflow.cluster.redis.connection-string").StringType();
+
+    /// <summary>With <c>AZURE_STORAGE</c>: the account holding the membership table, by connection string (e.g. Azurite's)...</summary>
+    public static readonly ConfigOption<string> AzureConnectionString = ConfigOptions.Key("grainflow.cluster.azure.connection-string").StringType();
+
+    /// <summary>...or by its table endpoint, signed in with <c>DefaultAzureCredential</c> (a managed identity on Azure).</summary>
+    public static readonly ConfigOption<string> AzureServiceUri = ConfigOptions.Key("grainflow.cluster.azure.service-uri").StringType()
+        .WithCheck(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps ? null : "the service URI must be an absolute https URL",
+            "the table endpoint, e.g. https://<account>.table.core.windows.net");
 
     public static readonly ConfigOption<string> ClusterId = ConfigOptions.Key("grainflow.cluster.id").StringType().WithDefault("grainflow");
 
@@ -53,7 +62,7 @@ public static class ClusterOptions
 
     public static IReadOnlyList<ConfigOption> All { get; } =
     [
-        Type, RedisConnectionString, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedIp, AdvertisedSiloPort, AdvertisedGatewayPort,
+        Type, RedisConnectionString, AzureConnectionString, AzureServiceUri, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedIp, AdvertisedSiloPort, AdvertisedGatewayPort,
         ProbeTimeout, MissedProbesLimit, DeathVotes,
     ];
 

@@ -3,14 +3,17 @@ using GrainFlow.Runtime.Hosting;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using GrainFlow.Configuration;
+using Orleans.Clustering.AzureStorage;
 using Orleans.Configuration;
+using Azure.Data.Tables;
+using GrainFlow.Storage.AzureTable;
 using StackExchange.Redis;
 
 namespace GrainFlow.Silo.Hosting;
 
 public static class ClusterSiloBuilderExtensions
 {
-    /// <summary>Joins the cluster the <c>grainflow.cluster.*</c> keys describe: localhost (default) or Redis membership.</summary>
+    /// <summary>Joins the cluster the <c>grainflow.cluster.*</c> keys describe: localhost (default), Redis or Azure Table membership.</summary>
     public static ISiloBuilder UseGrainFlowCluster(this ISiloBuilder builder, GrainFlowConfiguration configuration)
     {
         // Submissions are normalised against every key the silo reads: these are not job settings, but known.
@@ -24,9 +27,7 @@ public static class ClusterSiloBuilderExtensions
         {
             return builder.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
         }
-        var connectionString = configuration.GetOptionalString(ClusterOptions.RedisConnectionString)
-            ?? throw new ConfigurationValueException(ClusterOptions.RedisConnectionString.Key, "", "a StackExchange.Redis connection string such as localhost:6379",
-                $"with {ClusterOptions.Type.Key}=REDIS the Redis connection string is required");
+        var useMembership = MembershipChoice(configuration);
         builder.Configure<Orleans.Configuration.ClusterOptions>(o =>
         {
             o.ClusterId = clusterId;
@@ -52,7 +53,45 @@ public static class ClusterSiloBuilderExtensions
                 o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, gatewayPort);
             });
         }
-        return builder.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString));
+        return useMembership(builder);
+    }
+
+    /// <summary>The membership table the keys choose, checked before anything is configured.</summary>
+    /// <exception cref="ConfigurationValueException">The chosen table's keys are missing or malformed.</exception>
+    private static Func<ISiloBuilder, ISiloBuilder> MembershipChoice(GrainFlowConfiguration configuration)
+    {
+        if (configuration.Get(ClusterOptions.Type) == ClusterType.Redis)
+        {
+            var redis = configuration.GetOptionalString(ClusterOptions.RedisConnectionString)
+                ?? throw new ConfigurationValueException(ClusterOptions.RedisConnectionString.Key, "", "a StackExchange.Redis connection string such as localhost:6379",
+                    $"with {ClusterOptions.Type.Key}=REDIS the Redis connection string is required");
+            return b => b.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        }
+        var table = AzureTableClient(configuration);
+        return b => b.UseAzureStorageClustering((AzureStorageClusteringOptions o) => o.TableServiceClient = table);
+    }
+
+    private static TableServiceClient AzureTableClient(GrainFlowConfiguration configuration)
+    {
+        var connectionString = configuration.GetOptionalString(ClusterOptions.AzureConnectionString);
+        var serviceUri = configuration.GetOptionalString(ClusterOptions.AzureServiceUri);
+        var (key, value) = (connectionString, serviceUri) switch
+        {
+            (not null, not null) => throw new ConfigurationValueException(ClusterOptions.AzureServiceUri.Key, serviceUri, AzureTableServiceClients.AcceptedForms,
+                $"set either {ClusterOptions.AzureConnectionString.Key} or {ClusterOptions.AzureServiceUri.Key}, not both"),
+            (not null, null) => (ClusterOptions.AzureConnectionString.Key, connectionString),
+            (null, not null) => (ClusterOptions.AzureServiceUri.Key, serviceUri),
+            _ => throw new ConfigurationValueException(ClusterOptions.AzureServiceUri.Key, "", AzureTableServiceClients.AcceptedForms,
+                $"with {ClusterOptions.Type.Key}=AZURE_STORAGE set {ClusterOptions.AzureServiceUri.Key} (signs in with DefaultAzureCredential) or {ClusterOptions.AzureConnectionString.Key}"),
+        };
+        try
+        {
+            return AzureTableServiceClients.Create(value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationValueException(key, connectionString is null ? value : "(hidden)", AzureTableServiceClients.AcceptedForms, e.Message);
+        }
     }
 
     /// <summary>The <c>grainflow.cluster.membership.*</c> keys that are set override Orleans' failure-detection defaults.</summary>

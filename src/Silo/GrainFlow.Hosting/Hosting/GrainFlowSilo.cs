@@ -41,7 +41,7 @@ public static class GrainFlowSilo
             .UseGrainFlowCluster(clusterConfiguration)
             .AddGrainFlow(o => o.Configuration = clusterConfiguration)
             // IAsyncStream<T>.OnNextAsync on provider "topics" appends durably to GrainFlow topics.
-            .AddObjectStoreGrainStorage("PubSubStore", sp => sp.GetRequiredService<GrainFlowStores>().Data)
+            .AddGrainFlowGrainStorage("PubSubStore", clusterConfiguration)
             .AddTopicStreams(TopicStreamsProviderName)
             .UseGrainFlowRestApi(clusterConfiguration)
             .AddExampleJobs());
