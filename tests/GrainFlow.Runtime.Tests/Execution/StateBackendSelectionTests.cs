@@ -14,15 +14,19 @@ namespace GrainFlow.Runtime.Tests.Execution;
 [Trait("Category", "Cluster")]
 public sealed class StateBackendSelectionTests(SharedClusterFixture fixture)
 {
-    [Fact]
-    public async Task TheBackendChosenInCodeWinsOverTheSubmissionsStateBackendTypeAndKeepsEveryKeysState()
+    [Theory]
+    [InlineData("hashmap", "rocksdb")]
+    [InlineData("rocksdb", "hashmap")]
+    public async Task TheBackendChosenInCodeWinsOverTheSubmissionsStateBackendTypeAndKeepsEveryKeysState(string inCode, string submitted)
     {
         var jobId = await fixture.Cluster.RunToCompletionAsync(StateBackendInCodeJob.Name, new Dictionary<string, string>
         {
-            ["backend-in-code"] = "hashmap", ["state.backend.type"] = "rocksdb", ["records"] = "1000", ["keys"] = "10", ["sink"] = "discard",
+            ["backend-in-code"] = inCode, ["state.backend.type"] = submitted, ["records"] = "1000", ["keys"] = "10", ["sink"] = "discard",
+            ["state.backend.rocksdb.localdir"] = fixture.Directory.Combine("rocksdb"),
         }, parallelism: 2);
 
-        Assert.Equal("hashmap", (await fixture.Cluster.Job(jobId).GetConfigurationAsync())["state.backend.type"]);
+        Assert.Equal(inCode, (await fixture.Cluster.Job(jobId).GetConfigurationAsync())["state.backend.type"]);
+        // A finished subtask's state stays readable (on RocksDB too: its instance lives until the activation goes).
         var entries = new List<KeyedStateEntry>();
         for (var subtask = 0; subtask < 2; subtask++)
         {
@@ -31,24 +35,5 @@ public sealed class StateBackendSelectionTests(SharedClusterFixture fixture)
         }
         Assert.Equal(Enumerable.Range(0, 10).Select(k => k.ToString()), entries.Select(e => e.Key).Order());
         Assert.All(entries, e => Assert.Equal("100", e.Value));
-    }
-
-    [Fact]
-    public async Task RocksDbChosenInCodeRunsEveryKeyedSubtaskOnRocksDbAndCountsEveryKeyExactly()
-    {
-        var output = fixture.Directory.Combine($"rocksdb-in-code-{Guid.NewGuid():N}");
-        var jobId = await fixture.Cluster.RunToCompletionAsync(StateBackendInCodeJob.Name, new Dictionary<string, string>
-        {
-            ["backend-in-code"] = "rocksdb", ["state.backend.type"] = "hashmap", ["records"] = "1000", ["keys"] = "10", ["output"] = output,
-            ["state.backend.rocksdb.localdir"] = fixture.Directory.Combine("rocksdb"),
-        }, parallelism: 2);
-
-        Assert.Equal("rocksdb", (await fixture.Cluster.Job(jobId).GetConfigurationAsync())["state.backend.type"]);
-        // keyed-count writes each key's running count: every key reaches 100, once.
-        var finalCounts = Directory.GetFiles(output, "part-*").SelectMany(File.ReadLines).Where(l => l.Contains("Count = 100 ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(10, finalCounts.Count);
-        Assert.Equal(10, finalCounts.Distinct().Count());
-        // Each instance deleted its working directory when its operator closed.
-        Assert.Empty(Directory.GetDirectories(fixture.Directory.Combine("rocksdb")));
     }
 }

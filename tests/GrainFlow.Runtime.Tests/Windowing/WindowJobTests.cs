@@ -32,15 +32,19 @@ public sealed class WindowJobTests(SharedClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("tumbling")]
-    [InlineData("sliding")]
-    [InlineData("session")]
-    public async Task AFailureMidWindowRestoresWindowsAndTimersFromTheCheckpointAndEveryWindowIsWrittenOnce(string kind)
+    [InlineData("tumbling", "hashmap")]
+    [InlineData("sliding", "hashmap")]
+    [InlineData("session", "hashmap")]
+    [InlineData("tumbling", "rocksdb")]
+    [InlineData("session", "rocksdb")]
+    public async Task AFailureMidWindowRestoresWindowsAndTimersFromTheCheckpointAndEveryWindowIsWrittenOnce(string kind, string backend)
     {
         var output = _jobs.NewDirectory("output");
         var plan = FailurePlan.Create([]);
         var jobId = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(output, [.. _jobs.Checkpoints(),
             ("window", kind),
+            ("state.backend.type", backend),
+            ("state.backend.rocksdb.localdir", _jobs.NewDirectory("rocksdb")),
             ("failure-plan", plan),
             ("restart-strategy.type", "fixed-delay"),
             ("restart-strategy.fixed-delay.attempts", "3"),
@@ -53,7 +57,7 @@ public sealed class WindowJobTests(SharedClusterFixture fixture)
         Assert.Equal(0, FailurePlan.Remaining(plan));
         Assert.Equal(2, details.Attempt);
         Assert.StartsWith($"restored job {jobId} (attempt 2) from checkpoint", details.StateOrigin);
-        AssertSameLines(WindowLines(kind, Records, Keys), Committed(output), $"{kind} windows across a failure ({details.StateOrigin})");
+        AssertSameLines(WindowLines(kind, Records, Keys), Committed(output), $"{kind} windows on {backend} across a failure ({details.StateOrigin})");
     }
 
     [Theory]
@@ -70,6 +74,22 @@ public sealed class WindowJobTests(SharedClusterFixture fixture)
         Assert.Contains("from savepoint", (await fixture.Cluster.Job(second).GetDetailsAsync()).StateOrigin);
         AssertSameLines(WindowLines(kind, Records, Keys), Committed(firstOutput, secondOutput),
             $"{kind} windows written by the stopped job and the job resumed at parallelism {to}");
+    }
+
+    [Theory]
+    [InlineData("tumbling", "hashmap", "rocksdb")]
+    [InlineData("session", "rocksdb", "hashmap")]
+    public async Task ACanonicalSavepointMovesOpenWindowsAndTimersBetweenTheHeapAndRocksDbWithTheFailureFreeResult(string kind, string from, string to)
+    {
+        var (firstOutput, secondOutput) = (_jobs.NewDirectory("output-1"), _jobs.NewDirectory("output-2"));
+        var (location, _) = await _jobs.StopMidwayAsync(EventTimeWindowJob.Name, EventTimeWindowJob.WindowUid, firstOutput, 2, SavepointFormatType.Canonical,
+            SavepointTermination.Stop, ("window", kind), ("state.backend.type", from), ("state.backend.rocksdb.localdir", _jobs.NewDirectory("rocksdb")));
+        var second = await fixture.Cluster.RunToCompletionAsync(EventTimeWindowJob.Name, Parameters(secondOutput, [.. _jobs.Checkpoints(),
+            ("window", kind), ("state.backend.type", to), ("state.backend.rocksdb.localdir", _jobs.NewDirectory("rocksdb")), ("execution.state-recovery.path", location)]),
+            3, TimeSpan.FromMinutes(2));
+        Assert.Contains("from savepoint", (await fixture.Cluster.Job(second).GetDetailsAsync()).StateOrigin);
+        AssertSameLines(WindowLines(kind, Records, Keys), Committed(firstOutput, secondOutput),
+            $"{kind} windows written on {from} and, after the canonical savepoint, on {to} at parallelism 3");
     }
 
     [Theory]

@@ -115,7 +115,13 @@ internal sealed partial class SubtaskGrain(
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_deployment is not { } deployment || _phase.IsReleased || !_phase.IsActive) return;
+        if (_deployment is not { } deployment || _phase.IsReleased || !_phase.IsActive)
+        {
+            // Nothing running to report; what a finished chain's operators hold outside the heap goes with the activation.
+            _chain?.Release(LogCloseFailed);
+            _chain = null;
+            return;
+        }
         _phase.TryFail();
         Teardown();
         if (shutdown.LastSiloStopping.IsCancellationRequested)
@@ -385,7 +391,7 @@ internal sealed partial class SubtaskGrain(
         _cancellation.Cancel();
         _input?.Abandon();
         StopTimers();
-        _chain?.Close(LogCloseFailed);
+        _chain?.Release(LogCloseFailed);
         _chain = null;
     }
 

@@ -5,7 +5,7 @@ namespace GrainFlow.Runtime.Operators;
 
 /// <summary>Base of operators after a keyBy: owns the subtask's keyed state backend and its timer services.</summary>
 internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Func<TIn, TKey> keySelector)
-    : OperatorBase<TIn>(uid, name), IKeyedOperator
+    : OperatorBase<TIn>(uid, name), IKeyedOperator, IDisposable
     where TKey : notnull
 {
     protected IKeyedStateBackend<TKey> Backend { get; private set; } = null!;
@@ -46,12 +46,11 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
     protected InternalTimerService<TKey, TNamespace> GetInternalTimerService<TNamespace>(string name, ITriggerable<TKey, TNamespace> triggerable)
         where TNamespace : notnull => _timeServices.GetInternalTimerService(name, triggerable);
 
-    /// <summary>Releases the backend (a RocksDB instance holds native memory and files).</summary>
-    public override void Close()
-    {
-        base.Close();
-        Backend?.Dispose();
-    }
+    /// <summary>
+    /// Releases the backend (a RocksDB instance holds native memory and files) when the chain is let go,
+    /// not when it closes: a finished subtask's state is still captured by the checkpoints after it finished.
+    /// </summary>
+    public void Dispose() => Backend?.Dispose();
 
     protected virtual void OpenKeyed() { }
 

@@ -178,6 +178,28 @@ internal sealed class OperatorChain
         }
     }
 
+    /// <summary>
+    /// Closes the chain (if it was not closed yet) and lets go of what its operators hold outside the
+    /// heap (a RocksDB instance and its working directory). Until then a finished chain keeps its state
+    /// readable, for the checkpoints taken after its subtask finished.
+    /// </summary>
+    public void Release(Action<IStreamOperator, Exception> onFailure)
+    {
+        Close(onFailure);
+        foreach (var op in Operators)
+        {
+            if (op is not IDisposable disposable) continue;
+            try
+            {
+                disposable.Dispose();
+            }
+            catch (Exception e)
+            {
+                onFailure(op, e);
+            }
+        }
+    }
+
     private async Task FlushAsync(FlushReason reason)
     {
         foreach (var op in Operators)
