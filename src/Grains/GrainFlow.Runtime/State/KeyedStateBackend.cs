@@ -42,14 +42,8 @@ internal sealed class KeyedStateBackend<TKey> : IKeyedStateBackend<TKey> where T
     /// <summary>Makes <paramref name="key"/> current; fails if it does not belong to this subtask (a routing bug, never silent).</summary>
     public void SetCurrentKey(TKey key)
     {
-        var keyGroup = KeyGroupAssignment.KeyGroupFor(key, _maxParallelism);
-        if (!KeyGroups.Contains(keyGroup))
-        {
-            throw new InvalidOperationException(
-                $"Key '{key}' belongs to key group {keyGroup}, which is not in this subtask's range {KeyGroups}: records were routed to the wrong subtask.");
-        }
+        CurrentGroupIndex = KeyGroupRouting.GroupIndexOf(key, KeyGroups, _maxParallelism);
         CurrentKey = key;
-        CurrentGroupIndex = keyGroup - KeyGroups.StartKeyGroup;
     }
 
     /// <summary>The table of state <paramref name="name"/>, filled from the restored state when it is first registered.</summary>

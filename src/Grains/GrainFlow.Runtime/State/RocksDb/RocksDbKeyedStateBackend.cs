@@ -51,14 +51,8 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> 
 
     public void SetCurrentKey(TKey key)
     {
-        var keyGroup = KeyGroupAssignment.KeyGroupFor(key, _maxParallelism);
-        if (!KeyGroups.Contains(keyGroup))
-        {
-            throw new InvalidOperationException(
-                $"Key '{key}' belongs to key group {keyGroup}, which is not in this subtask's range {KeyGroups}: records were routed to the wrong subtask.");
-        }
+        CurrentGroupIndex = KeyGroupRouting.GroupIndexOf(key, KeyGroups, _maxParallelism);
         CurrentKey = key;
-        CurrentGroupIndex = keyGroup - KeyGroups.StartKeyGroup;
     }
 
     public void AddRestoredState(RestoredKeyedState restored) => _restored.Add(restored);
