@@ -17,9 +17,9 @@ public sealed class TimerQueueTests
 
     private static int Group(long key) => KeyGroupAssignment.KeyGroupFor(key, MaxParallelism);
 
-    private static (KeyedStateBackend<long> Backend, IKeyGroupedTimerQueue<long, TestWindow> Queue) Open(params RestoredKeyedState[] restored)
+    private static (HeapKeyedStateBackend<long> Backend, IKeyGroupedTimerQueue<long, TestWindow> Queue) Open(params RestoredKeyedState[] restored)
     {
-        var backend = (KeyedStateBackend<long>)Backend(StateBackendsUnderTest.Heap, 0, 1, restored);
+        var backend = (HeapKeyedStateBackend<long>)Backend(StateBackendsUnderTest.Heap, 0, 1, restored);
         return (backend, backend.CreateTimerQueue<TestWindow>("_event_timers[q]"));
     }
 

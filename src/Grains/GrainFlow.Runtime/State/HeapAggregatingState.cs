@@ -4,7 +4,7 @@ namespace GrainFlow.Runtime.State;
 
 /// <summary>An accumulator per key and namespace; namespaces merge by merging their accumulators (<see cref="IAggregateFunction{TIn, TAcc, TOut}.Merge"/>).</summary>
 internal sealed class HeapAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(
-    KeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TAcc> table, IAggregateFunction<TIn, TAcc, TOut> function)
+    HeapKeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TAcc> table, IAggregateFunction<TIn, TAcc, TOut> function)
     : HeapKvState<TKey, TNamespace, TAcc>(backend, table), IInternalAggregatingState<TNamespace, TIn, TOut>, IInternalReadOnceState<TOut>
     where TKey : notnull
     where TNamespace : notnull

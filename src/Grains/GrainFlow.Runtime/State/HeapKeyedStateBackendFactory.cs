@@ -6,5 +6,5 @@ namespace GrainFlow.Runtime.State;
 internal sealed class HeapKeyedStateBackendFactory : IKeyedStateBackendFactory
 {
     public IKeyedStateBackend<TKey> Create<TKey>(OperatorContext context) where TKey : notnull =>
-        new KeyedStateBackend<TKey>(context.KeyGroups, context.MaxParallelism);
+        new HeapKeyedStateBackend<TKey>(context.KeyGroups, context.MaxParallelism);
 }

@@ -5,7 +5,7 @@ namespace GrainFlow.Runtime.State;
 /// namespace. Entries are replaced, never changed in place, so a snapshot sharing a bucket stays as
 /// it was captured.
 /// </summary>
-internal abstract class HeapKvState<TKey, TNamespace, TValue>(KeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TValue> table)
+internal abstract class HeapKvState<TKey, TNamespace, TValue>(HeapKeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TValue> table)
     where TKey : notnull
     where TNamespace : notnull
 {

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace GrainFlow.Runtime.State;
 
 /// <summary>A list per key and namespace; immutable, so a snapshot sharing it never sees it change.</summary>
-internal sealed class HeapListState<TKey, TNamespace, TValue>(KeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, ImmutableList<TValue>> table)
+internal sealed class HeapListState<TKey, TNamespace, TValue>(HeapKeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, ImmutableList<TValue>> table)
     : HeapKvState<TKey, TNamespace, ImmutableList<TValue>>(backend, table), IInternalListState<TNamespace, TValue>, IInternalReadOnceState<IReadOnlyList<TValue>>
     where TKey : notnull
     where TNamespace : notnull

@@ -7,7 +7,7 @@ namespace GrainFlow.Runtime.State;
 /// shares them safely: every change replaces the entry's map instead of mutating it.
 /// </summary>
 internal sealed class HeapMapState<TKey, TNamespace, TUserKey, TUserValue>(
-    KeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, ImmutableDictionary<TUserKey, TUserValue>> table)
+    HeapKeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, ImmutableDictionary<TUserKey, TUserValue>> table)
     : HeapKvState<TKey, TNamespace, ImmutableDictionary<TUserKey, TUserValue>>(backend, table), IInternalMapState<TNamespace, TUserKey, TUserValue>
     where TKey : notnull
     where TNamespace : notnull

@@ -1,7 +1,7 @@
 namespace GrainFlow.Runtime.State;
 
 /// <summary>A value per key and namespace that every added value is reduced into; namespaces merge by reducing their values.</summary>
-internal sealed class HeapReducingState<TKey, TNamespace, TValue>(KeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TValue> table, Func<TValue, TValue, TValue> reduce)
+internal sealed class HeapReducingState<TKey, TNamespace, TValue>(HeapKeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TValue> table, Func<TValue, TValue, TValue> reduce)
     : HeapKvState<TKey, TNamespace, TValue>(backend, table), IInternalReducingState<TNamespace, TValue>, IInternalReadOnceState<TValue>
     where TKey : notnull
     where TNamespace : notnull

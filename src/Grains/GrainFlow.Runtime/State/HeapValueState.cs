@@ -1,6 +1,6 @@
 namespace GrainFlow.Runtime.State;
 
-internal sealed class HeapValueState<TKey, TNamespace, TValue>(KeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TValue> table)
+internal sealed class HeapValueState<TKey, TNamespace, TValue>(HeapKeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TValue> table)
     : HeapKvState<TKey, TNamespace, TValue>(backend, table), IInternalValueState<TNamespace, TValue>
     where TKey : notnull
     where TNamespace : notnull

@@ -26,7 +26,7 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
     public abstract IEnumerable<(int KeyGroup, TKey Key, TNamespace Namespace, TValue Value)> Entries { get; }
 
     /// <summary>The table of state <paramref name="name"/> in <paramref name="backend"/>, in the layout of <typeparamref name="TNamespace"/>.</summary>
-    public static NamespacedTable<TKey, TNamespace, TValue> Create(KeyedStateBackend<TKey> backend, string name) =>
+    public static NamespacedTable<TKey, TNamespace, TValue> Create(HeapKeyedStateBackend<TKey> backend, string name) =>
         VoidNamespace.Is<TNamespace>()
             ? new PerKey(backend.GetOrCreateTable<TKey, TValue>(name))
             : new PerKeyAndNamespace(backend.GetOrCreateTable<NamespacedKey<TKey, TNamespace>, TValue>(name, NamespacedKeyComparer<TKey, TNamespace>.Instance));

@@ -29,9 +29,9 @@ public sealed class RocksDbTestBackends : IDisposable
     }
 
     /// <summary>The heap backend of subtask <paramref name="subtask"/> of <paramref name="parallelism"/>, with the restored state given.</summary>
-    internal static KeyedStateBackend<long> Heap(int subtask, int parallelism, params RestoredKeyedState[] restored)
+    internal static HeapKeyedStateBackend<long> Heap(int subtask, int parallelism, params RestoredKeyedState[] restored)
     {
-        var backend = new KeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism);
+        var backend = new HeapKeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism);
         foreach (var state in restored) backend.AddRestoredState(state);
         return backend;
     }

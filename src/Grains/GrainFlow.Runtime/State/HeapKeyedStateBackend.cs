@@ -9,13 +9,13 @@ namespace GrainFlow.Runtime.State;
 /// state tables registered by the operator and its function — user state, operator state in
 /// namespaces (windows), and the timers of its timer services — all partitioned by key group.
 /// </summary>
-internal sealed class KeyedStateBackend<TKey> : IKeyedStateBackend<TKey> where TKey : notnull
+internal sealed class HeapKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> where TKey : notnull
 {
     private readonly Dictionary<string, IStateTable> _tables = new(StringComparer.Ordinal);
     private readonly List<RestoredKeyedState> _restored = new();
     private readonly int _maxParallelism;
 
-    public KeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism)
+    public HeapKeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism)
     {
         KeyGroups = keyGroups;
         _maxParallelism = maxParallelism;
