@@ -118,8 +118,7 @@ internal sealed partial class SubtaskGrain(
         if (_deployment is not { } deployment || _phase.IsReleased || !_phase.IsActive)
         {
             // Nothing running to report; what a finished chain's operators hold outside the heap goes with the activation.
-            _chain?.Release(LogCloseFailed);
-            _chain = null;
+            ReleaseChain();
             return;
         }
         _phase.TryFail();
@@ -391,6 +390,11 @@ internal sealed partial class SubtaskGrain(
         _cancellation.Cancel();
         _input?.Abandon();
         StopTimers();
+        ReleaseChain();
+    }
+
+    private void ReleaseChain()
+    {
         _chain?.Release(LogCloseFailed);
         _chain = null;
     }

@@ -93,7 +93,7 @@ public sealed class RocksDbSnapshotTests : IDisposable
         var heap = Enumerable.Range(0, from).Select(i => RocksDbTestBackends.Heap(i, from)).ToList();
         var heapStates = heap.Select(b => new States(b)).ToList();
         for (long key = 0; key < 300; key++) heapStates[heap.IndexOf(Owner(heap, key))].Write(Owner(heap, key), key);
-        var snapshots = heap.Select(b => RocksDbTestBackends.Checkpoint(b, format)).ToArray();
+        var snapshots = heap.Select(b => KeyedStateCheckpoints.Checkpoint(b, format)).ToArray();
 
         var rocks = Enumerable.Range(0, to).Select(i => _backends.Backend(i, to, snapshots)).ToList();
         var rocksStates = rocks.Select(b => new States(b)).ToList();
@@ -110,7 +110,7 @@ public sealed class RocksDbSnapshotTests : IDisposable
         var rocks = Enumerable.Range(0, from).Select(i => _backends.Backend(i, from)).ToList();
         var rocksStates = rocks.Select(b => new States(b)).ToList();
         for (long key = 0; key < 300; key++) rocksStates[rocks.IndexOf(Owner(rocks, key))].Write(Owner(rocks, key), key);
-        var snapshots = rocks.Select(b => RocksDbTestBackends.Checkpoint(b, format)).ToArray();
+        var snapshots = rocks.Select(b => KeyedStateCheckpoints.Checkpoint(b, format)).ToArray();
 
         var heap = Enumerable.Range(0, to).Select(i => RocksDbTestBackends.Heap(i, to, snapshots)).ToList();
         var heapStates = heap.Select(b => new States(b)).ToList();

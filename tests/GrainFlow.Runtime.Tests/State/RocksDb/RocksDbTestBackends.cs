@@ -1,15 +1,13 @@
 using GrainFlow.KeyGroups;
-using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.State;
 using GrainFlow.Runtime.State.RocksDb;
-using GrainFlow.Savepoints;
 using static GrainFlow.Runtime.Tests.State.KeyedStateCheckpoints;
 
 namespace GrainFlow.Runtime.Tests.State.RocksDb;
 
 /// <summary>
 /// A local directory for the RocksDB backends of one test (deleted with everything in it when the test
-/// ends), the backends created in it, and checkpoints of any backend as the snapshot writer stores them.
+/// ends) and the backends created in it; checkpoints of any backend are <see cref="KeyedStateCheckpoints.Checkpoint"/>.
 /// </summary>
 public sealed class RocksDbTestBackends : IDisposable
 {
@@ -34,13 +32,6 @@ public sealed class RocksDbTestBackends : IDisposable
         var backend = new HeapKeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism);
         foreach (var state in restored) backend.AddRestoredState(state);
         return backend;
-    }
-
-    /// <summary>What a checkpoint (or, canonical, a savepoint) of <paramref name="backend"/> keeps, read back as a restore reads it.</summary>
-    internal static RestoredKeyedState Checkpoint(IKeyedStateBackend<long> backend, SavepointFormatType format = SavepointFormatType.Native)
-    {
-        var (data, offsets) = KeyedStateFormat.Write(backend.CaptureSnapshot(), backend.KeyGroups, Codecs.In(format));
-        return new RestoredKeyedState(data, offsets, Codecs);
     }
 
     public void Dispose()

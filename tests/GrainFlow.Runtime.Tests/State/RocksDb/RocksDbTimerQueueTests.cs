@@ -118,14 +118,14 @@ public sealed class RocksDbTimerQueueTests : IDisposable
             heapQueue.Register(heap.CurrentGroupIndex, key, W1, 1_000 + key);
             if (key % 3 == 0) heapQueue.Register(heap.CurrentGroupIndex, key, W2, 5);
         }
-        var fromHeap = RocksDbTestBackends.Checkpoint(heap, format);
+        var fromHeap = KeyedStateCheckpoints.Checkpoint(heap, format);
 
         var rocks = Enumerable.Range(0, 3).Select(i => _backends.Backend(i, 3, fromHeap)).ToList();
         var rocksQueues = rocks.Select(b => b.CreateTimerQueue<TestWindow>(Timers)).ToList();
         Assert.Equal(200 + 67, rocksQueues.Sum(q => q.Count));
         for (var i = 0; i < 3; i++) Assert.All(rocksQueues[i].All, t => Assert.True(rocks[i].KeyGroups.Contains(t.KeyGroup)));
 
-        var backToHeap = RocksDbTestBackends.Heap(0, 1, rocks.Select(b => RocksDbTestBackends.Checkpoint(b, format)).ToArray());
+        var backToHeap = RocksDbTestBackends.Heap(0, 1, rocks.Select(b => KeyedStateCheckpoints.Checkpoint(b, format)).ToArray());
         var restored = backToHeap.CreateTimerQueue<TestWindow>(Timers);
         Assert.Equal(Sorted(heapQueue.All.Select(t => t.Timer)), Sorted(restored.All.Select(t => t.Timer)));
         Assert.Equal(Drain(heapQueue, long.MaxValue).Select(t => t.Timestamp), Drain(restored, long.MaxValue).Select(t => t.Timestamp));
