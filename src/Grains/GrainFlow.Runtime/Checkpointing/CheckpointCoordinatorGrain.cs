@@ -34,12 +34,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
     private readonly Dictionary<long, CheckpointBarrier> _barriers = new();
     private readonly Dictionary<long, SavepointTrigger> _savepoints = new();
     private IGrainTimer? _timer;
-    private DateTimeOffset _nextTrigger;
-    private DateTimeOffset _lastCompletion = DateTimeOffset.MinValue;
-    private CheckpointStorage? _storage;
+    private CheckpointRequestDecider? _decider;
     private CompletedCheckpointStore? _store;
-    // Rebuilt from the retained checkpoints' _metadata when first needed by an activation (never persisted).
-    private SharedStateFiles? _shared;
+    // For the attempt's configuration; its shared-state registry is rebuilt when first needed by an activation (never persisted).
+    private CheckpointsCleaner? _cleaner;
 
     private JobId JobId => new(this.GetPrimaryKeyString());
 
@@ -64,11 +62,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.FinalCheckpointFrom = null;
         state.State.FinalSavepoint = null;
         await state.WriteStateAsync();
-        _storage = null;
-        _shared = null;
+        _cleaner = null;
         await ForceFullSnapshotAfterForeignClaimAsync();
-        await DeleteStrayCheckpointsAsync();
-        await DeleteSharedOrphansAsync(state.State.NextCheckpointId - 1);
+        await Cleaner.DeleteStrayCheckpointsAsync(state.State.Completed, state.State.NextCheckpointId, _pending.ContainsKey);
+        await Cleaner.DeleteSharedOrphansAsync(state.State.NextCheckpointId - 1, state.State.Completed);
         Begin(start);
     }
 
@@ -85,31 +82,26 @@ internal sealed partial class CheckpointCoordinatorGrain(
         StopTimer();
         await AbortAllPendingAndCleanAsync($"the job is {finalStatus.ToFlinkName()}");
         if (state.State.FinalStatus is not null) return;
-        var storage = Storage();
-        var store = Store();
-        await DiscardAllAsync(store.Shutdown(finalStatus), "the job ended");
-        foreach (var retained in state.State.Completed.Where(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)))
-        {
-            LogRetained(retained.CheckpointId, retained.ExternalPath);
-        }
-        if (!state.State.Completed.Any(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)))
+        // The shared-state registry is built from every checkpoint recorded so far, then releases the discarded ones.
+        await Cleaner.DiscardAllAsync(Store().Shutdown(finalStatus), "the job ended", state.State.Completed);
+        state.State.Completed = state.State.Completed.Where(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)).ToList();
+        foreach (var retained in state.State.Completed) LogRetained(retained.CheckpointId, retained.ExternalPath);
+        if (state.State.Completed.Count == 0)
         {
             // Nothing of this job is kept: remove what it wrote there, and the directory unless someone else's files are in it.
-            await SnapshotDeletion.DeleteOwnJobDirectoryAsync(storage.Store, storage.Key(CheckpointLayout.JobDirectory(JobId)));
-            state.State.Completed.Clear();
+            await Cleaner.DeleteJobDirectoryAsync();
         }
         else
         {
-            state.State.Completed = state.State.Completed.Where(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)).ToList();
             // The subtasks were released first, so no write is in flight: what a late subtask left
             // of an aborted checkpoint (e.g. on a full disk) must not stay next to the kept ones.
-            await DeleteStrayCheckpointsAsync();
-            await DeleteSharedOrphansAsync(long.MaxValue);
+            await Cleaner.DeleteStrayCheckpointsAsync(state.State.Completed, state.State.NextCheckpointId, _pending.ContainsKey);
+            await Cleaner.DeleteSharedOrphansAsync(long.MaxValue, state.State.Completed);
         }
         state.State.FinalStatus = finalStatus;
         state.State.Active = false;
         _store = null;
-        _shared = null;
+        _cleaner = null;
         await state.WriteStateAsync();
     }
 
@@ -177,7 +169,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.FinalSavepoint = asSavepoint;
         await state.WriteStateAsync();
         // Now rather than at the next interval; if checkpoints are in flight, the timer triggers it when there is room.
-        _nextTrigger = time.GetUtcNow();
+        _decider?.DueNow(time.GetUtcNow());
         if (asSavepoint is not null) await TriggerSavepointAsync(asSavepoint);
         else if (_pending.Count < running.Configuration.Get(CheckpointingOptions.MaxConcurrent)) await TriggerAsync();
     }
@@ -209,11 +201,11 @@ internal sealed partial class CheckpointCoordinatorGrain(
         var subsumed = Store().Add(restored);
         state.State.Completed = Store().All.ToList();
         // Rebuilt with it when next needed (the job's checkpoint storage is known once its attempt starts).
-        _shared = null;
+        _cleaner?.ForgetSharedState();
         // NO_CLAIM: the job's checkpoints must not depend on the snapshot restored from (Flink forces a full checkpoint).
         state.State.ForceFullSnapshot = restored.Properties.Unclaimed;
         await state.WriteStateAsync();
-        await DiscardAllAsync(subsumed, "subsumed");
+        await Cleaner.DiscardAllAsync(subsumed, "subsumed", state.State.Completed);
     }
 
     public async Task ReportRestoredAsync(RestoreInfo restore)
@@ -227,12 +219,11 @@ internal sealed partial class CheckpointCoordinatorGrain(
     private void Begin(CoordinatorStart start)
     {
         StopTimer();
-        _storage = null;
         _store = null;
-        _shared = null;
-        var interval = start.Configuration.GetOptional(CheckpointingOptions.Interval);
-        var tick = interval is { } i ? TimeSpan.FromMilliseconds(Math.Clamp(i.TotalMilliseconds / 4, 10, 1000)) : TimeSpan.FromSeconds(1);
-        _nextTrigger = interval is { } first ? time.GetUtcNow() + first : DateTimeOffset.MaxValue;
+        _cleaner = null;
+        // The minimum pause counts from the last completion of this activation, across attempts.
+        _decider = new CheckpointRequestDecider(start.Configuration, time.GetUtcNow()) { LastCompletion = _decider?.LastCompletion ?? DateTimeOffset.MinValue };
+        var tick = _decider.Tick;
         _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = tick, Period = tick, KeepAlive = true });
     }
 
@@ -253,25 +244,16 @@ internal sealed partial class CheckpointCoordinatorGrain(
             LogExpired(expired.CheckpointId, JobId);
             await FailAsync(expired, $"Checkpoint {expired.CheckpointId} of job {JobId} expired before completing.");
         }
-        if (state.State.FinalSavepoint is { } finalSavepoint)
+        // Stop with drain: the final snapshot must be that savepoint; tried again if it failed.
+        switch (_decider!.Decide(now, _pending.Count, state.State.FinalCheckpointFrom is not null, state.State.FinalSavepoint is not null))
         {
-            // Stop with drain: the final snapshot must be that savepoint; try again if it failed.
-            if (_pending.Count == 0) await TriggerSavepointAsync(finalSavepoint);
-            return;
+            case TriggerDecision.TriggerFinalSavepoint:
+                await TriggerSavepointAsync(state.State.FinalSavepoint!);
+                break;
+            case TriggerDecision.TriggerCheckpoint:
+                await TriggerAsync();
+                break;
         }
-        if (state.State.FinalCheckpointFrom is not null && now >= _nextTrigger && _pending.Count < running.Configuration.Get(CheckpointingOptions.MaxConcurrent))
-        {
-            // The final checkpoint is taken even when periodic checkpoints are off (it is what lets the job finish).
-            _nextTrigger = now + (running.Configuration.GetOptional(CheckpointingOptions.Interval) ?? TimeSpan.FromSeconds(1));
-            await TriggerAsync();
-            return;
-        }
-        if (running.Configuration.GetOptional(CheckpointingOptions.Interval) is not { } interval || interval < CheckpointingOptions.MinimalInterval) return;
-        if (now < _nextTrigger) return;
-        if (_pending.Count >= running.Configuration.Get(CheckpointingOptions.MaxConcurrent)) return;
-        if (now - _lastCompletion < running.Configuration.Get(CheckpointingOptions.MinPause)) return;
-        _nextTrigger = now + interval;
-        await TriggerAsync();
     }
 
     private async Task<long> TriggerAsync()
@@ -334,7 +316,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         {
             try
             {
-                shared = await SharedAsync();
+                shared = await Cleaner.SharedAsync(state.State.Completed);
             }
             catch (ObjectStoreException e)
             {
@@ -373,7 +355,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         // A full snapshot completed: later checkpoints may reuse its files.
         if (completedBarrier?.FullSnapshot == true) state.State.ForceFullSnapshot = false;
         state.State.ConsecutiveFailures = 0;
-        _lastCompletion = completion;
+        if (_decider is not null) _decider.LastCompletion = completion;
         // Older checkpoints still in flight can no longer matter (Flink subsumes them).
         foreach (var older in _pending.Values.Where(p => p.CheckpointId < pending.CheckpointId).ToList()) await AbortAsync(older, "subsumed by a newer checkpoint");
         // Recorded before anything subsumed is deleted: a coordinator that dies in between leaves
@@ -383,12 +365,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
         LogCompleted(pending.CheckpointId, JobId, completed.StateSize, (long)statistics.EndToEndDuration!.Value.TotalMilliseconds, finalizeWatch.ElapsedMilliseconds);
         var notifications = running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)).ToList();
         // After the notifications went out: sinks commit without waiting for gigabytes to be deleted.
-        await DiscardAllAsync(subsumed, "subsumed");
+        await Cleaner.DiscardAllAsync(subsumed, "subsumed", state.State.Completed);
         // What checkpoints up to this one uploaded and no retained checkpoint references never completed (a
         // listing per checkpoint, so only for jobs with incremental state; attempts and the end sweep always).
         if (running.Configuration.Get(CheckpointingOptions.Incremental) || shared.Registry.RegisteredFiles.Count > 0)
         {
-            await DeleteSharedOrphansAsync(pending.CheckpointId);
+            await Cleaner.DeleteSharedOrphansAsync(pending.CheckpointId, state.State.Completed);
         }
         if (FinalCheckpointCompleted() is { } final)
         {
@@ -419,16 +401,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
     }
 
     /// <summary>Where checkpoint <paramref name="checkpointId"/> is written: its savepoint directory, or <c>chk-n</c> in the job's checkpoint storage.</summary>
-    private SnapshotLocation LocationOf(long checkpointId)
-    {
-        if (_savepoints.GetValueOrDefault(checkpointId) is { } savepoint)
-        {
-            return SnapshotLocation.At(savepoint.Target.Location, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty);
-        }
-        var storage = Storage();
-        var directory = CheckpointLayout.CheckpointDirectory(JobId, checkpointId);
-        return new SnapshotLocation(storage.Store, storage.Key(directory), storage.ExternalPath(directory));
-    }
+    private SnapshotLocation LocationOf(long checkpointId) =>
+        _savepoints.GetValueOrDefault(checkpointId) is { } savepoint ? Cleaner.SavepointLocation(savepoint.Target) : Cleaner.CheckpointLocation(checkpointId);
 
     private void ReportToJobManager(Func<IJobMasterGrain, Task> report, long checkpointId)
     {
@@ -485,16 +459,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _barriers.Remove(pending.CheckpointId);
         state.State.Stats.ReportFailed(pending, reason, time.GetUtcNow());
         LogAborted(pending.CheckpointId, JobId, reason);
-        try
-        {
-            await SnapshotDeletion.DeleteOwnAsync(location.Store, location.DirectoryKey);
-        }
-        catch (ObjectStoreException e)
-        {
-            // The storage that made the checkpoint fail may still be unreachable: the failure must
-            // count all the same (tolerable-failed-checkpoints), and without _metadata the files never count as a checkpoint.
-            LogDiscardFailed(e, pending.CheckpointId, location.ExternalPath);
-        }
+        // A deletion that fails is only logged: the failure counts all the same (tolerable-failed-checkpoints).
+        await Cleaner.DeleteAbortedAsync(pending.CheckpointId, location);
         if (_savepoints.Remove(pending.CheckpointId, out var savepoint) && state.State.Job is { } running)
         {
             ReportToJobManager(master => master.SavepointFailedAsync(running.Attempt, savepoint.TriggerId, reason), pending.CheckpointId);
@@ -506,75 +472,6 @@ internal sealed partial class CheckpointCoordinatorGrain(
         foreach (var pending in _pending.Values.ToList()) await AbortAsync(pending, reason);
     }
 
-    private async Task DiscardAsync(CompletedCheckpoint checkpoint, string why)
-    {
-        var storage = Storage();
-        IReadOnlyList<string> kept;
-        try
-        {
-            kept = checkpoint.StorageLocation == storage.Store.Location
-                ? await SnapshotDeletion.DeleteOwnAsync(storage.Store, checkpoint.DirectoryKey)
-                // A snapshot the job claimed (CLAIM) lives elsewhere: which files are its own, only its _metadata says.
-                : await SnapshotDeletion.DeleteByItsMetadataAsync(new SnapshotLocation(
-                    storage.StoreFor(checkpoint.StorageLocation, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty),
-                    checkpoint.DirectoryKey, checkpoint.ExternalPath));
-        }
-        catch (InvalidDataException e)
-        {
-            LogNotDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, e.Message);
-            return;
-        }
-        LogDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, why);
-        if (kept.Count > 0) LogForeignFilesKept(checkpoint.CheckpointId, checkpoint.ExternalPath, kept.Count);
-    }
-
-    /// <summary>
-    /// Deletes checkpoints the coordinator no longer records, then the shared files no retained checkpoint needs any
-    /// more; a failure leaves stray files for the next sweep, never an error for the checkpoint that completed.
-    /// </summary>
-    private async Task DiscardAllAsync(IReadOnlyCollection<CompletedCheckpoint> checkpoints, string why)
-    {
-        if (checkpoints.Count == 0) return;
-        foreach (var checkpoint in checkpoints)
-        {
-            try
-            {
-                await DiscardAsync(checkpoint, why);
-            }
-            catch (Exception e)
-            {
-                LogDiscardFailed(e, checkpoint.CheckpointId, checkpoint.ExternalPath);
-            }
-        }
-        try
-        {
-            // After the _metadata that referenced them is gone: a crash in between leaves orphans, never a checkpoint missing a file.
-            var deleted = await (await SharedAsync()).ReleaseAsync(checkpoints);
-            if (deleted.Count > 0) LogSharedDeleted(JobId, deleted.Count, why);
-        }
-        catch (Exception e)
-        {
-            LogSharedCleanupFailed(e, JobId);
-        }
-    }
-
-    /// <summary>
-    /// Deletes shared files that checkpoints up to <paramref name="upToCheckpointId"/> uploaded and no retained
-    /// checkpoint references (their checkpoint never completed).
-    /// </summary>
-    private async Task DeleteSharedOrphansAsync(long upToCheckpointId)
-    {
-        try
-        {
-            var deleted = await (await SharedAsync()).DeleteOrphansAsync(upToCheckpointId);
-            if (deleted.Count > 0) LogSharedDeleted(JobId, deleted.Count, "no retained checkpoint references them");
-        }
-        catch (Exception e)
-        {
-            LogSharedCleanupFailed(e, JobId);
-        }
-    }
-
     /// <summary>
     /// A job that claimed (CLAIM) a snapshot in another checkpoint storage, and has no checkpoint of its own yet,
     /// cannot name the snapshot's shared files from its checkpoints: its first checkpoint must be full, as after NO_CLAIM.
@@ -583,77 +480,17 @@ internal sealed partial class CheckpointCoordinatorGrain(
     {
         // The job manager registers the snapshot a job starts from with no directory key (its store is rooted at it).
         if (state.State.ForceFullSnapshot || state.State.Completed is not [{ DirectoryKey: "", Properties.Unclaimed: false } claimed]) return;
-        try
-        {
-            if ((await SharedAsync()).SharesStorageWith(claimed)) return;
-        }
-        catch (ObjectStoreException e)
-        {
-            LogSharedCleanupFailed(e, JobId);
-        }
+        if (!await Cleaner.ClaimedFromForeignStorageAsync(claimed, state.State.Completed)) return;
         state.State.ForceFullSnapshot = true;
         await state.WriteStateAsync();
     }
 
-    private async Task<SharedStateFiles> SharedAsync()
-    {
-        if (_shared is not null) return _shared;
-        _shared = await SharedStateFiles.RebuildAsync(Storage(), JobId, state.State.Completed,
-            state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty);
-        foreach (var unreadable in _shared.Unreadable) LogSharedRegistryIncomplete(JobId, unreadable);
-        return _shared;
-    }
-
-    /// <summary>
-    /// Removes <c>chk-n</c> directories of this job that are neither recorded as completed nor in
-    /// flight: what a coordinator that died mid-way (or a subtask writing late) left behind. Runs when
-    /// an attempt starts and when a job that keeps checkpoints ends, after every pending checkpoint
-    /// was aborted, so nothing it deletes is in use.
-    /// </summary>
-    private async Task DeleteStrayCheckpointsAsync()
-    {
-        var storage = Storage();
-        var kept = state.State.Completed.Where(c => c.StorageLocation == storage.Store.Location).Select(c => c.DirectoryKey).ToHashSet(StringComparer.Ordinal);
-        var checkpointsPrefix = storage.Key(CheckpointLayout.JobDirectory(JobId) + CheckpointLayout.CheckpointPrefix);
-        try
-        {
-            var stray = new SortedSet<string>(StringComparer.Ordinal);
-            await foreach (var info in storage.Store.ListAsync(checkpointsPrefix))
-            {
-                var slash = info.Key.IndexOf('/', checkpointsPrefix.Length);
-                if (slash < 0) continue;
-                var directory = info.Key[..(slash + 1)];
-                if (long.TryParse(info.Key.AsSpan(checkpointsPrefix.Length, slash - checkpointsPrefix.Length), out var id)
-                    && id < state.State.NextCheckpointId && !kept.Contains(directory) && !_pending.ContainsKey(id))
-                {
-                    stray.Add(directory);
-                }
-            }
-            foreach (var directory in stray)
-            {
-                await SnapshotDeletion.DeleteOwnAsync(storage.Store, directory);
-                LogStrayDeleted(JobId, directory);
-            }
-        }
-        catch (Exception e)
-        {
-            LogStraySweepFailed(e, JobId);
-        }
-    }
-
     /// <summary>Deletes what a late subtask wrote for a checkpoint that will never complete (and the job's folder once nothing of it is kept).</summary>
-    private async Task DeleteAbandonedAsync(long checkpointId)
-    {
-        var storage = Storage();
-        await SnapshotDeletion.DeleteOwnAsync(storage.Store, storage.Key(CheckpointLayout.CheckpointDirectory(JobId, checkpointId)));
-        if (state.State.FinalStatus is not null && state.State.Completed.Count == 0)
-        {
-            await SnapshotDeletion.DeleteOwnJobDirectoryAsync(storage.Store, storage.Key(CheckpointLayout.JobDirectory(JobId)));
-        }
-    }
+    private Task DeleteAbandonedAsync(long checkpointId) =>
+        Cleaner.DeleteAbandonedAsync(checkpointId, jobEndedWithNothingKept: state.State.FinalStatus is not null && state.State.Completed.Count == 0);
 
-    private CheckpointStorage Storage() =>
-        _storage ??= CheckpointStorage.For(state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty, stores);
+    private CheckpointsCleaner Cleaner =>
+        _cleaner ??= new CheckpointsCleaner(JobId, state.State.Job?.Configuration ?? GrainFlow.Configuration.GrainFlowConfiguration.Empty, stores, logger);
 
     private CompletedCheckpointStore Store()
     {
@@ -682,33 +519,6 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint {CheckpointId} of job {JobId} aborted: {Reason}")]
     private partial void LogAborted(long checkpointId, JobId jobId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Discarded checkpoint {CheckpointId} at '{Path}' ({Why}).")]
-    private partial void LogDiscarded(long checkpointId, string path, string why);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint {CheckpointId} at '{Path}' not discarded: {Reason}")]
-    private partial void LogNotDiscarded(long checkpointId, string path, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint {CheckpointId} at '{Path}': kept {Count} files that are not its own, and so its folder")]
-    private partial void LogForeignFilesKept(long checkpointId, string path, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting checkpoint {CheckpointId} at '{Path}' failed; its files stay until the job's next attempt starts")]
-    private partial void LogDiscardFailed(Exception exception, long checkpointId, string path);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: deleted '{Directory}', a checkpoint directory that was never recorded as completed")]
-    private partial void LogStrayDeleted(JobId jobId, string directory);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: looking for stray checkpoint directories failed; they stay until the next attempt")]
-    private partial void LogStraySweepFailed(Exception exception, JobId jobId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: deleted {Count} shared state files ({Why})")]
-    private partial void LogSharedDeleted(JobId jobId, int count, string why);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: deleting unused shared state files failed; they are deleted after a later checkpoint")]
-    private partial void LogSharedCleanupFailed(Exception exception, JobId jobId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: no shared state file is deleted while a retained checkpoint cannot be read ({Checkpoint})")]
-    private partial void LogSharedRegistryIncomplete(JobId jobId, string checkpoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint with ID {CheckpointId} at '{Path}' not discarded.")]
     private partial void LogRetained(long checkpointId, string path);
