@@ -7,8 +7,13 @@ namespace GrainFlow.Bench.LargeState;
 /// duration) how many checkpoints of the whole state to take before the measured ones (by default
 /// depending on the size, see <see cref="WarmupFor"/>).
 /// </summary>
-internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] Storages, int Runs, int? Warmup = null)
+/// <param name="Backend">The state backend (<c>state.backend.type</c>): hashmap or rocksdb.</param>
+/// <param name="Incremental">Incremental checkpoints (<c>execution.checkpointing.incremental</c>, RocksDB only).</param>
+internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] Storages, int Runs, int? Warmup = null, string Backend = "hashmap", bool Incremental = false, string[]? ModesGiven = null)
 {
+    /// <summary>The incremental-checkpoints suite's settings, in order: full, incremental or both.</summary>
+    public string[] Modes => ModesGiven ?? ["full", "incremental"];
+
     // A fresh process serializes faster checkpoint after checkpoint until the JIT has promoted the
     // hot paths and the heap has settled: 30 checkpoints of 10 MB in one process took 63, 23, 22,
     // then 11-16 ms, and 9-12 ms from the 20th on, while a 100 MB one was steady from the third. That
@@ -20,17 +25,24 @@ internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] 
     public const string CheckpointDuration = "checkpoint-duration";
     public const string RestoreTime = "restore-time";
     public const string SavepointFormats = "savepoint-formats";
+    public const string IncrementalCheckpoints = "incremental-checkpoints";
 
     public static bool IsLargeStateSuite(string[] args)
     {
         var index = Array.IndexOf(args, "--suite");
-        return index >= 0 && index + 1 < args.Length && args[index + 1] is CheckpointDuration or RestoreTime or SavepointFormats or CheckpointCpuBenchmark.Suite;
+        return index >= 0 && index + 1 < args.Length && args[index + 1] is CheckpointDuration or RestoreTime or SavepointFormats or IncrementalCheckpoints or CheckpointCpuBenchmark.Suite;
     }
 
     public static LargeStateArguments Parse(string[] args)
     {
         var suite = args[Array.IndexOf(args, "--suite") + 1];
-        var result = new LargeStateArguments(suite, suite == RestoreTime ? [1L << 30] : suite == SavepointFormats ? [100L << 20, 1L << 30] : [10L << 20, 100L << 20, 1L << 30], ["local", "azurite"], 3);
+        var result = suite switch
+        {
+            RestoreTime => new LargeStateArguments(suite, [1L << 30], ["local", "azurite"], 3),
+            SavepointFormats => new LargeStateArguments(suite, [100L << 20, 1L << 30], ["local", "azurite"], 3),
+            IncrementalCheckpoints => new LargeStateArguments(suite, [2L << 30], ["local"], 5, Warmup: 1, Backend: "rocksdb"),
+            _ => new LargeStateArguments(suite, [10L << 20, 100L << 20, 1L << 30], ["local", "azurite"], 3),
+        };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             result = args[i] switch
@@ -40,7 +52,10 @@ internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] 
                 "--storages" when args[i + 1].Split(',').All(s => s is "local" or "azurite") => result with { Storages = args[i + 1].Split(',') },
                 "--runs" => result with { Runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                 "--warmup" => result with { Warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
-                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --sizes 10MB,100MB,1GB, --storages local,azurite, --runs N, --warmup N (default: 20 checkpoints at 10 MB, 3 at 100 MB, 2 at 1 GB)."),
+                "--backend" when args[i + 1] is "hashmap" or "rocksdb" => result with { Backend = args[i + 1] },
+                "--modes" when args[i + 1].Split(',').All(m => m is "full" or "incremental") => result with { ModesGiven = args[i + 1].Split(',') },
+                "--incremental" when bool.TryParse(args[i + 1], out var incremental) => result with { Incremental = incremental },
+                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --sizes 10MB,100MB,1GB, --storages local,azurite, --runs N, --warmup N (default: 20 checkpoints at 10 MB, 3 at 100 MB, 2 at 1 GB), --backend hashmap|rocksdb, --incremental true|false, --modes full,incremental."),
             };
         }
         return result;

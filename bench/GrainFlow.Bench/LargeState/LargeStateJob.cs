@@ -10,7 +10,9 @@ namespace GrainFlow.Bench.LargeState;
 /// <summary>
 /// <c>bench-large-state</c>: emits each key once, stores a value of <c>value-bytes</c> bytes per key in
 /// keyed state, then idles (the job keeps running, so checkpoints go on with a state that no longer
-/// changes). The benchmark fails it on purpose through <see cref="RequestFailure"/> to measure restores.
+/// changes) — or, with <c>churn-per-second</c>, goes on rewriting that many random keys per second (the state's
+/// size stays; what changed between two checkpoints is what an incremental checkpoint uploads). The benchmark
+/// fails it on purpose through <see cref="RequestFailure"/> to measure restores.
 /// </summary>
 internal sealed class LargeStateJob : IStreamingJob
 {
@@ -19,6 +21,7 @@ internal sealed class LargeStateJob : IStreamingJob
 
     public static readonly ConfigOption<long> Keys = ConfigOptions.Key("keys").LongType().WithDefault(1000);
     public static readonly ConfigOption<long> ValueBytes = ConfigOptions.Key("value-bytes").LongType().WithDefault(1000);
+    public static readonly ConfigOption<long> ChurnPerSecond = ConfigOptions.Key("churn-per-second").LongType().WithDefault(0);
 
     /// <summary>
     /// <c>bytes</c>: a <c>byte[]</c> per key (a built-in codec, the same bytes in every format);
@@ -35,7 +38,7 @@ internal sealed class LargeStateJob : IStreamingJob
     public void Build(StreamExecutionEnvironment env)
     {
         var valueBytes = (int)env.GetParameter(ValueBytes);
-        var keyed = env.FromSource(new KeysOnceSource(env.GetParameter(Keys)), "Keys").Uid("keys").KeyBy(k => k);
+        var keyed = env.FromSource(new KeysOnceSource(env.GetParameter(Keys), env.GetParameter(ChurnPerSecond)), "Keys").Uid("keys").KeyBy(k => k);
         var stored = env.GetParameter(ValueType) switch
         {
             "bytes" => keyed.Process(new StorePayload(valueBytes), "Store payload"),
@@ -45,15 +48,21 @@ internal sealed class LargeStateJob : IStreamingJob
         stored.Uid("store").SinkTo(new DiscardingSink<long>()).Uid("sink");
     }
 
-    /// <summary>One split per subtask with the keys i, i + p, …; after the last key it has nothing more, but never ends.</summary>
-    private sealed class KeysOnceSource(long keys) : ISource<long>
+    /// <summary>
+    /// One split per subtask with the keys i, i + p, …; after the last key it has nothing more but the churn (random keys of
+    /// its split, not replayed exactly after a failure: the benchmark measures sizes and times, not results), and never ends.
+    /// </summary>
+    private sealed class KeysOnceSource(long keys, long churnPerSecond) : ISource<long>
     {
-        public ISourceReader<long> CreateReader(SubtaskInfo subtask) => new Reader(keys, subtask);
+        public ISourceReader<long> CreateReader(SubtaskInfo subtask) => new Reader(keys, churnPerSecond / subtask.Parallelism, subtask);
 
-        private sealed class Reader(long keys, SubtaskInfo subtask) : ISourceReader<long>
+        private sealed class Reader(long keys, long churnPerSecond, SubtaskInfo subtask) : ISourceReader<long>
         {
             private readonly string _split = $"keys-{subtask.SubtaskIndex}";
+            private readonly Random _random = new(subtask.SubtaskIndex);
             private long _next;
+            private long _churned;
+            private long _churnStarted;
 
             public IReadOnlyDictionary<string, long> CurrentOffsets => new Dictionary<string, long> { [_split] = _next };
 
@@ -69,7 +78,19 @@ internal sealed class LargeStateJob : IStreamingJob
                     _next++;
                     emitted++;
                 }
+                if (emitted == 0 && churnPerSecond > 0) emitted = Churn(output, maxRecords);
                 return ValueTask.FromResult(emitted > 0 ? SourcePollStatus.MoreAvailable : SourcePollStatus.NothingAvailable);
+            }
+
+            private int Churn(IReaderOutput<long> output, int maxRecords)
+            {
+                if (_churnStarted == 0) _churnStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                var due = (long)(System.Diagnostics.Stopwatch.GetElapsedTime(_churnStarted).TotalSeconds * churnPerSecond) - _churned;
+                var emitted = (int)Math.Clamp(due, 0, maxRecords);
+                var keysOfSplit = Math.Max(1, (keys - subtask.SubtaskIndex + subtask.Parallelism - 1) / subtask.Parallelism);
+                for (var i = 0; i < emitted; i++) output.Collect(subtask.SubtaskIndex + (_random.NextInt64(keysOfSplit) * subtask.Parallelism));
+                _churned += emitted;
+                return emitted;
             }
 
             public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -28,10 +28,12 @@ internal sealed class LargeStateRun : IAsyncDisposable
     private readonly IHost _host;
     private readonly string _directory;
     private readonly BenchAzurite? _azurite;
+    private readonly Dictionary<string, string> _backendSettings;
     private JobId? _jobId;
 
-    private LargeStateRun(IHost host, string directory, BenchAzurite? azurite, IObjectStore store, string checkpointDir, long keys)
+    private LargeStateRun(IHost host, string directory, BenchAzurite? azurite, IObjectStore store, string checkpointDir, long keys, Dictionary<string, string> backendSettings)
     {
+        _backendSettings = backendSettings;
         _host = host;
         _directory = directory;
         _azurite = azurite;
@@ -51,9 +53,16 @@ internal sealed class LargeStateRun : IAsyncDisposable
 
     public IJobManagerGrain Job => Grains.GetGrain<IJobManagerGrain>(_jobId!.Value.Value);
 
-    public static async Task<LargeStateRun> StartAsync(string storage, long stateBytes)
+    /// <param name="arguments">The state backend and checkpoint kind (the heap backend with full checkpoints when not given).</param>
+    public static async Task<LargeStateRun> StartAsync(string storage, long stateBytes, LargeStateArguments? arguments = null)
     {
         var directory = Directory.CreateTempSubdirectory("grainflow-bench-large-").FullName;
+        var backendSettings = new Dictionary<string, string>
+        {
+            ["state.backend.type"] = arguments?.Backend ?? "hashmap",
+            ["execution.checkpointing.incremental"] = (arguments?.Incremental ?? false) ? "true" : "false",
+        };
+        if (backendSettings["state.backend.type"] == "rocksdb") backendSettings["state.backend.rocksdb.localdir"] = Path.Combine(directory, "rocksdb");
         BenchAzurite? azurite = null;
         IObjectStore store;
         string checkpointDir;
@@ -81,7 +90,7 @@ internal sealed class LargeStateRun : IAsyncDisposable
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var host = builder.Build();
         await host.StartAsync();
-        return new LargeStateRun(host, directory, azurite, store, checkpointDir, Math.Max(1, stateBytes / SerializedEntryBytes));
+        return new LargeStateRun(host, directory, azurite, store, checkpointDir, Math.Max(1, stateBytes / SerializedEntryBytes), backendSettings);
     }
 
     /// <summary>Submits the job and waits until its source emitted every key (the state is complete at the next barrier).</summary>
@@ -89,7 +98,8 @@ internal sealed class LargeStateRun : IAsyncDisposable
     /// <param name="minPause">The quiet time between checkpoints (the benchmark writes raw data there).</param>
     /// <param name="valueType">The job's <c>value-type</c>: <c>bytes</c> or <c>record</c>.</param>
     /// <param name="interval">The checkpoint interval.</param>
-    public async Task<DateTimeOffset> SubmitAndBuildStateAsync(TimeSpan minPause, string valueType = "bytes", string interval = "1 s")
+    /// <param name="churnPerSecond">Keys updated per second once every key was emitted (the job's <c>churn-per-second</c>).</param>
+    public async Task<DateTimeOffset> SubmitAndBuildStateAsync(TimeSpan minPause, string valueType = "bytes", string interval = "1 s", long churnPerSecond = 0)
     {
         var settings = new Dictionary<string, string>
         {
@@ -105,7 +115,9 @@ internal sealed class LargeStateRun : IAsyncDisposable
             ["restart-strategy.type"] = "fixed-delay",
             ["restart-strategy.fixed-delay.attempts"] = "100",
             ["restart-strategy.fixed-delay.delay"] = "10 ms",
+            ["churn-per-second"] = churnPerSecond.ToString(),
         };
+        foreach (var (key, value) in _backendSettings) settings[key] = value;
         _jobId = await Grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).SubmitAsync(new JobSubmission(LargeStateJob.Name, settings, 1));
         var source = Grains.GetGrain<ISubtaskGrain>(SubtaskKey.Of(_jobId.Value, "keys", 0));
         var deadline = Stopwatch.StartNew();
@@ -165,6 +177,7 @@ internal sealed class LargeStateRun : IAsyncDisposable
             ["value-type"] = valueType,
             ["execution.state-recovery.path"] = savepoint,
         };
+        foreach (var (key, value) in _backendSettings) settings[key] = value;
         var watch = Stopwatch.StartNew();
         var jobId = await Grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).SubmitAsync(new JobSubmission(LargeStateJob.Name, settings, 1));
         var job = Grains.GetGrain<IJobManagerGrain>(jobId.Value);
@@ -206,16 +219,23 @@ internal sealed class LargeStateRun : IAsyncDisposable
         }
     }
 
-    /// <summary>Cancels the job (its latest checkpoint is retained) and returns the keys of that checkpoint's state files.</summary>
+    /// <summary>
+    /// Cancels the job (its latest checkpoint is retained) and returns the files that checkpoint's <c>_metadata</c>
+    /// references: its canonical state files, or RocksDB's files of an incremental checkpoint (shared ones included).
+    /// </summary>
     public async Task<List<ObjectInfo>> CancelAndFindStateFilesAsync()
     {
         var latest = (await Job.GetCheckpointStatsAsync()).LatestCompleted ?? throw new InvalidOperationException("No checkpoint completed.");
         await Job.CancelAsync();
+        var directory = $"{_jobId}/chk-{latest.Id}/";
+        var metadata = Runtime.Checkpointing.CheckpointMetadata.FromBytes((await Store.GetAsync(directory + "_metadata"))!.Data, directory);
+        var keys = metadata.Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators)
+            .Where(o => o.State?.RelativePath is { Length: > 0 }).Select(o => directory + o.State!.RelativePath)
+            .Concat(Runtime.Checkpointing.IncrementalStateReferences.SharedPaths(metadata))
+            .Concat(Runtime.Checkpointing.IncrementalStateReferences.PrivatePaths(metadata).Select(p => directory + p))
+            .Distinct(StringComparer.Ordinal);
         var files = new List<ObjectInfo>();
-        await foreach (var file in Store.ListAsync($"{_jobId}/chk-{latest.Id}/"))
-        {
-            if (file.Key.EndsWith(".state", StringComparison.Ordinal)) files.Add(file);
-        }
+        foreach (var key in keys) files.Add(await Store.GetInfoAsync(key) ?? throw new InvalidOperationException($"'{key}' is referenced by checkpoint {latest.Id} but missing."));
         return files;
     }
 

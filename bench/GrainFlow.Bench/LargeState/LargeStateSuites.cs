@@ -1,6 +1,6 @@
 namespace GrainFlow.Bench.LargeState;
 
-/// <summary>Entry point of the suites in this folder: checkpoint duration and restore time (issue 4, b and c), the CPU cost of a checkpoint, and canonical against native savepoints.</summary>
+/// <summary>Entry point of the suites in this folder: checkpoint duration and restore time (issue 4, b and c), the CPU cost of a checkpoint, and canonical against native savepoints, incremental against full RocksDB checkpoints.</summary>
 internal static class LargeStateSuites
 {
     public static Task<int> RunAsync(string[] args)
@@ -11,6 +11,7 @@ internal static class LargeStateSuites
         {
             LargeStateArguments.RestoreTime => RestoreTimeBenchmark.RunAsync(arguments),
             LargeStateArguments.SavepointFormats => SavepointFormatBenchmark.RunAsync(arguments),
+            LargeStateArguments.IncrementalCheckpoints => IncrementalCheckpointBenchmark.RunAsync(arguments),
             _ => CheckpointDurationBenchmark.RunAsync(arguments),
         };
     }

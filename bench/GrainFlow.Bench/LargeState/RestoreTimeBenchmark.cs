@@ -17,14 +17,14 @@ internal static class RestoreTimeBenchmark
 {
     public static async Task<int> RunAsync(LargeStateArguments arguments)
     {
-        Console.Error.WriteLine($"restore time: sizes {string.Join(", ", arguments.Sizes.Select(LargeStateArguments.Format))}, storages {string.Join(", ", arguments.Storages)}, {arguments.Runs} restores and raw reads per setting, {Environment.ProcessorCount} cores");
+        Console.Error.WriteLine($"restore time ({arguments.Backend}{(arguments.Incremental ? ", incremental" : "")}): sizes {string.Join(", ", arguments.Sizes.Select(LargeStateArguments.Format))}, storages {string.Join(", ", arguments.Storages)}, {arguments.Runs} restores and raw reads per setting, {Environment.ProcessorCount} cores");
         var rows = new List<string>();
         foreach (var storage in arguments.Storages)
         {
             foreach (var size in arguments.Sizes)
             {
                 var setting = Stopwatch.StartNew();
-                await using var run = await LargeStateRun.StartAsync(storage, size);
+                await using var run = await LargeStateRun.StartAsync(storage, size, arguments);
                 var after = await run.SubmitAndBuildStateAsync(TimeSpan.Zero);
                 var checkpoint = (await run.CompletedCheckpointsAsync(after, 1))[0];
                 Console.Error.WriteLine($"  {storage} {LargeStateArguments.Format(size)}: checkpoint {checkpoint.Id} of {LargeStateArguments.Format(checkpoint.StateSize)} after {setting.Elapsed.TotalSeconds:0.0} s");
