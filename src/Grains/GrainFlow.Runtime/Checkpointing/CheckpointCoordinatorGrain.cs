@@ -135,6 +135,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
     {
         if (!_pending.TryGetValue(checkpointId, out var pending) || pending.Attempt != attempt) return;
         var message = $"declined by {subtask}: {reason}";
+        LogDeclined(checkpointId, subtask.ToString(), JobId, reason);
         if (countsAsFailure) await FailAsync(pending, message);
         else await AbortAsync(pending, message);
         await state.WriteStateAsync();
@@ -271,6 +272,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.Stats.ReportPending(pending);
         await state.WriteStateAsync();
         var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: false, FullSnapshot: state.State.ForceFullSnapshot);
+        LogTriggered(id, now.ToUnixTimeMilliseconds(), JobId, barrier.FullSnapshot);
         _barriers[id] = barrier;
         // After every subtask finished (also after a reactivation, which forgot _finished) each is asked directly.
         var targets = state.State.FinalCheckpointFrom is null ? running.Sources.Union(_finished) : running.AllSubtasks;
@@ -504,6 +506,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _timer?.Dispose();
         _timer = null;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Triggering checkpoint {CheckpointId} (type=CHECKPOINT) @ {Timestamp} for job {JobId} (full snapshot: {FullSnapshot}).")]
+    private partial void LogTriggered(long checkpointId, long timestamp, JobId jobId, bool fullSnapshot);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decline checkpoint {CheckpointId} by task {Subtask} of job {JobId}: {Reason}")]
+    private partial void LogDeclined(long checkpointId, string subtask, JobId jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completed checkpoint {CheckpointId} for job {JobId} ({Bytes} bytes, checkpointDuration={DurationMs} ms, finalizationTime={FinalizationMs} ms).")]
     private partial void LogCompleted(long checkpointId, JobId jobId, long bytes, long durationMs, long finalizationMs);
