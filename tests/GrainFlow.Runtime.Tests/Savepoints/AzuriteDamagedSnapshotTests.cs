@@ -123,5 +123,79 @@ public sealed class AzuriteDamagedSnapshotTests(AzuriteFixture azurite) : IDispo
         Assert.Equal(Records / Keys, await CountOfEveryKeyAsync(cluster, jobId));
     }
 
+    [Fact]
+    public async Task EveryOtherKindOfDamageToABlobSnapshotIsRefusedAtSubmissionNamingTheBlobAndCreatesNothing()
+    {
+        var kinds = new (SnapshotDamageKind Kind, string Problem)[]
+        {
+            (SnapshotDamageKind.TruncatedStateFile, "truncated"),
+            (SnapshotDamageKind.ExtraReferencedStateFile, "not in its list of state files"),
+            (SnapshotDamageKind.StateFileOutsideTheSnapshot, "not a file name inside the snapshot's directory"),
+            (SnapshotDamageKind.GarbledMetadata, "damaged"),
+        };
+        var container = azurite.NewContainerName("kinds");
+        var store = azurite.CreateStore(container);
+        await using var cluster = await RuntimeCluster.StartAsync(new FileSystemObjectStore(_temp.Combine("store-kinds")), silos: 1);
+        var first = await cluster.SubmitAsync(CheckpointedCountJob.Name, Settings(container, ("records-per-second", "1000"),
+            ("execution.checkpointing.interval", "1 h"), ("execution.checkpointing.num-retained", kinds.Length.ToString()),
+            ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), 2);
+        await cluster.WaitForRecordsAsync(first, "count", 2, 100);
+        for (var i = 0; i < kinds.Length; i++) await cluster.CheckpointNowAsync(first);
+        Assert.Equal(JobStatus.Canceled, await cluster.Job(first).CancelAsync());
+        var retained = await CheckpointDirectoriesAsync(store, first);
+        Assert.Equal(kinds.Length, retained.Count);
+        var registry = cluster.Client.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey);
+        var jobsBefore = (await registry.ListJobsAsync()).Count;
+
+        foreach (var ((kind, problem), damaged) in kinds.Zip(retained))
+        {
+            var file = await SnapshotDamage.ApplyAsync(store, damaged, kind);
+            var path = $"azblob://{container}/{damaged.TrimEnd('/')}";
+            var newCheckpoints = azurite.NewContainerName("never");
+            var refused = await Assert.ThrowsAsync<SavepointException>(() => cluster.SubmitAsync(CheckpointedCountJob.Name,
+                Settings(newCheckpoints, ("execution.state-recovery.path", path), ("execution.checkpointing.interval", "100 ms")), 2));
+
+            Assert.StartsWith($"Cannot restore from '{path}': ", refused.Message);
+            Assert.Contains(file, refused.Message);
+            Assert.True(refused.Message.Contains(problem, StringComparison.Ordinal), $"{kind}: expected '{problem}' in '{refused.Message}'");
+            Assert.DoesNotContain('\n', refused.Message);
+            await foreach (var written in azurite.CreateStore(newCheckpoints).ListAsync("")) Assert.Fail($"{kind}: a refused submission wrote '{written.Key}'");
+        }
+        Assert.Equal(jobsBefore, (await registry.ListJobsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task AJobWhoseEveryRetainedBlobCheckpointIsDamagedFailsWithThatCauseInsteadOfRestarting()
+    {
+        var container = azurite.NewContainerName("unrecoverable");
+        var store = azurite.CreateStore(container);
+        await using var cluster = await RuntimeCluster.StartAsync(new FileSystemObjectStore(_temp.Combine("store-unrecoverable")), silos: 1);
+        var plan = FailurePlan.Create([]);
+        var jobId = await cluster.SubmitAsync(CheckpointedCountJob.Name, Settings(container, ("records-per-second", "1500"), ("failure-plan", plan),
+            ("execution.checkpointing.interval", "1 h"), ("execution.checkpointing.num-retained", "2"),
+            ("restart-strategy.type", "fixed-delay"), ("restart-strategy.fixed-delay.attempts", "5"), ("restart-strategy.fixed-delay.delay", "50 ms")), 2);
+        await cluster.WaitForRecordsAsync(jobId, "count", 2, 300);
+        for (var i = 0; i < 2; i++) await cluster.CheckpointNowAsync(jobId);
+        var retained = await CheckpointDirectoriesAsync(store, jobId);
+        Assert.Equal(2, retained.Count);
+        var files = new[]
+        {
+            await SnapshotDamage.ApplyAsync(store, retained[0], SnapshotDamageKind.TruncatedStateFile),
+            await SnapshotDamage.ApplyAsync(store, retained[1], SnapshotDamageKind.GarbledMetadata),
+        };
+
+        var offsets = (await cluster.Client.GetGrain<ISubtaskGrain>(SubtaskKey.Of(jobId, "numbers", 0)).GetMetricsAsync()).SourceOffsets;
+        FailurePlan.AddAtOrAfter(plan, 4 * (offsets["split-0"] + 100));
+        var details = await cluster.WaitForEndAsync(jobId, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(JobStatus.Failed, details.Status);
+        Assert.Equal(2, details.Attempt);
+        var failure = details.Failure!;
+        Assert.True(failure.NonRecoverable);
+        Assert.StartsWith($"Job {jobId} cannot be restored: every retained checkpoint is damaged; skipped 2 damaged snapshot(s)", failure.Message);
+        Assert.Contains($"{retained[0]}{files[0]}", failure.Message);
+        Assert.Contains($"{retained[1]}{files[1]}", failure.Message);
+    }
+
     public void Dispose() => _temp.Dispose();
 }
