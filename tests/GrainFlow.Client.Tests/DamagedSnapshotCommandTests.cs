@@ -7,7 +7,7 @@ namespace GrainFlow.Client.Tests;
 
 /// <summary>
 /// <c>grainflow run -s</c> of a damaged savepoint exits non-zero with one line naming the file and
-/// creates no job; <c>run --resume latest</c> passes over it, and <c>run</c> and <c>checkpoints</c> say so.
+/// creates no job; <c>run --resume latest</c> passes over it, and <c>run</c> <c>status</c> and <c>checkpoints</c> say so.
 /// </summary>
 [Trait("Category", "Cluster")]
 public sealed class DamagedSnapshotCommandTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
@@ -59,6 +59,11 @@ public sealed class DamagedSnapshotCommandTests(ClusterFixture fixture) : IClass
             Assert.Contains($"at {older} ", resumed.StdoutLines[1]);
             Assert.Contains($"skipped 1 damaged snapshot(s): savepoint", resumed.StdoutLines[1]);
             Assert.Contains($"'{newer}/{file}'", resumed.StdoutLines[1]);
+
+            var status = await CliRun.RunAsync(["status", resumedId], fixture.Connector);
+            Assert.True(status.ExitCode == 0, status.Stderr);
+            Assert.Contains(status.StdoutLines, l => l.StartsWith("State:", StringComparison.Ordinal)
+                && l.Contains("skipped 1 damaged snapshot(s): savepoint", StringComparison.Ordinal) && l.Contains($"'{newer}/{file}'", StringComparison.Ordinal));
 
             var checkpoints = await CliRun.RunAsync(["checkpoints", resumedId], fixture.Connector);
             Assert.True(checkpoints.ExitCode == 0, checkpoints.Stderr);

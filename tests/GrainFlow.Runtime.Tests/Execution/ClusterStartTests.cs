@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using GrainFlow.Runtime.Execution;
 using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Storage.FileSystem;
 using GrainFlow.Testing.Cluster;
 using Microsoft.Extensions.DependencyInjection;
+using GrainFlow.Testing.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Runtime.Tests.Execution;
@@ -21,43 +21,19 @@ public sealed class ClusterStartTests : IDisposable
     [Fact]
     public async Task OfTheSilosStartingTogetherExactlyOneResumesTheUnfinishedJobs()
     {
-        var log = new ResumptionLog();
+        var log = new CapturedLog(typeof(JobResumptionOnStart).FullName!);
         await using var cluster = await GrainFlowTestCluster.StartAsync(new FileSystemObjectStore(_directory.Combine("store")), Silos, silo =>
         {
             RuntimeCluster.RegisterTestJobs(silo);
-            silo.Services.AddLogging(logging => logging.AddProvider(log).AddFilter<ResumptionLog>(typeof(JobResumptionOnStart).FullName, LogLevel.Debug));
+            silo.Services.AddLogging(logging => logging.AddProvider(log).AddFilter<CapturedLog>(typeof(JobResumptionOnStart).FullName, LogLevel.Debug));
         });
 
-        await RecoveryProbe.WaitUntilAsync(() => Task.FromResult(log.Decisions.Count == Silos), $"each of the {Silos} silos decided");
+        IEnumerable<string> Decisions() => log.Messages().Where(m => m.Contains("silo of this cluster start", StringComparison.Ordinal));
+        await RecoveryProbe.WaitUntilAsync(() => Task.FromResult(Decisions().Count() == Silos), $"each of the {Silos} silos decided");
 
-        Assert.Equal(1, log.Decisions.Count(d => d.StartsWith("First silo", StringComparison.Ordinal)));
-        Assert.Equal(Silos - 1, log.Decisions.Count(d => d.StartsWith("Another silo", StringComparison.Ordinal)));
+        Assert.Equal(1, Decisions().Count(d => d.StartsWith("First silo", StringComparison.Ordinal)));
+        Assert.Equal(Silos - 1, Decisions().Count(d => d.StartsWith("Another silo", StringComparison.Ordinal)));
     }
 
     public void Dispose() => _directory.Dispose();
-
-    /// <summary>Collects what the silos' <see cref="JobResumptionOnStart"/> logged.</summary>
-    private sealed class ResumptionLog : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Decisions { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => categoryName == typeof(JobResumptionOnStart).FullName ? new Collector(Decisions) : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Collector(ConcurrentQueue<string> decisions) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var message = formatter(state, exception);
-                if (message.Contains("silo of this cluster start", StringComparison.Ordinal)) decisions.Enqueue(message);
-            }
-        }
-    }
 }

@@ -7,6 +7,9 @@ using GrainFlow.Storage;
 using GrainFlow.Storage.FileSystem;
 using GrainFlow.Testing.Azurite;
 using GrainFlow.Testing.Cluster;
+using GrainFlow.Testing.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Runtime.Tests.Savepoints;
 
@@ -97,11 +100,16 @@ public sealed class AzuriteDamagedSnapshotTests(AzuriteFixture azurite) : IDispo
     }
 
     [Fact]
-    public async Task AutomaticRecoveryFromBlobStoragePassesOverAMissingStateBlobToTheNewestIntactCheckpoint()
+    public async Task AutomaticRecoveryFromBlobStoragePassesOverAMissingStateBlobToTheNewestIntactCheckpointAndLogsWhatItSkipped()
     {
         var container = azurite.NewContainerName("recover");
         var store = azurite.CreateStore(container);
-        await using var cluster = await RuntimeCluster.StartAsync(new FileSystemObjectStore(_temp.Combine("store-recovery")), silos: 1);
+        var log = new CapturedLog("GrainFlow.");
+        await using var cluster = await GrainFlowTestCluster.StartAsync(new FileSystemObjectStore(_temp.Combine("store-recovery")), 1, silo =>
+        {
+            RuntimeCluster.RegisterTestJobs(silo);
+            silo.Services.AddLogging(logging => logging.AddProvider(log));
+        });
         var plan = FailurePlan.Create([]);
         var jobId = await cluster.SubmitAsync(CheckpointedCountJob.Name, Settings(container, ("records-per-second", "1500"), ("failure-plan", plan),
             ("execution.checkpointing.interval", "1 h"), ("execution.checkpointing.num-retained", "2"),
@@ -121,6 +129,8 @@ public sealed class AzuriteDamagedSnapshotTests(AzuriteFixture azurite) : IDispo
         Assert.Contains($"skipped 1 damaged snapshot(s): checkpoint", details.StateOrigin);
         Assert.Contains($"{retained[1]}{missing}' is missing", details.StateOrigin);
         Assert.Equal(Records / Keys, await CountOfEveryKeyAsync(cluster, jobId));
+        var skipped = Assert.Single(log.Messages(LogLevel.Warning), m => m.StartsWith($"Job {jobId}: skipped damaged checkpoint", StringComparison.Ordinal));
+        Assert.Contains($"{retained[1]}{missing}' is missing", skipped);
     }
 
     [Fact]
