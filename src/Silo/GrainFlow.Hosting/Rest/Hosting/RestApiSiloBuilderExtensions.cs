@@ -22,6 +22,7 @@ public static class RestApiSiloBuilderExtensions
         builder.Services.AddSingleton<IConfigurationValidator, RestApiOptionsValidator>();
         builder.Services.AddSingleton<RestApiHost>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RestApiHost>());
+        if (options.OrleansDashboard) builder.AddOrleansDashboardCollection();
         return builder;
     }
 
@@ -42,6 +43,7 @@ public static class RestApiSiloBuilderExtensions
             o.Token = bound.Token;
             o.AllowedRoots = bound.AllowedRoots;
             o.AllowedHosts = bound.AllowedHosts;
+            o.OrleansDashboard = bound.OrleansDashboard;
         });
     }
 }
