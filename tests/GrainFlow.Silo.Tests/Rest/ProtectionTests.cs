@@ -53,6 +53,18 @@ public sealed class ProtectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheDashboardsFilesLoadWithoutTheTokenButItsDataDoesNotAndAForeignHostGetsNeither()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _rest.Http.BaseAddress };
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetJsonAsync("/jobs/overview")).Status);
+
+        var rebound = await anonymous.SendJsonAsync(HttpMethod.Get, "/", null, headers: r => r.Headers.Host = "attacker.example");
+        Assert.Equal(HttpStatusCode.Forbidden, rebound.Status);
+    }
+
+    [Fact]
     public async Task WithATokenTheConfiguredHostNameIsAcceptedAndARebindingHostOrForeignOriginIsNot()
     {
         void Host(HttpRequestMessage request, string host, string? origin = null)
