@@ -68,8 +68,23 @@ public sealed class DashboardPage(IWebDriver driver, Uri address)
     {
         if (Environment.GetEnvironmentVariable(ScreenshotsVariable) is not { Length: > 0 } folder) return;
         Directory.CreateDirectory(folder);
-        ((ITakesScreenshot)Driver).GetScreenshot().SaveAsFile(Path.Combine(folder, $"{name}.png"));
+        // The whole page, not just the window: the window grows to the page's height for the picture.
+        var window = Driver.Manage().Window;
+        var size = window.Size;
+        var height = Convert.ToInt32(((IJavaScriptExecutor)Driver).ExecuteScript("return document.documentElement.scrollHeight;"), System.Globalization.CultureInfo.InvariantCulture);
+        window.Size = new System.Drawing.Size(size.Width, Math.Max(size.Height, height + (size.Height - ViewportHeight())));
+        try
+        {
+            ((ITakesScreenshot)Driver).GetScreenshot().SaveAsFile(Path.Combine(folder, $"{name}.png"));
+        }
+        finally
+        {
+            window.Size = size;
+        }
     }
+
+    private int ViewportHeight() =>
+        Convert.ToInt32(((IJavaScriptExecutor)Driver).ExecuteScript("return window.innerHeight;"), System.Globalization.CultureInfo.InvariantCulture);
 
     private string Text(string css)
     {
