@@ -30,7 +30,18 @@ public sealed class HeadlessChromium : IDisposable
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1440,1000",
             "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-background-networking", $"--user-data-dir={_profile}");
-        Driver = new ChromeDriver(_service, options, TimeSpan.FromSeconds(60));
+        try
+        {
+            Driver = new ChromeDriver(_service, options, TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            // chromedriver may be running already; it must not outlive a browser that never came up.
+            var started = LinuxProcesses.TreeOf(_service.ProcessId).Select(LinuxProcesses.Identify).OfType<(int, string)>().ToList();
+            _service.Dispose();
+            foreach (var process in started) LinuxProcesses.KillIfStillThere(process);
+            throw;
+        }
     }
 
     public IWebDriver Driver { get; }
