@@ -80,6 +80,8 @@ public static class LinuxProcesses
 {
     public static IReadOnlyList<int> TreeOf(int root)
     {
+        // A service that never started has no process id (0, whose "children" would be every process).
+        if (root <= 1 || root == Environment.ProcessId) return [];
         var parents = new Dictionary<int, int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
