@@ -1,6 +1,6 @@
 // What a vertex is doing, in Flink's shapes: records in and out from GET /jobs/:jobid's
 // vertices[].metrics (read-records, write-records) and back pressure from
-// GET /jobs/:jobid/vertices/:vertexid/backpressure (backpressureLevel). Either may be absent; then "–".
+// GET /jobs/:jobid/vertices/:vertexid/backpressure (backpressure-level). Either may be absent; then "–".
 import { optional } from './api.js';
 import { h } from './dom.js';
 import { ABSENT, count } from './format.js';
@@ -16,7 +16,7 @@ export async function backPressure(jobId, vertices, running) {
   if (!running) return new Map();
   const levels = await Promise.all(vertices.map(async vertex => {
     const reply = await optional(`jobs/${jobId}/vertices/${vertex.id}/backpressure`);
-    return [vertex.id, reply?.backpressureLevel ?? null];
+    return [vertex.id, reply?.['backpressure-level'] ?? null];
   }));
   return new Map(levels);
 }
