@@ -20,10 +20,11 @@ public sealed class CheckpointStatsHistoryTests
         Assert.Equal(Enumerable.Range(3, 10).Reverse().Select(i => (long)i), tracker.Snapshot().History.Select(h => h.Id));
 
         tracker.KeepHistoryOf(3);
-        Assert.Equal([12L, 11L, 10L], tracker.Snapshot().History.Select(h => h.Id));
+        Fail(tracker, 13);
+        Assert.Equal([13L, 12L, 11L], tracker.Snapshot().History.Select(h => h.Id));
 
         tracker.KeepHistoryOf(20);
-        for (var id = 13; id <= 30; id++) Fail(tracker, id);
+        for (var id = 14; id <= 30; id++) Fail(tracker, id);
         Assert.Equal(20, tracker.Snapshot().History.Count);
         Assert.Equal(30, tracker.Snapshot().Failed);
     }

@@ -4,14 +4,24 @@ using GrainFlow.Checkpoints;
 namespace GrainFlow.Runtime.Checkpointing;
 
 /// <summary>
-/// Keeps the counters (persisted with the coordinator's state, in Orleans' and in JSON grain storage) and the last
-/// web.checkpoints.history checkpoints (<see cref="HistorySize"/> until <see cref="KeepHistoryOf"/> is called). Counters survive a coordinator reactivation through the
+/// Keeps the counters (persisted with the coordinator's state, in Orleans' and in JSON grain storage) and the last <see cref="HistorySize"/> checkpoints (Flink's
+/// web.checkpoints.history default). Counters survive a coordinator reactivation through the
 /// coordinator's persisted state; the history is for display.
 /// </summary>
 [GenerateSerializer, Alias("grainflow.CheckpointStatsTracker")]
 public sealed class CheckpointStatsTracker
 {
-    public const int HistorySize = 10;
+    /// <summary>Flink's default of <c>web.checkpoints.history</c>.</summary>
+    public const int DefaultHistorySize = 10;
+
+    // 0 in state written before the size was kept: the default then.
+    [Id(7), JsonInclude] private int _historySize = DefaultHistorySize;
+
+    /// <summary>How many checkpoints the history keeps: the job's <c>web.checkpoints.history</c> once <see cref="KeepHistoryOf"/> was called.</summary>
+    public int HistorySize => _historySize > 0 ? _historySize : DefaultHistorySize;
+
+    /// <summary>Keeps the last <paramref name="checkpoints"/> from the next report on (the coordinator applies the job's <c>web.checkpoints.history</c>).</summary>
+    public void KeepHistoryOf(int checkpoints) => _historySize = Math.Max(1, checkpoints);
 
     [Id(0), JsonInclude] private List<CheckpointStatistics> _history = new();
     [Id(1), JsonInclude] private int _completed;
@@ -20,7 +30,6 @@ public sealed class CheckpointStatsTracker
     [Id(4), JsonInclude] private CheckpointStatistics? _latestCompleted;
     [Id(5), JsonInclude] private CheckpointStatistics? _latestFailed;
     [Id(6), JsonInclude] private RestoreInfo? _latestRestore;
-    [Id(7), JsonInclude] private int _historySize = HistorySize;
 
     public void ReportPending(PendingCheckpoint pending) => Put(Statistics(pending, CheckpointStatus.InProgress, null, null));
 
@@ -51,13 +60,6 @@ public sealed class CheckpointStatsTracker
         _latestRestore = restore;
     }
 
-    /// <summary>Keeps the last <paramref name="checkpoints"/> from now on (the job's <c>web.checkpoints.history</c>).</summary>
-    public void KeepHistoryOf(int checkpoints)
-    {
-        _historySize = Math.Max(1, checkpoints);
-        Trim();
-    }
-
     public CheckpointStatsSnapshot Snapshot() => new(_completed, _failed, _history.Count(h => h.Status == CheckpointStatus.InProgress), _restored,
         _latestCompleted, _latestFailed, _latestRestore, _history.OrderByDescending(h => h.Id).ToList());
 
@@ -65,14 +67,7 @@ public sealed class CheckpointStatsTracker
     {
         _history.RemoveAll(h => h.Id == statistics.Id);
         _history.Add(statistics);
-        Trim();
-    }
-
-    private void Trim()
-    {
-        // State written before the size was kept reads as 0: the default then.
-        var size = _historySize > 0 ? _historySize : HistorySize;
-        while (_history.Count > size) _history.RemoveAt(_history.FindIndex(h => h.Status != CheckpointStatus.InProgress) is var i and >= 0 ? i : 0);
+        while (_history.Count > HistorySize) _history.RemoveAt(_history.FindIndex(h => h.Status != CheckpointStatus.InProgress) is var i and >= 0 ? i : 0);
     }
 
     private static CheckpointStatistics Statistics(PendingCheckpoint pending, CheckpointStatus status, string? path, string? failure)

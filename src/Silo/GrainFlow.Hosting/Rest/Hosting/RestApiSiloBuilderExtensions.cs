@@ -17,12 +17,12 @@ public static class RestApiSiloBuilderExtensions
         var options = new RestApiOptions();
         configure(options);
         builder.Services.AddSingleton(options);
+        if (options.OrleansDashboard) builder.AddOrleansDashboardCollection();
         // Submissions are normalised against every key the silo reads: the REST keys are known, not job settings.
         builder.Services.AddSingleton(new KnownConfigOptions(RestOptions.All));
         builder.Services.AddSingleton<IConfigurationValidator, RestApiOptionsValidator>();
         builder.Services.AddSingleton<RestApiHost>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RestApiHost>());
-        if (options.OrleansDashboard) builder.AddOrleansDashboardCollection();
         return builder;
     }
 
