@@ -16,8 +16,13 @@ public sealed class DashboardPage(IWebDriver driver, Uri address)
 
     public IWebDriver Driver { get; } = driver;
 
-    /// <summary>Loads a route of the dashboard, e.g. "#/jobs/&lt;id&gt;" or "" for the jobs overview.</summary>
-    public void Open(string route) => Driver.Navigate().GoToUrl(new Uri(address, "/" + route));
+    /// <summary>Loads a route of the dashboard afresh, e.g. "#/jobs/&lt;id&gt;" or "" for the jobs overview.</summary>
+    public void Open(string route)
+    {
+        // Through a blank page, so a change of the route alone is a new load too (no banner or dialog of an earlier test).
+        Driver.Navigate().GoToUrl("about:blank");
+        Driver.Navigate().GoToUrl(new Uri(address, "/" + route));
+    }
 
     /// <summary>The first element matching <paramref name="css"/> for which <paramref name="condition"/> holds, once there is one.</summary>
     public async Task<IWebElement> WaitForAsync(string css, Func<IWebElement, bool>? condition = null, string? what = null)

@@ -19,10 +19,12 @@ function route(hash) {
 }
 
 function navigate() {
-  const main = document.getElementById('main');
   const { page, params, nav } = route(location.hash);
   for (const link of document.querySelectorAll('[data-nav]')) link.classList.toggle('active', link.dataset.nav === nav);
-  const view = { page: page(main, params), timer: null, stopped: false };
+  // Each page draws into its own element: a refresh of the page left behind that is still under way draws into nothing.
+  const container = document.createElement('div');
+  document.getElementById('main').replaceChildren(container);
+  const view = { page: page(container, params), timer: null, stopped: false };
   if (current) {
     current.stopped = true;
     clearTimeout(current.timer);
