@@ -80,7 +80,7 @@ public sealed class CheckpointTests(SharedClusterFixture fixture)
         // Each subtask's asynchronous part lies between the trigger and the completion.
         Assert.InRange(stats.LatestCompleted.MaxAsyncDuration, TimeSpan.FromTicks(1), stats.LatestCompleted.EndToEndDuration!.Value);
         Assert.InRange(stats.LatestCompleted.MaxSyncDuration, TimeSpan.Zero, stats.LatestCompleted.EndToEndDuration.Value);
-        Assert.True(stats.History.Count <= CheckpointStatsTracker.HistorySize);
+        Assert.True(stats.History.Count <= CheckpointStatsTracker.DefaultHistorySize);
     }
 
     public enum Ending { Finished, Canceled, Failed, Suspended }

@@ -67,6 +67,23 @@ public sealed class JobEndpointTests(LoopbackRestFixture fixture)
     }
 
     [Fact]
+    public async Task ThePlanNodesCarryTheirInputsAsFlinksEdgesAndSourcesHaveNone()
+    {
+        var jobId = await fixture.Rest.Cluster.RunToCompletionAsync(KeyedCountJob.Name, new Dictionary<string, string> { ["records"] = "10", ["sink"] = "discard" });
+
+        var nodes = (await fixture.Http.GetJsonAsync($"/jobs/{jobId}")).Object["plan"]!["nodes"]!.AsArray();
+
+        // generator -> (keyBy) -> count -> sink: one hashed edge from the source vertex into the counting vertex.
+        var source = nodes.Single(n => n!["inputs"] is null)!;
+        var counting = nodes.Single(n => n!["inputs"] is not null)!;
+        var input = Assert.Single(counting["inputs"]!.AsArray())!;
+        Assert.Equal(0, input["num"]!.GetValue<int>());
+        Assert.Equal(source["id"]!.GetValue<string>(), input["id"]!.GetValue<string>());
+        Assert.Equal("HASH", input["ship_strategy"]!.GetValue<string>());
+        Assert.Equal("pipelined_bounded", input["exchange"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task PatchWithModeCancelCancelsTheJobAnd202sAndTwiceIsStillAccepted()
     {
         var jobId = await fixture.Rest.Cluster.SubmitAsync(KeyedCountJob.Name, Unbounded);

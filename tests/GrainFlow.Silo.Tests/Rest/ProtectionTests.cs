@@ -177,4 +177,16 @@ public sealed class ProtectionTests : IAsyncLifetime
         Assert.Contains("'http://grainflow.example.com' is not a host name",
             Assert.Single(RestApiOptionsValidator.Problems(new RestApiOptions { AllowedHosts = ["http://grainflow.example.com"] })));
     }
+
+    [Fact]
+    public async Task TheDashboardsFilesLoadWithoutTheTokenButItsDataDoesNotAndAForeignHostGetsNeither()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _rest.Http.BaseAddress };
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetJsonAsync("/jobs/overview")).Status);
+
+        var rebound = await anonymous.SendJsonAsync(HttpMethod.Get, "/", null, headers: r => r.Headers.Host = "attacker.example");
+        Assert.Equal(HttpStatusCode.Forbidden, rebound.Status);
+    }
 }

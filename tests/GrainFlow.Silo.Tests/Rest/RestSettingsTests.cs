@@ -20,6 +20,7 @@ public sealed class RestSettingsTests
         Assert.Null(options.Token);
         Assert.Empty(options.AllowedRoots);
         Assert.False(options.PathPolicy().Enforced);
+        Assert.False(options.OrleansDashboard);
     }
 
     [Fact]
@@ -31,9 +32,11 @@ public sealed class RestSettingsTests
             ["rest.address"] = "0.0.0.0",
             ["grainflow.rest.token"] = "  0123456789abcdef-secret  ",
             ["grainflow.rest.allowed-roots"] = "/data/savepoints;/data/checkpoints",
+            ["grainflow.orleans-dashboard.enabled"] = "true",
         }));
 
         Assert.Equal(9091, options.Port);
+        Assert.True(options.OrleansDashboard);
         Assert.False(options.IsLoopback);
         Assert.Equal("0123456789abcdef-secret", options.Token);
         Assert.Equal(["/data/savepoints", "/data/checkpoints"], options.AllowedRoots);
@@ -49,9 +52,10 @@ public sealed class RestSettingsTests
             ["rest.bind-address"] = "my-host",
             ["grainflow.rest.token"] = "short",
             ["grainflow.rest.allowed-roots"] = "relative/dir",
+            ["grainflow.orleans-dashboard.enabled"] = "yes please",
         })));
 
-        foreach (var key in new[] { "'rest.port'", "'rest.bind-address'", "'grainflow.rest.token'", "'grainflow.rest.allowed-roots'" }) Assert.Contains(key, error.Message);
+        foreach (var key in new[] { "'rest.port'", "'rest.bind-address'", "'grainflow.rest.token'", "'grainflow.rest.allowed-roots'", "'grainflow.orleans-dashboard.enabled'" }) Assert.Contains(key, error.Message);
     }
 
     [Fact]

@@ -23,7 +23,14 @@ public sealed record VertexDetails(
     [property: Id(1)] string Name,
     [property: Id(2)] int Parallelism,
     [property: Id(3)] IReadOnlyList<string> OperatorUids,
-    [property: Id(4)] int FinishedSubtasks);
+    [property: Id(4)] int FinishedSubtasks,
+    [property: Id(5)] IReadOnlyList<VertexInput>? Inputs = null);
+
+/// <summary>An edge into a vertex: the upstream vertex and how records are shipped on it (Flink's plan <c>inputs</c>).</summary>
+[GenerateSerializer, Immutable, Alias("grainflow.VertexInput")]
+public sealed record VertexInput(
+    [property: Id(0)] string SourceUid,
+    [property: Id(1)] string ShipStrategy);
 
 /// <summary>
 /// Why a job failed: the user function's exception, kept as text so any client can show it.

@@ -11,7 +11,17 @@ namespace GrainFlow.Runtime.Checkpointing;
 [GenerateSerializer, Alias("grainflow.CheckpointStatsTracker")]
 public sealed class CheckpointStatsTracker
 {
-    public const int HistorySize = 10;
+    /// <summary>Flink's default of <c>web.checkpoints.history</c>.</summary>
+    public const int DefaultHistorySize = 10;
+
+    // 0 in state written before the size was kept: the default then.
+    [Id(7), JsonInclude] private int _historySize = DefaultHistorySize;
+
+    /// <summary>How many checkpoints the history keeps: the job's <c>web.checkpoints.history</c> once <see cref="KeepHistoryOf"/> was called.</summary>
+    public int HistorySize => _historySize > 0 ? _historySize : DefaultHistorySize;
+
+    /// <summary>Keeps the last <paramref name="checkpoints"/> from the next report on (the coordinator applies the job's <c>web.checkpoints.history</c>).</summary>
+    public void KeepHistoryOf(int checkpoints) => _historySize = Math.Max(1, checkpoints);
 
     [Id(0), JsonInclude] private List<CheckpointStatistics> _history = new();
     [Id(1), JsonInclude] private int _completed;

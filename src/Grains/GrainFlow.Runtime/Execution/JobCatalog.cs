@@ -86,7 +86,7 @@ public sealed class JobCatalog
             var env = new StreamExecutionEnvironment(configuration, parallelism, jobId.Value);
             registration.Factory(_services).Build(env);
             var graph = JobGraph.Build(env);
-            var settingProblems = graph.Configuration.Validate(CheckpointingOptions.All.Concat(RestartStrategyOptions.All).Concat(StateRecoveryOptions.All).Concat(HeartbeatOptions.All).Concat(StateBackendOptions.All))
+            var settingProblems = graph.Configuration.Validate(CheckpointingOptions.All.Concat(RestartStrategyOptions.All).Concat(StateRecoveryOptions.All).Concat(HeartbeatOptions.All).Concat(StateBackendOptions.All).Concat(WebOptions.All))
                 .Concat(HeartbeatOptions.Problems(graph.Configuration)).ToList();
             if (settingProblems.Count > 0) throw new JobConfigurationException(string.Join(" ", settingProblems));
             return graph;

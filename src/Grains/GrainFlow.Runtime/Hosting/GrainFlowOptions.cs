@@ -19,7 +19,7 @@ public sealed class GrainFlowOptions
     /// <summary>Every key GrainFlow reads from the silo configuration.</summary>
     public static IEnumerable<ConfigOption> KnownOptions =>
         PipelineOptions.All.Concat(StorageOptions.All).Concat(TopicOptions.All).Concat(CheckpointingOptions.All).Concat(RestartStrategyOptions.All)
-            .Concat(StateRecoveryOptions.All).Concat(HeartbeatOptions.All).Concat(StateBackendOptions.All);
+            .Concat(StateRecoveryOptions.All).Concat(HeartbeatOptions.All).Concat(StateBackendOptions.All).Concat(WebOptions.All);
 }
 
 /// <summary>Rejects a silo configuration with a malformed GrainFlow key before the silo starts, naming every bad key.</summary>

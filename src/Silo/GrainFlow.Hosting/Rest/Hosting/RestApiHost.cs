@@ -3,6 +3,7 @@ using GrainFlow.Runtime.Execution;
 using GrainFlow.Silo.Rest.Endpoints;
 using GrainFlow.Silo.Rest.Http;
 using GrainFlow.Silo.Rest.Operations;
+using GrainFlow.Silo.WebDashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -49,14 +50,18 @@ public sealed partial class RestApiHost(RestApiOptions options, IServiceProvider
             options.PathPolicy(),
             new AsyncOperationStore(time, options.OperationRetention),
             time));
+        if (options.OrleansDashboard) builder.Services.AddOrleansDashboardPage(siloServices.GetRequiredService<IGrainFactory>());
 
         var app = builder.Build();
         app.UseMiddleware<ErrorResponses>();
         // Before the token: a browser's preflight carries none, and a foreign page is refused whatever it sends.
         app.UseMiddleware<CrossSiteRequestProtection>(options.AllowedHosts);
+        // The dashboard's files hold no data and must load before the page can ask for the token; what it shows comes through the API below.
+        app.UseWebDashboard();
         if (!string.IsNullOrWhiteSpace(options.Token)) app.UseMiddleware<BearerTokenAuthentication>(options.Token);
         app.UseRouting();
         app.MapGrainFlowRestApi();
+        if (options.OrleansDashboard) app.MapOrleansDashboardPage();
         try
         {
             await app.StartAsync(cancellationToken);

@@ -23,6 +23,9 @@ public sealed class RestApiOptions
     /// <summary>How long the outcome of a disposal or manual checkpoint stays queryable (Flink's <c>rest.async.store-duration</c>).</summary>
     public TimeSpan OperationRetention { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Whether Orleans' dashboard is served under <see cref="OrleansDashboardHosting.Path"/>.</summary>
+    public bool OrleansDashboard { get; set; }
+
     public bool IsLoopback => BindAddress == "localhost" || (IPAddress.TryParse(BindAddress, out var address) && IPAddress.IsLoopback(address));
 
     public IPAddress ListenAddress => BindAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(BindAddress);
@@ -39,6 +42,7 @@ public sealed class RestApiOptions
             Token = configuration.GetOptionalString(RestOptions.Token)?.Trim(),
             AllowedRoots = GrainFlow.Paths.AllowedRoots.Split(configuration.GetOptionalString(RestOptions.AllowedRoots)),
             AllowedHosts = SplitHosts(configuration.GetOptionalString(RestOptions.AllowedHosts)),
+            OrleansDashboard = configuration.Get(RestOptions.OrleansDashboardEnabled),
         };
     }
 

@@ -17,6 +17,7 @@ public static class RestApiSiloBuilderExtensions
         var options = new RestApiOptions();
         configure(options);
         builder.Services.AddSingleton(options);
+        if (options.OrleansDashboard) builder.AddOrleansDashboardCollection();
         // Submissions are normalised against every key the silo reads: the REST keys are known, not job settings.
         builder.Services.AddSingleton(new KnownConfigOptions(RestOptions.All));
         builder.Services.AddSingleton<IConfigurationValidator, RestApiOptionsValidator>();
@@ -42,6 +43,7 @@ public static class RestApiSiloBuilderExtensions
             o.Token = bound.Token;
             o.AllowedRoots = bound.AllowedRoots;
             o.AllowedHosts = bound.AllowedHosts;
+            o.OrleansDashboard = bound.OrleansDashboard;
         });
     }
 }

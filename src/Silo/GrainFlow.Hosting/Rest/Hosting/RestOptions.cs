@@ -45,5 +45,10 @@ public static class RestOptions
     public static readonly ConfigOption<string> AllowedHosts = ConfigOptions.Key("grainflow.rest.allowed-hosts").StringType()
         .WithCheck(h => RestApiOptions.HostNameProblem(h), "host names or IP addresses separated by ';', without ports (e.g. grainflow.example.com;10.0.0.4)");
 
-    public static IReadOnlyList<ConfigOption> All { get; } = [Enabled, Port, BindAddress, Token, AllowedRoots, AllowedHosts];
+    /// <summary>Orleans' dashboard (grain-level health) on the REST port under /orleans-dashboard/; off by default, as it profiles every grain call.</summary>
+    public static readonly ConfigOption<bool> OrleansDashboardEnabled = ConfigOptions.Key("grainflow.orleans-dashboard.enabled").BoolType()
+        .WithDescription("Whether the REST port also serves Orleans' dashboard under /orleans-dashboard/.")
+        .WithDefault(false);
+
+    public static IReadOnlyList<ConfigOption> All { get; } = [Enabled, Port, BindAddress, Token, AllowedRoots, AllowedHosts, OrleansDashboardEnabled];
 }

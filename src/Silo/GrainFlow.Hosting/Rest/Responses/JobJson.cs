@@ -80,16 +80,33 @@ public static class JobJson
                 ["jid"] = job.JobId.Value,
                 ["name"] = job.Name,
                 ["type"] = "STREAMING",
-                ["nodes"] = new JsonArray(job.Vertices.Select(v => (JsonNode)new JsonObject
-                {
-                    ["id"] = v.Uid,
-                    ["parallelism"] = v.Parallelism,
-                    ["operator"] = "",
-                    ["operator_strategy"] = "",
-                    ["description"] = string.Join(" -> ", v.OperatorUids),
-                }).ToArray()),
+                ["nodes"] = new JsonArray(job.Vertices.Select(v => (JsonNode)PlanNode(v)).ToArray()),
             },
         };
+    }
+
+    /// <summary>One node of Flink's plan; <c>inputs</c> (the edges of the graph) only on vertices that have some, as Flink leaves it off sources.</summary>
+    private static JsonObject PlanNode(VertexDetails vertex)
+    {
+        var node = new JsonObject
+        {
+            ["id"] = vertex.Uid,
+            ["parallelism"] = vertex.Parallelism,
+            ["operator"] = "",
+            ["operator_strategy"] = "",
+            ["description"] = string.Join(" -> ", vertex.OperatorUids),
+        };
+        if (vertex.Inputs is { Count: > 0 } inputs)
+        {
+            node["inputs"] = new JsonArray(inputs.Select((input, num) => (JsonNode)new JsonObject
+            {
+                ["num"] = num,
+                ["id"] = input.SourceUid,
+                ["ship_strategy"] = input.ShipStrategy,
+                ["exchange"] = "pipelined_bounded",
+            }).ToArray());
+        }
+        return node;
     }
 
     // From the rounded timestamps, so that duration = end-time - start-time exactly, as clients compute it.
