@@ -30,6 +30,26 @@ public sealed class CheckpointEndpointTests(LoopbackRestFixture fixture)
     }
 
     [Fact]
+    public async Task TheHistoryKeepsAsManyCheckpointsAsWebCheckpointsHistorySays()
+    {
+        var jobId = await SubmitCheckpointedAsync("100 ms", new Dictionary<string, string> { ["web.checkpoints.history"] = "3" });
+        try
+        {
+            await WaitForCompletedAsync(jobId, 5);
+
+            var reply = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints");
+
+            Assert.Equal(HttpStatusCode.OK, reply.Status);
+            Assert.True(reply.Object["counts"]!["completed"]!.GetValue<int>() >= 5, reply.Text);
+            Assert.Equal(3, reply.Object["history"]!.AsArray().Count);
+        }
+        finally
+        {
+            await fixture.Rest.Cluster.Job(jobId).CancelAsync();
+        }
+    }
+
+    [Fact]
     public async Task StatisticsHaveFlinksCountsSummaryLatestAndHistoryAndTheLatestPathExistsOnDisk()
     {
         var jobId = await SubmitCheckpointedAsync("100 ms");

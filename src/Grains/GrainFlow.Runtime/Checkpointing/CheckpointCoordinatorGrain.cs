@@ -61,6 +61,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.FinalStatus = null;
         state.State.FinalCheckpointFrom = null;
         state.State.FinalSavepoint = null;
+        state.State.Stats.KeepHistoryOf(start.Configuration.Get(WebOptions.CheckpointsHistory));
         await state.WriteStateAsync();
         _cleaner = null;
         await ForceFullSnapshotAfterForeignClaimAsync();
