@@ -29,7 +29,7 @@ public sealed class SubtaskCheckpointCoordinatorTests : IDisposable
 
     private readonly TemporaryDirectory _temp = new("grainflow-subtask-checkpoint");
     private readonly StateCodecs _codecs = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
-    private readonly FakeResponder _responder = new();
+    private readonly FakeCheckpointResponder _responder = new();
     private readonly RecordingNetwork _network = new();
     private readonly CancellationTokenSource _cancellation = new();
     private readonly TaskDeployment _deployment = new(new JobId("subtask-checkpoint"), "job", 3, GrainFlowConfiguration.Empty, null, "count", 1);
@@ -194,7 +194,7 @@ public sealed class SubtaskCheckpointCoordinatorTests : IDisposable
     {
         public override void Collect(long record) { }
 
-        public override OperatorSnapshotResult SnapshotState(long checkpointId) => snapshot?.Invoke(checkpointId) ?? base.SnapshotState(checkpointId);
+        public override OperatorSnapshotResult SnapshotState(CheckpointBarrier barrier) => snapshot?.Invoke(barrier.CheckpointId) ?? base.SnapshotState(barrier);
 
         public override Task NotifyCheckpointCompleteAsync(long checkpointId)
         {
@@ -210,54 +210,5 @@ public sealed class SubtaskCheckpointCoordinatorTests : IDisposable
         public IEnumerable<OutputChannel> Channels => [];
 
         public void FlushAll(ControlEvent? control) => Sent.Add(control);
-    }
-
-    private sealed record Decline(long Attempt, long CheckpointId, SubtaskId Subtask, string Reason, bool CountsAsFailure);
-
-    /// <summary>Records what the subtask answers, as the checkpoint coordinator grain would receive it.</summary>
-    private sealed class FakeResponder : ICheckpointResponder
-    {
-        private readonly Lock _lock = new();
-        private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly List<(long, long, SubtaskSnapshot)> _acknowledged = new();
-        private readonly List<Decline> _declined = new();
-
-        public bool FailDeclines { get; set; }
-
-        public IReadOnlyList<(long Attempt, long CheckpointId, SubtaskSnapshot Snapshot)> Acknowledged
-        {
-            get { lock (_lock) return _acknowledged.ToList(); }
-        }
-
-        public IReadOnlyList<Decline> Declined
-        {
-            get { lock (_lock) return _declined.ToList(); }
-        }
-
-        public async Task<IReadOnlyList<(long Attempt, long CheckpointId, SubtaskSnapshot Snapshot)>> AcknowledgedAsync()
-        {
-            await _answered.Task.WaitAsync(Patience);
-            return Acknowledged;
-        }
-
-        public async Task<IReadOnlyList<Decline>> DeclinedAsync()
-        {
-            await _answered.Task.WaitAsync(Patience);
-            return Declined;
-        }
-
-        public Task AcknowledgeAsync(long attempt, long checkpointId, SubtaskSnapshot snapshot)
-        {
-            lock (_lock) _acknowledged.Add((attempt, checkpointId, snapshot));
-            _answered.TrySetResult();
-            return Task.CompletedTask;
-        }
-
-        public Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason, bool countsAsFailure)
-        {
-            lock (_lock) _declined.Add(new Decline(attempt, checkpointId, subtask, reason, countsAsFailure));
-            _answered.TrySetResult();
-            return FailDeclines ? Task.FromException(new TimeoutException("the coordinator did not answer")) : Task.CompletedTask;
-        }
     }
 }
