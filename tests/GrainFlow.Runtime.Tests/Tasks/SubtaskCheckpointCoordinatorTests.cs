@@ -127,6 +127,39 @@ public sealed class SubtaskCheckpointCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task ASnapshotThatCannotBeTakenAtTheBarrierDeclinesTheCheckpointForwardsTheBarrierAndDeletesTheLocalCheckpointsTakenBeforeIt()
+    {
+        var local = new FakeNativeSnapshot();
+        var coordinator = Coordinator([
+            new TestOperator("count", _ => new(new CapturedOperatorState("count", All, [], null, NativeKeyedState: local))),
+            new TestOperator("window", _ => throw new IOException("No space left on device")),
+        ]);
+
+        coordinator.CheckpointState(Barrier(3), TimeSpan.Zero, forward: true);
+
+        var decline = Assert.Single(await _responder.DeclinedAsync());
+        Assert.Equal((3, "taking the snapshot failed: No space left on device", true), (decline.CheckpointId, decline.Reason, decline.CountsAsFailure));
+        Assert.Equal([Barrier(3)], _network.Sent);
+        Assert.True(local.Disposed);
+        Assert.Empty(_responder.Acknowledged);
+    }
+
+    [Fact]
+    public async Task ANativeSnapshotIsUploadedToTheCheckpointsTargetAcknowledgedAsIncrementalStateAndLetGo()
+    {
+        var local = new FakeNativeSnapshot();
+        var coordinator = Coordinator([new TestOperator("count", _ => new(new CapturedOperatorState("count", All, [], null, NativeKeyedState: local)))]);
+
+        coordinator.CheckpointState(Barrier(4), TimeSpan.Zero, forward: true);
+
+        var (_, _, snapshot) = Assert.Single(await _responder.AcknowledgedAsync());
+        var op = Assert.Single(snapshot.Operators);
+        Assert.Equal((null, local.Handle, All), (op.State, op.IncrementalState, op.KeyGroups));
+        Assert.Equal((CheckpointLayout.CheckpointDirectory(_deployment.JobId, 4), "", 4L), (local.Target!.DirectoryKey, local.Target.SharedRootKey, local.Target.CheckpointId));
+        Assert.True(local.Disposed);
+    }
+
+    [Fact]
     public async Task ADeclineTheCoordinatorDoesNotTakeIsNotThrownToTheCaller()
     {
         _responder.FailDeclines = true;
@@ -201,6 +234,25 @@ public sealed class SubtaskCheckpointCoordinatorTests : IDisposable
             notify?.Invoke(checkpointId);
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>A backend's local checkpoint that records where it was uploaded to and whether it was let go.</summary>
+    private sealed class FakeNativeSnapshot : INativeKeyedSnapshot
+    {
+        public IncrementalKeyedStateHandle Handle { get; } = new("00112233445566778899aabbccddeeff", 4, [], [], StateChecksum.Xxh3);
+
+        public IncrementalSnapshotTarget? Target { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public Task<IncrementalKeyedStateHandle> UploadAsync(IncrementalSnapshotTarget target, CancellationToken cancellation)
+        {
+            Target = target;
+            Dispose();
+            return Task.FromResult(Handle);
+        }
+
+        public void Dispose() => Disposed = true;
     }
 
     private sealed class RecordingNetwork : INetworkOutput

@@ -10,8 +10,9 @@ namespace GrainFlow.Runtime.Tasks;
 /// The task side of checkpoints for one attempt of one subtask (Flink's SubtaskCheckpointCoordinator):
 /// at the barrier it captures every operator's state synchronously (O(buckets), or a RocksDB checkpoint
 /// of hard links) and forwards the barrier; the state is serialized and written (or the local checkpoint
-/// uploaded) on a pool thread while processing goes on, and the acknowledgement follows the write. It declines what it cannot take part in, passes completion
-/// notifications to the operators, and lets finishing and cancelling wait for writes in flight.
+/// uploaded) on a pool thread while processing goes on, and the acknowledgement follows the write. It
+/// declines what it cannot take part in or take, passes completion notifications to the operators, and
+/// lets finishing and cancelling wait for writes in flight.
 /// </summary>
 /// <param name="writesInFlight">The previous attempt's writes still running: settling waits for them too.</param>
 internal sealed partial class SubtaskCheckpointCoordinator(

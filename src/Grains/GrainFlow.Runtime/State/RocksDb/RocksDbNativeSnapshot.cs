@@ -16,9 +16,6 @@ internal sealed class RocksDbNativeSnapshot(
 {
     private int _deleted;
 
-    /// <summary>The local checkpoint (deleted once uploaded or disposed).</summary>
-    public string LocalDirectory => checkpoint.Directory;
-
     public async Task<IncrementalKeyedStateHandle> UploadAsync(IncrementalSnapshotTarget target, CancellationToken cancellation)
     {
         try
