@@ -37,19 +37,11 @@ public sealed class RocksDbIncrementalCheckpointFaultTests : IDisposable
 
     private KeyedOperatorHarness<long, long, long> Counter(string localDirectory)
     {
-        var harness = KeyedOperatorHarness.ForProcessFunction(v => v % Keys, new Count(), new HarnessSetup(Backend: StateBackendsUnderTest.RocksDb,
-            Settings: new Dictionary<string, string>
-            {
-                ["execution.checkpointing.incremental"] = "true",
-                ["state.backend.rocksdb.localdir"] = localDirectory,
-            }));
+        var harness = KeyedOperatorHarness.ForProcessFunction(v => v % Keys, new Count(), RocksDbTestBackends.HarnessSetup(localDirectory));
         _harnesses.Add(harness);
         for (long value = 0; value < 20 * Keys; value++) harness.ProcessElement(value);
         return harness;
     }
-
-    private static string[] LocalCheckpoints(string localDirectory) =>
-        Directory.GetDirectories(localDirectory, "grainflow-rocksdb-*").SelectMany(d => Directory.GetDirectories(d, "chk-*")).ToArray();
 
     private async Task<DeclinedCheckpoint> CheckpointAsync(KeyedOperatorHarness<long, long, long> harness, IObjectStore store)
     {
@@ -69,7 +61,7 @@ public sealed class RocksDbIncrementalCheckpointFaultTests : IDisposable
         Assert.StartsWith("taking the snapshot failed: RocksDB could not write a checkpoint of its state to", decline.Reason, StringComparison.Ordinal);
         Assert.Contains("No space left on device", decline.Reason, StringComparison.Ordinal);
         Assert.True(decline.CountsAsFailure);
-        Assert.Empty(LocalCheckpoints(disk.Path));
+        Assert.Empty(RocksDbTestBackends.LocalCheckpoints(disk.Path));
         // Declined at the barrier: nothing was uploaded.
         Assert.False(Directory.Exists(_temp.Combine("checkpoints")) && Directory.EnumerateFiles(_temp.Combine("checkpoints"), "*", SearchOption.AllDirectories).Any());
     }
@@ -89,7 +81,7 @@ public sealed class RocksDbIncrementalCheckpointFaultTests : IDisposable
 
         Assert.StartsWith("taking the snapshot failed: RocksDB could not write a checkpoint of its state to", decline.Reason, StringComparison.Ordinal);
         Assert.Contains("Read-only file system", decline.Reason, StringComparison.Ordinal);
-        Assert.Empty(LocalCheckpoints(localDirectory));
+        Assert.Empty(RocksDbTestBackends.LocalCheckpoints(localDirectory));
     }
 
     [Fact]
@@ -100,7 +92,7 @@ public sealed class RocksDbIncrementalCheckpointFaultTests : IDisposable
         var store = new FileSystemObjectStore(_temp.Combine("checkpoints"));
         var changing = new UploadInterceptingObjectStore(store, key =>
         {
-            if (key.EndsWith("-CURRENT", StringComparison.Ordinal)) File.AppendAllText(Path.Combine(LocalCheckpoints(localDirectory).Single(), "CURRENT"), "changed");
+            if (key.EndsWith("-CURRENT", StringComparison.Ordinal)) File.AppendAllText(Path.Combine(RocksDbTestBackends.LocalCheckpoints(localDirectory).Single(), "CURRENT"), "changed");
         });
 
         var decline = await CheckpointAsync(harness, changing);
@@ -108,7 +100,7 @@ public sealed class RocksDbIncrementalCheckpointFaultTests : IDisposable
         Assert.StartsWith("writing the snapshot failed: The local state file '", decline.Reason, StringComparison.Ordinal);
         Assert.EndsWith("It changed while the snapshot was taken.", decline.Reason, StringComparison.Ordinal);
         Assert.Empty(_responder.Acknowledged);
-        Assert.Empty(LocalCheckpoints(localDirectory));
+        Assert.Empty(RocksDbTestBackends.LocalCheckpoints(localDirectory));
         await foreach (var stored in store.ListAsync("")) Assert.False(stored.Key.EndsWith("-CURRENT", StringComparison.Ordinal), stored.Key);
     }
 

@@ -10,7 +10,6 @@ using GrainFlow.Savepoints;
 using GrainFlow.Storage;
 using GrainFlow.Storage.FileSystem;
 using GrainFlow.Testing.Cluster;
-using RocksDbSharp;
 
 namespace GrainFlow.Runtime.Tests.State.RocksDb;
 
@@ -55,12 +54,7 @@ public sealed class RocksDbIncrementalCheckpointTests : IDisposable
 
     private KeyedOperatorHarness<long, long, long> Counter(bool incremental = true)
     {
-        var harness = KeyedOperatorHarness.ForProcessFunction(v => v % Keys, new CountWithTimers(), new HarnessSetup(Backend: StateBackendsUnderTest.RocksDb,
-            Settings: new Dictionary<string, string>
-            {
-                ["execution.checkpointing.incremental"] = incremental ? "true" : "false",
-                ["state.backend.rocksdb.localdir"] = LocalDirectory,
-            }));
+        var harness = KeyedOperatorHarness.ForProcessFunction(v => v % Keys, new CountWithTimers(), RocksDbTestBackends.HarnessSetup(LocalDirectory, incremental));
         _harnesses.Add(harness);
         return harness;
     }
@@ -104,10 +98,7 @@ public sealed class RocksDbIncrementalCheckpointTests : IDisposable
         return op.IncrementalState ?? throw new Xunit.Sdk.XunitException("the operator's keyed state is not incremental");
     }
 
-    /// <summary>Local checkpoints (<c>chk-n</c>) left in any RocksDB instance's working directory.</summary>
-    private string[] LocalCheckpoints() => Directory.Exists(LocalDirectory)
-        ? Directory.GetDirectories(LocalDirectory, "grainflow-rocksdb-*").SelectMany(d => Directory.GetDirectories(d, "chk-*")).ToArray()
-        : [];
+    private string[] LocalCheckpoints() => RocksDbTestBackends.LocalCheckpoints(LocalDirectory);
 
     [Fact]
     public async Task TheFirstIncrementalCheckpointUploadsItsSstFilesToSharedItsPrivateFilesToChkNAndItsMetadataReferencesThem()
@@ -192,9 +183,9 @@ public sealed class RocksDbIncrementalCheckpointTests : IDisposable
         var handle = Handle(await CheckpointAsync(harness, Barrier(1)));
 
         var database = await DownloadAsync(handle, CheckpointLayout.CheckpointDirectory(harness.JobId, 1), _temp.Combine("downloaded"));
-        Assert.Equal(Keys, CountKeys(database, "count"));
+        Assert.Equal(Keys, RocksDbTestBackends.CountKeys(database, "count"));
         // Two events per key, each with its own timer.
-        Assert.Equal(2 * Keys, CountKeys(database, TimerStateNames.Event(TimerStateNames.UserTimers)));
+        Assert.Equal(2 * Keys, RocksDbTestBackends.CountKeys(database, TimerStateNames.Event(TimerStateNames.UserTimers)));
     }
 
     [Fact]
@@ -223,7 +214,7 @@ public sealed class RocksDbIncrementalCheckpointTests : IDisposable
         Assert.True(metadata.IsSavepoint);
         Assert.Equal(SavepointFormatType.Native, metadata.SavepointFormat);
         var database = await DownloadAsync(handle, "", _temp.Combine("downloaded"), new FileSystemObjectStore(copy));
-        Assert.Equal(Keys, CountKeys(database, "count"));
+        Assert.Equal(Keys, RocksDbTestBackends.CountKeys(database, "count"));
         Assert.Empty(LocalCheckpoints());
     }
 
@@ -258,17 +249,6 @@ public sealed class RocksDbIncrementalCheckpointTests : IDisposable
             await File.WriteAllBytesAsync(Path.Combine(target, file.LocalPath), stored.Data);
         }
         return target;
-    }
-
-    private static int CountKeys(string database, string column)
-    {
-        var families = new ColumnFamilies();
-        foreach (var name in RocksDbSharp.RocksDb.ListColumnFamilies(new DbOptions(), database).Where(n => n != ColumnFamilies.DefaultName)) families.Add(name, new ColumnFamilyOptions());
-        using var db = RocksDbSharp.RocksDb.OpenReadOnly(new DbOptions(), database, families, errIfLogFileExists: false);
-        using var iterator = db.NewIterator(db.GetColumnFamily(column));
-        var count = 0;
-        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next()) count++;
-        return count;
     }
 
     public void Dispose()
