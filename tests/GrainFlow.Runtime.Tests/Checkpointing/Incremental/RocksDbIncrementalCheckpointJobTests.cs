@@ -3,6 +3,7 @@ using GrainFlow.Jobs;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Tests.Fixtures;
 using GrainFlow.Runtime.Tests.TestJobs;
+using GrainFlow.Savepoints;
 using GrainFlow.Storage.FileSystem;
 using GrainFlow.Testing.Polling;
 
@@ -63,5 +64,34 @@ public sealed class RocksDbIncrementalCheckpointJobTests(SharedClusterFixture fi
             }
         }
         Assert.True(reused, "no retained checkpoint reused a shared file of an earlier one");
+    }
+
+    [Fact]
+    public async Task ANativeSavepointOfAJobOnRocksDbIsRocksDbsFilesAllInTheSavepointsDirectorySoThatACopyElsewhereIsComplete()
+    {
+        var cluster = fixture.Cluster;
+        var jobId = await cluster.SubmitAsync(CheckpointedCountJob.Name, new Dictionary<string, string>
+        {
+            ["records-per-second"] = "5000",
+            ["state.backend.type"] = "rocksdb",
+            ["state.backend.rocksdb.localdir"] = fixture.Directory.Combine($"rocksdb-{Guid.NewGuid():N}"),
+        }, parallelism: 2);
+        await cluster.WaitForRecordsAsync(jobId, "count", 2, 1_000);
+
+        var trigger = await cluster.Job(jobId).TriggerSavepointAsync(new SavepointRequest(fixture.Directory.Combine($"native-{Guid.NewGuid():N}"), SavepointFormatType.Native));
+        var operation = await cluster.WaitForSavepointAsync(jobId, trigger);
+        Assert.True(operation.Succeeded, operation.FailureMessage);
+        Assert.Equal(JobStatus.Canceled, await cluster.Job(jobId).CancelAsync());
+
+        var copy = fixture.Directory.Combine($"moved-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(operation.Location!)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        Directory.Delete(operation.Location!, recursive: true);
+        var (_, metadata) = await SnapshotResolver.OpenVerifiedAsync(copy, GrainFlowConfiguration.Empty);
+        Assert.Equal(SavepointFormatType.Native, metadata.SavepointFormat);
+        var counts = metadata.OperatorSnapshots("count").ToList();
+        Assert.Equal(2, counts.Count);
+        Assert.All(counts, c => Assert.True(c is { State: null, IncrementalState: { SharedState.Count: 0 } handle } && handle.PrivateState.Any(f => f.LocalPath.EndsWith(".sst", StringComparison.Ordinal)),
+            "the savepoint's keyed state is not RocksDB's own files, each in the savepoint's directory"));
     }
 }
