@@ -8,6 +8,7 @@ using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.State;
 using GrainFlow.Runtime.Tasks;
 using GrainFlow.Runtime.Tests.State;
+using GrainFlow.Savepoints;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -100,7 +101,7 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> : IDisposable where 
     /// </summary>
     internal SubtaskCheckpointCoordinator Checkpointing(CheckpointStorage storage, ICheckpointResponder responder) =>
         new(new TaskDeployment(_context.JobId, _context.JobName, _context.Attempt, _context.Configuration, _setup.Parallelism, _operator.Uid, _setup.SubtaskIndex),
-            new OperatorChain([_operator], null, null), storage, Codecs, inlineThreshold: 0, responder, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+            Lifecycle.Chain(_operator), storage, Codecs, inlineThreshold: 0, responder, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
 
     /// <summary>The job the harness's operator runs in (its checkpoints' directories are named after it).</summary>
     public JobId JobId => _context.JobId;
@@ -136,6 +137,11 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> : IDisposable where 
 
         public static void Release(KeyedOperatorBase<TKey, TIn> op) => op.Dispose();
 
-        public static IReadOnlyList<IStateTableSnapshot> Capture(KeyedOperatorBase<TKey, TIn> op) => op.SnapshotState(new CheckpointBarrier(0, 0, IsSavepoint: false)).Captured.Tables;
+        // A canonical savepoint's barrier asks every backend for its tables (never RocksDB's files), whatever the job's settings;
+        // the harness writes them in its own format.
+        public static IReadOnlyList<IStateTableSnapshot> Capture(KeyedOperatorBase<TKey, TIn> op) =>
+            op.SnapshotState(new CheckpointBarrier(0, 0, IsSavepoint: true, new SnapshotTarget("harness", SavepointFormatType.Canonical))).Captured.Tables;
+
+        public static OperatorChain Chain(KeyedOperatorBase<TKey, TIn> op) => new([op], null, null);
     }
 }
