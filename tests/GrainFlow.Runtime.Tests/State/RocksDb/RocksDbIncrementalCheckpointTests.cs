@@ -76,18 +76,18 @@ public sealed class RocksDbIncrementalCheckpointTests : IDisposable
     private async Task<CheckpointMetadata> CompleteAsync(KeyedOperatorHarness<long, long, long> harness, SubtaskSnapshot snapshot, long checkpointId)
     {
         var directory = CheckpointLayout.CheckpointDirectory(harness.JobId, checkpointId);
-        var metadata = WriteMetadata(_store, directory, harness, snapshot, checkpointId, savepointFormat: null);
+        var metadata = await WriteMetadataAsync(_store, directory, harness, snapshot, checkpointId, savepointFormat: null);
         await SnapshotVerifier.OpenVerifiedAsync(_store, directory, _storage.ExternalPath(directory), GrainFlowConfiguration.Empty);
         await harness.Checkpointing(_storage, _responder).NotifyCheckpointCompleteAsync(checkpointId);
         return metadata;
     }
 
-    private static CheckpointMetadata WriteMetadata(IObjectStore store, string directoryKey, KeyedOperatorHarness<long, long, long> harness, SubtaskSnapshot snapshot,
+    private static async Task<CheckpointMetadata> WriteMetadataAsync(IObjectStore store, string directoryKey, KeyedOperatorHarness<long, long, long> harness, SubtaskSnapshot snapshot,
         long checkpointId, SavepointFormatType? savepointFormat)
     {
         var metadata = CheckpointMetadata.Create(harness.JobId.Value, "harness", checkpointId, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch,
             savepointFormat is not null, 128, [new VertexStateMetadata("process", 1, [snapshot])], savepointFormat);
-        store.PutAsync(directoryKey + CheckpointLayout.MetadataFileName, metadata.ToBytes(), WriteCondition.IfNotExists).GetAwaiter().GetResult();
+        await store.PutAsync(directoryKey + CheckpointLayout.MetadataFileName, metadata.ToBytes(), WriteCondition.IfNotExists);
         return metadata;
     }
 
@@ -204,7 +204,7 @@ public sealed class RocksDbIncrementalCheckpointTests : IDisposable
         Assert.Contains(handle.PrivateState, f => f.LocalPath.EndsWith(".sst", StringComparison.Ordinal));
         Assert.Equal(snapshot.FullStateSize, snapshot.StateSize);
         var savepointStore = new FileSystemObjectStore(savepointDirectory);
-        WriteMetadata(savepointStore, "", harness, snapshot, 2, SavepointFormatType.Native);
+        await WriteMetadataAsync(savepointStore, "", harness, snapshot, 2, SavepointFormatType.Native);
         var copy = _temp.Combine("moved", "savepoint-1");
         Directory.CreateDirectory(copy);
         foreach (var file in Directory.GetFiles(savepointDirectory)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
