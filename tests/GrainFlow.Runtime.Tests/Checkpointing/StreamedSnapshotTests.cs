@@ -24,6 +24,9 @@ public sealed class StreamedSnapshotTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>Where native snapshots would go; these tests capture tables only.</summary>
+    private static IncrementalSnapshotTarget NativeTarget(IObjectStore store) => IncrementalSnapshotTarget.ForCheckpoint(CheckpointStorage.OnStore(store), new JobId("streamed"), 1);
+
     private static (StateTable<long, long> Counts, StateTable<long, string> Names) Tables(int keys)
     {
         var counts = new StateTable<long, long>("count", 0, MaxParallelism);
@@ -51,7 +54,7 @@ public sealed class StreamedSnapshotTests : IDisposable
         counts.Set(KeyGroupAssignment.KeyGroupFor(7L, MaxParallelism), 7, -1);
 
         var directory = CheckpointLayout.CheckpointDirectory(new JobId("streamed"), 1);
-        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, store, directory, "count", 0, inlineThreshold: 20 * 1024, _codecs, CancellationToken.None);
+        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, store, directory, "count", 0, inlineThreshold: 20 * 1024, _codecs, NativeTarget(store), CancellationToken.None);
 
         var handle = snapshots[1].State!;
         Assert.Equal(StateChecksum.Current, handle.ChecksumAlgorithm);
@@ -169,7 +172,7 @@ public sealed class StreamedSnapshotTests : IDisposable
         var (counts, names) = Tables(keys: 300);
         var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot(), names.CaptureUntypedSnapshot()], null) };
 
-        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, store, "chk-1/", "count", 0, 20 * 1024, _codecs, CancellationToken.None);
+        var snapshots = await SubtaskSnapshotWriter.WriteAsync(captured, store, "chk-1/", "count", 0, 20 * 1024, _codecs, NativeTarget(store), CancellationToken.None);
 
         var handle = snapshots[0].State!;
         Assert.Null(handle.RelativePath);
@@ -188,7 +191,7 @@ public sealed class StreamedSnapshotTests : IDisposable
         var (counts, _) = Tables(keys: 20_000);
         var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot()], null) };
         var directory = CheckpointLayout.CheckpointDirectory(new JobId("damaged"), 3);
-        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, store, directory, "count", 0, 1024, _codecs, CancellationToken.None))[0].State!;
+        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, store, directory, "count", 0, 1024, _codecs, NativeTarget(store), CancellationToken.None))[0].State!;
         var path = Path.Combine(store.RootDirectory, directory, handle.RelativePath!);
         var bytes = await File.ReadAllBytesAsync(path);
         bytes[bytes.Length / 2] ^= 0x40;
@@ -211,7 +214,7 @@ public sealed class StreamedSnapshotTests : IDisposable
         var store = new FileSystemObjectStore(_temp.Combine("algorithms"));
         var (counts, _) = Tables(keys: 20_000);
         var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot()], null) };
-        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, store, "chk-1/", "count", 0, 1024, _codecs, CancellationToken.None))[0].State!;
+        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, store, "chk-1/", "count", 0, 1024, _codecs, NativeTarget(store), CancellationToken.None))[0].State!;
         Assert.Equal("xxh3", handle.ChecksumAlgorithm);
         var bytes = await File.ReadAllBytesAsync(Path.Combine(store.RootDirectory, "chk-1", handle.RelativePath!));
         Assert.Equal(System.IO.Hashing.XxHash3.HashToUInt64(bytes), handle.Checksum);
@@ -283,7 +286,7 @@ public sealed class StreamedSnapshotTests : IDisposable
         var store = new FileSystemObjectStore(_temp.Combine("retyped"));
         var (counts, _) = Tables(keys: 100);
         var captured = new List<CapturedOperatorState> { new("count", All, [counts.CaptureUntypedSnapshot()], null) };
-        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, store, "chk-1/", "count", 0, 20 * 1024, _codecs, CancellationToken.None))[0].State!;
+        var handle = (await SubtaskSnapshotWriter.WriteAsync(captured, store, "chk-1/", "count", 0, 20 * 1024, _codecs, NativeTarget(store), CancellationToken.None))[0].State!;
         var restored = await KeyedStateReader.ReadAsync(handle, store, "", "test", All, _codecs, CancellationToken.None);
 
         var error = Assert.Throws<InvalidDataException>(() => restored.Restore(new StateTable<long, string>("count", 0, MaxParallelism), All));

@@ -1,10 +1,14 @@
 using GrainFlow.Jobs;
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.Api.Functions;
+using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Checkpointing;
+using GrainFlow.Runtime.Execution;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.State;
+using GrainFlow.Runtime.Tasks;
 using GrainFlow.Runtime.Tests.State;
+using GrainFlow.Savepoints;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -32,7 +36,7 @@ internal static class KeyedOperatorHarness
 /// clock, manual watermarks, the output with timestamps, and snapshots through the real keyed-state
 /// writer that a new harness restores at any subtask and parallelism.
 /// </summary>
-internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
+internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> : IDisposable where TKey : notnull
 {
     private static readonly StateCodecs Codecs = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
 
@@ -47,7 +51,8 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
         _operator = create(new OutputCollector(this));
         var restored = (setup.RestoreFrom ?? []).Select(s => new RestoredKeyedState(s.Data, s.KeyGroupOffsets, Codecs)).ToList();
         _context = new OperatorContext(JobId.New(), "harness", 1, _operator.Uid, setup.SubtaskIndex, setup.Parallelism, setup.MaxParallelism,
-            StateBackendsUnderTest.Configuration(setup.Backend), StateBackendsUnderTest.Services, Time, NullLogger.Instance,
+            (setup.Settings ?? new Dictionary<string, string>()).Aggregate(StateBackendsUnderTest.Configuration(setup.Backend), (c, s) => c.With(s.Key, s.Value)),
+            StateBackendsUnderTest.Services, Time, NullLogger.Instance,
             new OperatorRestore(restored, new Dictionary<string, long>(), [], [setup.SubtaskIndex]))
         {
             SideOutputs = setup.SideOutputs ?? SideOutputCollectors.None,
@@ -90,8 +95,22 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
         return new HarnessSnapshot(data, offsets);
     }
 
+    /// <summary>
+    /// The task side of checkpoints of a subtask whose chain is this operator alone, writing to <paramref name="storage"/> and
+    /// answering <paramref name="responder"/>: checkpoints and savepoints (incremental, native) exactly as a running subtask takes them.
+    /// </summary>
+    internal SubtaskCheckpointCoordinator Checkpointing(CheckpointStorage storage, ICheckpointResponder responder) =>
+        new(new TaskDeployment(_context.JobId, _context.JobName, _context.Attempt, _context.Configuration, _setup.Parallelism, _operator.Uid, _setup.SubtaskIndex),
+            Lifecycle.Chain(_operator), storage, Codecs, inlineThreshold: 0, responder, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+
+    /// <summary>The job the harness's operator runs in (its checkpoints' directories are named after it).</summary>
+    public JobId JobId => _context.JobId;
+
     /// <summary>The operator's state tables, for assertions on what it keeps.</summary>
     public IReadOnlyCollection<IStateTable> StateTables => _operator.StateTables;
+
+    /// <summary>Lets go of the operator's backend (a RocksDB instance and its working directory).</summary>
+    public void Dispose() => Lifecycle.Release(_operator);
 
     private sealed class OutputCollector(KeyedOperatorHarness<TKey, TIn, TOut> harness) : ICollector<TOut>
     {
@@ -116,6 +135,13 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
 
         public static void OnProcessingTime(KeyedOperatorBase<TKey, TIn> op, long now) => op.OnProcessingTime(now);
 
-        public static IReadOnlyList<IStateTableSnapshot> Capture(KeyedOperatorBase<TKey, TIn> op) => op.SnapshotState(checkpointId: 0).Captured.Tables;
+        public static void Release(KeyedOperatorBase<TKey, TIn> op) => op.Dispose();
+
+        // A canonical savepoint's barrier asks every backend for its tables (never RocksDB's files), whatever the job's settings;
+        // the harness writes them in its own format.
+        public static IReadOnlyList<IStateTableSnapshot> Capture(KeyedOperatorBase<TKey, TIn> op) =>
+            op.SnapshotState(new CheckpointBarrier(0, 0, IsSavepoint: true, new SnapshotTarget("harness", SavepointFormatType.Canonical))).Captured.Tables;
+
+        public static OperatorChain Chain(KeyedOperatorBase<TKey, TIn> op) => new([op], null, null);
     }
 }

@@ -1,6 +1,7 @@
 using GrainFlow.Configuration;
 using GrainFlow.Errors;
 using GrainFlow.Jobs;
+using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.Sinks;
@@ -42,15 +43,17 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         return op;
     }
 
+    private static CheckpointBarrier Barrier(long checkpointId) => new(checkpointId, 0, IsSavepoint: false);
+
     /// <summary>Writes, then takes checkpoint 1 (staged), writes, takes checkpoint 2 (staged), writes more — and "crashes" before any notification.</summary>
     private static async Task<byte[]> RunUntilCrashAsync(SinkOperator<string> op)
     {
         op.Collect("a");
         op.Collect("b");
-        var first = op.SnapshotState(1);
+        var first = op.SnapshotState(Barrier(1));
         await first.StageAsync!(CancellationToken.None);
         op.Collect("c");
-        var second = op.SnapshotState(2);
+        var second = op.SnapshotState(Barrier(2));
         await second.StageAsync!(CancellationToken.None);
         op.Collect("d");
         await op.FlushAsync(FlushReason.BufferTimeout);
@@ -85,7 +88,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         var checkpointOne = await RunUntilCrashAsync(OpenSink(new FileSink<string>(directory)));
         var restored = await RestoredSinkAsync(new FileSink<string>(directory), [checkpointOne], [0]);
         restored.Collect("e");
-        await restored.SnapshotState(3).StageAsync!(CancellationToken.None);
+        await restored.SnapshotState(Barrier(3)).StageAsync!(CancellationToken.None);
         await restored.NotifyCheckpointCompleteAsync(3);
 
         Assert.Equal(["a", "b", "e"], Directory.GetFiles(directory, "part-*.jsonl").Order(StringComparer.Ordinal).SelectMany(File.ReadLines));
@@ -113,7 +116,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
 
         var restored = await RestoredSinkAsync(new FileSink<string>(restoredJobsDirectory), [checkpointOne], [0]);
         restored.Collect("e");
-        await restored.SnapshotState(3).StageAsync!(CancellationToken.None);
+        await restored.SnapshotState(Barrier(3)).StageAsync!(CancellationToken.None);
         await restored.NotifyCheckpointCompleteAsync(3);
 
         Assert.Equal(["a", "b"], Directory.GetFiles(original, "part-*.jsonl").SelectMany(File.ReadLines));
@@ -157,7 +160,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         var directory = fixture.Directory.Combine($"two-phase-{Guid.NewGuid():N}");
         var sink = await RestoredSinkAsync(new FileSink<string>(directory), [], [0]);
         sink.Collect("a");
-        await sink.SnapshotState(1).StageAsync!(CancellationToken.None);
+        await sink.SnapshotState(Barrier(1)).StageAsync!(CancellationToken.None);
         File.Delete(Assert.Single(Directory.GetFiles(directory, ".part-*.inprogress")));
 
         await Assert.ThrowsAsync<NonRecoverableJobException>(() => sink.NotifyCheckpointCompleteAsync(1));
@@ -243,7 +246,7 @@ public sealed class TwoPhaseCommitRecoveryTests(SharedClusterFixture fixture)
         await fixture.Cluster.Client.GetGrain<ITopicGrain>(topic).CreateAsync(new TopicSettings(1, TopicSettings.Unlimited, TopicSettings.Unlimited, 1 << 20));
         var sink = await RestoredSinkAsync(new TopicSink<string>(topic), [], [0]);
         sink.Collect("x");
-        var state = sink.SnapshotState(1);
+        var state = sink.SnapshotState(Barrier(1));
         await state.StageAsync!(CancellationToken.None);
         await sink.NotifyCheckpointCompleteAsync(1);
         var partition = fixture.Cluster.Client.GetGrain<ITopicPartitionGrain>(ITopicPartitionGrain.KeyOf(topic, 0));

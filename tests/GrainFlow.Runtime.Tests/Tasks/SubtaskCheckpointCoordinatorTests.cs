@@ -29,7 +29,7 @@ public sealed class SubtaskCheckpointCoordinatorTests : IDisposable
 
     private readonly TemporaryDirectory _temp = new("grainflow-subtask-checkpoint");
     private readonly StateCodecs _codecs = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
-    private readonly FakeResponder _responder = new();
+    private readonly FakeCheckpointResponder _responder = new();
     private readonly RecordingNetwork _network = new();
     private readonly CancellationTokenSource _cancellation = new();
     private readonly TaskDeployment _deployment = new(new JobId("subtask-checkpoint"), "job", 3, GrainFlowConfiguration.Empty, null, "count", 1);
@@ -127,6 +127,39 @@ public sealed class SubtaskCheckpointCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task ASnapshotThatCannotBeTakenAtTheBarrierDeclinesTheCheckpointForwardsTheBarrierAndDeletesTheLocalCheckpointsTakenBeforeIt()
+    {
+        var local = new FakeNativeSnapshot();
+        var coordinator = Coordinator([
+            new TestOperator("count", _ => new(new CapturedOperatorState("count", All, [], null, NativeKeyedState: local))),
+            new TestOperator("window", _ => throw new IOException("No space left on device")),
+        ]);
+
+        coordinator.CheckpointState(Barrier(3), TimeSpan.Zero, forward: true);
+
+        var decline = Assert.Single(await _responder.DeclinedAsync());
+        Assert.Equal((3, "taking the snapshot failed: No space left on device", true), (decline.CheckpointId, decline.Reason, decline.CountsAsFailure));
+        Assert.Equal([Barrier(3)], _network.Sent);
+        Assert.True(local.Disposed);
+        Assert.Empty(_responder.Acknowledged);
+    }
+
+    [Fact]
+    public async Task ANativeSnapshotIsUploadedToTheCheckpointsTargetAcknowledgedAsIncrementalStateAndLetGo()
+    {
+        var local = new FakeNativeSnapshot();
+        var coordinator = Coordinator([new TestOperator("count", _ => new(new CapturedOperatorState("count", All, [], null, NativeKeyedState: local)))]);
+
+        coordinator.CheckpointState(Barrier(4), TimeSpan.Zero, forward: true);
+
+        var (_, _, snapshot) = Assert.Single(await _responder.AcknowledgedAsync());
+        var op = Assert.Single(snapshot.Operators);
+        Assert.Equal((null, local.Handle, All), (op.State, op.IncrementalState, op.KeyGroups));
+        Assert.Equal((CheckpointLayout.CheckpointDirectory(_deployment.JobId, 4), "", 4L), (local.Target!.DirectoryKey, local.Target.SharedRootKey, local.Target.CheckpointId));
+        Assert.True(local.Disposed);
+    }
+
+    [Fact]
     public async Task ADeclineTheCoordinatorDoesNotTakeIsNotThrownToTheCaller()
     {
         _responder.FailDeclines = true;
@@ -194,13 +227,32 @@ public sealed class SubtaskCheckpointCoordinatorTests : IDisposable
     {
         public override void Collect(long record) { }
 
-        public override OperatorSnapshotResult SnapshotState(long checkpointId) => snapshot?.Invoke(checkpointId) ?? base.SnapshotState(checkpointId);
+        public override OperatorSnapshotResult SnapshotState(CheckpointBarrier barrier) => snapshot?.Invoke(barrier.CheckpointId) ?? base.SnapshotState(barrier);
 
         public override Task NotifyCheckpointCompleteAsync(long checkpointId)
         {
             notify?.Invoke(checkpointId);
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>A backend's local checkpoint that records where it was uploaded to and whether it was let go.</summary>
+    private sealed class FakeNativeSnapshot : INativeKeyedSnapshot
+    {
+        public IncrementalKeyedStateHandle Handle { get; } = new("00112233445566778899aabbccddeeff", 4, [], [], StateChecksum.Xxh3);
+
+        public IncrementalSnapshotTarget? Target { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public Task<IncrementalKeyedStateHandle> UploadAsync(IncrementalSnapshotTarget target, CancellationToken cancellation)
+        {
+            Target = target;
+            Dispose();
+            return Task.FromResult(Handle);
+        }
+
+        public void Dispose() => Disposed = true;
     }
 
     private sealed class RecordingNetwork : INetworkOutput
@@ -210,54 +262,5 @@ public sealed class SubtaskCheckpointCoordinatorTests : IDisposable
         public IEnumerable<OutputChannel> Channels => [];
 
         public void FlushAll(ControlEvent? control) => Sent.Add(control);
-    }
-
-    private sealed record Decline(long Attempt, long CheckpointId, SubtaskId Subtask, string Reason, bool CountsAsFailure);
-
-    /// <summary>Records what the subtask answers, as the checkpoint coordinator grain would receive it.</summary>
-    private sealed class FakeResponder : ICheckpointResponder
-    {
-        private readonly Lock _lock = new();
-        private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly List<(long, long, SubtaskSnapshot)> _acknowledged = new();
-        private readonly List<Decline> _declined = new();
-
-        public bool FailDeclines { get; set; }
-
-        public IReadOnlyList<(long Attempt, long CheckpointId, SubtaskSnapshot Snapshot)> Acknowledged
-        {
-            get { lock (_lock) return _acknowledged.ToList(); }
-        }
-
-        public IReadOnlyList<Decline> Declined
-        {
-            get { lock (_lock) return _declined.ToList(); }
-        }
-
-        public async Task<IReadOnlyList<(long Attempt, long CheckpointId, SubtaskSnapshot Snapshot)>> AcknowledgedAsync()
-        {
-            await _answered.Task.WaitAsync(Patience);
-            return Acknowledged;
-        }
-
-        public async Task<IReadOnlyList<Decline>> DeclinedAsync()
-        {
-            await _answered.Task.WaitAsync(Patience);
-            return Declined;
-        }
-
-        public Task AcknowledgeAsync(long attempt, long checkpointId, SubtaskSnapshot snapshot)
-        {
-            lock (_lock) _acknowledged.Add((attempt, checkpointId, snapshot));
-            _answered.TrySetResult();
-            return Task.CompletedTask;
-        }
-
-        public Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason, bool countsAsFailure)
-        {
-            lock (_lock) _declined.Add(new Decline(attempt, checkpointId, subtask, reason, countsAsFailure));
-            _answered.TrySetResult();
-            return FailDeclines ? Task.FromException(new TimeoutException("the coordinator did not answer")) : Task.CompletedTask;
-        }
     }
 }

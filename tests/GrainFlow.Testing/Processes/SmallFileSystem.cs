@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace GrainFlow.Testing.Processes;
 
 /// <summary>
@@ -9,7 +7,6 @@ namespace GrainFlow.Testing.Processes;
 /// </summary>
 public sealed class SmallFileSystem : IAsyncDisposable
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
     private readonly string _filler;
 
     private SmallFileSystem(string path)
@@ -25,7 +22,7 @@ public sealed class SmallFileSystem : IAsyncDisposable
     public static async Task<SmallFileSystem> MountAsync(string directory, long bytes)
     {
         Directory.CreateDirectory(directory);
-        var (exitCode, _, stderr) = await RunAsync("mount", "-t", "tmpfs", "-o", $"size={bytes},mode=0777", "tmpfs", directory);
+        var (exitCode, _, stderr) = await PrivilegedCommand.RunAsync("mount", "-t", "tmpfs", "-o", $"size={bytes},mode=0777", "tmpfs", directory);
         if (exitCode != 0)
         {
             throw new InvalidOperationException(
@@ -63,19 +60,6 @@ public sealed class SmallFileSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Lazily: a silo may still hold a file open; the mount goes once it lets go.
-        await RunAsync("umount", "-l", Path);
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string command, params string[] arguments)
-    {
-        var root = Environment.UserName == "root";
-        var start = new ProcessStartInfo(root ? command : "sudo");
-        if (!root)
-        {
-            start.ArgumentList.Add("-n");
-            start.ArgumentList.Add(command);
-        }
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        return await ProcessRun.ToExitAsync(start, CommandTimeout);
+        await PrivilegedCommand.RunAsync("umount", "-l", Path);
     }
 }

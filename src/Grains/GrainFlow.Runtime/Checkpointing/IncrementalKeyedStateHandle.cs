@@ -20,6 +20,13 @@ public sealed record IncrementalKeyedStateHandle(
 {
     /// <summary>The bytes of every file the snapshot needs (Flink's full state size).</summary>
     public long StateSize => SharedState.Sum(f => f.Size) + PrivateState.Sum(f => f.Size);
+
+    /// <summary>
+    /// The bytes this snapshot uploaded itself (Flink's checkpointed size): its private files and the shared files it
+    /// added, told by their names (<see cref="CheckpointLayout.IncrementalFileName"/>: this backend instance and checkpoint);
+    /// the shared files of earlier checkpoints it references again are not counted.
+    /// </summary>
+    public long CheckpointedSize => PrivateState.Sum(f => f.Size) + SharedState.Where(f => f.Path.Contains($"-{BackendIdentifier}-{CheckpointId}-", StringComparison.Ordinal)).Sum(f => f.Size);
 }
 
 /// <summary>

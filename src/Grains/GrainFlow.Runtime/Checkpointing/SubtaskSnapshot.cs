@@ -12,7 +12,11 @@ public sealed record SubtaskSnapshot(
     [property: Id(4)] TimeSpan AsyncDuration,
     [property: Id(5)] TimeSpan AlignmentDuration)
 {
-    public long StateSize => Operators.Sum(o => (o.State?.Size ?? 0) + (o.IncrementalState?.StateSize ?? 0));
+    /// <summary>The bytes this checkpoint wrote for the subtask (Flink's checkpointed size): of incremental state only what it uploaded.</summary>
+    public long StateSize => Operators.Sum(o => (o.State?.Size ?? 0) + (o.IncrementalState?.CheckpointedSize ?? 0));
+
+    /// <summary>The bytes of the subtask's whole state (Flink's state size): incremental state with the shared files it references again.</summary>
+    public long FullStateSize => Operators.Sum(o => (o.State?.Size ?? 0) + (o.IncrementalState?.StateSize ?? 0));
 }
 
 /// <summary>

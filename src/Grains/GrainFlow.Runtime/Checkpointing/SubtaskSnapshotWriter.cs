@@ -3,9 +3,10 @@ using GrainFlow.Storage;
 namespace GrainFlow.Runtime.Checkpointing;
 
 /// <summary>
-/// The asynchronous half of a subtask's snapshot: serializes the captured state (on a pool thread,
-/// while the subtask keeps processing) and writes it as one data file in <c>chk-n/</c>, or inline in
-/// the acknowledgement when it is below the inline threshold.
+/// The asynchronous half of a subtask's snapshot: serializes the captured tables (on a pool thread,
+/// while the subtask keeps processing) and writes them as one data file in <c>chk-n/</c>, or inline in
+/// the acknowledgement when they are below the inline threshold; at the same time it uploads the
+/// native snapshots (a RocksDB backend's local checkpoint) with <see cref="IncrementalSnapshotUploader"/>.
 /// </summary>
 /// <remarks>
 /// The file is streamed: parts (from <see cref="ObjectParts.FirstPartBytes"/> growing to
@@ -18,7 +19,24 @@ internal static class SubtaskSnapshotWriter
     /// <summary>Parts serialized ahead of the upload (memory: this many parts more per snapshot being written).</summary>
     private const int SerializedAhead = 2;
 
+    /// <param name="directoryKey">The snapshot's directory in <paramref name="store"/>.</param>
+    /// <param name="nativeTarget">Where native snapshots go: the same directory, and the job's <c>shared/</c> for a checkpoint.</param>
     public static async Task<IReadOnlyList<OperatorSnapshot>> WriteAsync(
+        IReadOnlyList<CapturedOperatorState> captured, IObjectStore store, string directoryKey,
+        string vertexUid, int subtaskIndex, long inlineThreshold, StateCodecs codecs, IncrementalSnapshotTarget nativeTarget, CancellationToken cancellation)
+    {
+        // Both run to their end before a failure is thrown, so that every local checkpoint is deleted whatever failed.
+        var native = Task.WhenAll(captured.Select(c => UploadAsync(c.NativeKeyedState, nativeTarget, cancellation)));
+        var tables = WriteTablesAsync(captured, store, directoryKey, vertexUid, subtaskIndex, inlineThreshold, codecs, cancellation);
+        await Task.WhenAll(native, tables);
+        var handles = await native;
+        return (await tables).Select((snapshot, i) => handles[i] is { } handle ? snapshot with { IncrementalState = handle } : snapshot).ToList();
+    }
+
+    private static async Task<IncrementalKeyedStateHandle?> UploadAsync(INativeKeyedSnapshot? snapshot, IncrementalSnapshotTarget target, CancellationToken cancellation) =>
+        snapshot is null ? null : await snapshot.UploadAsync(target, cancellation);
+
+    private static async Task<IReadOnlyList<OperatorSnapshot>> WriteTablesAsync(
         IReadOnlyList<CapturedOperatorState> captured, IObjectStore store, string directoryKey,
         string vertexUid, int subtaskIndex, long inlineThreshold, StateCodecs codecs, CancellationToken cancellation)
     {

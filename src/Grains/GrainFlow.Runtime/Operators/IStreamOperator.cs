@@ -27,11 +27,12 @@ internal interface IStreamOperator
     Task InitializeStateAsync();
 
     /// <summary>
-    /// The synchronous part of checkpoint <paramref name="checkpointId"/>, at the barrier: this
-    /// operator's state frozen (keyed tables, source offsets, a sink's pending transactions) and the
-    /// work to finish in the background before the acknowledgement. Must not change afterwards.
+    /// The synchronous part of the checkpoint or savepoint of <paramref name="barrier"/> (Flink passes the
+    /// barrier's CheckpointOptions): this operator's state frozen (keyed tables or a backend's local
+    /// checkpoint, source offsets, a sink's pending transactions) and the work to finish in the background
+    /// before the acknowledgement. Must not change afterwards.
     /// </summary>
-    OperatorSnapshotResult SnapshotState(long checkpointId);
+    OperatorSnapshotResult SnapshotState(Channels.CheckpointBarrier barrier);
 
     /// <summary>
     /// Checkpoint <paramref name="checkpointId"/> completed (notifications may be skipped: act on

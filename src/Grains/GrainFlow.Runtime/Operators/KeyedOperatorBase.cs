@@ -1,5 +1,8 @@
+using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Checkpointing;
+using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.State;
+using GrainFlow.Savepoints;
 
 namespace GrainFlow.Runtime.Operators;
 
@@ -14,9 +17,29 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
 
     public IReadOnlyCollection<IStateTable> StateTables => Backend.Tables;
 
-    /// <summary>Freezes every state table in O(buckets): the writes after the barrier copy the buckets they touch.</summary>
-    public override OperatorSnapshotResult SnapshotState(long checkpointId) =>
-        new(new CapturedOperatorState(Uid, Backend.KeyGroups, Backend.CaptureSnapshot(), null));
+    /// <summary>
+    /// Freezes every state table (in O(buckets) on the heap, one RocksDB snapshot on RocksDB), or, for an incremental
+    /// checkpoint or a native savepoint of a backend with a native format, takes its local checkpoint (RocksDB's hard links).
+    /// </summary>
+    public override OperatorSnapshotResult SnapshotState(CheckpointBarrier barrier) =>
+        new(Backend is INativeSnapshotBackend native && TakesNativeSnapshot(barrier)
+            ? new CapturedOperatorState(Uid, Backend.KeyGroups, [], null, NativeKeyedState: native.TakeNativeSnapshot(Uid, barrier))
+            : new CapturedOperatorState(Uid, Backend.KeyGroups, Backend.CaptureSnapshot(), null));
+
+    /// <summary>An incremental backend's next checkpoints reuse the files this one uploaded.</summary>
+    public override Task NotifyCheckpointCompleteAsync(long checkpointId)
+    {
+        (Backend as INativeSnapshotBackend)?.NotifyCheckpointComplete(checkpointId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Native savepoints, and checkpoints when <c>execution.checkpointing.incremental</c> is on, are taken in the backend's own
+    /// format (as Flink's RocksDB backend does); canonical savepoints and full checkpoints in the canonical one, which every backend restores.
+    /// </summary>
+    private bool TakesNativeSnapshot(CheckpointBarrier barrier) => barrier.Target is { } savepoint
+        ? savepoint.Format == SavepointFormatType.Native
+        : Context.Configuration.Get(CheckpointingOptions.Incremental);
 
     public override void Open(OperatorContext context)
     {

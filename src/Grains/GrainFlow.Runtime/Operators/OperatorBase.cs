@@ -15,7 +15,7 @@ internal abstract class OperatorBase(string uid, string name) : IStreamOperator
 
     public virtual Task InitializeStateAsync() => Task.CompletedTask;
 
-    public virtual OperatorSnapshotResult SnapshotState(long checkpointId) => OperatorSnapshotResult.Stateless(Uid);
+    public virtual OperatorSnapshotResult SnapshotState(Channels.CheckpointBarrier barrier) => OperatorSnapshotResult.Stateless(Uid);
 
     public virtual Task NotifyCheckpointCompleteAsync(long checkpointId) => Task.CompletedTask;
 

@@ -31,11 +31,11 @@ internal sealed partial class SinkOperator<T>(string uid, string name, ISink<T> 
     public override ValueTask FlushAsync(FlushReason reason) => _writer.FlushAsync(reason, CancellationToken.None);
 
     /// <summary>At the barrier: pre-commits what was written since the previous one; the transaction is staged durably before the acknowledgement.</summary>
-    public override OperatorSnapshotResult SnapshotState(long checkpointId)
+    public override OperatorSnapshotResult SnapshotState(Channels.CheckpointBarrier barrier)
     {
         if (Transactional is not { } writer) return OperatorSnapshotResult.Stateless(Uid);
-        var transaction = writer.PreCommit(checkpointId);
-        if (transaction is not null) _pending.Add(checkpointId, transaction.Committable);
+        var transaction = writer.PreCommit(barrier.CheckpointId);
+        if (transaction is not null) _pending.Add(barrier.CheckpointId, transaction.Committable);
         return new OperatorSnapshotResult(new CapturedOperatorState(Uid, null, [], null, _pending.ToBytes()), transaction?.StageAsync);
     }
 

@@ -13,7 +13,7 @@ internal abstract class SourceDriver(string uid, string name) : OperatorBase(uid
 
     public abstract ValueTask<SourcePollStatus> PollAsync(int maxRecords, CancellationToken cancellationToken);
 
-    public override OperatorSnapshotResult SnapshotState(long checkpointId) =>
+    public override OperatorSnapshotResult SnapshotState(Channels.CheckpointBarrier barrier) =>
         new(new CapturedOperatorState(Uid, null, [], CurrentOffsets.ToDictionary()));
 }
 

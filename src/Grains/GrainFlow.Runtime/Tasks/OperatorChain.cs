@@ -143,11 +143,25 @@ internal sealed class OperatorChain
         if (Channels.FirstOrDefault(c => c.Failure is not null) is { } failed) throw failed.Failure!;
     }
 
-    /// <summary>The synchronous part of a checkpoint: every operator's state, frozen, in chain order.</summary>
-    public IReadOnlyList<OperatorSnapshotResult> SnapshotState(long checkpointId)
+    /// <summary>
+    /// The synchronous part of a checkpoint: every operator's state, frozen, in chain order. When an operator fails,
+    /// the local checkpoints the operators before it took are deleted and the failure is thrown.
+    /// </summary>
+    public IReadOnlyList<OperatorSnapshotResult> SnapshotState(CheckpointBarrier barrier)
     {
         var results = new OperatorSnapshotResult[Operators.Count];
-        for (var i = 0; i < results.Length; i++) results[i] = Operators[i].SnapshotState(checkpointId);
+        for (var i = 0; i < results.Length; i++)
+        {
+            try
+            {
+                results[i] = Operators[i].SnapshotState(barrier);
+            }
+            catch
+            {
+                foreach (var taken in results.Take(i)) taken.Captured.NativeKeyedState?.Dispose();
+                throw;
+            }
+        }
         return results;
     }
 

@@ -8,10 +8,11 @@ namespace GrainFlow.Runtime.Tasks;
 
 /// <summary>
 /// The task side of checkpoints for one attempt of one subtask (Flink's SubtaskCheckpointCoordinator):
-/// at the barrier it captures every operator's state synchronously (O(buckets)) and forwards the
-/// barrier; the state is serialized and written on a pool thread while processing goes on, and the
-/// acknowledgement follows the write. It declines what it cannot take part in, passes completion
-/// notifications to the operators, and lets finishing and cancelling wait for writes in flight.
+/// at the barrier it captures every operator's state synchronously (O(buckets), or a RocksDB checkpoint
+/// of hard links) and forwards the barrier; the state is serialized and written (or the local checkpoint
+/// uploaded) on a pool thread while processing goes on, and the acknowledgement follows the write. It
+/// declines what it cannot take part in or take, passes completion notifications to the operators, and
+/// lets finishing and cancelling wait for writes in flight.
 /// </summary>
 /// <param name="writesInFlight">The previous attempt's writes still running: settling waits for them too.</param>
 internal sealed partial class SubtaskCheckpointCoordinator(
@@ -39,10 +40,28 @@ internal sealed partial class SubtaskCheckpointCoordinator(
     public void CheckpointState(CheckpointBarrier barrier, TimeSpan alignment, bool forward)
     {
         var started = Stopwatch.GetTimestamp();
-        var results = chain.SnapshotState(barrier.CheckpointId);
+        IReadOnlyList<Operators.OperatorSnapshotResult> results;
+        try
+        {
+            results = chain.SnapshotState(barrier);
+        }
+        catch (Exception e)
+        {
+            // As in Flink, a snapshot that cannot be taken (a RocksDB checkpoint on a full or read-only local disk)
+            // declines the checkpoint and the subtask goes on; the barrier still goes on too, so that no subtask
+            // downstream waits for it while the coordinator aborts the checkpoint.
+            if (forward) chain.Network?.FlushAll(barrier);
+            LogSnapshotFailed(e, barrier.CheckpointId, deployment.VertexUid, deployment.SubtaskIndex);
+            Track(DeclineAsync(deployment.Attempt, barrier.CheckpointId, $"taking the snapshot failed: {e.Message}", true));
+            return;
+        }
         if (forward) chain.Network?.FlushAll(barrier);
         var sync = Stopwatch.GetElapsedTime(started);
-        var write = WriteAndAcknowledgeAsync(barrier, results, sync, alignment);
+        Track(WriteAndAcknowledgeAsync(barrier, results, sync, alignment));
+    }
+
+    private void Track(Task write)
+    {
         _writes.RemoveAll(t => t.IsCompleted);
         _writes.Add(write);
     }
@@ -89,6 +108,10 @@ internal sealed partial class SubtaskCheckpointCoordinator(
             var location = barrier.Target is { } target
                 ? SnapshotLocation.At(target.Location, deployment.Configuration)
                 : new SnapshotLocation(checkpoints.Store, checkpoints.Key(CheckpointLayout.CheckpointDirectory(deployment.JobId, checkpointId)), "");
+            // A savepoint's native snapshots hold every file themselves; a checkpoint's share theirs in the job's shared/.
+            var nativeTarget = barrier.Target is null
+                ? IncrementalSnapshotTarget.ForCheckpoint(checkpoints, deployment.JobId, checkpointId)
+                : IncrementalSnapshotTarget.ForSavepoint(location, deployment.JobId, checkpointId);
             // Checkpoints are native; a savepoint's state is written in the format it was asked for.
             var formatCodecs = barrier.Target is { } savepoint ? codecs.In(savepoint.Format) : codecs;
             var captured = results.Select(r => r.Captured).ToList();
@@ -103,7 +126,7 @@ internal sealed partial class SubtaskCheckpointCoordinator(
             var (operators, duration) = await Task.Run(async () =>
             {
                 var written = await SubtaskSnapshotWriter.WriteAsync(captured, location.Store, location.DirectoryKey,
-                    deployment.VertexUid, deployment.SubtaskIndex, inlineThreshold, formatCodecs, cancellation);
+                    deployment.VertexUid, deployment.SubtaskIndex, inlineThreshold, formatCodecs, nativeTarget, cancellation);
                 await staged;
                 return (written, Stopwatch.GetElapsedTime(started));
             }, cancellation);
@@ -117,6 +140,11 @@ internal sealed partial class SubtaskCheckpointCoordinator(
         {
             LogSnapshotFailed(e, checkpointId, deployment.VertexUid, deployment.SubtaskIndex);
             await DeclineAsync(deployment.Attempt, checkpointId, $"writing the snapshot failed: {e.Message}", true);
+        }
+        finally
+        {
+            // A local checkpoint is deleted after its upload; this deletes those a cancelled write never started to upload.
+            foreach (var result in results) result.Captured.NativeKeyedState?.Dispose();
         }
     }
 

@@ -1,6 +1,5 @@
 using GrainFlow.Runtime.Api.State;
 using GrainFlow.Runtime.State;
-using RocksDbSharp;
 
 namespace GrainFlow.Runtime.Tests.State.RocksDb;
 
@@ -34,20 +33,9 @@ public sealed class RocksDbNativeCheckpointTests : IDisposable
         Assert.Contains(checkpoint.Files, f => !f.Shared && f.Name.StartsWith("MANIFEST", StringComparison.Ordinal));
         Assert.Contains(checkpoint.Files, f => !f.Shared && f.Name == "CURRENT");
         Assert.All(checkpoint.Files, f => Assert.Equal(new FileInfo(Path.Combine(directory, f.Name)).Length, f.Bytes));
-        Assert.Equal(100, CountKeys(directory, "count"));
+        Assert.Equal(100, RocksDbTestBackends.CountKeys(directory, "count"));
 
         Assert.Contains("exists already", Assert.Throws<IOException>(() => backend.TakeNativeCheckpoint(directory)).Message);
-    }
-
-    private static int CountKeys(string directory, string column)
-    {
-        var families = new ColumnFamilies();
-        foreach (var name in RocksDbSharp.RocksDb.ListColumnFamilies(new DbOptions(), directory).Where(n => n != ColumnFamilies.DefaultName)) families.Add(name, new ColumnFamilyOptions());
-        using var db = RocksDbSharp.RocksDb.OpenReadOnly(new DbOptions(), directory, families, errIfLogFileExists: false);
-        using var iterator = db.NewIterator(db.GetColumnFamily(column));
-        var count = 0;
-        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next()) count++;
-        return count;
     }
 
     public void Dispose() => _backends.Dispose();

@@ -1,6 +1,7 @@
 using GrainFlow.KeyGroups;
 using GrainFlow.Runtime.State;
 using GrainFlow.Runtime.State.RocksDb;
+using RocksDbSharp;
 using static GrainFlow.Runtime.Tests.State.KeyedStateCheckpoints;
 
 namespace GrainFlow.Runtime.Tests.State.RocksDb;
@@ -32,6 +33,31 @@ public sealed class RocksDbTestBackends : IDisposable
         var backend = new HeapKeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism);
         foreach (var state in restored) backend.AddRestoredState(state);
         return backend;
+    }
+
+    /// <summary>The setup of a harness whose operator keeps its state in RocksDB under <paramref name="localDirectory"/>, with incremental checkpoints or not.</summary>
+    internal static Harness.HarnessSetup HarnessSetup(string localDirectory, bool incremental = true) => new(Backend: StateBackendsUnderTest.RocksDb,
+        Settings: new Dictionary<string, string>
+        {
+            ["execution.checkpointing.incremental"] = incremental ? "true" : "false",
+            ["state.backend.rocksdb.localdir"] = localDirectory,
+        });
+
+    /// <summary>The local checkpoints (<c>chk-n</c>, and RocksDB's <c>chk-n.tmp</c>) in the working directories of the instances under <paramref name="localDirectory"/>.</summary>
+    public static string[] LocalCheckpoints(string localDirectory) => Directory.Exists(localDirectory)
+        ? Directory.GetDirectories(localDirectory, RocksDbWorkingDirectory.NamePrefix + "*").SelectMany(d => Directory.GetDirectories(d, "chk-*")).ToArray()
+        : [];
+
+    /// <summary>How many keys column family <paramref name="column"/> of the RocksDB database in <paramref name="directory"/> holds (opened read-only).</summary>
+    public static int CountKeys(string directory, string column)
+    {
+        var families = new ColumnFamilies();
+        foreach (var name in RocksDbSharp.RocksDb.ListColumnFamilies(new DbOptions(), directory).Where(n => n != ColumnFamilies.DefaultName)) families.Add(name, new ColumnFamilyOptions());
+        using var db = RocksDbSharp.RocksDb.OpenReadOnly(new DbOptions(), directory, families, errIfLogFileExists: false);
+        using var iterator = db.NewIterator(db.GetColumnFamily(column));
+        var count = 0;
+        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next()) count++;
+        return count;
     }
 
     public void Dispose()

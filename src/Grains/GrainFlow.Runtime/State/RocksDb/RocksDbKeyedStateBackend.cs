@@ -9,14 +9,17 @@ namespace GrainFlow.Runtime.State.RocksDb;
 /// Keyed state of one operator subtask in an embedded RocksDB instance (Flink's "rocksdb" backend): one
 /// column family per state, keys laid out as key group + key + namespace (<see cref="RocksDbKeyLayout"/>),
 /// values by the native state codecs, so the state may be far larger than memory (memory is bounded by
-/// <see cref="RocksDbBackendOptions"/>). Snapshots are written in the heap's format, so a snapshot of
-/// either backend restores into the other. Disposing closes the instance and deletes its working directory.
+/// <see cref="RocksDbBackendOptions"/>). Full checkpoints and canonical savepoints are written in the heap's format, so
+/// they restore into either backend; incremental checkpoints and native savepoints are RocksDB's own files
+/// (<see cref="RocksDbIncrementalSnapshotStrategy"/>). Disposing closes the instance and deletes its working directory.
 /// </summary>
-internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> where TKey : notnull
+internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>, INativeSnapshotBackend where TKey : notnull
 {
     private readonly Dictionary<string, IRocksDbStateTable> _tables = new(StringComparer.Ordinal);
     private readonly List<RestoredKeyedState> _restored = new();
     private readonly int _maxParallelism;
+    // Incremental checkpoints and native savepoints of this instance.
+    private readonly RocksDbIncrementalSnapshotStrategy _nativeSnapshots;
 
     /// <param name="codecs">The native state codecs (<see cref="StateCodecs"/> of the silo): what the bytes in RocksDB are written with.</param>
     /// <exception cref="IOException">The local directory of <paramref name="options"/> is not writable.</exception>
@@ -27,6 +30,7 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> 
         Codecs = codecs.In(Savepoints.SavepointFormatType.Native);
         KeyGroupPrefixBytes = RocksDbKeyLayout.PrefixBytes(maxParallelism);
         Instance = new RocksDbInstance(options);
+        _nativeSnapshots = new RocksDbIncrementalSnapshotStrategy(Instance, keyGroups, new UploadedSharedFiles());
     }
 
     public KeyGroupRange KeyGroups { get; }
@@ -66,6 +70,10 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> 
 
     /// <summary>A RocksDB checkpoint of every state into <paramref name="directory"/> (hard links to the SST files): the native snapshot's files.</summary>
     public RocksDbNativeCheckpoint TakeNativeCheckpoint(string directory) => RocksDbNativeCheckpoint.Take(Instance, directory);
+
+    public INativeKeyedSnapshot TakeNativeSnapshot(string operatorUid, Channels.CheckpointBarrier barrier) => _nativeSnapshots.Take(operatorUid, barrier);
+
+    public void NotifyCheckpointComplete(long checkpointId) => _nativeSnapshots.NotifyCheckpointComplete(checkpointId);
 
     public IInternalValueState<TNamespace, TValue> GetInternalValueState<TNamespace, TValue>(ValueStateDescriptor<TValue> descriptor) where TNamespace : notnull =>
         new RocksDbValueState<TKey, TNamespace, TValue>(this, Table<TValue>(descriptor, ValueTable<TNamespace, TValue>));
