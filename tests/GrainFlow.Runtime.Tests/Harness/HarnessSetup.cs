@@ -8,6 +8,8 @@ namespace GrainFlow.Runtime.Tests.Harness;
 /// the snapshots of the old subtasks to restore (each keeps only the key groups this subtask owns, as
 /// a restore at another parallelism does), the format its snapshots are written in, and the state
 /// backend it keeps its keyed state in (a <c>state.backend.type</c> of <see cref="State.StateBackendsUnderTest"/>).
+/// <see cref="Restore"/>, when given, is what the subtask grain's restore loaded (<see cref="Checkpointing.SubtaskStateRestorer"/>)
+/// and replaces <see cref="RestoreFrom"/>.
 /// </summary>
 internal sealed record HarnessSetup(
     int SubtaskIndex = 0,
@@ -16,7 +18,8 @@ internal sealed record HarnessSetup(
     IReadOnlyList<HarnessSnapshot>? RestoreFrom = null,
     SavepointFormatType Format = SavepointFormatType.Native,
     ISideOutputs? SideOutputs = null,
-    string Backend = State.StateBackendsUnderTest.Heap);
+    string Backend = State.StateBackendsUnderTest.Heap,
+    OperatorRestore? Restore = null);
 
 /// <summary>The keyed state of the harness's operator as the snapshot writer stored it: the section's bytes and where each key group starts.</summary>
 public sealed record HarnessSnapshot(byte[] Data, IReadOnlyDictionary<int, long> KeyGroupOffsets);

@@ -32,7 +32,7 @@ internal static class KeyedOperatorHarness
 /// clock, manual watermarks, the output with timestamps, and snapshots through the real keyed-state
 /// writer that a new harness restores at any subtask and parallelism.
 /// </summary>
-internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
+internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> : IDisposable where TKey : notnull
 {
     private static readonly StateCodecs Codecs = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
 
@@ -48,7 +48,7 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
         var restored = (setup.RestoreFrom ?? []).Select(s => new RestoredKeyedState(s.Data, s.KeyGroupOffsets, Codecs)).ToList();
         _context = new OperatorContext(JobId.New(), "harness", 1, _operator.Uid, setup.SubtaskIndex, setup.Parallelism, setup.MaxParallelism,
             StateBackendsUnderTest.Configuration(setup.Backend), StateBackendsUnderTest.Services, Time, NullLogger.Instance,
-            new OperatorRestore(restored, new Dictionary<string, long>(), [], [setup.SubtaskIndex]))
+            setup.Restore ?? new OperatorRestore(restored, new Dictionary<string, long>(), [], [setup.SubtaskIndex]))
         {
             SideOutputs = setup.SideOutputs ?? SideOutputCollectors.None,
         };
@@ -90,8 +90,14 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
         return new HarnessSnapshot(data, offsets);
     }
 
+    /// <summary>The operator's keyed state backend (RocksDB's tests take native checkpoints of it).</summary>
+    internal IKeyedStateBackend<TKey> Backend => Lifecycle.Backend(_operator);
+
     /// <summary>The operator's state tables, for assertions on what it keeps.</summary>
     public IReadOnlyCollection<IStateTable> StateTables => _operator.StateTables;
+
+    /// <summary>Releases the operator's backend (a RocksDB instance and its working directory).</summary>
+    public void Dispose() => _operator.Dispose();
 
     private sealed class OutputCollector(KeyedOperatorHarness<TKey, TIn, TOut> harness) : ICollector<TOut>
     {
@@ -115,6 +121,8 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> where TKey : notnull
         public static void ProcessWatermark(KeyedOperatorBase<TKey, TIn> op, long watermark) => op.ProcessWatermark(watermark);
 
         public static void OnProcessingTime(KeyedOperatorBase<TKey, TIn> op, long now) => op.OnProcessingTime(now);
+
+        public static IKeyedStateBackend<TKey> Backend(KeyedOperatorBase<TKey, TIn> op) => op.Backend;
 
         public static IReadOnlyList<IStateTableSnapshot> Capture(KeyedOperatorBase<TKey, TIn> op) => op.SnapshotState(checkpointId: 0).Captured.Tables;
     }

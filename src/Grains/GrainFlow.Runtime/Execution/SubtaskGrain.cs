@@ -65,9 +65,14 @@ internal sealed partial class SubtaskGrain(
         // an await: calls of the previous attempt never see a half-built one.
         var restore = deployment.Restore is { } point
             ? (await SubtaskStateRestorer.LoadAsync(CheckpointStorage.OnStore(checkpoints.StoreFor(point.StoreLocation, configuration)), point.DirectoryKey, point.ExternalPath,
-                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), deployment.SubtaskIndex, vertex.Parallelism, keyGroups, codecs, CancellationToken.None)).Operators
+                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), deployment.SubtaskIndex, vertex.Parallelism, keyGroups, codecs, configuration, CancellationToken.None)).Operators
             : null;
-        if (deployment.Attempt != _newestAttempt) return; // a newer attempt was deployed or cancelled meanwhile
+        if (deployment.Attempt != _newestAttempt)
+        {
+            // A newer attempt was deployed or cancelled meanwhile: what was downloaded for this one goes.
+            foreach (var unused in restore?.Values.ToList() ?? []) unused.Dispose();
+            return;
+        }
 
         Teardown();
         _deployment = deployment;
