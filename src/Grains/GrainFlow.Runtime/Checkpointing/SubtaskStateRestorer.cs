@@ -65,15 +65,25 @@ internal static class SubtaskStateRestorer
     private static async Task<IReadOnlyList<RocksDbRestoreSource>> DownloadAsync(List<OperatorSnapshot> snapshots, string uid, SnapshotLocation location,
         GrainFlowConfiguration configuration, CancellationToken cancellation)
     {
-        if (configuration.Get(CheckpointingOptions.StateBackend) != StateBackendType.Rocksdb)
-        {
-            // Never a silently empty restore: these files are RocksDB's own format.
-            throw new InvalidDataException(
-                $"The state of operator '{uid}' in '{location.ExternalPath}' is an incremental snapshot of the RocksDB state backend, which restores only into state.backend.type=rocksdb; to move the job to another backend, take a canonical savepoint.");
-        }
+        // Never a silently empty restore: these files are RocksDB's own format.
+        if (configuration.Get(CheckpointingOptions.StateBackend) != StateBackendType.Rocksdb) throw new InvalidDataException(RocksDbOnly(uid, location.ExternalPath));
         return await RocksDbStateDownloader.DownloadAsync(snapshots, location, configuration,
             RocksDbKeyedStateBackendFactory.Options(configuration).LocalDirectory, cancellation);
     }
+
+    /// <summary>
+    /// Why a job with <paramref name="configuration"/> cannot restore <paramref name="metadata"/>: it holds RocksDB's own format
+    /// (incremental checkpoints, native savepoints of the RocksDB backend) and the job's backend is not RocksDB; null when it can.
+    /// </summary>
+    public static string? BackendProblem(CheckpointMetadata metadata, string externalPath, GrainFlowConfiguration configuration) =>
+        configuration.Get(CheckpointingOptions.StateBackend) != StateBackendType.Rocksdb
+        && metadata.Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators).FirstOrDefault(o => o.IncrementalState is not null) is { } native
+            ? RocksDbOnly(native.OperatorUid, externalPath)
+            : null;
+
+    private static string RocksDbOnly(string uid, string externalPath) =>
+        $"The state of operator '{uid}' in '{externalPath}' is an incremental snapshot of the RocksDB state backend, which restores only into state.backend.type=rocksdb; "
+        + "to move the job to another backend, take a canonical savepoint.";
 
     private static bool Overlaps(KeyGroupRange a, KeyGroupRange b) => a.StartKeyGroup <= b.EndKeyGroup && b.StartKeyGroup <= a.EndKeyGroup;
 }
