@@ -14,7 +14,7 @@ namespace GrainFlow.Runtime.Tests.State.RocksDb;
 /// Incremental checkpoints of RocksDB backends in a real checkpoint storage on the file system, taken as a subtask takes
 /// them (a native checkpoint of the instance, uploaded by <see cref="IncrementalSnapshotUploader"/> to <c>shared/</c> and
 /// <c>chk-n/</c>, <c>_metadata</c> v4), and restored as a subtask grain restores them (<see cref="SubtaskStateRestorer"/>,
-/// with the job's RocksDB local directory). Everything lives in one temporary directory, deleted with it.
+/// with the job's RocksDB local directory). Everything local lives in one temporary directory, deleted with it.
 /// </summary>
 internal sealed class RocksDbIncrementalCheckpoints : IDisposable
 {
@@ -22,11 +22,12 @@ internal sealed class RocksDbIncrementalCheckpoints : IDisposable
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "grainflow-incremental-restore-tests", Guid.NewGuid().ToString("N"));
 
-    public RocksDbIncrementalCheckpoints()
+    /// <param name="storage">Where the checkpoints go (a blob container); default: a directory in the temporary directory.</param>
+    public RocksDbIncrementalCheckpoints(CheckpointStorage? storage = null)
     {
         Directory.CreateDirectory(Path.Combine(_root, "storage"));
         Directory.CreateDirectory(Path.Combine(_root, "native"));
-        Storage = CheckpointStorage.OnStore(new FileSystemObjectStore(Path.Combine(_root, "storage")));
+        Storage = storage ?? CheckpointStorage.OnStore(new FileSystemObjectStore(Path.Combine(_root, "storage")));
     }
 
     public CheckpointStorage Storage { get; }
@@ -45,8 +46,16 @@ internal sealed class RocksDbIncrementalCheckpoints : IDisposable
 
     public string ExternalPath(long checkpointId) => Storage.ExternalPath(CheckpointLayout.CheckpointDirectory(JobId, checkpointId));
 
-    /// <summary>The path of a file of the storage on disk.</summary>
+    /// <summary>The path of a file of the default storage on disk.</summary>
     public string FileOf(string key) => Path.Combine(_root, "storage", key);
+
+    /// <summary>Replaces the stored object <paramref name="key"/> by <paramref name="change"/> of its bytes (what damage on the storage does).</summary>
+    public async Task ChangeAsync(string key, Func<byte[], byte[]> change)
+    {
+        var stored = (await Storage.Store.GetAsync(key))!;
+        await Storage.Store.DeleteAsync(key);
+        await Storage.Store.PutAsync(key, change(stored.Data.ToArray()));
+    }
 
     /// <summary>The incremental snapshot of one subtask's RocksDB backend at checkpoint <paramref name="checkpointId"/>, uploaded.</summary>
     public async Task<OperatorSnapshot> SnapshotAsync<TKey>(IKeyedStateBackend<TKey> backend, long checkpointId, UploadedSharedFiles? uploaded = null) where TKey : notnull

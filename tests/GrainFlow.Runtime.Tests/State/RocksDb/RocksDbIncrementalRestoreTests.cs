@@ -16,12 +16,17 @@ namespace GrainFlow.Runtime.Tests.State.RocksDb;
 /// file is an error naming it, leaving nothing behind.
 /// </summary>
 [Trait("Category", "Unit")]
-public sealed class RocksDbIncrementalRestoreTests : IDisposable
+public sealed class RocksDbIncrementalRestoreTests() : RocksDbIncrementalRestoreScenarios(new RocksDbIncrementalCheckpoints());
+
+/// <summary>The restore scenarios on a checkpoint storage of each kind (<see cref="RocksDbIncrementalRestoreTests"/>, Azurite).</summary>
+public abstract class RocksDbIncrementalRestoreScenarios : IDisposable
 {
     private const int Keys = 300;
     private readonly RocksDbTestBackends _backends = new();
-    private readonly RocksDbIncrementalCheckpoints _checkpoints = new();
+    private readonly RocksDbIncrementalCheckpoints _checkpoints;
     private readonly List<IKeyedStateBackend<long>> _restored = new();
+
+    private protected RocksDbIncrementalRestoreScenarios(RocksDbIncrementalCheckpoints checkpoints) => _checkpoints = checkpoints;
 
     /// <summary>Backends of <paramref name="parallelism"/> holding every kind of state for <see cref="Keys"/> keys, and their incremental checkpoint 1.</summary>
     private async Task<(List<RocksDbKeyedStateBackend<long>> Backends, List<OperatorSnapshot> Snapshots)> CheckpointAsync(int parallelism)
@@ -116,7 +121,7 @@ public sealed class RocksDbIncrementalRestoreTests : IDisposable
     {
         var (_, snapshots) = await CheckpointAsync(2);
         var missing = snapshots[1].IncrementalState!.SharedState[0].Path;
-        File.Delete(_checkpoints.FileOf(_checkpoints.Storage.Key(missing)));
+        Assert.True(await _checkpoints.Storage.Store.DeleteAsync(_checkpoints.Storage.Key(missing)));
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => _checkpoints.RestoreAsync(1, 0, 1));
 
@@ -129,10 +134,11 @@ public sealed class RocksDbIncrementalRestoreTests : IDisposable
     {
         var (_, snapshots) = await CheckpointAsync(1);
         var manifest = snapshots[0].IncrementalState!.PrivateState.Single(f => f.LocalPath.StartsWith("MANIFEST", StringComparison.Ordinal));
-        var path = _checkpoints.FileOf(_checkpoints.DirectoryKey(1) + manifest.Path);
-        var bytes = await File.ReadAllBytesAsync(path);
-        bytes[^1] ^= 0xFF;
-        await File.WriteAllBytesAsync(path, bytes);
+        await _checkpoints.ChangeAsync(_checkpoints.DirectoryKey(1) + manifest.Path, bytes =>
+        {
+            bytes[^1] ^= 0xFF;
+            return bytes;
+        });
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => _checkpoints.RestoreAsync(1, 0, 1));
 
@@ -181,5 +187,6 @@ public sealed class RocksDbIncrementalRestoreTests : IDisposable
         foreach (var backend in _restored) backend.Dispose();
         _backends.Dispose();
         _checkpoints.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
