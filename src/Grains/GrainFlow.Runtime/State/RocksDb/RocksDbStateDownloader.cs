@@ -31,14 +31,17 @@ internal static class RocksDbStateDownloader
         {
             foreach (var snapshot in snapshots)
             {
-                var directory = RocksDbWorkingDirectory.Create(localDirectory);
-                var source = new RocksDbRestoreSource(snapshot.IncrementalState!, snapshot.KeyGroups!.Value, location.ExternalPath, directory);
+                var handle = snapshot.IncrementalState!;
+                var source = new RocksDbRestoreSource(handle, snapshot.KeyGroups!.Value, location.ExternalPath, RocksDbWorkingDirectory.Create(localDirectory));
                 sources.Add(source);
                 Directory.CreateDirectory(source.DatabasePath);
-                var files = snapshot.IncrementalState!.PrivateState.Select(f => (location.Store, location.DirectoryKey, File: f))
-                    .Concat(snapshot.IncrementalState.SharedState.Select(f => (shared.Store, shared.RootKey, File: f)));
+                IEnumerable<(IObjectStore Store, string Key, HandleAndLocalPath File)> files =
+                [
+                    .. handle.PrivateState.Select(f => (location.Store, location.DirectoryKey + f.Path, f)),
+                    .. handle.SharedState.Select(f => (shared.Store, shared.RootKey + f.Path, f)),
+                ];
                 await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = FilesInParallel, CancellationToken = cancellation },
-                    (f, token) => new ValueTask(DownloadFileAsync(f.Store, f.Item2 + f.File.Path, f.File, snapshot.IncrementalState.ChecksumAlgorithm,
+                    (f, token) => new ValueTask(DownloadFileAsync(f.Store, f.Key, f.File, handle.ChecksumAlgorithm,
                         Path.Combine(source.DatabasePath, f.File.LocalPath), location.ExternalPath, token)));
             }
             return sources;
