@@ -70,7 +70,7 @@ internal sealed partial class SubtaskGrain(
         if (deployment.Attempt != _newestAttempt)
         {
             // A newer attempt was deployed or cancelled meanwhile: what was downloaded for this one goes.
-            foreach (var unused in restore?.Values.ToList() ?? []) unused.Dispose();
+            ReleaseUnopened(restore);
             return;
         }
 
@@ -95,8 +95,16 @@ internal sealed partial class SubtaskGrain(
         _checkpointing = new SubtaskCheckpointCoordinator(deployment, chain, checkpoints, codecs, configuration.Get(CheckpointingOptions.InlineThreshold),
             new CoordinatorGrainResponder(GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value)), time, logger, cancellation,
             _checkpointing?.WritesInFlight);
-        chain.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
-            vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger) { Timestamp = timestamp }, restore);
+        try
+        {
+            chain.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
+                vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger) { Timestamp = timestamp }, restore);
+        }
+        finally
+        {
+            // The backends took what was downloaded for them; an operator that failed to open leaves its downloads to delete.
+            ReleaseUnopened(restore);
+        }
         // Before any record: sinks commit what the restored checkpoint pre-committed and abort the rest.
         // No record or barrier of this attempt arrives meanwhile: the job manager starts it after every deployment returned.
         await chain.InitializeStateAsync(cancellation);
@@ -111,6 +119,11 @@ internal sealed partial class SubtaskGrain(
         }
         _phase.Deployed();
         LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
+    }
+
+    private static void ReleaseUnopened(Dictionary<string, OperatorRestore>? restore)
+    {
+        foreach (var operatorRestore in restore?.Values.ToList() ?? []) operatorRestore.Dispose();
     }
 
     /// <summary>
