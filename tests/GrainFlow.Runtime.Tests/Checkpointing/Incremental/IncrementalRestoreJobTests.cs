@@ -18,8 +18,9 @@ namespace GrainFlow.Runtime.Tests.Checkpointing.Incremental;
 
 /// <summary>
 /// Jobs started (<c>-s</c>, <c>execution.state-recovery.path</c>) from RocksDB's own snapshots: a window job on RocksDB with
-/// incremental checkpoints, stopped mid-window with a native savepoint, resumes at another parallelism with exactly the
-/// failure-free windows; a job on the heap backend is refused at submission, saying to take a canonical savepoint.
+/// incremental checkpoints, stopped mid-window with a native savepoint or cancelled after incremental checkpoints, resumes
+/// from the savepoint or its retained checkpoint at another parallelism with exactly the failure-free windows; a job on
+/// the heap backend is refused at submission, saying to take a canonical savepoint.
 /// </summary>
 [Collection(SharedClusterCollection.Name)]
 [Trait("Category", "Cluster")]
@@ -50,6 +51,34 @@ public sealed class IncrementalRestoreJobTests(SharedClusterFixture fixture)
         Assert.Contains("from savepoint", (await fixture.Cluster.Job(second).GetDetailsAsync()).StateOrigin);
         AssertSameLines(WindowLines(kind, Records, Keys), Committed(firstOutput, secondOutput),
             $"{kind} windows of the job on incremental RocksDB and, after its native savepoint, at parallelism {to}");
+    }
+
+    /// <remarks>Needs the snapshot side of incremental RocksDB state, as the test above.</remarks>
+    [Theory]
+    [InlineData("session", 2, 5)]
+    [InlineData("tumbling", 4, 1)]
+    public async Task AWindowJobOnIncrementalRocksDbResumesFromItsRetainedIncrementalCheckpointAtAnotherParallelismWithTheFailureFreeWindows(string kind, int from, int to)
+    {
+        var checkpoints = _jobs.NewDirectory("checkpoints");
+        var (firstOutput, secondOutput) = (_jobs.NewDirectory("output-1"), _jobs.NewDirectory("output-2"));
+        var first = await fixture.Cluster.SubmitAsync(EventTimeWindowJob.Name, Parameters(firstOutput, ("window", kind), ("records-per-second", SlowRate),
+            ("state.backend.type", "rocksdb"), ("execution.checkpointing.incremental", "true"), ("state.backend.rocksdb.localdir", _jobs.NewDirectory("rocksdb")),
+            ("execution.checkpointing.interval", "100 ms"), ("execution.checkpointing.dir", checkpoints),
+            ("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")), from);
+        await fixture.Cluster.WaitForRecordsAsync(first, EventTimeWindowJob.WindowUid, from, 600);
+        await fixture.Cluster.WaitForCompletedCheckpointsAsync(first, 2);
+        Assert.Equal(JobStatus.Canceled, await fixture.Cluster.Job(first).CancelAsync());
+        var latest = Directory.GetDirectories(Path.Combine(checkpoints, first.Value), "chk-*").MaxBy(d => long.Parse(Path.GetFileName(d)["chk-".Length..]))!;
+        var checkpoint = (await SnapshotInspector.OpenAsync(latest, GrainFlowConfiguration.Empty)).Metadata;
+        Assert.All(checkpoint.OperatorSnapshots(EventTimeWindowJob.WindowUid), s => Assert.NotNull(s.IncrementalState));
+
+        var second = await fixture.Cluster.RunToCompletionAsync(EventTimeWindowJob.Name, Parameters(secondOutput, [.. _jobs.Checkpoints(), ("window", kind),
+            ("state.backend.type", "rocksdb"), ("execution.checkpointing.incremental", "true"), ("state.backend.rocksdb.localdir", _jobs.NewDirectory("rocksdb")),
+            ("execution.state-recovery.path", latest)]), to, TimeSpan.FromMinutes(2));
+
+        Assert.Contains("from checkpoint", (await fixture.Cluster.Job(second).GetDetailsAsync()).StateOrigin);
+        AssertSameLines(WindowLines(kind, Records, Keys), Committed(firstOutput, secondOutput),
+            $"{kind} windows of the cancelled job on incremental RocksDB and of the job resumed from its checkpoint at parallelism {to}");
     }
 
     [Fact]
