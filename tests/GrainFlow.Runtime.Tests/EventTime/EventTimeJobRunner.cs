@@ -12,7 +12,7 @@ internal sealed class EventTimeJobRunner(SharedClusterFixture fixture)
     public const long Keys = 8;
 
     /// <summary>Records per second per source subtask of a job stopped mid-way: slow enough that the stop comes long before the end, even on a busy machine.</summary>
-    private const string SlowRate = "250";
+    public const string SlowRate = "250";
 
     public string NewDirectory(string name) => fixture.Directory.Combine($"{name}-{Guid.NewGuid():N}");
 

@@ -9,6 +9,8 @@ namespace GrainFlow.Runtime.Tests.Harness;
 /// a restore at another parallelism does), the format its snapshots are written in, the state
 /// backend it keeps its keyed state in (a <c>state.backend.type</c> of <see cref="State.StateBackendsUnderTest"/>),
 /// and more job settings (<c>execution.checkpointing.incremental</c>, <c>state.backend.rocksdb.localdir</c>).
+/// <see cref="Restore"/>, when given, is what the subtask grain's restore loaded (<see cref="Checkpointing.SubtaskStateRestorer"/>)
+/// and replaces <see cref="RestoreFrom"/>.
 /// </summary>
 internal sealed record HarnessSetup(
     int SubtaskIndex = 0,
@@ -18,7 +20,8 @@ internal sealed record HarnessSetup(
     SavepointFormatType Format = SavepointFormatType.Native,
     ISideOutputs? SideOutputs = null,
     string Backend = State.StateBackendsUnderTest.Heap,
-    IReadOnlyDictionary<string, string>? Settings = null);
+    IReadOnlyDictionary<string, string>? Settings = null,
+    OperatorRestore? Restore = null);
 
 /// <summary>The keyed state of the harness's operator as the snapshot writer stored it: the section's bytes and where each key group starts.</summary>
 public sealed record HarnessSnapshot(byte[] Data, IReadOnlyDictionary<int, long> KeyGroupOffsets);

@@ -53,7 +53,7 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> : IDisposable where 
         _context = new OperatorContext(JobId.New(), "harness", 1, _operator.Uid, setup.SubtaskIndex, setup.Parallelism, setup.MaxParallelism,
             (setup.Settings ?? new Dictionary<string, string>()).Aggregate(StateBackendsUnderTest.Configuration(setup.Backend), (c, s) => c.With(s.Key, s.Value)),
             StateBackendsUnderTest.Services, Time, NullLogger.Instance,
-            new OperatorRestore(restored, new Dictionary<string, long>(), [], [setup.SubtaskIndex]))
+            setup.Restore ?? new OperatorRestore(restored, new Dictionary<string, long>(), [], [setup.SubtaskIndex]))
         {
             SideOutputs = setup.SideOutputs ?? SideOutputCollectors.None,
         };
@@ -106,6 +106,9 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> : IDisposable where 
     /// <summary>The job the harness's operator runs in (its checkpoints' directories are named after it).</summary>
     public JobId JobId => _context.JobId;
 
+    /// <summary>The operator's keyed state backend (RocksDB's tests take native checkpoints of it).</summary>
+    internal IKeyedStateBackend<TKey> Backend => Lifecycle.Backend(_operator);
+
     /// <summary>The operator's state tables, for assertions on what it keeps.</summary>
     public IReadOnlyCollection<IStateTable> StateTables => _operator.StateTables;
 
@@ -143,5 +146,7 @@ internal sealed class KeyedOperatorHarness<TKey, TIn, TOut> : IDisposable where 
             op.SnapshotState(new CheckpointBarrier(0, 0, IsSavepoint: true, new SnapshotTarget("harness", SavepointFormatType.Canonical))).Captured.Tables;
 
         public static OperatorChain Chain(KeyedOperatorBase<TKey, TIn> op) => new([op], null, null);
+
+        public static IKeyedStateBackend<TKey> Backend(KeyedOperatorBase<TKey, TIn> op) => op.Backend;
     }
 }

@@ -15,10 +15,10 @@ namespace GrainFlow.Runtime.Tests.Harness;
 [Trait("Category", "Unit")]
 public sealed class KeyedProcessFunctionTimerTests
 {
-    private const long Gap = 10;
+    internal const long Gap = 10;
 
     /// <summary>Per user, a count of events; an event-time timer <see cref="Gap"/> after each event (a session closes when it fires without a newer one).</summary>
-    private sealed class SessionCounter : KeyedProcessFunction<string, (string User, long Time), string>
+    internal sealed class SessionCounter : KeyedProcessFunction<string, (string User, long Time), string>
     {
         private IValueState<long> _count = null!;
         private IValueState<long> _lastTimer = null!;

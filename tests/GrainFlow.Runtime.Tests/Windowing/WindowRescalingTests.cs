@@ -3,6 +3,8 @@ using GrainFlow.Runtime.Api;
 using GrainFlow.Runtime.Api.Windowing;
 using GrainFlow.Runtime.Operators.Windowing;
 using GrainFlow.Runtime.Tests.Harness;
+using GrainFlow.Runtime.Tests.State;
+using GrainFlow.Runtime.Tests.State.RocksDb;
 using GrainFlow.Savepoints;
 
 namespace GrainFlow.Runtime.Tests.Windowing;
@@ -10,7 +12,7 @@ namespace GrainFlow.Runtime.Tests.Windowing;
 /// <summary>
 /// Window contents, merging-window sets, trigger state and timers are keyed state: a snapshot taken
 /// mid-window and restored at another parallelism (each new subtask taking its key groups) gives the
-/// same output as a run that never stopped.
+/// same output as a run that never stopped — also from an incremental checkpoint of RocksDB backends.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class WindowRescalingTests
@@ -84,6 +86,30 @@ public sealed class WindowRescalingTests
         Assert.Contains(new TimestampedValue<string>("user-3 [0, 10) count=2 sum=1003", 9), expected);
         Assert.Contains(new TimestampedValue<string>("user-3 [30, 58) count=3 sum=110103", 57), expected);
         Assert.All(restored, s => Assert.Equal(0, s.Entries(WindowStateNames.Contents)));
+    }
+
+    [Theory]
+    [InlineData(2, 5)]
+    [InlineData(4, 1)]
+    public async Task SessionsInAnIncrementalRocksDbCheckpointRestoreAtAnotherParallelismWithTheSameOutput(int before, int after)
+    {
+        using var checkpoints = new RocksDbIncrementalCheckpoints();
+        var old = Enumerable.Range(0, before).Select(i => Sessions(new HarnessSetup(i, before, MaxParallelism, Backend: StateBackendsUnderTest.RocksDb))).ToArray();
+        BeforeSnapshot(Owner(old), old);
+        var snapshots = new List<GrainFlow.Runtime.Checkpointing.OperatorSnapshot>();
+        foreach (var subtask in old) snapshots.Add(await checkpoints.SnapshotAsync(subtask.Operator.Backend, 1));
+        await checkpoints.CompleteAsync(1, snapshots);
+        var restored = new WindowHarness<string>[after];
+        for (var i = 0; i < after; i++)
+        {
+            restored[i] = Sessions(new HarnessSetup(i, after, MaxParallelism, Backend: StateBackendsUnderTest.RocksDb, Restore: await checkpoints.RestoreAsync(1, i, after)));
+        }
+        AfterSnapshot(Owner(restored), restored);
+
+        var output = old.SelectMany(s => s.Output).Concat(restored.SelectMany(s => s.Output));
+        Assert.Equal(Uninterrupted().OrderBy(o => o.Value, StringComparer.Ordinal), output.OrderBy(o => o.Value, StringComparer.Ordinal));
+        Assert.All(restored, s => Assert.Equal(0, s.Entries(WindowStateNames.Contents)));
+        foreach (var subtask in old.Concat(restored)) subtask.Operator.Dispose();
     }
 
     [Fact]

@@ -8,13 +8,14 @@ using GrainFlow.Savepoints;
 namespace GrainFlow.Client.Commands;
 
 /// <summary>
-/// <c>grainflow inspect &lt;path&gt; [--dump &lt;uid&gt;]</c>: reads a savepoint or retained checkpoint offline
-/// (no cluster) and prints what it holds per operator, or dumps one operator's keyed state as JSON lines
-/// (what can be decoded; each state that cannot is named on stderr with what to do, and the exit code is 1).
+/// <c>grainflow inspect &lt;path&gt; [--dump &lt;uid&gt;] [--verify]</c>: reads a savepoint or retained checkpoint offline
+/// (no cluster) and prints what it holds per operator — for incremental RocksDB snapshots their shared and private
+/// files — or dumps one operator's keyed state as JSON lines (what can be decoded; each state that cannot is named on
+/// stderr with what to do, and the exit code is 1). <c>--verify</c> first checks every state file as a restore would.
 /// </summary>
 internal static class InspectCommand
 {
-    public const string MissingPath = "Missing required argument: snapshot path. Usage: grainflow inspect <savepoint-or-checkpoint-path> [--dump <uid> [--internal] [--job-assembly <dll>]]";
+    public const string MissingPath = "Missing required argument: snapshot path. Usage: grainflow inspect <savepoint-or-checkpoint-path> [--verify] [--dump <uid> [--internal] [--job-assembly <dll>]]";
 
     public static Command Create(CliContext context)
     {
@@ -37,13 +38,17 @@ internal static class InspectCommand
             Description = "With --dump: a .dll of the job whose types the state holds, so state written by Orleans' serializer (checkpoints, native savepoints) can be decoded. Repeatable.",
             HelpName = "dll",
         };
+        var verify = new Option<bool>("--verify")
+        {
+            Description = "First check every state file (the shared and private files of incremental snapshots too): present, of its recorded size, every byte against its checksum.",
+        };
         var azure = new Option<string?>("--azure-connection-string")
         {
             Description = "The Azure Storage connection string for a blob URL (default: the account's DefaultAzureCredential).",
             HelpName = "connection-string",
         };
 
-        var command = new Command("inspect", "Show what a savepoint or checkpoint holds, or dump an operator's keyed state.") { pathArgument, dump, includeInternal, jobAssemblies, azure };
+        var command = new Command("inspect", "Show what a savepoint or checkpoint holds, or dump an operator's keyed state.") { pathArgument, dump, includeInternal, jobAssemblies, verify, azure };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var path = SavepointWaiter.Location(parseResult.GetValue(pathArgument)) ?? throw new CliUsageException(MissingPath);
@@ -58,6 +63,20 @@ internal static class InspectCommand
             catch (InvalidDataException e)
             {
                 throw new CliUsageException($"Cannot inspect '{path}': {e.Message}");
+            }
+            if (parseResult.GetValue(verify))
+            {
+                try
+                {
+                    await inspector.VerifyAsync(cancellationToken);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new CliUsageException($"Cannot inspect '{path}': {e.Message}");
+                }
+                // A dump's stdout is JSON lines only.
+                (parseResult.GetValue(dump) is null ? context.Console.Out : context.Console.Error)
+                    .WriteLine("Verified: every state file is present and matches the size and checksum the snapshot recorded.");
             }
 
             if (parseResult.GetValue(dump) is { } uid)
@@ -118,7 +137,8 @@ internal static class InspectCommand
             {
                 var keyed = subtask.KeyGroups is { } range ? $"key groups {range.StartKeyGroup}-{range.EndKeyGroup}" : "no key groups";
                 var where = subtask.StateFile ?? "inline in _metadata";
-                output.WriteLine(subtask.Tables.Count > 0
+                if (subtask.IncrementalState is { } incremental) PrintIncremental(output, subtask.Index, keyed, incremental);
+                else output.WriteLine(subtask.Tables.Count > 0
                     ? $"  Subtask {subtask.Index}: {keyed}, keyed state {subtask.StateBytes} bytes ({where})"
                     : $"  Subtask {subtask.Index}: {keyed}, no keyed state");
                 foreach (var table in subtask.Tables)
@@ -132,5 +152,14 @@ internal static class InspectCommand
                 if (subtask.PendingTransactions is { } pending) output.WriteLine($"    Pending sink transactions: {pending}");
             }
         }
+    }
+
+    /// <summary>An incremental RocksDB snapshot: its backend instance and checkpoint, then each file, shared ones by their path in the checkpoint storage.</summary>
+    private static void PrintIncremental(TextWriter output, int index, string keyed, Runtime.Checkpointing.IncrementalKeyedStateHandle state)
+    {
+        output.WriteLine($"  Subtask {index}: {keyed}, incremental RocksDB state {state.StateSize} bytes in {state.SharedState.Count + state.PrivateState.Count} files "
+            + $"(backend {state.BackendIdentifier}, checkpoint {state.CheckpointId}, checksums {state.ChecksumAlgorithm})");
+        foreach (var file in state.SharedState) output.WriteLine($"    Shared file {file.LocalPath}: {file.Size} bytes ({file.Path})");
+        foreach (var file in state.PrivateState) output.WriteLine($"    Private file {file.LocalPath}: {file.Size} bytes ({file.Path})");
     }
 }

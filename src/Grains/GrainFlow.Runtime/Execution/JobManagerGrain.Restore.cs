@@ -70,9 +70,14 @@ internal sealed partial class JobManagerGrain
             }
             (submission, graph) = (adopted, rebuilt);
         }
+        if (SubtaskStateRestorer.BackendProblem(metadata, snapshot.ExternalPath, configuration) is { } backendProblem)
+        {
+            // Before the job exists, rather than failing each subtask's restore.
+            throw new SavepointException($"Cannot restore from '{path}': {backendProblem}");
+        }
         var operators = graph.Vertices.SelectMany(v => v.Chain.Select(n => n.Uid)).ToHashSet(StringComparer.Ordinal);
         var unmapped = metadata.Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators)
-            .Where(o => o.State is not null || o.SourceOffsets is { Count: > 0 } || o.OperatorState is not null)
+            .Where(o => o.State is not null || o.IncrementalState is not null || o.SourceOffsets is { Count: > 0 } || o.OperatorState is not null)
             .Select(o => o.OperatorUid).Where(uid => !operators.Contains(uid)).Distinct().Order(StringComparer.Ordinal).ToList();
         if (unmapped.Count > 0 && !configuration.Get(StateRecoveryOptions.IgnoreUnclaimedState))
         {

@@ -65,9 +65,14 @@ internal sealed partial class SubtaskGrain(
         // an await: calls of the previous attempt never see a half-built one.
         var restore = deployment.Restore is { } point
             ? (await SubtaskStateRestorer.LoadAsync(CheckpointStorage.OnStore(checkpoints.StoreFor(point.StoreLocation, configuration)), point.DirectoryKey, point.ExternalPath,
-                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), deployment.SubtaskIndex, vertex.Parallelism, keyGroups, codecs, CancellationToken.None)).Operators
+                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), deployment.SubtaskIndex, vertex.Parallelism, keyGroups, codecs, configuration, CancellationToken.None)).Operators
             : null;
-        if (deployment.Attempt != _newestAttempt) return; // a newer attempt was deployed or cancelled meanwhile
+        if (deployment.Attempt != _newestAttempt)
+        {
+            // A newer attempt was deployed or cancelled meanwhile: what was downloaded for this one goes.
+            ReleaseUnopened(restore);
+            return;
+        }
 
         Teardown();
         _deployment = deployment;
@@ -90,8 +95,16 @@ internal sealed partial class SubtaskGrain(
         _checkpointing = new SubtaskCheckpointCoordinator(deployment, chain, checkpoints, codecs, configuration.Get(CheckpointingOptions.InlineThreshold),
             new CoordinatorGrainResponder(GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value)), time, logger, cancellation,
             _checkpointing?.WritesInFlight);
-        chain.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
-            vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger) { Timestamp = timestamp }, restore);
+        try
+        {
+            chain.Open(new OperatorContext(deployment.JobId, deployment.JobName, deployment.Attempt, vertex.Uid, deployment.SubtaskIndex,
+                vertex.Parallelism, graph.MaxParallelism, configuration, services, time, logger) { Timestamp = timestamp }, restore);
+        }
+        finally
+        {
+            // The backends took what was downloaded for them; an operator that failed to open leaves its downloads to delete.
+            ReleaseUnopened(restore);
+        }
         // Before any record: sinks commit what the restored checkpoint pre-committed and abort the rest.
         // No record or barrier of this attempt arrives meanwhile: the job manager starts it after every deployment returned.
         await chain.InitializeStateAsync(cancellation);
@@ -106,6 +119,11 @@ internal sealed partial class SubtaskGrain(
         }
         _phase.Deployed();
         LogDeployed(deployment.JobId, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
+    }
+
+    private static void ReleaseUnopened(Dictionary<string, OperatorRestore>? restore)
+    {
+        foreach (var operatorRestore in restore?.Values.ToList() ?? []) operatorRestore.Dispose();
     }
 
     /// <summary>

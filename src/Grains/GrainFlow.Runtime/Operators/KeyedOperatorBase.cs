@@ -11,7 +11,8 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
     : OperatorBase<TIn>(uid, name), IKeyedOperator, IDisposable
     where TKey : notnull
 {
-    protected IKeyedStateBackend<TKey> Backend { get; private set; } = null!;
+    /// <summary>The subtask's keyed state backend, created (and restored) by <see cref="Open"/>.</summary>
+    internal IKeyedStateBackend<TKey> Backend { get; private set; } = null!;
 
     private InternalTimeServiceManager<TKey> _timeServices = null!;
 
@@ -44,6 +45,7 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
     public override void Open(OperatorContext context)
     {
         base.Open(context);
+        // A RocksDB backend opens the instances downloaded for it (context.Restore.RocksDbState) as it is created.
         Backend = KeyedStateBackendFactories.Create<TKey>(context);
         foreach (var restored in context.Restore?.KeyedState ?? []) Backend.AddRestoredState(restored);
         _timeServices = new InternalTimeServiceManager<TKey>(Backend, context.Time, context.Timestamp);

@@ -33,11 +33,20 @@ internal sealed record OperatorContext(
 
 /// <summary>
 /// The state an operator starts from: keyed-state sections of the old subtasks that held its key
-/// groups, source offsets, and the non-keyed operator state of the old subtasks it takes over
-/// (<see cref="PredecessorSubtasks"/>: its own index, plus those that vanish when parallelism shrinks).
+/// groups (the canonical format), or their downloaded RocksDB instances (<see cref="RocksDbState"/>: incremental
+/// checkpoints and native savepoints of the RocksDB backend), source offsets, and the non-keyed operator state of the
+/// old subtasks it takes over (<see cref="PredecessorSubtasks"/>: its own index, plus those that vanish when parallelism shrinks).
 /// </summary>
 internal sealed record OperatorRestore(
     IReadOnlyList<State.RestoredKeyedState> KeyedState,
     IReadOnlyDictionary<string, long> SourceOffsets,
     IReadOnlyList<byte[]> OperatorStates,
-    IReadOnlyCollection<int> PredecessorSubtasks);
+    IReadOnlyCollection<int> PredecessorSubtasks,
+    IReadOnlyList<State.RocksDb.RocksDbRestoreSource>? RocksDbState = null) : IDisposable
+{
+    /// <summary>Deletes the downloaded RocksDB state no backend took (an attempt superseded before it opened).</summary>
+    public void Dispose()
+    {
+        foreach (var source in RocksDbState ?? []) source.Dispose();
+    }
+}

@@ -10,8 +10,10 @@ namespace GrainFlow.Runtime.State;
 internal interface IKeyedStateBackendFactory
 {
     /// <summary>
-    /// A new, empty backend for the subtask and key groups of <paramref name="context"/>, configured
-    /// from its job configuration; the operator then adds its restored state and registers its states.
+    /// The backend for the subtask and key groups of <paramref name="context"/>, configured from its job
+    /// configuration: empty, or opened on the state of its own format in <see cref="OperatorContext.Restore"/>
+    /// (RocksDB: <see cref="OperatorRestore.RocksDbState"/>); the operator then adds its restored state in the
+    /// canonical format and registers its states.
     /// </summary>
     IKeyedStateBackend<TKey> Create<TKey>(OperatorContext context) where TKey : notnull;
 }

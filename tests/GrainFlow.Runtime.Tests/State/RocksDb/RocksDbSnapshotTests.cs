@@ -31,7 +31,7 @@ public sealed class RocksDbSnapshotTests : IDisposable
     }
 
     /// <summary>The states of a windowed operator and a user function, every kind, written the same way into any backend.</summary>
-    private sealed class States(IKeyedStateBackend<long> backend)
+    internal sealed class States(IKeyedStateBackend<long> backend)
     {
         public IValueState<string> Value { get; } = backend.GetValueState(new ValueStateDescriptor<string>("value"));
         public IInternalListState<TestWindow, long> List { get; } = backend.GetInternalListState<TestWindow, long>(new ListStateDescriptor<long>("contents"));
@@ -204,7 +204,7 @@ public sealed class RocksDbSnapshotTests : IDisposable
         return new RestoredKeyedState(data, offsets, Codecs);
     }
 
-    private static void AssertSameEntries(IEnumerable<IKeyedStateBackend<long>> expected, IEnumerable<IKeyedStateBackend<long>> actual) =>
+    internal static void AssertSameEntries(IEnumerable<IKeyedStateBackend<long>> expected, IEnumerable<IKeyedStateBackend<long>> actual) =>
         Assert.Equal(Entries(expected.SelectMany(b => b.CaptureSnapshot())), Entries(actual.SelectMany(b => b.CaptureSnapshot())));
 
     /// <summary>Every entry of every table, as text (maps and lists by their contents), sorted: comparable across backends.</summary>

@@ -17,9 +17,17 @@ internal sealed class RocksDbInstance : IDisposable
     private readonly Lock _gate = new();
     private bool _closed;
 
-    public RocksDbInstance(RocksDbBackendOptions options)
+    public RocksDbInstance(RocksDbBackendOptions options) : this(options, RocksDbWorkingDirectory.Create(options.LocalDirectory))
     {
-        _directory = RocksDbWorkingDirectory.Create(options.LocalDirectory);
+    }
+
+    /// <summary>
+    /// Opens the database in <paramref name="directory"/> (a restore downloaded one there, or it is new and empty) with
+    /// every column family it holds; the instance owns the directory from now on, also when the database cannot be opened.
+    /// </summary>
+    public RocksDbInstance(RocksDbBackendOptions options, RocksDbWorkingDirectory directory)
+    {
+        _directory = directory;
         try
         {
             var tableOptions = new BlockBasedTableOptions()
@@ -36,7 +44,14 @@ internal sealed class RocksDbInstance : IDisposable
                 .SetWriteBufferSize(checked((ulong)options.WriteBufferBytes))
                 .SetDbWriteBufferSize(checked((ulong)options.TotalWriteBufferBytes))
                 .SetKeepLogFileNum(2);
-            _db = RocksDbSharp.RocksDb.Open(dbOptions, _directory.DatabasePath, new ColumnFamilies(_columnOptions));
+            var families = new ColumnFamilies(_columnOptions);
+            if (File.Exists(Path.Combine(_directory.DatabasePath, "CURRENT")))
+            {
+                // A restored database: RocksDB opens it only with all its column families named.
+                OpenedColumnFamilies = RocksDbSharp.RocksDb.ListColumnFamilies(dbOptions, _directory.DatabasePath).Where(n => n != ColumnFamilies.DefaultName).ToList();
+                foreach (var name in OpenedColumnFamilies) families.Add(name, _columnOptions);
+            }
+            _db = RocksDbSharp.RocksDb.Open(dbOptions, _directory.DatabasePath, families);
             // Closed by Dispose only, never by the garbage collector: finalizers run in no order, and a
             // database closed by its finalizer before a snapshot lease released its snapshot (or while a
             // capture is read) would crash the process. An instance never disposed leaks until the process ends.
@@ -75,6 +90,9 @@ internal sealed class RocksDbInstance : IDisposable
             return _db;
         }
     }
+
+    /// <summary>The column families (states) the database held when it was opened: none unless it was restored.</summary>
+    public IReadOnlyList<string> OpenedColumnFamilies { get; } = [];
 
     /// <summary>The instance's working directory (deleted on dispose).</summary>
     public string WorkingDirectory => _directory.Path;

@@ -22,15 +22,23 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>,
     private readonly RocksDbIncrementalSnapshotStrategy _nativeSnapshots;
 
     /// <param name="codecs">The native state codecs (<see cref="StateCodecs"/> of the silo): what the bytes in RocksDB are written with.</param>
-    /// <exception cref="IOException">The local directory of <paramref name="options"/> is not writable.</exception>
-    public RocksDbKeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism, StateCodecs codecs, RocksDbBackendOptions options)
+    /// <param name="restoreFrom">
+    /// The downloaded instances of the old subtasks whose key groups overlap <paramref name="keyGroups"/> (incremental
+    /// checkpoints, native savepoints): the instance is built from them (<see cref="RocksDbIncrementalRestoreOperation"/>),
+    /// which takes and deletes them. None: a new, empty instance.
+    /// </param>
+    /// <exception cref="IOException">The local directory of <paramref name="options"/> is not writable, or a restored database cannot be opened.</exception>
+    public RocksDbKeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism, StateCodecs codecs, RocksDbBackendOptions options,
+        IReadOnlyList<RocksDbRestoreSource>? restoreFrom = null)
     {
         KeyGroups = keyGroups;
         _maxParallelism = maxParallelism;
         Codecs = codecs.In(Savepoints.SavepointFormatType.Native);
         KeyGroupPrefixBytes = RocksDbKeyLayout.PrefixBytes(maxParallelism);
-        Instance = new RocksDbInstance(options);
-        _nativeSnapshots = new RocksDbIncrementalSnapshotStrategy(Instance, keyGroups, new UploadedSharedFiles());
+        if (restoreFrom is { Count: > 0 }) (Instance, RestoredIncrementalState) = RocksDbIncrementalRestoreOperation.Restore(restoreFrom, keyGroups, maxParallelism, options);
+        else Instance = new RocksDbInstance(options);
+        // A restored instance that is its snapshot unchanged reuses that snapshot's shared files (uploaded, confirmed: it is retained).
+        _nativeSnapshots = new RocksDbIncrementalSnapshotStrategy(Instance, keyGroups, UploadedSharedFiles.Restored(RestoredIncrementalState));
     }
 
     public KeyGroupRange KeyGroups { get; }
@@ -49,6 +57,14 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>,
     internal int KeyGroupPrefixBytes { get; }
 
     internal RocksDbInstance Instance { get; }
+
+    /// <summary>
+    /// The incremental snapshot this instance was opened from as it is (same key groups, one old instance; Flink's
+    /// restoreWithoutRescaling), or null (new, rescaled, or restored from the canonical format). Its shared files are
+    /// already in the checkpoint storage: <see cref="UploadedSharedFiles.Restored"/> starts the next incremental
+    /// checkpoints from them.
+    /// </summary>
+    public IncrementalKeyedStateHandle? RestoredIncrementalState { get; }
 
     /// <summary>The directory RocksDB works in (deleted on dispose).</summary>
     public string WorkingDirectory => Instance.WorkingDirectory;

@@ -16,8 +16,10 @@ internal sealed class RocksDbKeyedStateBackendFactory : IKeyedStateBackendFactor
 {
     public static string DefaultLocalDirectory => Path.Combine(Path.GetTempPath(), "grainflow-rocksdb");
 
+    /// <summary>The backend, opened on the downloaded RocksDB state of <see cref="OperatorRestore.RocksDbState"/> when there is some.</summary>
     public IKeyedStateBackend<TKey> Create<TKey>(OperatorContext context) where TKey : notnull =>
-        new RocksDbKeyedStateBackend<TKey>(context.KeyGroups, context.MaxParallelism, context.Services.GetRequiredService<StateCodecs>(), Options(context.Configuration));
+        new RocksDbKeyedStateBackend<TKey>(context.KeyGroups, context.MaxParallelism, context.Services.GetRequiredService<StateCodecs>(), Options(context.Configuration),
+            context.Restore?.RocksDbState);
 
     public static RocksDbBackendOptions Options(GrainFlowConfiguration configuration)
     {
