@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using GrainFlow.Runtime.Diagnostics;
+
 namespace GrainFlow.Runtime.Checkpointing;
 
 public enum AcknowledgeResult
@@ -46,6 +49,9 @@ public sealed class PendingCheckpoint(long checkpointId, long attempt, DateTimeO
 
     public bool IsFullyAcknowledged => _notYetAcknowledged.Count == 0 && !IsDiscarded;
 
+    /// <summary>The checkpoint's trace (trigger → acknowledgements → completion or failure); null when nobody listens.</summary>
+    public Activity? Trace { get; } = CheckpointTracing.StartCheckpoint(checkpointId, attempt, triggerTime, properties.IsSavepoint);
+
     public AcknowledgeResult Acknowledge(SubtaskId subtask, SubtaskSnapshot snapshot, DateTimeOffset now)
     {
         if (IsDiscarded) return AcknowledgeResult.Discarded;
@@ -53,6 +59,7 @@ public sealed class PendingCheckpoint(long checkpointId, long attempt, DateTimeO
         if (!_notYetAcknowledged.Remove(subtask)) return AcknowledgeResult.Unknown;
         _acknowledged.Add(subtask, snapshot);
         LatestAcknowledgement = now;
+        CheckpointTracing.Acknowledged(Trace, snapshot, now);
         return AcknowledgeResult.Success;
     }
 

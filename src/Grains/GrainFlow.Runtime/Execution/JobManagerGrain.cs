@@ -6,6 +6,7 @@ using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Runtime.Recovery;
+using GrainFlow.Runtime.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Runtime.Execution;
@@ -31,10 +32,13 @@ internal sealed partial class JobManagerGrain(
     JobCatalog catalog,
     GrainFlowStores stores,
     TimeProvider time,
+    MetricRegistry metrics,
     ILogger<JobManagerGrain> logger) : Grain, IJobMasterGrain
 {
     private readonly TaskCompletionSource<JobStatus> _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RestartStrategy? _restartStrategy;
+    // numRestarts, uptime and lastCheckpointRestoreTimestamp for the metric exporters, while this activation runs.
+    private JobMetricGroup? _figures;
     private IGrainTimer? _restartTimer;
     private IGrainTimer? _heartbeatTimer;
     private IGrainTimer? _resumeTimer;
@@ -54,6 +58,7 @@ internal sealed partial class JobManagerGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!record.RecordExists) return Task.CompletedTask;
+        UpdateFigures();
         if (Job.Status.IsTerminal())
         {
             _terminated.TrySetResult(Job.Status);
@@ -133,11 +138,14 @@ internal sealed partial class JobManagerGrain(
         LogSubmitted(jobId, submission.JobName, graph.Vertices.Count, graph.MaxParallelism);
         LogStateOrigin(Job.StateOrigin);
 
+        using var restoreTrace = initial.Restore is { } point ? CheckpointTracing.StartRestore(jobId.Value, Job.Attempt, point.CheckpointId, point.ExternalPath) : null;
         if (initial.Registered is { } restored)
         {
             // Before anything runs: a failover before the first new checkpoint restores from this snapshot too.
             await Coordinator.RegisterRestoredAsync(restored);
             await Coordinator.ReportRestoredAsync(new RestoreInfo(restored.CheckpointId, restored.ExternalPath, initial.Restore!.IsSavepoint, now, new Dictionary<string, long>(), initial.Skipped));
+            UpdateFigures();
+            _figures!.SetRestored(now);
         }
         try
         {
@@ -296,7 +304,7 @@ internal sealed partial class JobManagerGrain(
             await EndAsync(JobStatus.Failed);
             return;
         }
-        LogRestarting(Job.JobId!.Value, cause.Origin, cause.Message, (long)delay.Value.TotalMilliseconds);
+        LogRestarting(Job.JobId!.Value, Job.Attempt, cause.Origin, cause.Message, Job.Attempt, (long)delay.Value.TotalMilliseconds);
         Job.RestartAt = now + delay.Value;
         await TransitionAsync(JobStatus.Restarting);
         await CancelSubtasksAsync();
@@ -331,6 +339,7 @@ internal sealed partial class JobManagerGrain(
         {
             var graph = BuildGraph(Job.JobId!.Value, Job.Submission!);
             var (restore, skipped) = await PlanRestartStateAsync(graph);
+            using var restoreTrace = restore is null ? null : CheckpointTracing.StartRestore(Job.JobId!.Value.Value, Job.Attempt, restore.CheckpointId, restore.ExternalPath);
             Job.StateOrigin = (restore is null
                 ? $"restarted job {Job.JobId} (attempt {Job.Attempt}) without state: no checkpoint had completed"
                 : await DescribeRestoreAsync(graph, restore)) + SkippedSnapshot.Describe(skipped);
@@ -341,7 +350,9 @@ internal sealed partial class JobManagerGrain(
             await TransitionAsync(JobStatus.Running);
             if (restore is not null)
             {
-                await Coordinator.ReportRestoredAsync(new RestoreInfo(restore.CheckpointId, restore.ExternalPath, false, time.GetUtcNow(), new Dictionary<string, long>(), skipped));
+                var restoredAt = time.GetUtcNow();
+                await Coordinator.ReportRestoredAsync(new RestoreInfo(restore.CheckpointId, restore.ExternalPath, false, restoredAt, new Dictionary<string, long>(), skipped));
+                _figures?.SetRestored(restoredAt);
             }
             await StartCheckpointingAsync(graph);
         }
@@ -546,10 +557,24 @@ internal sealed partial class JobManagerGrain(
             StopHeartbeats();
         }
         if (status == JobStatus.Running) StartHeartbeats();
+        UpdateFigures();
         await record.WriteStateAsync();
         LogStatus(Job.JobId!.Value, Job.Name, status.ToFlinkName());
         await PublishAsync();
         if (status.IsTerminal()) _terminated.TrySetResult(status);
+    }
+
+    /// <summary>Brings the job's figures for the metric exporters in line with its record (registering them on first use).</summary>
+    private void UpdateFigures()
+    {
+        if (_figures is null)
+        {
+            _figures = new JobMetricGroup(Job.JobId!.Value.Value, Job.Name);
+            metrics.Register(GrainContext, _figures);
+        }
+        _figures.SetRestarts(Job.Attempt - 1);
+        if (Job.Status == JobStatus.Running) _figures.SetRunning();
+        else _figures.SetNotRunning(Job.Status.IsTerminal());
     }
 
     private async Task PublishAsync()
@@ -599,8 +624,8 @@ internal sealed partial class JobManagerGrain(
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed in {Origin} without a restart, because no restart can fix it: {ExceptionType}: {Message}")]
     private partial void LogJobFailedNonRecoverable(JobId jobId, string origin, string exceptionType, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} failed ({Message}); restarting in {DelayMs} ms")]
-    private partial void LogRestarting(JobId jobId, string origin, string message, long delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} failed in {Origin} ({Message}); restart {Restart} in {DelayMs} ms")]
+    private partial void LogRestarting(JobId jobId, long attempt, string origin, string message, long restart, long delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: not every subtask could be reached to cancel it")]
     private partial void LogCancelIncomplete(Exception exception, JobId jobId);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Orleans;
 using Orleans.Runtime;
 
@@ -55,6 +56,11 @@ public sealed partial class RestApiHost(RestApiOptions options, IServiceProvider
         // Before the token: a browser's preflight carries none, and a foreign page is refused whatever it sends.
         app.UseMiddleware<CrossSiteRequestProtection>(options.AllowedHosts);
         if (!string.IsNullOrWhiteSpace(options.Token)) app.UseMiddleware<BearerTokenAuthentication>(options.Token);
+        // Behind the same protection as every endpoint: the scrape carries the token beyond loopback.
+        if (siloServices.GetService<MeterProvider>() is { } meters)
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(meters, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
+        }
         app.UseRouting();
         app.MapGrainFlowRestApi();
         try
