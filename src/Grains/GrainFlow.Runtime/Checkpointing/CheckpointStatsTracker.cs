@@ -32,12 +32,15 @@ public sealed class CheckpointStatsTracker
     /// silo until it is deactivated, and tags the checkpoints' traces with the job. The checkpoint
     /// coordinator calls it once it knows its job (activation with a running job, or start).
     /// </summary>
-    public void PublishTo(IGrainContext activation, string jobId, string jobName)
+    public void PublishTo(IGrainContext activation, string jobId, string jobName) =>
+        activation.ActivationServices.GetRequiredService<MetricRegistry>().Register(activation, MetricGroup(jobId, jobName));
+
+    /// <summary>This job's checkpoint figures as a metric group (kept up to date from now on).</summary>
+    public JobCheckpointMetricGroup MetricGroup(string jobId, string jobName)
     {
         _jobId = jobId;
         _figures = Figures();
-        activation.ActivationServices.GetRequiredService<MetricRegistry>()
-            .Register(activation, new JobCheckpointMetricGroup(jobId, jobName, () => _figures ?? CheckpointFigures.None));
+        return new JobCheckpointMetricGroup(jobId, jobName, () => _figures ?? CheckpointFigures.None);
     }
 
     public void ReportPending(PendingCheckpoint pending)
