@@ -48,9 +48,9 @@ public sealed class GrainFlowInstrumentsTests
     [Fact]
     public void RatesAreWorkedOutFromTheCountersWhenRead()
     {
-        var rate = new RateView();
         var start = Stopwatch.GetTimestamp();
-        Assert.Equal(0, rate.Read(0, start));
+        var rate = new RateView(start);
+        Assert.Equal(0, rate.Read(0, start + Stopwatch.Frequency / 2));
         // Two seconds later, 3000 more: 1500 a second; a read right after keeps that rate.
         var later = start + 2 * Stopwatch.Frequency + Stopwatch.Frequency / 10;
         Assert.Equal(3000 / 2.1, rate.Read(3000, later), precision: 6);
