@@ -104,6 +104,18 @@ public sealed class CheckpointStatsTracker
             acks.Count == 0 ? TimeSpan.Zero : acks.Max(a => a.SyncDuration),
             acks.Count == 0 ? TimeSpan.Zero : acks.Max(a => a.AsyncDuration),
             acks.Count == 0 ? TimeSpan.Zero : acks.Max(a => a.AlignmentDuration),
-            acks.Sum(a => a.StateSize), pending.AcknowledgedCount, pending.ExpectedCount, path, failure);
+            acks.Sum(a => a.StateSize), pending.AcknowledgedCount, pending.ExpectedCount, path, failure, TaskStatistics(pending));
     }
+
+    /// <summary>Each vertex's part: its subtasks' acknowledgements and state, in the order the job lists its subtasks.</summary>
+    private static List<TaskCheckpointStatistics> TaskStatistics(PendingCheckpoint pending) => pending.Expected
+        .GroupBy(s => s.VertexUid, StringComparer.Ordinal)
+        .Select(vertex =>
+        {
+            var acknowledged = vertex.Where(pending.Acknowledged.ContainsKey).ToList();
+            return new TaskCheckpointStatistics(vertex.Key,
+                acknowledged.Count == 0 ? null : acknowledged.Max(s => pending.AcknowledgedAt[s]),
+                acknowledged.Sum(s => pending.Acknowledged[s].StateSize), acknowledged.Count, vertex.Count());
+        })
+        .ToList();
 }

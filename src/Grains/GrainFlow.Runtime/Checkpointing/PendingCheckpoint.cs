@@ -26,6 +26,7 @@ public sealed class PendingCheckpoint(long checkpointId, long attempt, DateTimeO
 {
     private readonly HashSet<SubtaskId> _notYetAcknowledged = expected.ToHashSet();
     private readonly Dictionary<SubtaskId, SubtaskSnapshot> _acknowledged = new();
+    private readonly Dictionary<SubtaskId, DateTimeOffset> _acknowledgedAt = new();
 
     public long CheckpointId { get; } = checkpointId;
 
@@ -40,6 +41,12 @@ public sealed class PendingCheckpoint(long checkpointId, long attempt, DateTimeO
     public int AcknowledgedCount => _acknowledged.Count;
 
     public IReadOnlyDictionary<SubtaskId, SubtaskSnapshot> Acknowledged => _acknowledged;
+
+    /// <summary>Every subtask the checkpoint waits or waited for.</summary>
+    public IEnumerable<SubtaskId> Expected => _notYetAcknowledged.Concat(_acknowledged.Keys);
+
+    /// <summary>When each acknowledging subtask's acknowledgement came.</summary>
+    public IReadOnlyDictionary<SubtaskId, DateTimeOffset> AcknowledgedAt => _acknowledgedAt;
 
     public DateTimeOffset? LatestAcknowledgement { get; private set; }
 
@@ -58,6 +65,7 @@ public sealed class PendingCheckpoint(long checkpointId, long attempt, DateTimeO
         if (_acknowledged.ContainsKey(subtask)) return AcknowledgeResult.Duplicate;
         if (!_notYetAcknowledged.Remove(subtask)) return AcknowledgeResult.Unknown;
         _acknowledged.Add(subtask, snapshot);
+        _acknowledgedAt.Add(subtask, now);
         LatestAcknowledgement = now;
         CheckpointTracing.Acknowledged(Trace, snapshot, now);
         return AcknowledgeResult.Success;

@@ -58,12 +58,13 @@ internal sealed partial class JobManagerGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!record.RecordExists) return Task.CompletedTask;
-        UpdateFigures();
         if (Job.Status.IsTerminal())
         {
             _terminated.TrySetResult(Job.Status);
             return Task.CompletedTask;
         }
+        // Only a job that is not over publishes figures again (an old job's activation answering a status query does not).
+        UpdateFigures();
         // A job that is not over, yet its job manager activates: the previous activation went away
         // (its silo died or left). Resume outside activation, so whoever called us is not held up.
         var found = (Job.Status, Job.Attempt);
@@ -156,6 +157,7 @@ internal sealed partial class JobManagerGrain(
             await HandleFailureAsync(FailureCause.From(e, "deployment"));
             return;
         }
+        if (initial.Restore is { } from) LogRestored(jobId, Job.Attempt, from.CheckpointId, (long)(time.GetUtcNow() - now).TotalMilliseconds, from.ExternalPath);
         if (Job.Status == JobStatus.Created) await TransitionAsync(JobStatus.Running);
         await StartCheckpointingAsync(graph);
     }
@@ -299,7 +301,7 @@ internal sealed partial class JobManagerGrain(
         if (Job.RestartFailures.Count > JobRecord.MaxRestartFailures) Job.RestartFailures.RemoveRange(0, Job.RestartFailures.Count - JobRecord.MaxRestartFailures);
         if (delay is null)
         {
-            LogJobFailed(Job.JobId!.Value, cause.Origin, cause.ExceptionType, cause.Message);
+            LogJobFailed(Job.JobId!.Value, Job.Attempt, cause.Origin, cause.ExceptionType, cause.Message);
             await TransitionAsync(JobStatus.Failing);
             await EndAsync(JobStatus.Failed);
             return;
@@ -338,6 +340,7 @@ internal sealed partial class JobManagerGrain(
         try
         {
             var graph = BuildGraph(Job.JobId!.Value, Job.Submission!);
+            var restoreStart = time.GetTimestamp();
             var (restore, skipped) = await PlanRestartStateAsync(graph);
             using var restoreTrace = restore is null ? null : CheckpointTracing.StartRestore(Job.JobId!.Value.Value, Job.Attempt, restore.CheckpointId, restore.ExternalPath);
             Job.StateOrigin = (restore is null
@@ -353,6 +356,7 @@ internal sealed partial class JobManagerGrain(
                 var restoredAt = time.GetUtcNow();
                 await Coordinator.ReportRestoredAsync(new RestoreInfo(restore.CheckpointId, restore.ExternalPath, false, restoredAt, new Dictionary<string, long>(), skipped));
                 _figures?.SetRestored(restoredAt);
+                LogRestored(Job.JobId!.Value, Job.Attempt, restore.CheckpointId, (long)time.GetElapsedTime(restoreStart).TotalMilliseconds, restore.ExternalPath);
             }
             await StartCheckpointingAsync(graph);
         }
@@ -618,8 +622,11 @@ internal sealed partial class JobManagerGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Warning}")]
     private partial void LogWarning(JobId jobId, string warning);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed in {Origin}: {ExceptionType}: {Message}")]
-    private partial void LogJobFailed(JobId jobId, string origin, string exceptionType, string message);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: attempt {Attempt} failed in {Origin} and the restart strategy allows no restart; the job fails: {ExceptionType}: {Message}")]
+    private partial void LogJobFailed(JobId jobId, long attempt, string origin, string exceptionType, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: attempt {Attempt} restored from checkpoint {CheckpointId} in {DurationMs} ms. Path: {Path}")]
+    private partial void LogRestored(JobId jobId, long attempt, long checkpointId, long durationMs, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed in {Origin} without a restart, because no restart can fix it: {ExceptionType}: {Message}")]
     private partial void LogJobFailedNonRecoverable(JobId jobId, string origin, string exceptionType, string message);
