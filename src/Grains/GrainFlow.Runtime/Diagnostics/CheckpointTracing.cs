@@ -38,7 +38,7 @@ public static class CheckpointTracing
         if (checkpoint is null) return;
         checkpoint.SetTag("state_size", stateSize).SetTag("path", path).SetStatus(ActivityStatusCode.Ok);
         checkpoint.SetEndTime(at.UtcDateTime);
-        checkpoint.Stop();
+        StopDetached(checkpoint);
     }
 
     public static void Failed(Activity? checkpoint, string reason, DateTimeOffset at)
@@ -46,15 +46,32 @@ public static class CheckpointTracing
         if (checkpoint is null) return;
         checkpoint.SetStatus(ActivityStatusCode.Error, reason);
         checkpoint.SetEndTime(at.UtcDateTime);
-        checkpoint.Stop();
+        StopDetached(checkpoint);
     }
 
-    /// <summary>Starts a restore's activity; the caller disposes it when the restored attempt is deployed (or sets an error status first).</summary>
+    /// <summary>Starts a restore's activity; the caller ends it with <see cref="End"/> once the restored attempt is deployed.</summary>
     public static Activity? StartRestore(string jobId, long attempt, long checkpointId, string path)
     {
         var activity = StartDetached(RestoreActivity, DateTimeOffset.UtcNow);
         activity?.SetTag("job_id", jobId).SetTag("attempt", attempt).SetTag("checkpoint_id", checkpointId).SetTag("path", path);
         return activity;
+    }
+
+    /// <summary>Ends a restore's activity: Ok, or Error with <paramref name="failure"/>.</summary>
+    public static void End(Activity? restore, string? failure)
+    {
+        if (restore is null) return;
+        if (failure is null) restore.SetStatus(ActivityStatusCode.Ok);
+        else restore.SetStatus(ActivityStatusCode.Error, failure);
+        StopDetached(restore);
+    }
+
+    // Stopping makes the activity's parent (none) current: the caller's own activity is put back.
+    private static void StopDetached(Activity activity)
+    {
+        var caller = Activity.Current;
+        activity.Stop();
+        Activity.Current = caller;
     }
 
     private static Activity? StartDetached(string name, DateTimeOffset start)

@@ -112,6 +112,7 @@ internal sealed partial class JobManagerGrain(
     public async Task StartAsync(JobSubmission submission)
     {
         if (record.RecordExists) throw new JobConfigurationException($"Job {this.GetPrimaryKeyString()} was already started.");
+        var started = time.GetTimestamp();
         var jobId = JobId.Parse(this.GetPrimaryKeyString());
         var planned = catalog.Plan(jobId, submission);
         var initial = await PlanInitialStateAsync(jobId, planned.Submission, planned.Graph);
@@ -139,25 +140,21 @@ internal sealed partial class JobManagerGrain(
         LogSubmitted(jobId, submission.JobName, graph.Vertices.Count, graph.MaxParallelism);
         LogStateOrigin(Job.StateOrigin);
 
-        using var restoreTrace = initial.Restore is { } point ? CheckpointTracing.StartRestore(jobId.Value, Job.Attempt, point.CheckpointId, point.ExternalPath) : null;
         if (initial.Registered is { } restored)
         {
             // Before anything runs: a failover before the first new checkpoint restores from this snapshot too.
             await Coordinator.RegisterRestoredAsync(restored);
             await Coordinator.ReportRestoredAsync(new RestoreInfo(restored.CheckpointId, restored.ExternalPath, initial.Restore!.IsSavepoint, now, new Dictionary<string, long>(), initial.Skipped));
-            UpdateFigures();
-            _figures!.SetRestored(now);
         }
         try
         {
-            await DeployAttemptAsync(graph, initial.Restore);
+            await DeployAttemptRestoringAsync(graph, initial.Restore, started);
         }
         catch (Exception e)
         {
             await HandleFailureAsync(FailureCause.From(e, "deployment"));
             return;
         }
-        if (initial.Restore is { } from) LogRestored(jobId, Job.Attempt, from.CheckpointId, (long)(time.GetUtcNow() - now).TotalMilliseconds, from.ExternalPath);
         if (Job.Status == JobStatus.Created) await TransitionAsync(JobStatus.Running);
         await StartCheckpointingAsync(graph);
     }
@@ -342,21 +339,17 @@ internal sealed partial class JobManagerGrain(
             var graph = BuildGraph(Job.JobId!.Value, Job.Submission!);
             var restoreStart = time.GetTimestamp();
             var (restore, skipped) = await PlanRestartStateAsync(graph);
-            using var restoreTrace = restore is null ? null : CheckpointTracing.StartRestore(Job.JobId!.Value.Value, Job.Attempt, restore.CheckpointId, restore.ExternalPath);
             Job.StateOrigin = (restore is null
                 ? $"restarted job {Job.JobId} (attempt {Job.Attempt}) without state: no checkpoint had completed"
                 : await DescribeRestoreAsync(graph, restore)) + SkippedSnapshot.Describe(skipped);
             await record.WriteStateAsync();
             LogStateOrigin(Job.StateOrigin);
-            await DeployAttemptAsync(graph, restore);
+            await DeployAttemptRestoringAsync(graph, restore, restoreStart);
             _unreachableSince = null;
             await TransitionAsync(JobStatus.Running);
             if (restore is not null)
             {
-                var restoredAt = time.GetUtcNow();
-                await Coordinator.ReportRestoredAsync(new RestoreInfo(restore.CheckpointId, restore.ExternalPath, false, restoredAt, new Dictionary<string, long>(), skipped));
-                _figures?.SetRestored(restoredAt);
-                LogRestored(Job.JobId!.Value, Job.Attempt, restore.CheckpointId, (long)time.GetElapsedTime(restoreStart).TotalMilliseconds, restore.ExternalPath);
+                await Coordinator.ReportRestoredAsync(new RestoreInfo(restore.CheckpointId, restore.ExternalPath, false, time.GetUtcNow(), new Dictionary<string, long>(), skipped));
             }
             await StartCheckpointingAsync(graph);
         }
