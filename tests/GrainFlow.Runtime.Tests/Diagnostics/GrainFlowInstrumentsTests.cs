@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using GrainFlow.Checkpoints;
 using GrainFlow.Jobs;
 using GrainFlow.KeyGroups;
@@ -116,7 +115,7 @@ public sealed class GrainFlowInstrumentsTests
         Assert.Equal(TimeSpan.FromMilliseconds(30), trace.Duration);
     }
 
-    private static long Single(IReadOnlyList<Measured> seen, string jobMetric) =>
+    private static long Single(List<Measured> seen, string jobMetric) =>
         (long)Assert.Single(seen, m => m.Name == "flink.jobmanager.job." + jobMetric).Value;
 
     private static PendingCheckpoint Pending(long id, out SubtaskId[] subtasks)
@@ -133,27 +132,5 @@ public sealed class GrainFlowInstrumentsTests
         pending.TriggerTime.AddMilliseconds(completedAfterMs), pending.Properties, $"file:///tmp/chk-{pending.CheckpointId}", $"chk-{pending.CheckpointId}/",
         pending.Acknowledged.Values.Sum(a => a.StateSize), "file:///tmp");
 
-    private sealed record Measured(string Name, double Value, IReadOnlyDictionary<string, object?> Tags);
-
-    /// <summary>One collection of every GrainFlow instrument, as an exporter makes it; only this test's job.</summary>
-    private List<Measured> Collect()
-    {
-        var seen = new List<Measured>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == GrainFlowInstruments.Name) l.EnableMeasurementEvents(instrument);
-        };
-        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            var map = new Dictionary<string, object?>();
-            foreach (var tag in tags) map[tag.Key] = tag.Value;
-            if (_jobId.Equals(map.GetValueOrDefault("job_id"))) seen.Add(new Measured(instrument.Name, value, map));
-        }
-        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
-        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
-        listener.Start();
-        listener.RecordObservableInstruments();
-        return seen;
-    }
+    private List<Measured> Collect() => Exported.Collect(_jobId);
 }

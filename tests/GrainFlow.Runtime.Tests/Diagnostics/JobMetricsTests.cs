@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Diagnostics;
 using GrainFlow.Runtime.Tests.Fixtures;
@@ -61,24 +60,5 @@ public sealed class JobMetricsTests(SharedClusterFixture fixture)
         await Poll.UntilAsync(() => JobFigure(jobId, "uptime") == -1, "a job that ended reports Flink's uptime of -1");
     }
 
-    /// <summary>The value of Flink's job metric <paramref name="name"/> for <paramref name="jobId"/>, as an exporter collects it.</summary>
-    private static long JobFigure(JobId jobId, string name)
-    {
-        long? value = null;
-        using var meters = new MeterListener();
-        meters.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == GrainFlowInstruments.Name && instrument.Name == "flink.jobmanager.job." + name) l.EnableMeasurementEvents(instrument);
-        };
-        meters.SetMeasurementEventCallback<long>((_, measured, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "job_id" && jobId.Value.Equals(tag.Value)) value = measured;
-            }
-        });
-        meters.Start();
-        meters.RecordObservableInstruments();
-        return value ?? throw new InvalidOperationException($"No {name} series for job {jobId}.");
-    }
+    private static long JobFigure(JobId jobId, string name) => Exported.JobMetric(jobId.Value, name);
 }

@@ -3,10 +3,10 @@ using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Diagnostics;
 using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Runtime.Recovery;
-using GrainFlow.Runtime.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Runtime.Execution;
@@ -303,7 +303,7 @@ internal sealed partial class JobManagerGrain(
             await EndAsync(JobStatus.Failed);
             return;
         }
-        LogRestarting(Job.JobId!.Value, Job.Attempt, cause.Origin, cause.Message, Job.Attempt, (long)delay.Value.TotalMilliseconds);
+        LogRestarting(Job.JobId!.Value, Job.Attempt, cause.Origin, cause.Message, Job.Attempt + 1, (long)delay.Value.TotalMilliseconds);
         Job.RestartAt = now + delay.Value;
         await TransitionAsync(JobStatus.Restarting);
         await CancelSubtasksAsync();
@@ -624,8 +624,8 @@ internal sealed partial class JobManagerGrain(
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed in {Origin} without a restart, because no restart can fix it: {ExceptionType}: {Message}")]
     private partial void LogJobFailedNonRecoverable(JobId jobId, string origin, string exceptionType, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} failed in {Origin} ({Message}); restart {Restart} in {DelayMs} ms")]
-    private partial void LogRestarting(JobId jobId, long attempt, string origin, string message, long restart, long delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} failed in {Origin} ({Message}); restarting as attempt {NextAttempt} in {DelayMs} ms")]
+    private partial void LogRestarting(JobId jobId, long attempt, string origin, string message, long nextAttempt, long delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: not every subtask could be reached to cancel it")]
     private partial void LogCancelIncomplete(Exception exception, JobId jobId);
