@@ -16,6 +16,13 @@ internal static class KeyedCountBenchmark
             configurations.Add(("grainflow", 2, false));
             configurations.AddRange(arguments.CheckpointIntervals.Select(interval => (Measurement.CheckpointedMode(interval), 2, false)));
         }
+        else if (arguments.Suite == BenchArguments.MetricsOverhead)
+        {
+            // Issue 15: the same checkpointed keyed count with metrics and tracing off and on (the plain loop only as the reference).
+            configurations.Add(("dictionary", 1, false));
+            configurations.Add((Measurement.CheckpointedMode(arguments.CheckpointIntervals[0]), 2, false));
+            configurations.Add((Measurement.TelemetryMode(arguments.CheckpointIntervals[0]), 2, false));
+        }
         else
         {
             foreach (var scramble in new[] { false, true })
@@ -49,6 +56,13 @@ internal static class KeyedCountBenchmark
             var peak = Statistics.Median(measurements.Select(m => (double)m.PeakBytes));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {measurements[0].Name} | {rate / 1e6:0.00} M | {rate / ceiling:0.00} | {peak / (1 << 20):0} MiB |"));
+        }
+        if (arguments.Suite == BenchArguments.MetricsOverhead)
+        {
+            var off = Statistics.Median(results[(Measurement.CheckpointedMode(arguments.CheckpointIntervals[0]), 2, false)].Select(m => m.RecordsPerSecond));
+            var on = Statistics.Median(results[(Measurement.TelemetryMode(arguments.CheckpointIntervals[0]), 2, false)].Select(m => m.RecordsPerSecond));
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"metrics and tracing on / off (of the medians): {on / off:0.000}"));
         }
         if (arguments.Suite == BenchArguments.CheckpointOverhead)
         {

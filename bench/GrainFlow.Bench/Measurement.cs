@@ -28,6 +28,11 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
 
     private const string CheckpointedPrefix = "grainflow-checkpointed@";
 
+    /// <summary>The mode of a keyed count with checkpoints every <c>interval</c> and metrics and tracing exported (<see cref="TelemetryLoad"/>).</summary>
+    public static string TelemetryMode(string interval) => TelemetryPrefix + interval;
+
+    private const string TelemetryPrefix = "grainflow-telemetry@";
+
     public double RecordsPerSecond => Records / Seconds;
 
     /// <summary>Starts this program again as a child that makes one measurement and prints it as JSON.</summary>
@@ -55,6 +60,8 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
             "grainflow" => await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: null),
             _ when mode.StartsWith(CheckpointedPrefix, StringComparison.Ordinal) =>
                 await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: mode[CheckpointedPrefix.Length..]),
+            _ when mode.StartsWith(TelemetryPrefix, StringComparison.Ordinal) =>
+                await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: mode[TelemetryPrefix.Length..], telemetry: true),
             _ => throw new ArgumentException($"Unknown mode '{mode}'."),
         };
         Console.WriteLine(JsonSerializer.Serialize(measurement with { PeakBytes = Process.GetCurrentProcess().PeakWorkingSet64 }));
@@ -87,15 +94,18 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
     /// <summary>keyed-count (generator → keyBy → count → discarding sink) on one in-process silo, submit to FINISHED.</summary>
     private static string KeyOrder(bool scramble) => scramble ? "scrambled keys" : "keys in order";
 
-    private static async Task<Measurement> GrainFlowKeyedCountAsync(int parallelism, long records, long keys, bool scramble, string? checkpointInterval)
+    private static async Task<Measurement> GrainFlowKeyedCountAsync(int parallelism, long records, long keys, bool scramble, string? checkpointInterval, bool telemetry = false)
     {
         using var data = new TempDirectory();
+        var restPort = 0;
+        string[] rest = telemetry ? TelemetryLoad.Prepare(out restPort) : ["-D", "grainflow.rest.enabled=false"];
         var builder = GrainFlowSilo.CreateBuilder(
-            ["-D", $"grainflow.storage.dir={data.Path}", "-D", $"grainflow.silo.port={FreeLoopbackPort.Find()}", "-D", $"grainflow.gateway.port={FreeLoopbackPort.Find()}", "-D", "grainflow.rest.enabled=false"],
+            ["-D", $"grainflow.storage.dir={data.Path}", "-D", $"grainflow.silo.port={FreeLoopbackPort.Find()}", "-D", $"grainflow.gateway.port={FreeLoopbackPort.Find()}", .. rest],
             out _, out _);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         using var host = builder.Build();
         await host.StartAsync();
+        await using var load = telemetry ? TelemetryLoad.Start(restPort) : null;
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var settings = new Dictionary<string, string>
         {
@@ -133,7 +143,8 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
         await host.StopAsync();
         var name = checkpointInterval is null
             ? $"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}"
-            : $"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}, EXACTLY_ONCE checkpoints every {checkpointInterval} ({completed} completed)";
+            : $"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}, EXACTLY_ONCE checkpoints every {checkpointInterval} ({completed} completed)"
+                + (load is null ? "" : $", metrics and tracing exported ({load.Scrapes} scrapes)");
         return new Measurement(name, watch.Elapsed.TotalSeconds, records, 0, cpu.TotalSeconds, completed);
     }
 

@@ -87,6 +87,19 @@ public sealed class CheckpointEndpointTests(LoopbackRestFixture fixture)
             Assert.Equal(HttpStatusCode.OK, details.Status);
             Assert.Equal(id, details.Object["id"]!.GetValue<long>());
             Assert.Equal(latest["num_subtasks"]!.GetValue<int>(), details.Object["num_acknowledged_subtasks"]!.GetValue<int>());
+            // Flink's TaskCheckpointStatistics per vertex id: every subtask of each vertex acknowledged, and the parts add up.
+            var tasks = details.Object["tasks"]!.AsObject();
+            Assert.Equal(["count", "generator"], tasks.Select(t => t.Key).Order());
+            Assert.All(tasks, t =>
+            {
+                Assert.Equal(id, t.Value!["id"]!.GetValue<long>());
+                Assert.Equal("COMPLETED", t.Value["status"]!.GetValue<string>());
+                Assert.Equal(t.Value["num_subtasks"]!.GetValue<int>(), t.Value["num_acknowledged_subtasks"]!.GetValue<int>());
+                Assert.True(t.Value["end_to_end_duration"]!.GetValue<long>() >= 0);
+            });
+            Assert.Equal(details.Object["state_size"]!.GetValue<long>(), tasks.Sum(t => t.Value!["state_size"]!.GetValue<long>()));
+            Assert.Equal(details.Object["num_subtasks"]!.GetValue<int>(), tasks.Sum(t => t.Value!["num_subtasks"]!.GetValue<int>()));
+            Assert.Empty(latest["tasks"]!.AsObject()); // summaries leave tasks empty, as Flink's do
             var missing = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints/details/999999");
             Assert.Equal(HttpStatusCode.NotFound, missing.Status);
             Assert.StartsWith("Could not find checkpointing statistics for checkpoint 999999", missing.Error);

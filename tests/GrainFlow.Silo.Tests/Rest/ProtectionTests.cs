@@ -53,6 +53,18 @@ public sealed class ProtectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheMetricsScrapeNeedsTheBearerTokenToo()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _rest.Http.BaseAddress };
+        var missing = await anonymous.GetJsonAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.Status);
+        Assert.StartsWith("Missing bearer token", missing.Error);
+
+        using var scrape = await _rest.Http.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+    }
+
+    [Fact]
     public async Task WithATokenTheConfiguredHostNameIsAcceptedAndARebindingHostOrForeignOriginIsNot()
     {
         void Host(HttpRequestMessage request, string host, string? origin = null)

@@ -23,7 +23,17 @@ public sealed record CheckpointStatistics(
     [property: Id(10)] int AcknowledgedSubtasks,
     [property: Id(11)] int ExpectedSubtasks,
     [property: Id(12)] string? ExternalPath,
-    [property: Id(13)] string? FailureMessage);
+    [property: Id(13)] string? FailureMessage,
+    [property: Id(14)] IReadOnlyList<TaskCheckpointStatistics>? Tasks = null);
+
+/// <summary>One vertex's part of a checkpoint (the fields of Flink's TaskCheckpointStatistics).</summary>
+[GenerateSerializer, Immutable, Alias("grainflow.TaskCheckpointStatistics")]
+public sealed record TaskCheckpointStatistics(
+    [property: Id(0)] string VertexId,
+    [property: Id(1)] DateTimeOffset? LatestAcknowledgement,
+    [property: Id(2)] long StateSize,
+    [property: Id(3)] int AcknowledgedSubtasks,
+    [property: Id(4)] int Subtasks);
 
 /// <summary>
 /// Where a job's state came from when it (re)started; <see cref="Skipped"/> are the newer snapshots

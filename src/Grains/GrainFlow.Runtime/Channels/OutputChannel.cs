@@ -1,3 +1,4 @@
+using GrainFlow.Runtime.Diagnostics;
 using Orleans.Concurrency;
 
 namespace GrainFlow.Runtime.Channels;
@@ -10,9 +11,10 @@ namespace GrainFlow.Runtime.Channels;
 /// (its barrier alignment is in progress) is sent again until taken.
 /// </summary>
 /// <param name="stopping">Cancelled when the sending attempt ends: the channel stops sending, quietly.</param>
+/// <param name="metrics">Counts the records sent (numRecordsOut), once per batch.</param>
 internal sealed class OutputChannel(
     IBatchReceiver target, string targetName, int edgeIndex, int senderSubtask, long attempt, int capacity, Action<Exception> onFailure,
-    CancellationToken stopping = default)
+    CancellationToken stopping = default, SubtaskMetricGroup? metrics = null)
 {
     private const int MaxSendAttempts = 5;
     private readonly Queue<ChannelBatch> _pending = new();
@@ -48,6 +50,7 @@ internal sealed class OutputChannel(
             Timestamps = timestamps,
         };
         _pending.Enqueue(batch);
+        metrics?.AddRecordsOut(count);
         HighWaterMark = Math.Max(HighWaterMark, _pending.Count);
         if (!_pumping)
         {

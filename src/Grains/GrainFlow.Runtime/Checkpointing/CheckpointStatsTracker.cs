@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using GrainFlow.Checkpoints;
+using GrainFlow.Runtime.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GrainFlow.Runtime.Checkpointing;
 
@@ -30,8 +32,32 @@ public sealed class CheckpointStatsTracker
     [Id(4), JsonInclude] private CheckpointStatistics? _latestCompleted;
     [Id(5), JsonInclude] private CheckpointStatistics? _latestFailed;
     [Id(6), JsonInclude] private RestoreInfo? _latestRestore;
+    // What the metric exporters read (replaced whole after every change) and the job the figures belong to; never persisted.
+    [NonSerialized] private volatile CheckpointFigures? _figures;
+    [NonSerialized] private string? _jobId;
+    [NonSerialized] private IReadOnlyList<(string TaskId, int SubtaskIndex, long StateSize)> _lastSubtaskStateSizes = [];
 
-    public void ReportPending(PendingCheckpoint pending) => Put(Statistics(pending, CheckpointStatus.InProgress, null, null));
+    /// <summary>
+    /// Publishes this job's checkpoint figures to the metric exporters of <paramref name="activation"/>'s
+    /// silo until it is deactivated, and tags the checkpoints' traces with the job. The checkpoint
+    /// coordinator calls it once it knows its job (activation with a running job, or start).
+    /// </summary>
+    public void PublishTo(IGrainContext activation, string jobId, string jobName) =>
+        activation.ActivationServices.GetRequiredService<MetricRegistry>().Register(activation, MetricGroup(jobId, jobName));
+
+    /// <summary>This job's checkpoint figures as a metric group (kept up to date from now on).</summary>
+    public JobCheckpointMetricGroup MetricGroup(string jobId, string jobName)
+    {
+        _jobId = jobId;
+        _figures = Figures();
+        return new JobCheckpointMetricGroup(jobId, jobName, () => _figures ?? CheckpointFigures.None);
+    }
+
+    public void ReportPending(PendingCheckpoint pending)
+    {
+        pending.Trace?.SetTag("job_id", _jobId);
+        Put(Statistics(pending, CheckpointStatus.InProgress, null, null));
+    }
 
     public CheckpointStatistics ReportCompleted(PendingCheckpoint pending, CompletedCheckpoint completed)
     {
@@ -41,7 +67,9 @@ public sealed class CheckpointStatsTracker
             EndToEndDuration = completed.CompletionTime - pending.TriggerTime,
         };
         _latestCompleted = statistics;
+        _lastSubtaskStateSizes = pending.Acknowledged.Select(a => (a.Key.VertexUid, a.Key.Index, a.Value.StateSize)).ToList();
         Put(statistics);
+        CheckpointTracing.Completed(pending.Trace, statistics.StateSize, completed.ExternalPath, completed.CompletionTime);
         return statistics;
     }
 
@@ -51,6 +79,7 @@ public sealed class CheckpointStatsTracker
         var statistics = Statistics(pending, CheckpointStatus.Failed, null, reason) with { EndToEndDuration = now - pending.TriggerTime };
         _latestFailed = statistics;
         Put(statistics);
+        CheckpointTracing.Failed(pending.Trace, reason, now);
         return statistics;
     }
 
@@ -68,7 +97,15 @@ public sealed class CheckpointStatsTracker
         _history.RemoveAll(h => h.Id == statistics.Id);
         _history.Add(statistics);
         while (_history.Count > HistorySize) _history.RemoveAt(_history.FindIndex(h => h.Status != CheckpointStatus.InProgress) is var i and >= 0 ? i : 0);
+        if (_figures is not null) _figures = Figures();
     }
+
+    /// <summary>Flink's job checkpoint metrics, from the counters and the latest completed checkpoint.</summary>
+    private CheckpointFigures Figures() => new(_completed, _failed, _history.Count(h => h.Status == CheckpointStatus.InProgress),
+        _latestCompleted?.EndToEndDuration is { } duration ? (long)duration.TotalMilliseconds : -1,
+        _latestCompleted?.StateSize ?? -1,
+        _latestCompleted?.Id ?? -1,
+        _lastSubtaskStateSizes ?? []);
 
     private static CheckpointStatistics Statistics(PendingCheckpoint pending, CheckpointStatus status, string? path, string? failure)
     {
@@ -77,6 +114,18 @@ public sealed class CheckpointStatsTracker
             acks.Count == 0 ? TimeSpan.Zero : acks.Max(a => a.SyncDuration),
             acks.Count == 0 ? TimeSpan.Zero : acks.Max(a => a.AsyncDuration),
             acks.Count == 0 ? TimeSpan.Zero : acks.Max(a => a.AlignmentDuration),
-            acks.Sum(a => a.StateSize), pending.AcknowledgedCount, pending.ExpectedCount, path, failure);
+            acks.Sum(a => a.StateSize), pending.AcknowledgedCount, pending.ExpectedCount, path, failure, TaskStatistics(pending));
     }
+
+    /// <summary>Each vertex's part: its subtasks' acknowledgements and state, in the order the job lists its subtasks.</summary>
+    private static List<TaskCheckpointStatistics> TaskStatistics(PendingCheckpoint pending) => pending.Expected
+        .GroupBy(s => s.VertexUid, StringComparer.Ordinal)
+        .Select(vertex =>
+        {
+            var acknowledged = vertex.Where(pending.Acknowledged.ContainsKey).ToList();
+            return new TaskCheckpointStatistics(vertex.Key,
+                acknowledged.Count == 0 ? null : acknowledged.Max(s => pending.AcknowledgedAt[s]),
+                acknowledged.Sum(s => pending.Acknowledged[s].StateSize), acknowledged.Count, vertex.Count());
+        })
+        .ToList();
 }

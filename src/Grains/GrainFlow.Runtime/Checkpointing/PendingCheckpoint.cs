@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using GrainFlow.Runtime.Diagnostics;
+
 namespace GrainFlow.Runtime.Checkpointing;
 
 public enum AcknowledgeResult
@@ -23,6 +26,7 @@ public sealed class PendingCheckpoint(long checkpointId, long attempt, DateTimeO
 {
     private readonly HashSet<SubtaskId> _notYetAcknowledged = expected.ToHashSet();
     private readonly Dictionary<SubtaskId, SubtaskSnapshot> _acknowledged = new();
+    private readonly Dictionary<SubtaskId, DateTimeOffset> _acknowledgedAt = new();
 
     public long CheckpointId { get; } = checkpointId;
 
@@ -38,6 +42,12 @@ public sealed class PendingCheckpoint(long checkpointId, long attempt, DateTimeO
 
     public IReadOnlyDictionary<SubtaskId, SubtaskSnapshot> Acknowledged => _acknowledged;
 
+    /// <summary>Every subtask the checkpoint waits or waited for.</summary>
+    public IEnumerable<SubtaskId> Expected => _notYetAcknowledged.Concat(_acknowledged.Keys);
+
+    /// <summary>When each acknowledging subtask's acknowledgement came.</summary>
+    public IReadOnlyDictionary<SubtaskId, DateTimeOffset> AcknowledgedAt => _acknowledgedAt;
+
     public DateTimeOffset? LatestAcknowledgement { get; private set; }
 
     public string? AbortReason { get; private set; }
@@ -46,13 +56,18 @@ public sealed class PendingCheckpoint(long checkpointId, long attempt, DateTimeO
 
     public bool IsFullyAcknowledged => _notYetAcknowledged.Count == 0 && !IsDiscarded;
 
+    /// <summary>The checkpoint's trace (trigger → acknowledgements → completion or failure); null when nobody listens.</summary>
+    public Activity? Trace { get; } = CheckpointTracing.StartCheckpoint(checkpointId, attempt, triggerTime, properties.IsSavepoint);
+
     public AcknowledgeResult Acknowledge(SubtaskId subtask, SubtaskSnapshot snapshot, DateTimeOffset now)
     {
         if (IsDiscarded) return AcknowledgeResult.Discarded;
         if (_acknowledged.ContainsKey(subtask)) return AcknowledgeResult.Duplicate;
         if (!_notYetAcknowledged.Remove(subtask)) return AcknowledgeResult.Unknown;
         _acknowledged.Add(subtask, snapshot);
+        _acknowledgedAt.Add(subtask, now);
         LatestAcknowledgement = now;
+        CheckpointTracing.Acknowledged(Trace, snapshot, now);
         return AcknowledgeResult.Success;
     }
 

@@ -4,6 +4,7 @@ using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Diagnostics;
 using GrainFlow.Runtime.Graph;
 using Microsoft.Extensions.Logging;
 
@@ -112,6 +113,30 @@ internal sealed partial class JobManagerGrain
         var restore = checkpoint is null ? null
             : new RestorePoint(checkpoint.CheckpointId, checkpoint.DirectoryKey, checkpoint.ExternalPath, checkpoint.StorageLocation, checkpoint.Properties.IsSavepoint);
         return (restore, skipped);
+    }
+
+    /// <summary>
+    /// Deploys an attempt; one that restores from a snapshot is traced (the restore activity, until every
+    /// subtask is deployed from it), logged with its duration since <paramref name="startTimestamp"/>, and
+    /// published as lastCheckpointRestoreTimestamp.
+    /// </summary>
+    private async Task DeployAttemptRestoringAsync(JobGraph graph, RestorePoint? restore, long startTimestamp)
+    {
+        var trace = restore is null ? null : CheckpointTracing.StartRestore(Job.JobId!.Value.Value, Job.Attempt, restore.CheckpointId, restore.ExternalPath);
+        try
+        {
+            await DeployAttemptAsync(graph, restore);
+        }
+        catch (Exception e)
+        {
+            CheckpointTracing.End(trace, e.Message);
+            throw;
+        }
+        CheckpointTracing.End(trace, null);
+        if (restore is null) return;
+        UpdateFigures();
+        _figures!.SetRestored(time.GetUtcNow());
+        LogRestored(Job.JobId!.Value, Job.Attempt, restore.CheckpointId, (long)time.GetElapsedTime(startTimestamp).TotalMilliseconds, restore.ExternalPath);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: skipped damaged {Snapshot}")]

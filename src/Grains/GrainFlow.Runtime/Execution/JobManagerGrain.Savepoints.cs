@@ -96,7 +96,7 @@ internal sealed partial class JobManagerGrain
         if (!Job.Savepoints.TryGetValue(triggerId, out var operation) || operation.Operation.Status == SavepointOperationStatus.Completed) return;
         operation.Operation = operation.Operation with { Status = SavepointOperationStatus.Completed, Location = location, CheckpointId = checkpointId };
         await record.WriteStateAsync();
-        LogSavepointCompletedForJob(Job.JobId!.Value, location);
+        LogSavepointCompletedForJob(Job.JobId!.Value, triggerId, checkpointId, (long)(time.GetUtcNow() - operation.TriggeredAt).TotalMilliseconds, location);
         if (attempt != Job.Attempt || Job.Status.IsTerminal()) return;
         switch (operation.Then)
         {
@@ -155,8 +155,8 @@ internal sealed partial class JobManagerGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: savepoint {TriggerId} requested ({Then}) to {Location}")]
     private partial void LogSavepointRequested(JobId jobId, string triggerId, string then, string location);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: savepoint completed. Path: {Location}")]
-    private partial void LogSavepointCompletedForJob(JobId jobId, string location);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: savepoint {TriggerId} (checkpoint {CheckpointId}) completed in {DurationMs} ms. Path: {Location}")]
+    private partial void LogSavepointCompletedForJob(JobId jobId, string triggerId, long checkpointId, long durationMs, string location);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: savepoint {TriggerId} failed: {Reason}")]
     private partial void LogSavepointFailed(JobId jobId, string triggerId, string reason);

@@ -3,6 +3,7 @@ using GrainFlow.Errors;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Diagnostics;
 using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Runtime.Recovery;
@@ -31,10 +32,13 @@ internal sealed partial class JobManagerGrain(
     JobCatalog catalog,
     GrainFlowStores stores,
     TimeProvider time,
+    MetricRegistry metrics,
     ILogger<JobManagerGrain> logger) : Grain, IJobMasterGrain
 {
     private readonly TaskCompletionSource<JobStatus> _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RestartStrategy? _restartStrategy;
+    // numRestarts, uptime and lastCheckpointRestoreTimestamp for the metric exporters, while this activation runs.
+    private JobMetricGroup? _figures;
     private IGrainTimer? _restartTimer;
     private IGrainTimer? _heartbeatTimer;
     private IGrainTimer? _resumeTimer;
@@ -59,6 +63,8 @@ internal sealed partial class JobManagerGrain(
             _terminated.TrySetResult(Job.Status);
             return Task.CompletedTask;
         }
+        // Only a job that is not over publishes figures again (an old job's activation answering a status query does not).
+        UpdateFigures();
         // A job that is not over, yet its job manager activates: the previous activation went away
         // (its silo died or left). Resume outside activation, so whoever called us is not held up.
         var found = (Job.Status, Job.Attempt);
@@ -106,6 +112,7 @@ internal sealed partial class JobManagerGrain(
     public async Task StartAsync(JobSubmission submission)
     {
         if (record.RecordExists) throw new JobConfigurationException($"Job {this.GetPrimaryKeyString()} was already started.");
+        var started = time.GetTimestamp();
         var jobId = JobId.Parse(this.GetPrimaryKeyString());
         var planned = catalog.Plan(jobId, submission);
         var initial = await PlanInitialStateAsync(jobId, planned.Submission, planned.Graph);
@@ -142,7 +149,7 @@ internal sealed partial class JobManagerGrain(
         }
         try
         {
-            await DeployAttemptAsync(graph, initial.Restore);
+            await DeployAttemptRestoringAsync(graph, initial.Restore, started);
         }
         catch (Exception e)
         {
@@ -292,12 +299,12 @@ internal sealed partial class JobManagerGrain(
         if (Job.RestartFailures.Count > JobRecord.MaxRestartFailures) Job.RestartFailures.RemoveRange(0, Job.RestartFailures.Count - JobRecord.MaxRestartFailures);
         if (delay is null)
         {
-            LogJobFailed(Job.JobId!.Value, cause.Origin, cause.ExceptionType, cause.Message);
+            LogJobFailed(Job.JobId!.Value, Job.Attempt, cause.Origin, cause.ExceptionType, cause.Message);
             await TransitionAsync(JobStatus.Failing);
             await EndAsync(JobStatus.Failed);
             return;
         }
-        LogRestarting(Job.JobId!.Value, cause.Origin, cause.Message, (long)delay.Value.TotalMilliseconds);
+        LogRestarting(Job.JobId!.Value, Job.Attempt, cause.Origin, cause.Message, Job.Attempt + 1, (long)delay.Value.TotalMilliseconds);
         Job.RestartAt = now + delay.Value;
         await TransitionAsync(JobStatus.Restarting);
         await CancelSubtasksAsync();
@@ -331,13 +338,14 @@ internal sealed partial class JobManagerGrain(
         try
         {
             var graph = BuildGraph(Job.JobId!.Value, Job.Submission!);
+            var restoreStart = time.GetTimestamp();
             var (restore, skipped) = await PlanRestartStateAsync(graph);
             Job.StateOrigin = (restore is null
                 ? $"restarted job {Job.JobId} (attempt {Job.Attempt}) without state: no checkpoint had completed"
                 : await DescribeRestoreAsync(graph, restore)) + SkippedSnapshot.Describe(skipped);
             await record.WriteStateAsync();
             LogStateOrigin(Job.StateOrigin);
-            await DeployAttemptAsync(graph, restore);
+            await DeployAttemptRestoringAsync(graph, restore, restoreStart);
             _unreachableSince = null;
             await TransitionAsync(JobStatus.Running);
             if (restore is not null)
@@ -547,10 +555,24 @@ internal sealed partial class JobManagerGrain(
             StopHeartbeats();
         }
         if (status == JobStatus.Running) StartHeartbeats();
+        UpdateFigures();
         await record.WriteStateAsync();
         LogStatus(Job.JobId!.Value, Job.Name, status.ToFlinkName());
         await PublishAsync();
         if (status.IsTerminal()) _terminated.TrySetResult(status);
+    }
+
+    /// <summary>Brings the job's figures for the metric exporters in line with its record (registering them on first use).</summary>
+    private void UpdateFigures()
+    {
+        if (_figures is null)
+        {
+            _figures = new JobMetricGroup(Job.JobId!.Value.Value, Job.Name);
+            metrics.Register(GrainContext, _figures);
+        }
+        _figures.SetRestarts(Job.Attempt - 1);
+        if (Job.Status == JobStatus.Running) _figures.SetRunning();
+        else _figures.SetNotRunning(Job.Status.IsTerminal());
     }
 
     private async Task PublishAsync()
@@ -594,14 +616,17 @@ internal sealed partial class JobManagerGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Warning}")]
     private partial void LogWarning(JobId jobId, string warning);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed in {Origin}: {ExceptionType}: {Message}")]
-    private partial void LogJobFailed(JobId jobId, string origin, string exceptionType, string message);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: attempt {Attempt} failed in {Origin} and the restart strategy allows no restart; the job fails: {ExceptionType}: {Message}")]
+    private partial void LogJobFailed(JobId jobId, long attempt, string origin, string exceptionType, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: attempt {Attempt} restored from checkpoint {CheckpointId} in {DurationMs} ms. Path: {Path}")]
+    private partial void LogRestored(JobId jobId, long attempt, long checkpointId, long durationMs, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed in {Origin} without a restart, because no restart can fix it: {ExceptionType}: {Message}")]
     private partial void LogJobFailedNonRecoverable(JobId jobId, string origin, string exceptionType, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} failed ({Message}); restarting in {DelayMs} ms")]
-    private partial void LogRestarting(JobId jobId, string origin, string message, long delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} failed in {Origin} ({Message}); restarting as attempt {NextAttempt} in {DelayMs} ms")]
+    private partial void LogRestarting(JobId jobId, long attempt, string origin, string message, long nextAttempt, long delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: not every subtask could be reached to cancel it")]
     private partial void LogCancelIncomplete(Exception exception, JobId jobId);

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using GrainFlow.Jobs;
 using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
+using GrainFlow.Runtime.Diagnostics;
 using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Runtime.Operators;
@@ -28,7 +30,7 @@ namespace GrainFlow.Runtime.Execution;
 [Orleans.Placement.Immovable]
 internal sealed partial class SubtaskGrain(
     JobCatalog catalog, IServiceProvider services, GrainFlowStores stores, StateCodecs codecs, TimeProvider time, ILocalSiloDetails silo,
-    ClusterShutdown shutdown, ILogger<SubtaskGrain> logger)
+    ClusterShutdown shutdown, MetricRegistry metrics, ILogger<SubtaskGrain> logger)
     : Grain, ISubtaskGrain
 {
     private static readonly JsonSerializerOptions StateJson = new() { IncludeFields = true };
@@ -43,6 +45,8 @@ internal sealed partial class SubtaskGrain(
     // its final state can still be queried, checkpointed and committed).
     private OperatorChain? _chain;
     private CheckpointedInputGate? _input;
+    // The running attempt's figures (registered for the exporters until the activation goes).
+    private SubtaskMetricGroup? _metrics;
     private SubtaskCheckpointCoordinator? _checkpointing;
     private IGrainTimer? _timer;
     private IGrainTimer? _watermarkTimer;
@@ -83,15 +87,18 @@ internal sealed partial class SubtaskGrain(
         _channelCapacity = configuration.Get(PipelineOptions.ChannelCapacity);
         _checkpointingEnabled = CheckpointingOptions.IsEnabled(configuration);
 
+        _metrics = new SubtaskMetricGroup(deployment.JobId.Value, deployment.JobName, vertex.Uid, vertex.Name, deployment.SubtaskIndex, deployment.Attempt);
+        metrics.Register(GrainContext, _metrics);
         // One timestamp slot per chain: the input sets it per record, the edge writers read it.
         var timestamp = new RecordTimestamp();
-        var chain = OperatorChain.Create(vertex, deployment.SubtaskIndex, _batchSize, graph.MaxParallelism, timestamp, edge => CreateChannels(deployment, edge, cancellation));
+        var chain = OperatorChain.Create(vertex, deployment.SubtaskIndex, _batchSize, graph.MaxParallelism, timestamp,
+            edge => CreateChannels(deployment, edge, cancellation), _metrics);
         _chain = chain;
         _input = new CheckpointedInputGate(
             new InputGate(deployment.Attempt, vertex.Inputs.Select(e => (e.Index, e.SendersPerTarget))),
             new BarrierAligner(configuration.Get(CheckpointingOptions.Mode), time),
             new StatusWatermarkValve(vertex.Inputs.Select(e => (e.Index, e.SendersPerTarget))),
-            CheckpointedInputGate.DefaultAlignmentHoldTime, time);
+            CheckpointedInputGate.DefaultAlignmentHoldTime, time, _metrics);
         _checkpointing = new SubtaskCheckpointCoordinator(deployment, chain, checkpoints, codecs, configuration.Get(CheckpointingOptions.InlineThreshold),
             new CoordinatorGrainResponder(GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value)), time, logger, cancellation,
             _checkpointing?.WritesInFlight);
@@ -170,6 +177,9 @@ internal sealed partial class SubtaskGrain(
         var deployment = _deployment;
         if (!await input.WaitForAlignmentAsync(batch.Value)) return BatchDelivery.HeldBackByAlignment;
         if (!IsCurrent(deployment) || !_phase.TryRunOnInput()) return BatchDelivery.Accepted;
+        var figures = _metrics!;
+        var busyStart = Stopwatch.GetTimestamp();
+        var backPressuredBefore = figures.BackPressuredTicks;
         try
         {
             await foreach (var step in input.OfferAsync(batch.Value))
@@ -184,9 +194,11 @@ internal sealed partial class SubtaskGrain(
                         break;
                     case ControlEventStep control:
                         // The input watermark advanced or its status changed: through the chain, then downstream.
+                        if (control.Event is Watermark watermark) figures.SetInputWatermark(watermark.TimestampMs);
                         chain.Watermarks.ForwardInput([control.Event]);
                         break;
                     case BarrierAlignedStep aligned:
+                        figures.SetAlignment(aligned.Alignment);
                         _checkpointing!.CheckpointState(aligned.Barrier, aligned.Alignment, forward: true);
                         break;
                     case AllInputEndedStep:
@@ -199,6 +211,10 @@ internal sealed partial class SubtaskGrain(
         catch (Exception e) when (IsCurrent(deployment))
         {
             Fail(e);
+        }
+        finally
+        {
+            figures.AddBusySince(busyStart, backPressuredBefore);
         }
         return BatchDelivery.Accepted;
     }
@@ -275,16 +291,24 @@ internal sealed partial class SubtaskGrain(
     public Task<SubtaskMetrics> GetMetricsAsync()
     {
         var channels = _chain?.Channels.ToList() ?? [];
+        var figures = _metrics;
         return Task.FromResult(new SubtaskMetrics(
             _phase.Name,
             silo.SiloAddress.ToString(),
-            _input?.RecordsIn ?? 0,
+            figures?.RecordsIn ?? 0,
             _input?.BatchesIn ?? 0,
             _channelCapacity,
             channels.Count == 0 ? 0 : channels.Max(c => c.HighWaterMark),
             channels.Sum(c => c.Queued),
             _chain?.Source?.CurrentOffsets.ToDictionary() ?? new Dictionary<string, long>(),
-            _deployment?.Attempt ?? 0));
+            _deployment?.Attempt ?? 0,
+            figures?.RecordsOut ?? 0,
+            figures?.BusyTime ?? TimeSpan.Zero,
+            figures?.BackPressuredTime ?? TimeSpan.Zero,
+            figures?.IdleTime ?? TimeSpan.Zero,
+            figures?.BusyTimeMsPerSecond() ?? 0,
+            figures?.BackPressuredTimeMsPerSecond() ?? 0,
+            figures?.IdleTimeMsPerSecond() ?? 0));
     }
 
     public Task<IReadOnlyList<KeyedStateEntry>> GetKeyedStateAsync(string operatorUid, string stateName)
@@ -304,7 +328,7 @@ internal sealed partial class SubtaskGrain(
         {
             var key = SubtaskKey.Of(deployment.JobId, edge.Target.Uid, target);
             return new OutputChannel(new SubtaskReceiver(GrainFactory.GetGrain<ISubtaskGrain>(key)), key, edge.Index,
-                deployment.SubtaskIndex, deployment.Attempt, _channelCapacity, Fail, cancellation);
+                deployment.SubtaskIndex, deployment.Attempt, _channelCapacity, Fail, cancellation, _metrics);
         })
         .ToArray();
 

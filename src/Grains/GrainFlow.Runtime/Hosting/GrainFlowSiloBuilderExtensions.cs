@@ -31,6 +31,7 @@ public static class GrainFlowSiloBuilderExtensions
             services.AddSingleton(sp => new JobCatalog(sp.GetServices<JobRegistration>(), sp, options.Configuration,
                 sp.GetServices<KnownConfigOptions>().SelectMany(k => k.Options)));
             services.AddSingleton<Checkpointing.StateCodecs>();
+            services.TryAddSingleton<Diagnostics.MetricRegistry>();
             services.AddPlacementDirector<SubtaskPlacementStrategy, SubtaskPlacementDirector>();
             // Wake the job managers when a silo dies (they may have died with it), and when the cluster starts.
             services.AddSingleton<UnfinishedJobWaker>();

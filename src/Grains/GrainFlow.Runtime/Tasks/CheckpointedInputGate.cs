@@ -1,5 +1,6 @@
 using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Checkpointing;
+using GrainFlow.Runtime.Diagnostics;
 
 namespace GrainFlow.Runtime.Tasks;
 
@@ -12,7 +13,9 @@ namespace GrainFlow.Runtime.Tasks;
 /// subtask's input watermark, never going back; an ended channel counts as the end of time) comes out
 /// in order with the records. Also counts what it handed out (the subtask's input metrics).
 /// </summary>
-internal sealed class CheckpointedInputGate(InputGate gate, BarrierAligner aligner, StatusWatermarkValve valve, TimeSpan alignmentHoldTime, TimeProvider time)
+/// <param name="metrics">Counts the records handed out (numRecordsIn), once per batch.</param>
+internal sealed class CheckpointedInputGate(
+    InputGate gate, BarrierAligner aligner, StatusWatermarkValve valve, TimeSpan alignmentHoldTime, TimeProvider time, SubtaskMetricGroup? metrics = null)
 {
     /// <summary>How long a batch of a channel blocked by an alignment waits in its call before it goes back to its sender.</summary>
     public static readonly TimeSpan DefaultAlignmentHoldTime = TimeSpan.FromMilliseconds(200);
@@ -62,6 +65,7 @@ internal sealed class CheckpointedInputGate(InputGate gate, BarrierAligner align
             {
                 yield return new RecordsStep(ready);
                 RecordsIn += ready.Count;
+                metrics?.AddRecordsIn(ready.Count);
             }
             BatchesIn++;
             switch (ready.Control)

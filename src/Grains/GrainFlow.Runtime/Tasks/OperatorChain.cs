@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using GrainFlow.Runtime.Channels;
+using GrainFlow.Runtime.Diagnostics;
 using GrainFlow.Runtime.Graph;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.Sinks;
@@ -46,13 +48,17 @@ internal sealed class OperatorChain
 
     public IEnumerable<OutputChannel> Channels => Network?.Channels ?? [];
 
+    /// <summary>Where the chain's busy and back-pressured time go (null: not measured).</summary>
+    public SubtaskMetricGroup? Metrics { get; init; }
+
     /// <summary>Where <paramref name="op"/>'s side outputs go; its <see cref="OperatorContext.SideOutputs"/>.</summary>
     public ISideOutputs SideOutputsOf(IStreamOperator op) => _sideOutputs.GetValueOrDefault(op, SideOutputCollectors.None);
 
     /// <summary>Instantiates <paramref name="vertex"/>'s operators (a tree: side outputs may be chained) for one subtask.</summary>
     /// <param name="channelsOf">The output channels of this subtask on an outgoing edge.</param>
     /// <param name="timestamp">The chain's timestamp slot: the input sets it per record, the edge writers read it.</param>
-    public static OperatorChain Create(JobVertex vertex, int subtaskIndex, int batchSize, int maxParallelism, RecordTimestamp timestamp, Func<JobEdge, OutputChannel[]> channelsOf)
+    public static OperatorChain Create(JobVertex vertex, int subtaskIndex, int batchSize, int maxParallelism, RecordTimestamp timestamp, Func<JobEdge, OutputChannel[]> channelsOf,
+        SubtaskMetricGroup? metrics = null)
     {
         var instances = new Dictionary<StreamNode, IStreamOperator>();
         var networks = new List<INetworkOutput>();
@@ -88,7 +94,7 @@ internal sealed class OperatorChain
             _ => new CompositeNetworkOutput(networks),
         };
         var input = vertex.IsSource ? null : vertex.Chain[0].CreateBatchInput(operators[0], timestamp);
-        return new OperatorChain(operators, input, network, sideOutputs);
+        return new OperatorChain(operators, input, network, sideOutputs) { Metrics = metrics };
     }
 
     /// <summary>Opens every operator with <paramref name="context"/>, each with its own part of <paramref name="restore"/> (by uid).</summary>
@@ -117,7 +123,10 @@ internal sealed class OperatorChain
         await FlushAsync(FlushReason.BatchEnd);
         foreach (var channel in Channels)
         {
-            if (!channel.HasCapacity) await channel.WaitForCapacityAsync();
+            if (channel.HasCapacity) continue;
+            var waitStart = Stopwatch.GetTimestamp();
+            await channel.WaitForCapacityAsync();
+            Metrics?.AddBackPressuredSince(waitStart);
         }
     }
 

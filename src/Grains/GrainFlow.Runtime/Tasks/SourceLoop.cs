@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GrainFlow.Runtime.Sources;
 
 namespace GrainFlow.Runtime.Tasks;
@@ -29,11 +30,14 @@ internal sealed class SourceLoop(OperatorChain chain, TaskPhase phase, int batch
                 await Task.Delay(IdleWait, time, cancellation);
                 continue;
             }
+            var busyStart = Stopwatch.GetTimestamp();
+            var backPressuredBefore = chain.Metrics?.BackPressuredTicks ?? 0;
             var status = await source.PollAsync(batchSize, cancellation);
             if (cancellation.IsCancellationRequested || !phase.CanProcess) return false;
             // Watermarks and statuses the records made (a split going idle or active, a punctuated generator).
             chain.Watermarks.ForwardEmitted();
             await chain.AfterBatchAsync();
+            chain.Metrics?.AddBusySince(busyStart, backPressuredBefore);
             if (cancellation.IsCancellationRequested) return false;
             switch (status)
             {

@@ -3,6 +3,7 @@ using GrainFlow.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Silo.Examples;
+using GrainFlow.Silo.Hosting.Telemetry;
 using GrainFlow.Silo.Rest.Hosting;
 using Microsoft.Extensions.Hosting;
 
@@ -44,6 +45,7 @@ public static class GrainFlowSilo
             .AddGrainFlowGrainStorage("PubSubStore", clusterConfiguration)
             .AddTopicStreams(TopicStreamsProviderName)
             .UseGrainFlowRestApi(clusterConfiguration)
+            .AddGrainFlowTelemetry()
             .AddExampleJobs());
         return builder;
     }

@@ -43,7 +43,7 @@ public static class CheckpointEndpoints
             var id = RouteValues.Checkpoint(checkpointid);
             var stats = await rest.Job(jobId).GetCheckpointStatsAsync();
             return CheckpointJson.Find(stats, id) is { } checkpoint
-                ? FlinkJson.Ok(CheckpointJson.Checkpoint(checkpoint))
+                ? FlinkJson.Ok(CheckpointJson.Checkpoint(checkpoint, withTasks: true))
                 : throw RestException.NotFound($"Could not find checkpointing statistics for checkpoint {id} of job {jobId} (the statistics keep the last few checkpoints).");
         });
 

@@ -27,7 +27,10 @@ public static class JobsEndpoints
         });
 
         routes.MapGet("/jobs/{jobid}", async (string jobid, RestContext rest) =>
-            FlinkJson.Ok(JobJson.Details(await rest.DetailsAsync(RouteValues.Job(jobid)), rest.Time.GetUtcNow())));
+        {
+            var job = await rest.DetailsAsync(RouteValues.Job(jobid));
+            return FlinkJson.Ok(JobJson.Details(job, rest.Time.GetUtcNow(), await SubtaskFigures.OfJobAsync(rest.Grains, job)));
+        });
 
         routes.MapMethods("/jobs/{jobid}", [HttpMethods.Patch], async (string jobid, HttpRequest request, RestContext rest) =>
         {

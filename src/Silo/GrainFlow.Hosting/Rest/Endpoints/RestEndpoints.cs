@@ -11,6 +11,7 @@ public static class RestEndpoints
         {
             var group = routes.MapGroup(prefix);
             JobsEndpoints.Map(group);
+            VertexEndpoints.Map(group);
             SavepointEndpoints.Map(group);
             SavepointDisposalEndpoints.Map(group);
             CheckpointEndpoints.Map(group);

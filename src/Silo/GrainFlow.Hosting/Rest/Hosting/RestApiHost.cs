@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Orleans;
 using Orleans.Runtime;
 
@@ -59,6 +60,11 @@ public sealed partial class RestApiHost(RestApiOptions options, IServiceProvider
         // The dashboard's files hold no data and must load before the page can ask for the token; what it shows comes through the API below.
         app.UseWebDashboard();
         if (!string.IsNullOrWhiteSpace(options.Token)) app.UseMiddleware<BearerTokenAuthentication>(options.Token);
+        // Behind the same protection as every endpoint: the scrape carries the token beyond loopback.
+        if (siloServices.GetService<MeterProvider>() is { } meters)
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(meters, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
+        }
         app.UseRouting();
         app.MapGrainFlowRestApi();
         if (options.OrleansDashboard) app.MapOrleansDashboardPage();

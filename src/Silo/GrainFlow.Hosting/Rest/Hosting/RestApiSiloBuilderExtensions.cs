@@ -1,5 +1,6 @@
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Configuration;
+using GrainFlow.Silo.Hosting.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
@@ -23,7 +24,8 @@ public static class RestApiSiloBuilderExtensions
         builder.Services.AddSingleton<IConfigurationValidator, RestApiOptionsValidator>();
         builder.Services.AddSingleton<RestApiHost>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RestApiHost>());
-        return builder;
+        // Its /metrics serves what the telemetry collects.
+        return builder.AddGrainFlowTelemetry();
     }
 
     /// <summary>The REST API as the <c>rest.*</c> and <c>grainflow.rest.*</c> keys describe it; nothing when <c>grainflow.rest.enabled</c> is false.</summary>

@@ -57,7 +57,8 @@ public static class CheckpointJson
     }
 
     /// <summary>One checkpoint (<c>GET /jobs/:jobid/checkpoints/details/:checkpointid</c> and the entries above).</summary>
-    public static JsonObject Checkpoint(CheckpointStatistics checkpoint)
+    /// <param name="withTasks">Fill <c>tasks</c> (Flink's TaskCheckpointStatistics per vertex id), as the details endpoint does; summaries leave it empty, as Flink's.</param>
+    public static JsonObject Checkpoint(CheckpointStatistics checkpoint, bool withTasks = false)
     {
         var json = new JsonObject
         {
@@ -87,7 +88,7 @@ public static class CheckpointJson
             ["num_subtasks"] = checkpoint.ExpectedSubtasks,
             ["num_acknowledged_subtasks"] = checkpoint.AcknowledgedSubtasks,
             ["checkpoint_type"] = checkpoint.IsSavepoint ? "SAVEPOINT" : "CHECKPOINT",
-            ["tasks"] = new JsonObject(),
+            ["tasks"] = withTasks ? Tasks(checkpoint) : new JsonObject(),
         };
         if (checkpoint.Status == CheckpointStatus.Completed) json["external_path"] = checkpoint.ExternalPath;
         if (checkpoint.Status == CheckpointStatus.Failed)
@@ -96,6 +97,34 @@ public static class CheckpointJson
             json["failure_message"] = checkpoint.FailureMessage;
         }
         return json;
+    }
+
+    private static JsonObject Tasks(CheckpointStatistics checkpoint)
+    {
+        var tasks = new JsonObject();
+        foreach (var task in checkpoint.Tasks ?? [])
+        {
+            tasks[task.VertexId] = new JsonObject
+            {
+                ["id"] = checkpoint.Id,
+                ["status"] = checkpoint.Status switch
+                {
+                    CheckpointStatus.Completed => "COMPLETED",
+                    CheckpointStatus.Failed => "FAILED",
+                    _ => "IN_PROGRESS",
+                },
+                ["latest_ack_timestamp"] = FlinkJson.Millis(task.LatestAcknowledgement),
+                ["checkpointed_size"] = task.StateSize,
+                ["state_size"] = task.StateSize,
+                ["end_to_end_duration"] = task.LatestAcknowledgement is { } ack ? FlinkJson.Millis(ack - checkpoint.TriggerTime) : -1,
+                ["alignment_buffered"] = 0,
+                ["processed_data"] = 0,
+                ["persisted_data"] = 0,
+                ["num_subtasks"] = task.Subtasks,
+                ["num_acknowledged_subtasks"] = task.AcknowledgedSubtasks,
+            };
+        }
+        return tasks;
     }
 
     /// <summary>The checkpoint with <paramref name="id"/> among those the statistics still hold, or null.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GrainFlow.Jobs;
+using GrainFlow.Runtime.Execution;
 using GrainFlow.Silo.Rest.Http;
 
 namespace GrainFlow.Silo.Rest.Responses;
@@ -38,8 +39,8 @@ public static class JobJson
         };
     }
 
-    /// <summary><c>GET /jobs/:jobid</c>.</summary>
-    public static JsonObject Details(JobDetails job, DateTimeOffset now)
+    /// <summary><c>GET /jobs/:jobid</c>; each vertex's <c>metrics</c> sum its subtasks' figures.</summary>
+    public static JsonObject Details(JobDetails job, DateTimeOffset now, IReadOnlyDictionary<string, SubtaskMetrics?[]> subtasks)
     {
         var reached = job.Timestamps.ToDictionary(t => t.Key.ToFlinkName(), t => FlinkJson.Millis(t.Value));
         var timestamps = new JsonObject();
@@ -58,6 +59,7 @@ public static class JobJson
                 ["end-time"] = FlinkJson.Millis(job.EndTime),
                 ["duration"] = Duration(job, now),
                 ["tasks"] = VertexTaskCounts(job, vertex),
+                ["metrics"] = VertexJson.Metrics(subtasks.GetValueOrDefault(vertex.Uid) ?? []),
             });
         }
         return new JsonObject
