@@ -4,7 +4,8 @@ namespace GrainFlow.Runtime.State;
 /// The entries of one named keyed state addressed by (key, namespace), over a <see cref="StateTable{TKey, TValue}"/>
 /// partitioned by the key's group. State in the <see cref="VoidNamespace"/> is stored per key alone
 /// (<see cref="Create"/> picks that layout), so it is written exactly as before namespaces existed and
-/// older snapshots restore into it; any other namespace is stored under a <see cref="NamespacedKey{TKey, TNamespace}"/>.
+/// older snapshots restore into it; state in a <see cref="Api.Windowing.TimeWindow"/> under a <see cref="TimeWindowKey{TKey}"/>
+/// (<see cref="TimeWindowTable{TKey, TValue}"/>); any other namespace under a <see cref="NamespacedKey{TKey, TNamespace}"/>.
 /// </summary>
 internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : notnull where TNamespace : notnull
 {
@@ -26,10 +27,15 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
     public abstract IEnumerable<(int KeyGroup, TKey Key, TNamespace Namespace, TValue Value)> Entries { get; }
 
     /// <summary>The table of state <paramref name="name"/> in <paramref name="backend"/>, in the layout of <typeparamref name="TNamespace"/>.</summary>
-    public static NamespacedTable<TKey, TNamespace, TValue> Create(HeapKeyedStateBackend<TKey> backend, string name) =>
-        VoidNamespace.Is<TNamespace>()
-            ? new PerKey(backend.GetOrCreateTable<TKey, TValue>(name))
-            : new PerKeyAndNamespace(backend.GetOrCreateTable<NamespacedKey<TKey, TNamespace>, TValue>(name, NamespacedKeyComparer<TKey, TNamespace>.Instance));
+    public static NamespacedTable<TKey, TNamespace, TValue> Create(HeapKeyedStateBackend<TKey> backend, string name)
+    {
+        if (VoidNamespace.Is<TNamespace>()) return new PerKey(backend.GetOrCreateTable<TKey, TValue>(name));
+        if (typeof(TNamespace) == typeof(Api.Windowing.TimeWindow))
+        {
+            return (NamespacedTable<TKey, TNamespace, TValue>)(object)new TimeWindowTable<TKey, TValue>(backend.GetOrCreateTable<TimeWindowKey<TKey>, TValue>(name));
+        }
+        return new PerKeyAndNamespace(backend.GetOrCreateTable<NamespacedKey<TKey, TNamespace>, TValue>(name, NamespacedKeyComparer<TKey, TNamespace>.Instance));
+    }
 
     private sealed class PerKey(StateTable<TKey, TValue> table) : NamespacedTable<TKey, TNamespace, TValue>
     {
