@@ -32,7 +32,8 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
         if (VoidNamespace.Is<TNamespace>()) return new PerKey(backend.GetOrCreateTable<TKey, TValue>(name));
         if (typeof(TNamespace) == typeof(Api.Windowing.TimeWindow))
         {
-            return (NamespacedTable<TKey, TNamespace, TValue>)(object)new TimeWindowTable<TKey, TValue>(backend.GetOrCreateTable<TimeWindowKey<TKey>, TValue>(name));
+            return (NamespacedTable<TKey, TNamespace, TValue>)(object)new TimeWindowTable<TKey, TValue>(
+                backend.GetOrCreateTable<TimeWindowKey<TKey>, TValue>(name, bucketsPerKeyGroup: TimeWindowTable<TKey, TValue>.BucketsPerKeyGroup));
         }
         return new PerKeyAndNamespace(backend.GetOrCreateTable<NamespacedKey<TKey, TNamespace>, TValue>(name, NamespacedKeyComparer<TKey, TNamespace>.Instance));
     }
