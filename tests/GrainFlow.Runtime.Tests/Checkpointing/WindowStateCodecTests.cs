@@ -58,38 +58,6 @@ public sealed class WindowStateCodecTests
     }
 
     [Fact]
-    public void TheHeapBackendsWindowKeysAreWrittenAsTheNamespacedKeysTheyStandFor()
-    {
-        var windowKey = new TimeWindowKey<string>("user-1", -5, 600_000);
-        var namespacedKey = new NamespacedKey<string, TimeWindow>("user-1", new TimeWindow(-5, 600_000));
-        foreach (var codecs in new[] { _native, _native.In(SavepointFormatType.Canonical) })
-        {
-            Assert.Equal(codecs.For<NamespacedKey<string, TimeWindow>>().Name, codecs.For<TimeWindowKey<string>>().Name);
-            var bytes = Write(codecs.For<TimeWindowKey<string>>(), windowKey);
-            Assert.Equal(Write(codecs.For<NamespacedKey<string, TimeWindow>>(), namespacedKey), bytes);
-            Assert.Equal(windowKey, Read(codecs.For<TimeWindowKey<string>>(), bytes));
-            Assert.Equal(namespacedKey, Read(codecs.For<NamespacedKey<string, TimeWindow>>(), bytes));
-        }
-    }
-
-    [Fact]
-    public void WindowKeysOfSnapshotsTakenWhenOrleansWroteWindowsStillRestore()
-    {
-        var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(7L);
-            writer.Write(OrleansBytes(services, new TimeWindow(0, 600_000)));
-        }
-        var codec = _native.ForRecorded<TimeWindowKey<long>>($"namespaced:4:long:orleans:{typeof(TimeWindow).FullName}");
-        Assert.Equal(new TimeWindowKey<long>(7, 0, 600_000), Read(codec, stream.ToArray()));
-
-        var error = Assert.Throws<InvalidDataException>(() => _native.ForRecorded<TimeWindowKey<long>>("long"));
-        Assert.Contains("per key and namespace", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void CanonicalSavepointsKeepJsonAndACanonicalReaderReadsACheckpoint()
     {
         var canonical = _native.In(SavepointFormatType.Canonical);

@@ -12,10 +12,6 @@ internal sealed class NamespacedKeyCodec<TKey, TNamespace>(IStateCodec<TKey> key
 {
     public string Name { get; } = StateCodecNames.Namespaced(key.Name, ns.Name);
 
-    public IStateCodec<TKey> KeyCodec => key;
-
-    public IStateCodec<TNamespace> NamespaceCodec => ns;
-
     public void Write(BinaryWriter writer, NamespacedKey<TKey, TNamespace> value)
     {
         key.Write(writer, value.Key);

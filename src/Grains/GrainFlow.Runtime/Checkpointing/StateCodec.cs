@@ -81,7 +81,6 @@ public sealed class StateCodecs
         if (native.Name == recordedName) return native;
         if (Earlier(native, recordedName) is { } nativeEarlier) return nativeEarlier;
         if (NamespacedKeyCodecs.IsNamespacedKey(typeof(T))) return (IStateCodec<T>)NamespacedKeyCodecs.ForRecorded(typeof(T), this, recordedName);
-        if (TimeWindowKeyCodecs.IsTimeWindowKey(typeof(T))) return (IStateCodec<T>)TimeWindowKeyCodecs.ForRecorded(typeof(T), this, recordedName);
         var orleans = _native.OrleansFor<T>();
         if (orleans.Name == recordedName) return orleans;
         // Named before it is built: building checks the type's JSON contract, which only matters when the snapshot holds JSON.
@@ -108,7 +107,6 @@ public sealed class StateCodecs
         if (typeof(T) == typeof(string)) return new Builtin<string>("string", [MethodImpl(Optimized)] static (w, v) => w.Write(v), [MethodImpl(Optimized)] static (r) => r.ReadString());
         if (typeof(T) == typeof(byte[])) return new Builtin<byte[]>("bytes", WriteBytes, ReadBytes);
         if (NamespacedKeyCodecs.IsNamespacedKey(typeof(T))) return NamespacedKeyCodecs.For(typeof(T), this);
-        if (TimeWindowKeyCodecs.IsTimeWindowKey(typeof(T))) return TimeWindowKeyCodecs.For(typeof(T), this);
         if (_format == SavepointFormatType.Native && (WindowStateCodecs.For<T>() ?? OwnCodec<T>()) is { } compact) return compact;
         return _format == SavepointFormatType.Canonical ? _native.JsonFor<T>() : _native.OrleansFor<T>();
     }
