@@ -106,6 +106,25 @@ public sealed class KeyedStateBackendTests
     }
 
     [Fact]
+    public void ATableWithOneBucketPerKeyGroupCopiesTheKeyGroupOnItsFirstWriteAfterACaptureAndWritesEachKeyGroupApart()
+    {
+        var table = new StateTable<long, long>("t", 0, 128, bucketsPerKeyGroup: 1);
+        for (long k = 0; k < 10_000; k++) table.Set(KeyGroupAssignment.KeyGroupFor(k, 128), k, k);
+
+        var snapshot = table.CaptureSnapshot();
+        Assert.Equal(128, table.SharedBuckets);
+        var group = KeyGroupAssignment.KeyGroupFor(7L, 128);
+        table.Set(group, 7, -7);
+        Assert.Equal(127, table.SharedBuckets);
+        Assert.Equal(7, snapshot.Entries.Single(e => e.Key == 7).Value);
+        Assert.Equal(Enumerable.Range(0, 10_000).Count(k => KeyGroupAssignment.KeyGroupFor((long)k, 128) == group), snapshot.CountIn(group));
+        Assert.All(snapshot.Entries, e => Assert.Equal(KeyGroupAssignment.KeyGroupFor(e.Key, 128), e.KeyGroup));
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new StateTable<long, long>("t", 0, 128, bucketsPerKeyGroup: 3));
+        Assert.Contains("power of two", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASnapshotCanBeReadOnAnotherThreadWhileTheTableKeepsChanging()
     {
         var table = new StateTable<long, long>("t", 0, 128);

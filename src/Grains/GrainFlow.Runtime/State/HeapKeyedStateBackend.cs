@@ -47,14 +47,16 @@ internal sealed class HeapKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> whe
     }
 
     /// <summary>The table of state <paramref name="name"/>, filled from the restored state when it is first registered.</summary>
-    public StateTable<TStateKey, TValue> GetOrCreateTable<TStateKey, TValue>(string name, IStateKeyComparer<TStateKey>? comparer = null) where TStateKey : notnull
+    public StateTable<TStateKey, TValue> GetOrCreateTable<TStateKey, TValue>(
+        string name, IStateKeyComparer<TStateKey>? comparer = null, int bucketsPerKeyGroup = StateTable<TStateKey, TValue>.DefaultBucketsPerKeyGroup)
+        where TStateKey : notnull
     {
         if (_tables.TryGetValue(name, out var existing))
         {
             return existing as StateTable<TStateKey, TValue>
                 ?? throw new InvalidOperationException($"State '{name}' was already registered with another type than {typeof(TValue).Name} (or in another namespace type).");
         }
-        var table = new StateTable<TStateKey, TValue>(name, KeyGroups.StartKeyGroup, KeyGroups.Count, comparer);
+        var table = new StateTable<TStateKey, TValue>(name, KeyGroups.StartKeyGroup, KeyGroups.Count, comparer, bucketsPerKeyGroup);
         _tables.Add(name, table);
         // State from a snapshot is typed only now, when the function declares it.
         foreach (var restored in _restored) restored.Restore(table, KeyGroups);

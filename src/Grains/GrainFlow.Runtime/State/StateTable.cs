@@ -23,7 +23,7 @@ internal interface IStateTable
 
 /// <summary>
 /// One named keyed state of one operator subtask. Entries live in buckets: each key group has
-/// <see cref="BucketsPerKeyGroup"/> small dictionaries, so that
+/// a power of two of dictionaries (<see cref="DefaultBucketsPerKeyGroup"/> unless the table says), so that
 /// <list type="bullet">
 /// <item>the state of a key group can be shipped and reassigned to another subtask as a unit when
 /// parallelism changes, and</item>
@@ -32,25 +32,32 @@ internal interface IStateTable
 /// (copy-on-write), so a captured snapshot never changes and can be serialized on another thread
 /// while processing goes on.</item>
 /// </list>
+/// More buckets copy less after a capture when few keys change between checkpoints; fewer buckets
+/// touch less memory per lookup (a dictionary object, its bucket and entry arrays per bucket).
 /// </summary>
 internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnull
 {
-    public const int BucketsPerKeyGroup = 16;
-    private const int BucketMask = BucketsPerKeyGroup - 1;
+    public const int DefaultBucketsPerKeyGroup = 16;
 
     private readonly Dictionary<TKey, TValue>?[] _buckets;
     // A bucket is shared while some snapshot holds the same dictionary; it must be copied before a write.
     private readonly bool[] _shared;
     private readonly int _firstKeyGroup;
+    private readonly int _bucketsPerKeyGroup;
     // Null for the default comparer, which the dictionaries then devirtualize.
     private readonly IStateKeyComparer<TKey>? _comparer;
 
-    public StateTable(string name, int firstKeyGroup, int keyGroupCount, IStateKeyComparer<TKey>? comparer = null)
+    public StateTable(string name, int firstKeyGroup, int keyGroupCount, IStateKeyComparer<TKey>? comparer = null, int bucketsPerKeyGroup = DefaultBucketsPerKeyGroup)
     {
+        if (bucketsPerKeyGroup <= 0 || (bucketsPerKeyGroup & (bucketsPerKeyGroup - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bucketsPerKeyGroup), bucketsPerKeyGroup, "The buckets per key group must be a power of two.");
+        }
         Name = name;
         _firstKeyGroup = firstKeyGroup;
         _comparer = comparer;
-        _buckets = new Dictionary<TKey, TValue>?[keyGroupCount * BucketsPerKeyGroup];
+        _bucketsPerKeyGroup = bucketsPerKeyGroup;
+        _buckets = new Dictionary<TKey, TValue>?[keyGroupCount * bucketsPerKeyGroup];
         _shared = new bool[_buckets.Length];
     }
 
@@ -95,7 +102,7 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
         return BucketForWrite(index).Remove(key, out value);
     }
 
-    public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries => Enumerate(_buckets, _firstKeyGroup);
+    public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries => Enumerate(_buckets, _firstKeyGroup, _bucketsPerKeyGroup);
 
     public IEnumerable<(int KeyGroup, object Key, object? Value)> UntypedEntries =>
         Entries.Select(e => (e.KeyGroup, (object)e.Key, (object?)e.Value));
@@ -114,7 +121,7 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
             captured[i] = bucket;
             _shared[i] = true;
         }
-        return new StateTableSnapshot<TKey, TValue>(Name, _firstKeyGroup, captured);
+        return new StateTableSnapshot<TKey, TValue>(Name, _firstKeyGroup, _bucketsPerKeyGroup, captured);
     }
 
     public IStateTableSnapshot CaptureUntypedSnapshot() => CaptureSnapshot();
@@ -133,24 +140,17 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
         }
     }
 
-    internal static int KeyGroupCount(Dictionary<TKey, TValue>?[] buckets, int groupIndex)
-    {
-        var count = 0;
-        for (var b = groupIndex * BucketsPerKeyGroup; b < (groupIndex + 1) * BucketsPerKeyGroup; b++) count += buckets[b]?.Count ?? 0;
-        return count;
-    }
-
-    internal static IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Enumerate(Dictionary<TKey, TValue>?[] buckets, int firstKeyGroup)
+    internal static IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Enumerate(Dictionary<TKey, TValue>?[] buckets, int firstKeyGroup, int bucketsPerKeyGroup)
     {
         for (var i = 0; i < buckets.Length; i++)
         {
             if (buckets[i] is not { } bucket) continue;
-            foreach (var (key, value) in bucket) yield return (firstKeyGroup + i / BucketsPerKeyGroup, key, value);
+            foreach (var (key, value) in bucket) yield return (firstKeyGroup + i / bucketsPerKeyGroup, key, value);
         }
     }
 
     private int BucketOf(int groupIndex, TKey key) =>
-        groupIndex * BucketsPerKeyGroup + ((_comparer is null ? EqualityComparer<TKey>.Default.GetHashCode(key) : _comparer.BucketHash(key)) & BucketMask);
+        groupIndex * _bucketsPerKeyGroup + ((_comparer is null ? EqualityComparer<TKey>.Default.GetHashCode(key) : _comparer.BucketHash(key)) & (_bucketsPerKeyGroup - 1));
 
     private Dictionary<TKey, TValue> BucketForWrite(int index)
     {

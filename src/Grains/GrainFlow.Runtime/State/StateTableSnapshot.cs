@@ -26,21 +26,27 @@ internal interface IStateTableSnapshot
 /// table's bucket dictionaries; the table copies a bucket before writing to it, so nothing here
 /// ever changes.
 /// </summary>
-internal sealed class StateTableSnapshot<TKey, TValue>(string name, int firstKeyGroup, Dictionary<TKey, TValue>?[] buckets) : IStateTableSnapshot
+internal sealed class StateTableSnapshot<TKey, TValue>(string name, int firstKeyGroup, int bucketsPerKeyGroup, Dictionary<TKey, TValue>?[] buckets) : IStateTableSnapshot
     where TKey : notnull
 {
     public string Name { get; } = name;
 
     public long Count => buckets.Sum(b => (long)(b?.Count ?? 0));
 
-    public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries => StateTable<TKey, TValue>.Enumerate(buckets, firstKeyGroup);
+    public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries => StateTable<TKey, TValue>.Enumerate(buckets, firstKeyGroup, bucketsPerKeyGroup);
 
     public IEnumerable<(int KeyGroup, object Key, object? Value)> UntypedEntries =>
         Entries.Select(e => (e.KeyGroup, (object)e.Key, (object?)e.Value));
 
     public string Codecs(Checkpointing.StateCodecs codecs) => $"{codecs.For<TKey>().Name}|{codecs.For<TValue>().Name}";
 
-    public int CountIn(int keyGroup) => StateTable<TKey, TValue>.KeyGroupCount(buckets, keyGroup - firstKeyGroup);
+    public int CountIn(int keyGroup)
+    {
+        var first = (keyGroup - firstKeyGroup) * bucketsPerKeyGroup;
+        var count = 0;
+        for (var b = first; b < first + bucketsPerKeyGroup; b++) count += buckets[b]?.Count ?? 0;
+        return count;
+    }
 
     // Fully optimized from the first call: a checkpoint runs this loop over every entry, and a
     // process that checkpoints every few seconds would otherwise serialize with unoptimized code for
@@ -50,8 +56,8 @@ internal sealed class StateTableSnapshot<TKey, TValue>(string name, int firstKey
     {
         var keyCodec = codecs.For<TKey>();
         var valueCodec = codecs.For<TValue>();
-        var first = (keyGroup - firstKeyGroup) * StateTable<TKey, TValue>.BucketsPerKeyGroup;
-        for (var b = first; b < first + StateTable<TKey, TValue>.BucketsPerKeyGroup; b++)
+        var first = (keyGroup - firstKeyGroup) * bucketsPerKeyGroup;
+        for (var b = first; b < first + bucketsPerKeyGroup; b++)
         {
             if (buckets[b] is not { } bucket) continue;
             // One entry ahead: the next key and value load from memory while this entry is written.
