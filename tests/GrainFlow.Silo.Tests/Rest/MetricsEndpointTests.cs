@@ -38,6 +38,9 @@ public sealed class MetricsEndpointTests(LoopbackRestFixture fixture)
         Assert.All(PrometheusText.Values(scrape, "flink_taskmanager_job_task_busyTimeMsPerSecond", job), v => Assert.InRange(v, 0, 1000));
         Assert.Equal([0.0], PrometheusText.Values(scrape, "flink_jobmanager_job_numRestarts", job));
         Assert.Equal([-1.0], PrometheusText.Values(scrape, "flink_jobmanager_job_uptime", job)); // Flink's uptime of a job that ended
+        // The final checkpoint at least (it lets the job finish), from the checkpoint coordinator.
+        Assert.True(PrometheusText.Values(scrape, "flink_jobmanager_job_numberOfCompletedCheckpoints", job).Single() >= 1, scrape);
+        Assert.True(PrometheusText.Values(scrape, "flink_jobmanager_job_lastCompletedCheckpointId", job).Single() >= 1, scrape);
         // Orleans' own meter goes out on the same scrape.
         Assert.Contains("orleans_", scrape, StringComparison.Ordinal);
     }

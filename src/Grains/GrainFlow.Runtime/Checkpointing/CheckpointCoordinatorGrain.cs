@@ -223,6 +223,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
         StopTimer();
         _store = null;
         _cleaner = null;
+        // The job's checkpoint figures under Flink's metric names, for as long as this activation lives.
+        state.State.Stats.PublishTo(((IGrainBase)this).GrainContext, JobId.Value, start.JobName);
         // The minimum pause counts from the last completion of this activation, across attempts.
         _decider = new CheckpointRequestDecider(start.Configuration, time.GetUtcNow()) { LastCompletion = _decider?.LastCompletion ?? DateTimeOffset.MinValue };
         var tick = _decider.Tick;
@@ -393,7 +395,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
     {
         _savepoints.Remove(pending.CheckpointId);
         await state.WriteStateAsync();
-        LogSavepointCompleted(pending.CheckpointId, JobId, completed.ExternalPath);
+        LogSavepointCompleted(pending.CheckpointId, JobId, (long)(completed.CompletionTime - pending.TriggerTime).TotalMilliseconds, completed.ExternalPath);
         var endsJob = savepoint.Then is Savepoints.SavepointTermination.Stop or Savepoints.SavepointTermination.StopAndDrain;
         if (endsJob)
         {
@@ -461,7 +463,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _pending.Remove(pending.CheckpointId);
         _barriers.Remove(pending.CheckpointId);
         state.State.Stats.ReportFailed(pending, reason, time.GetUtcNow());
-        LogAborted(pending.CheckpointId, JobId, reason);
+        LogAborted(pending.CheckpointId, JobId, (long)(time.GetUtcNow() - pending.TriggerTime).TotalMilliseconds, reason);
         // A deletion that fails is only logged: the failure counts all the same (tolerable-failed-checkpoints).
         await Cleaner.DeleteAbortedAsync(pending.CheckpointId, location);
         if (_savepoints.Remove(pending.CheckpointId, out var savepoint) && state.State.Job is { } running)
@@ -520,14 +522,14 @@ internal sealed partial class CheckpointCoordinatorGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Triggering savepoint {CheckpointId} for job {JobId} to {Location}.")]
     private partial void LogSavepointTriggered(long checkpointId, JobId jobId, string location);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Savepoint {CheckpointId} of job {JobId} completed. Path: {Path}")]
-    private partial void LogSavepointCompleted(long checkpointId, JobId jobId, string path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Savepoint {CheckpointId} of job {JobId} completed in {DurationMs} ms. Path: {Path}")]
+    private partial void LogSavepointCompleted(long checkpointId, JobId jobId, long durationMs, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint {CheckpointId} of job {JobId} expired before completing.")]
     private partial void LogExpired(long checkpointId, JobId jobId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint {CheckpointId} of job {JobId} aborted: {Reason}")]
-    private partial void LogAborted(long checkpointId, JobId jobId, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint {CheckpointId} of job {JobId} aborted after {DurationMs} ms: {Reason}")]
+    private partial void LogAborted(long checkpointId, JobId jobId, long durationMs, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint with ID {CheckpointId} at '{Path}' not discarded.")]
     private partial void LogRetained(long checkpointId, string path);
