@@ -6,6 +6,7 @@ internal sealed record BenchArguments(long Records, long Keys, int Runs, int[] P
     public const string KeyedCount = "keyed-count";
     public const string CheckpointOverhead = "checkpoint-overhead";
     public const string MetricsOverhead = "metrics-overhead";
+    public const string StateBackends = "state-backends";
 
     public static BenchArguments Parse(string[] args)
     {
@@ -21,8 +22,8 @@ internal sealed record BenchArguments(long Records, long Keys, int Runs, int[] P
                 // Shorter intervals than the 1 s multiply the checkpoints per run, so that their cost
                 // stands out of the run-to-run noise; the suite converts it back to one checkpoint per second.
                 "--checkpoint-intervals" => result with { CheckpointIntervals = args[i + 1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) },
-                "--suite" when args[i + 1] is KeyedCount or CheckpointOverhead or MetricsOverhead => result with { Suite = args[i + 1] },
-                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --records, --keys, --runs, --parallelism, --suite {KeyedCount}|{CheckpointOverhead}|{MetricsOverhead}, --checkpoint-intervals '1 s,100 ms'."),
+                "--suite" when args[i + 1] is KeyedCount or CheckpointOverhead or MetricsOverhead or StateBackends => result with { Suite = args[i + 1] },
+                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --records, --keys, --runs, --parallelism, --suite {KeyedCount}|{CheckpointOverhead}|{MetricsOverhead}|{StateBackends}, --checkpoint-intervals '1 s,100 ms'."),
             };
         }
         return result;

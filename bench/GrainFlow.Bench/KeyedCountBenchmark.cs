@@ -16,6 +16,17 @@ internal static class KeyedCountBenchmark
             configurations.Add(("grainflow", 2, false));
             configurations.AddRange(arguments.CheckpointIntervals.Select(interval => (Measurement.CheckpointedMode(interval), 2, false)));
         }
+        else if (arguments.Suite == BenchArguments.StateBackends)
+        {
+            // Issue 14: the checkpointed keyed count on the heap and on RocksDB (full and incremental checkpoints).
+            configurations.Add(("dictionary", 1, false));
+            foreach (var p in arguments.Parallelisms)
+            {
+                configurations.Add((Measurement.CheckpointedMode(arguments.CheckpointIntervals[0]), p, false));
+                configurations.Add((Measurement.RocksDbMode(arguments.CheckpointIntervals[0], incremental: false), p, false));
+                configurations.Add((Measurement.RocksDbMode(arguments.CheckpointIntervals[0], incremental: true), p, false));
+            }
+        }
         else if (arguments.Suite == BenchArguments.MetricsOverhead)
         {
             // Issue 15: the same checkpointed keyed count with metrics and tracing off and on (the plain loop only as the reference).

@@ -27,6 +27,11 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
     public static string CheckpointedMode(string interval) => CheckpointedPrefix + interval;
 
     private const string CheckpointedPrefix = "grainflow-checkpointed@";
+    private const string RocksDbPrefix = "rocksdb-checkpointed@";
+    private const string RocksDbIncrementalPrefix = "rocksdb-incremental@";
+
+    /// <summary>The keyed count on the RocksDB backend with full (canonical) or incremental checkpoints every <c>interval</c>.</summary>
+    public static string RocksDbMode(string interval, bool incremental) => (incremental ? RocksDbIncrementalPrefix : RocksDbPrefix) + interval;
 
     /// <summary>The mode of a keyed count with checkpoints every <c>interval</c> and metrics and tracing exported (<see cref="TelemetryLoad"/>).</summary>
     public static string TelemetryMode(string interval) => TelemetryPrefix + interval;
@@ -60,6 +65,10 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
             "grainflow" => await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: null),
             _ when mode.StartsWith(CheckpointedPrefix, StringComparison.Ordinal) =>
                 await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: mode[CheckpointedPrefix.Length..]),
+            _ when mode.StartsWith(RocksDbPrefix, StringComparison.Ordinal) =>
+                await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: mode[RocksDbPrefix.Length..], backend: "rocksdb"),
+            _ when mode.StartsWith(RocksDbIncrementalPrefix, StringComparison.Ordinal) =>
+                await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: mode[RocksDbIncrementalPrefix.Length..], backend: "rocksdb", incremental: true),
             _ when mode.StartsWith(TelemetryPrefix, StringComparison.Ordinal) =>
                 await GrainFlowKeyedCountAsync(parallelism, records, keys, scramble, checkpointInterval: mode[TelemetryPrefix.Length..], telemetry: true),
             _ => throw new ArgumentException($"Unknown mode '{mode}'."),
@@ -94,7 +103,8 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
     /// <summary>keyed-count (generator → keyBy → count → discarding sink) on one in-process silo, submit to FINISHED.</summary>
     private static string KeyOrder(bool scramble) => scramble ? "scrambled keys" : "keys in order";
 
-    private static async Task<Measurement> GrainFlowKeyedCountAsync(int parallelism, long records, long keys, bool scramble, string? checkpointInterval, bool telemetry = false)
+    private static async Task<Measurement> GrainFlowKeyedCountAsync(int parallelism, long records, long keys, bool scramble, string? checkpointInterval, bool telemetry = false,
+        string backend = "hashmap", bool incremental = false)
     {
         using var data = new TempDirectory();
         var restPort = 0;
@@ -119,6 +129,9 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
             settings["execution.checkpointing.interval"] = checkpointInterval;
             settings["execution.checkpointing.mode"] = "EXACTLY_ONCE";
         }
+        settings["state.backend.type"] = backend;
+        settings["state.backend.rocksdb.localdir"] = Path.Combine(data.Path, "rocksdb");
+        settings["execution.checkpointing.incremental"] = incremental ? "true" : "false";
         var submission = new JobSubmission(KeyedCountJob.Name, settings, parallelism);
 
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -143,7 +156,7 @@ internal sealed record Measurement(string Name, double Seconds, long Records, lo
         await host.StopAsync();
         var name = checkpointInterval is null
             ? $"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}"
-            : $"{KeyOrder(scramble)}: GrainFlow keyed-count, parallelism {parallelism}, EXACTLY_ONCE checkpoints every {checkpointInterval} ({completed} completed)"
+            : $"{KeyOrder(scramble)}: GrainFlow keyed-count on {backend}, parallelism {parallelism}, EXACTLY_ONCE {(incremental ? "incremental " : "")}checkpoints every {checkpointInterval} ({completed} completed)"
                 + (load is null ? "" : $", metrics and tracing exported ({load.Scrapes} scrapes)");
         return new Measurement(name, watch.Elapsed.TotalSeconds, records, 0, cpu.TotalSeconds, completed);
     }
