@@ -63,6 +63,19 @@ public sealed class SubmissionValidationTests(LoopbackRestFixture fixture)
     }
 
     [Fact]
+    public async Task AParallelismAboveTheJobsMaxParallelismIsABadRequestNamingBothAndCreatesNothing()
+    {
+        var jobsBefore = await JobCountAsync();
+
+        var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run",
+            """{"parallelism": 8, "programArgsList": ["--sink", "discard"], "flinkConfiguration": {"pipeline.max-parallelism": "4"}}""");
+
+        Assert.True(reply.Status == HttpStatusCode.BadRequest, reply.ToString());
+        Assert.Contains("has parallelism 8, above the job's max parallelism 4. Lower the parallelism or raise pipeline.max-parallelism.", reply.Error);
+        Assert.Equal(jobsBefore, await JobCountAsync());
+    }
+
+    [Fact]
     public async Task SettingsWithoutEffectAreAcceptedWithOneWarningEachAndTheConfigReportsWhatTheJobHas()
     {
         var reply = await fixture.Http.PostJsonAsync($"/jars/{KeyedCountJob.Name}/run",
