@@ -34,7 +34,7 @@ internal static class IncrementalCheckpointBenchmark
                     var checkpoints = await run.CompletedCheckpointsAsync(built, warmup + arguments.Runs);
                     foreach (var c in checkpoints)
                     {
-                        Console.Error.WriteLine($"    checkpoint {c.Id}: {LargeStateArguments.Format(c.StateSize)}, end to end {c.EndToEndDuration?.TotalSeconds:0.000} s, async {c.MaxAsyncDuration.TotalSeconds:0.000} s, sync {c.MaxSyncDuration.TotalMilliseconds:0.0} ms");
+                        Console.Error.WriteLine($"    checkpoint {c.Id}: {LargeStateArguments.Format(c.StateSize)} of {LargeStateArguments.Format(c.FullSize)}, end to end {c.EndToEndDuration?.TotalSeconds:0.000} s, async {c.MaxAsyncDuration.TotalSeconds:0.000} s, sync {c.MaxSyncDuration.TotalMilliseconds:0.0} ms");
                     }
                     var measured = checkpoints.Skip(warmup).ToList();
                     rows.Add((size, incremental,

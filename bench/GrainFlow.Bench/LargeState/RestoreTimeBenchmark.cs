@@ -27,7 +27,7 @@ internal static class RestoreTimeBenchmark
                 await using var run = await LargeStateRun.StartAsync(storage, size, arguments);
                 var after = await run.SubmitAndBuildStateAsync(TimeSpan.Zero);
                 var checkpoint = (await run.CompletedCheckpointsAsync(after, 1))[0];
-                Console.Error.WriteLine($"  {storage} {LargeStateArguments.Format(size)}: checkpoint {checkpoint.Id} of {LargeStateArguments.Format(checkpoint.StateSize)} after {setting.Elapsed.TotalSeconds:0.0} s");
+                Console.Error.WriteLine($"  {storage} {LargeStateArguments.Format(size)}: checkpoint {checkpoint.Id} of {LargeStateArguments.Format(checkpoint.FullSize)} after {setting.Elapsed.TotalSeconds:0.0} s");
                 var restores = new List<TimeSpan>();
                 var cold = true;
                 for (var i = 0; i < arguments.Runs; i++)
@@ -36,11 +36,12 @@ internal static class RestoreTimeBenchmark
                     restores.Add(await run.FailAndTimeRecoveryAsync());
                     var recovered = DateTimeOffset.UtcNow;
                     var next = (await run.CompletedCheckpointsAsync(recovered, 1))[0];
-                    if (next.StateSize != checkpoint.StateSize)
+                    // The whole state (an incremental checkpoint writes less, and a RocksDB instance's files change with compactions).
+                    if (arguments.Backend == "hashmap" ? next.FullSize != checkpoint.FullSize : Math.Abs(next.FullSize - checkpoint.FullSize) > checkpoint.FullSize / 10)
                     {
-                        throw new InvalidOperationException($"After the restore the state has {next.StateSize} bytes, before it had {checkpoint.StateSize}.");
+                        throw new InvalidOperationException($"After the restore the state has {next.FullSize} bytes, before it had {checkpoint.FullSize}.");
                     }
-                    Console.Error.WriteLine($"    restore {i + 1}: running again after {restores[^1].TotalSeconds:0.000} s; next checkpoint {next.Id} has the same {next.StateSize:N0} bytes");
+                    Console.Error.WriteLine($"    restore {i + 1}: running again after {restores[^1].TotalSeconds:0.000} s; next checkpoint {next.Id} holds {next.FullSize:N0} bytes (before: {checkpoint.FullSize:N0})");
                 }
                 var files = await run.CancelAndFindStateFilesAsync();
                 var bytes = files.Sum(f => f.Size);

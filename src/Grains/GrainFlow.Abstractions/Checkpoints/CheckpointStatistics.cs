@@ -24,7 +24,16 @@ public sealed record CheckpointStatistics(
     [property: Id(11)] int ExpectedSubtasks,
     [property: Id(12)] string? ExternalPath,
     [property: Id(13)] string? FailureMessage,
-    [property: Id(14)] IReadOnlyList<TaskCheckpointStatistics>? Tasks = null);
+    [property: Id(14)] IReadOnlyList<TaskCheckpointStatistics>? Tasks = null,
+    [property: Id(15)] long? FullStateSize = null)
+{
+    /// <summary>
+    /// The whole state the checkpoint holds (Flink's <c>state_size</c>); <see cref="StateSize"/> is what it wrote
+    /// (Flink's <c>checkpointed_size</c>): less for an incremental checkpoint, which references files earlier ones
+    /// uploaded. Older statistics recorded only the one figure.
+    /// </summary>
+    public long FullSize => FullStateSize ?? StateSize;
+}
 
 /// <summary>One vertex's part of a checkpoint (the fields of Flink's TaskCheckpointStatistics).</summary>
 [GenerateSerializer, Immutable, Alias("grainflow.TaskCheckpointStatistics")]

@@ -114,7 +114,8 @@ public sealed class CheckpointStatsTracker
             acks.Count == 0 ? TimeSpan.Zero : acks.Max(a => a.SyncDuration),
             acks.Count == 0 ? TimeSpan.Zero : acks.Max(a => a.AsyncDuration),
             acks.Count == 0 ? TimeSpan.Zero : acks.Max(a => a.AlignmentDuration),
-            acks.Sum(a => a.StateSize), pending.AcknowledgedCount, pending.ExpectedCount, path, failure, TaskStatistics(pending));
+            acks.Sum(a => a.StateSize), pending.AcknowledgedCount, pending.ExpectedCount, path, failure, TaskStatistics(pending),
+            acks.Sum(a => a.FullStateSize));
     }
 
     /// <summary>Each vertex's part: its subtasks' acknowledgements and state, in the order the job lists its subtasks.</summary>

@@ -86,6 +86,11 @@ internal sealed class IncrementalJobScenario(GrainFlowTestCluster cluster, strin
         await AssertSharedFilesAreExactlyTheReferencedOnesAsync(jobId, retained);
 
         var latest = retained.Keys.Last();
+        // The statistics tell what the checkpoint wrote from the whole state it holds (Flink's checkpointed_size and state_size).
+        var statistics = (await cluster.Job(jobId).GetCheckpointStatsAsync()).LatestCompleted!;
+        var operators = retained[latest].Vertices.SelectMany(v => v.Subtasks).SelectMany(s => s.Operators).ToList();
+        Assert.Equal(operators.Sum(o => (o.State?.Size ?? 0) + (o.IncrementalState?.StateSize ?? 0)), statistics.FullSize);
+        Assert.InRange(statistics.StateSize, 1, statistics.FullSize);
         var resumed = await cluster.RunToCompletionAsync(CheckpointedCountJob.Name, Settings(
             ("records", records.ToString()), ("records-per-second", "0"), ("execution.state-recovery.path", ExternalPath(latest))), parallelism: 2, TimeSpan.FromMinutes(2));
         var resumedDetails = await cluster.Job(resumed).GetDetailsAsync();

@@ -36,9 +36,9 @@ public static class CheckpointJson
             },
             ["summary"] = new JsonObject
             {
-                // Checkpoints are full, so the checkpointed size is the full state size.
+                // What each checkpoint wrote, and the whole state it holds (more, for incremental checkpoints).
                 ["checkpointed_size"] = Summary(sizes),
-                ["state_size"] = Summary(sizes),
+                ["state_size"] = Summary(completed.Select(c => c.FullSize).ToList()),
                 ["end_to_end_duration"] = Summary(completed.Select(c => FlinkJson.Millis(c.EndToEndDuration)).ToList()),
                 // Aligned checkpoints buffer and persist no in-flight data.
                 ["alignment_buffered"] = Summary(zeros),
@@ -80,7 +80,7 @@ public static class CheckpointJson
             ["trigger_timestamp"] = FlinkJson.Millis(checkpoint.TriggerTime),
             ["latest_ack_timestamp"] = FlinkJson.Millis(checkpoint.LatestAcknowledgement),
             ["checkpointed_size"] = checkpoint.StateSize,
-            ["state_size"] = checkpoint.StateSize,
+            ["state_size"] = checkpoint.FullSize,
             ["end_to_end_duration"] = FlinkJson.Millis(checkpoint.EndToEndDuration),
             ["alignment_buffered"] = 0,
             ["processed_data"] = 0,
