@@ -100,6 +100,23 @@ public sealed class CheckpointEndpointTests(LoopbackRestFixture fixture)
             Assert.Equal(details.Object["state_size"]!.GetValue<long>(), tasks.Sum(t => t.Value!["state_size"]!.GetValue<long>()));
             Assert.Equal(details.Object["num_subtasks"]!.GetValue<int>(), tasks.Sum(t => t.Value!["num_subtasks"]!.GetValue<int>()));
             Assert.Empty(latest["tasks"]!.AsObject()); // summaries leave tasks empty, as Flink's do
+            // Flink's TaskCheckpointStatisticsWithSubtaskDetails: each subtask of the vertex, its parts adding up to the vertex's.
+            var subtasks = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints/details/{id}/subtasks/count");
+            Assert.Equal(HttpStatusCode.OK, subtasks.Status);
+            var rows = subtasks.Object["subtasks"]!.AsArray();
+            Assert.Equal(tasks["count"]!["num_subtasks"]!.GetValue<int>(), rows.Count);
+            Assert.Equal(Enumerable.Range(0, rows.Count), rows.Select(r => r!["index"]!.GetValue<int>()));
+            Assert.All(rows, r =>
+            {
+                Assert.Equal("completed", r!["status"]!.GetValue<string>());
+                Assert.True(r["ack_timestamp"]!.GetValue<long>() >= details.Object["trigger_timestamp"]!.GetValue<long>());
+                Assert.True(r["checkpoint"]!["sync"]!.GetValue<long>() >= 0 && r["checkpoint"]!["async"]!.GetValue<long>() >= 0);
+            });
+            Assert.Equal(tasks["count"]!["state_size"]!.GetValue<long>(), rows.Sum(r => r!["state_size"]!.GetValue<long>()));
+            Assert.Equal(rows.Max(r => r!["end_to_end_duration"]!.GetValue<long>()), subtasks.Object["summary"]!["end_to_end_duration"]!["max"]!.GetValue<long>());
+            var noVertex = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints/details/{id}/subtasks/nosuch");
+            Assert.Equal(HttpStatusCode.NotFound, noVertex.Status);
+            Assert.Contains("has no vertex 'nosuch'", noVertex.Error);
             var missing = await fixture.Http.GetJsonAsync($"/jobs/{jobId}/checkpoints/details/999999");
             Assert.Equal(HttpStatusCode.NotFound, missing.Status);
             Assert.StartsWith("Could not find checkpointing statistics for checkpoint 999999", missing.Error);

@@ -42,7 +42,22 @@ public sealed record TaskCheckpointStatistics(
     [property: Id(1)] DateTimeOffset? LatestAcknowledgement,
     [property: Id(2)] long StateSize,
     [property: Id(3)] int AcknowledgedSubtasks,
-    [property: Id(4)] int Subtasks);
+    [property: Id(4)] int Subtasks,
+    [property: Id(5)] IReadOnlyList<SubtaskCheckpointStatistics>? SubtaskDetails = null);
+
+/// <summary>
+/// One subtask's part of a checkpoint (Flink's SubtaskCheckpointStatistics): when it acknowledged (null: not yet, or
+/// never), what it wrote and the whole state it holds, and how long its synchronous, asynchronous and alignment parts took.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("grainflow.SubtaskCheckpointStatistics")]
+public sealed record SubtaskCheckpointStatistics(
+    [property: Id(0)] int Index,
+    [property: Id(1)] DateTimeOffset? Acknowledged,
+    [property: Id(2)] long StateSize,
+    [property: Id(3)] long FullStateSize,
+    [property: Id(4)] TimeSpan SyncDuration,
+    [property: Id(5)] TimeSpan AsyncDuration,
+    [property: Id(6)] TimeSpan AlignmentDuration);
 
 /// <summary>
 /// Where a job's state came from when it (re)started; <see cref="Skipped"/> are the newer snapshots

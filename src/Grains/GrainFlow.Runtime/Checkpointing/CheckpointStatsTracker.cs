@@ -124,9 +124,12 @@ public sealed class CheckpointStatsTracker
         .Select(vertex =>
         {
             var acknowledged = vertex.Where(pending.Acknowledged.ContainsKey).ToList();
+            var subtasks = vertex.OrderBy(s => s.Index).Select(s => pending.Acknowledged.TryGetValue(s, out var ack)
+                ? new SubtaskCheckpointStatistics(s.Index, pending.AcknowledgedAt[s], ack.StateSize, ack.FullStateSize, ack.SyncDuration, ack.AsyncDuration, ack.AlignmentDuration)
+                : new SubtaskCheckpointStatistics(s.Index, null, 0, 0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero)).ToList();
             return new TaskCheckpointStatistics(vertex.Key,
                 acknowledged.Count == 0 ? null : acknowledged.Max(s => pending.AcknowledgedAt[s]),
-                acknowledged.Sum(s => pending.Acknowledged[s].StateSize), acknowledged.Count, vertex.Count());
+                acknowledged.Sum(s => pending.Acknowledged[s].StateSize), acknowledged.Count, vertex.Count(), subtasks);
         })
         .ToList();
 }

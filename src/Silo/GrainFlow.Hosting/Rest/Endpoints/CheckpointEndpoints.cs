@@ -47,6 +47,18 @@ public static class CheckpointEndpoints
                 : throw RestException.NotFound($"Could not find checkpointing statistics for checkpoint {id} of job {jobId} (the statistics keep the last few checkpoints).");
         });
 
+        routes.MapGet("/jobs/{jobid}/checkpoints/details/{checkpointid}/subtasks/{vertexid}", async (string jobid, string checkpointid, string vertexid, RestContext rest) =>
+        {
+            var jobId = RouteValues.Job(jobid);
+            var id = RouteValues.Checkpoint(checkpointid);
+            var stats = await rest.Job(jobId).GetCheckpointStatsAsync();
+            var checkpoint = CheckpointJson.Find(stats, id)
+                ?? throw RestException.NotFound($"Could not find checkpointing statistics for checkpoint {id} of job {jobId} (the statistics keep the last few checkpoints).");
+            return checkpoint.Tasks?.FirstOrDefault(t => t.VertexId == vertexid) is { } task
+                ? FlinkJson.Ok(CheckpointJson.SubtaskDetails(checkpoint, task))
+                : throw RestException.NotFound($"Checkpoint {id} of job {jobId} has no vertex '{vertexid}'; GET /jobs/{jobId} lists the job's vertices.");
+        });
+
         routes.MapPost("/jobs/{jobid}/checkpoints", async (string jobid, HttpRequest request, RestContext rest) =>
         {
             var jobId = RouteValues.Job(jobid);

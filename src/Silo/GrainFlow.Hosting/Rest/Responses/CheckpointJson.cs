@@ -115,7 +115,7 @@ public static class CheckpointJson
                 },
                 ["latest_ack_timestamp"] = FlinkJson.Millis(task.LatestAcknowledgement),
                 ["checkpointed_size"] = task.StateSize,
-                ["state_size"] = task.StateSize,
+                ["state_size"] = task.SubtaskDetails?.Sum(s => s.FullStateSize) ?? task.StateSize,
                 ["end_to_end_duration"] = task.LatestAcknowledgement is { } ack ? FlinkJson.Millis(ack - checkpoint.TriggerTime) : -1,
                 ["alignment_buffered"] = 0,
                 ["processed_data"] = 0,
@@ -125,6 +125,62 @@ public static class CheckpointJson
             };
         }
         return tasks;
+    }
+
+    /// <summary>
+    /// <c>GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid</c>: Flink's
+    /// TaskCheckpointStatisticsWithSubtaskDetails — the vertex's figures, a summary over its acknowledged subtasks, and each
+    /// subtask (<c>completed</c>, or <c>pending_or_failed</c> with its index only, as Flink writes them).
+    /// </summary>
+    public static JsonObject SubtaskDetails(CheckpointStatistics checkpoint, TaskCheckpointStatistics task)
+    {
+        var json = Tasks(checkpoint with { Tasks = [task] })[task.VertexId]!.AsObject().DeepClone().AsObject();
+        var acknowledged = (task.SubtaskDetails ?? []).Where(s => s.Acknowledged is not null).ToList();
+        long EndToEnd(SubtaskCheckpointStatistics s) => FlinkJson.Millis(s.Acknowledged!.Value - checkpoint.TriggerTime);
+        json["summary"] = new JsonObject
+        {
+            ["checkpointed_size"] = MinMaxAvg(acknowledged.Select(s => s.StateSize)),
+            ["state_size"] = MinMaxAvg(acknowledged.Select(s => s.FullStateSize)),
+            ["end_to_end_duration"] = MinMaxAvg(acknowledged.Select(EndToEnd)),
+            ["checkpoint_duration"] = new JsonObject
+            {
+                ["sync"] = MinMaxAvg(acknowledged.Select(s => FlinkJson.Millis(s.SyncDuration))),
+                ["async"] = MinMaxAvg(acknowledged.Select(s => FlinkJson.Millis(s.AsyncDuration))),
+            },
+            ["alignment"] = new JsonObject
+            {
+                ["buffered"] = MinMaxAvg(acknowledged.Select(_ => 0L)),
+                ["processed"] = MinMaxAvg(acknowledged.Select(_ => 0L)),
+                ["persisted"] = MinMaxAvg(acknowledged.Select(_ => 0L)),
+                ["duration"] = MinMaxAvg(acknowledged.Select(s => FlinkJson.Millis(s.AlignmentDuration))),
+            },
+            ["start_delay"] = MinMaxAvg(acknowledged.Select(_ => 0L)),
+        };
+        json["subtasks"] = new JsonArray((task.SubtaskDetails ?? []).Select(s => (JsonNode)(s.Acknowledged is null
+            ? new JsonObject { ["index"] = s.Index, ["status"] = "pending_or_failed" }
+            : new JsonObject
+            {
+                ["index"] = s.Index,
+                ["status"] = "completed",
+                ["ack_timestamp"] = FlinkJson.Millis(s.Acknowledged),
+                ["end_to_end_duration"] = EndToEnd(s),
+                ["checkpointed_size"] = s.StateSize,
+                ["state_size"] = s.FullStateSize,
+                ["checkpoint"] = new JsonObject { ["sync"] = FlinkJson.Millis(s.SyncDuration), ["async"] = FlinkJson.Millis(s.AsyncDuration) },
+                ["alignment"] = new JsonObject { ["buffered"] = 0, ["processed"] = 0, ["persisted"] = 0, ["duration"] = FlinkJson.Millis(s.AlignmentDuration) },
+                ["start_delay"] = 0,
+                ["unaligned_checkpoint"] = false,
+                ["aborted"] = false,
+            })).ToArray());
+        return json;
+    }
+
+    private static JsonObject MinMaxAvg(IEnumerable<long> values)
+    {
+        var list = values.ToList();
+        return list.Count == 0
+            ? new JsonObject { ["min"] = 0, ["max"] = 0, ["avg"] = 0 }
+            : new JsonObject { ["min"] = list.Min(), ["max"] = list.Max(), ["avg"] = (long)list.Average() };
     }
 
     /// <summary>The checkpoint with <paramref name="id"/> among those the statistics still hold, or null.</summary>
