@@ -42,6 +42,8 @@ public sealed class SubmissionPathPolicyTests : IAsyncLifetime
         """{"programArgsList": ["-D", " execution.checkpointing.dir=OUTSIDE"]}""",
         """{"programArgsList": ["--output", "OUTSIDE"]}""",
         """{"programArgsList": ["--output= OUTSIDE"]}""",
+        """{"flinkConfiguration": {" state.backend.rocksdb.localdir": "OUTSIDE", "state.backend.type": "rocksdb"}}""",
+        """{"programArgsList": ["-D", "state.backend.rocksdb.localdir =OUTSIDE", "-D", "state.backend.type=rocksdb"]}""",
     };
 
     [Theory]
