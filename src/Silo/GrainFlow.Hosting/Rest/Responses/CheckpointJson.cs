@@ -102,30 +102,30 @@ public static class CheckpointJson
     private static JsonObject Tasks(CheckpointStatistics checkpoint)
     {
         var tasks = new JsonObject();
-        foreach (var task in checkpoint.Tasks ?? [])
-        {
-            tasks[task.VertexId] = new JsonObject
-            {
-                ["id"] = checkpoint.Id,
-                ["status"] = checkpoint.Status switch
-                {
-                    CheckpointStatus.Completed => "COMPLETED",
-                    CheckpointStatus.Failed => "FAILED",
-                    _ => "IN_PROGRESS",
-                },
-                ["latest_ack_timestamp"] = FlinkJson.Millis(task.LatestAcknowledgement),
-                ["checkpointed_size"] = task.StateSize,
-                ["state_size"] = task.SubtaskDetails?.Sum(s => s.FullStateSize) ?? task.StateSize,
-                ["end_to_end_duration"] = task.LatestAcknowledgement is { } ack ? FlinkJson.Millis(ack - checkpoint.TriggerTime) : -1,
-                ["alignment_buffered"] = 0,
-                ["processed_data"] = 0,
-                ["persisted_data"] = 0,
-                ["num_subtasks"] = task.Subtasks,
-                ["num_acknowledged_subtasks"] = task.AcknowledgedSubtasks,
-            };
-        }
+        foreach (var task in checkpoint.Tasks ?? []) tasks[task.VertexId] = Task(checkpoint, task);
         return tasks;
     }
+
+    /// <summary>One vertex's part of <paramref name="checkpoint"/> (Flink's TaskCheckpointStatistics).</summary>
+    private static JsonObject Task(CheckpointStatistics checkpoint, TaskCheckpointStatistics task) => new()
+    {
+        ["id"] = checkpoint.Id,
+        ["status"] = checkpoint.Status switch
+        {
+            CheckpointStatus.Completed => "COMPLETED",
+            CheckpointStatus.Failed => "FAILED",
+            _ => "IN_PROGRESS",
+        },
+        ["latest_ack_timestamp"] = FlinkJson.Millis(task.LatestAcknowledgement),
+        ["checkpointed_size"] = task.StateSize,
+        ["state_size"] = task.SubtaskDetails?.Sum(s => s.FullStateSize) ?? task.StateSize,
+        ["end_to_end_duration"] = task.LatestAcknowledgement is { } ack ? FlinkJson.Millis(ack - checkpoint.TriggerTime) : -1,
+        ["alignment_buffered"] = 0,
+        ["processed_data"] = 0,
+        ["persisted_data"] = 0,
+        ["num_subtasks"] = task.Subtasks,
+        ["num_acknowledged_subtasks"] = task.AcknowledgedSubtasks,
+    };
 
     /// <summary>
     /// <c>GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid</c>: Flink's
@@ -134,7 +134,7 @@ public static class CheckpointJson
     /// </summary>
     public static JsonObject SubtaskDetails(CheckpointStatistics checkpoint, TaskCheckpointStatistics task)
     {
-        var json = Tasks(checkpoint with { Tasks = [task] })[task.VertexId]!.AsObject().DeepClone().AsObject();
+        var json = Task(checkpoint, task);
         var acknowledged = (task.SubtaskDetails ?? []).Where(s => s.Acknowledged is not null).ToList();
         long EndToEnd(SubtaskCheckpointStatistics s) => FlinkJson.Millis(s.Acknowledged!.Value - checkpoint.TriggerTime);
         json["summary"] = new JsonObject
