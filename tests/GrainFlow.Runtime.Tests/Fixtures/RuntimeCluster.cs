@@ -23,6 +23,7 @@ public static class RuntimeCluster
         .AddGrainFlowJob<EventTimeWindowJob>(EventTimeWindowJob.Name)
         .AddGrainFlowJob<EventTimeTimersJob>(EventTimeTimersJob.Name)
         .AddGrainFlowJob<StateBackendInCodeJob>(StateBackendInCodeJob.Name)
+        .AddGrainFlowJob<CountAsTextJob>(CountAsTextJob.Name)
         .AddGrainFlowJob<Testing.Jobs.KeyedSummaryJob>(Testing.Jobs.KeyedSummaryJob.Name);
 
     public static Task<GrainFlowTestCluster> StartAsync(IObjectStore store, int silos = 2, IReadOnlyDictionary<string, string>? configuration = null) =>

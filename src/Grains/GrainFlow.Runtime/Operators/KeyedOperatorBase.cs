@@ -1,3 +1,4 @@
+using GrainFlow.Errors;
 using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Configuration;
@@ -49,7 +50,16 @@ internal abstract class KeyedOperatorBase<TKey, TIn>(string uid, string name, Fu
         Backend = KeyedStateBackendFactories.Create<TKey>(context);
         foreach (var restored in context.Restore?.KeyedState ?? []) Backend.AddRestoredState(restored);
         _timeServices = new InternalTimeServiceManager<TKey>(Backend, context.Time, context.Timestamp);
-        OpenKeyed();
+        try
+        {
+            OpenKeyed();
+        }
+        catch (InvalidDataException e)
+        {
+            // A state the snapshot holds with another type or kind (Flink's StateMigrationException), or state bytes that
+            // cannot be read: every restart would restore the same snapshot into the same job.
+            throw new NonRecoverableJobException($"The operator '{Name}' ({Uid}) cannot restore its state from the snapshot: {e.Message}", e);
+        }
     }
 
     public sealed override void Collect(TIn record)

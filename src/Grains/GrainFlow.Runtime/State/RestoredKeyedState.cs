@@ -42,6 +42,7 @@ internal sealed class RestoredKeyedState
     /// its entries, so the state is not held twice for the life of the job.
     /// </summary>
     /// <exception cref="InvalidOperationException">A key group of <paramref name="range"/> was already restored into every table and let go.</exception>
+    /// <exception cref="InvalidDataException">The snapshot holds the state with other types than the table's, or its bytes cannot be read.</exception>
     public void Restore(IStateTable table, KeyGroupRange range)
     {
         var position = IndexOf(table.Name);
@@ -52,7 +53,15 @@ internal sealed class RestoredKeyedState
         }
         foreach (var keyGroup in _keyGroups.Keys.Where(range.Contains).Order().ToList())
         {
-            KeyedStateFormat.RestoreKeyGroup(keyGroup, _keyGroups[keyGroup], position, table, _codecs, _tables[position].Codecs);
+            try
+            {
+                KeyedStateFormat.RestoreKeyGroup(keyGroup, _keyGroups[keyGroup], position, table, _codecs, _tables[position].Codecs);
+            }
+            catch (InvalidDataException e) when (!e.Message.Contains($"'{table.Name}'", StringComparison.Ordinal))
+            {
+                // The codecs know the types, not which state they belong to.
+                throw new InvalidDataException($"State '{table.Name}': {e.Message}", e);
+            }
             var restored = _tablesRestored[keyGroup] = _tablesRestored.GetValueOrDefault(keyGroup) + 1;
             if (restored == _tables.Count)
             {

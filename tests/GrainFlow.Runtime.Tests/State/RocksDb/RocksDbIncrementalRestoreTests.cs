@@ -116,6 +116,32 @@ public abstract class RocksDbIncrementalRestoreScenarios : IDisposable
         Assert.Equal(second.IncrementalState.SharedState, next.IncrementalState!.SharedState);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 3)]
+    public async Task AStateDeclaredWithAnotherTypeOrKindThanItWasCheckpointedWithIsRefusedNamingBothButTheSameDeclarationRestores(int from, int to)
+    {
+        await CheckpointAsync(from);
+
+        var after = await RestoreAsync(1, to);
+
+        foreach (var backend in after)
+        {
+            // "value" holds strings, "max" longs in a window namespace.
+            var asNumber = Assert.Throws<InvalidDataException>(() => backend.GetValueState(new ValueStateDescriptor<long>("value")));
+            Assert.Contains("state 'value'", asNumber.Message);
+            Assert.Contains("values 'string'", asNumber.Message);
+            Assert.Contains("values 'long'", asNumber.Message);
+            var asMap = Assert.Throws<InvalidDataException>(() => backend.GetMapState(new MapStateDescriptor<string, string>("value")));
+            Assert.Contains("as value state", asMap.Message);
+            Assert.Contains("declares it as map state", asMap.Message);
+            var withoutNamespace = Assert.Throws<InvalidDataException>(() => backend.GetValueState(new ValueStateDescriptor<long>("max")));
+            Assert.Contains("state 'max'", withoutNamespace.Message);
+        }
+        var states = after.Select(b => new RocksDbSnapshotTests.States(b)).ToList();
+        for (long key = 0; key < Keys; key++) states[after.IndexOf(Owner(after, key))].AssertHolds(Owner(after, key), key);
+    }
+
     [Fact]
     public async Task AMissingSharedFileIsAnErrorNamingItAndTheCheckpointAndLeavesNothingBehind()
     {

@@ -101,6 +101,7 @@ internal static class RocksDbIncrementalRestoreOperation
         }
         using (temporary)
         {
+            RocksDbStateMetaInfo.CopyMissing(temporary, instance);
             foreach (var name in names)
             {
                 var target = instance.Column(name);

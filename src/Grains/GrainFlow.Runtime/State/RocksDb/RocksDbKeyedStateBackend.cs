@@ -142,6 +142,7 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>,
                 ? existing
                 : throw new InvalidOperationException($"State '{name}' was already registered with another type than {typeof(TValue).Name} (or in another namespace type, or as another kind of state).");
         }
+        RocksDbStateMetaInfo.CheckOrRecord(Instance, table);
         _tables.Add(name, table);
         // State from a snapshot is typed only now, when the function declares it.
         foreach (var restored in _restored) restored.Restore(table, KeyGroups);

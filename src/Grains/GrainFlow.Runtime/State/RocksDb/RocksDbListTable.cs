@@ -16,6 +16,8 @@ internal sealed class RocksDbListTable<TStateKey, TElement>(string name, RocksDb
 {
     private readonly IStateCodec<TElement> _elementCodec = codecs.For<TElement>();
 
+    public override string MetaInfo => RocksDbStateMetaInfo.Of("list", StateKeyCodec.Name, _elementCodec.Name);
+
     public override int CountIn(int keyGroup, Snapshot? snapshot) => Entries(keyGroup, snapshot).Count();
 
     public override IEnumerable<(TStateKey Key, ImmutableList<TElement> Value)> Read(int keyGroup, Snapshot? snapshot)

@@ -18,6 +18,8 @@ internal sealed class RocksDbMapTable<TStateKey, TUserKey, TUserValue>(string na
     private readonly IStateCodec<TUserKey> _userKeyCodec = codecs.For<TUserKey>();
     private readonly IStateCodec<TUserValue> _userValueCodec = codecs.For<TUserValue>();
 
+    public override string MetaInfo => RocksDbStateMetaInfo.Of("map", StateKeyCodec.Name, $"{_userKeyCodec.Name} -> {_userValueCodec.Name}");
+
     public override int CountIn(int keyGroup, Snapshot? snapshot) => Maps(keyGroup, snapshot, readEntries: false).Count();
 
     public override IEnumerable<(TStateKey Key, ImmutableDictionary<TUserKey, TUserValue> Value)> Read(int keyGroup, Snapshot? snapshot) =>

@@ -9,6 +9,9 @@ internal interface IRocksDbStateTable : IStateTable
 {
     ColumnFamilyHandle Column { get; }
 
+    /// <summary>The kind of state and the codecs of the bytes in its column family (<see cref="RocksDbStateMetaInfo"/>).</summary>
+    string MetaInfo { get; }
+
     /// <summary>The table as of <paramref name="lease"/>'s RocksDB snapshot.</summary>
     IStateTableSnapshot Capture(RocksDbSnapshotLease lease);
 }
@@ -40,6 +43,8 @@ internal abstract class RocksDbStateTable<TStateKey, TValue> : IRocksDbStateTabl
     public ColumnFamilyHandle Column { get; }
 
     public KeyGroupRange KeyGroups { get; }
+
+    public abstract string MetaInfo { get; }
 
     protected int PrefixBytes { get; }
 

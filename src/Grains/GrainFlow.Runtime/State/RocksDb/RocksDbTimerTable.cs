@@ -14,6 +14,9 @@ internal sealed class RocksDbTimerTable<TStateKey>(string name, RocksDbInstance 
     : RocksDbStateTable<TStateKey, ImmutableArray<long>>(name, instance, keyGroups, prefixBytes, codecs)
     where TStateKey : notnull
 {
+    // A timer's entry is its time and key (with namespace); its value is empty.
+    public override string MetaInfo => RocksDbStateMetaInfo.Of("timers", StateKeyCodec.Name, "");
+
     public override int CountIn(int keyGroup, Snapshot? snapshot) => Read(keyGroup, snapshot).Count();
 
     /// <summary>The timers of one key group per key and namespace (they are held in memory, one key group at a time).</summary>

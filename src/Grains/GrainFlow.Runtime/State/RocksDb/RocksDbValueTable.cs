@@ -11,6 +11,8 @@ internal sealed class RocksDbValueTable<TStateKey, TValue>(string name, RocksDbI
 {
     private readonly IStateCodec<TValue> _valueCodec = codecs.For<TValue>();
 
+    public override string MetaInfo => RocksDbStateMetaInfo.Of("value", StateKeyCodec.Name, _valueCodec.Name);
+
     public override int CountIn(int keyGroup, Snapshot? snapshot) => Entries(keyGroup, snapshot).Count();
 
     public override IEnumerable<(TStateKey Key, TValue Value)> Read(int keyGroup, Snapshot? snapshot)
