@@ -20,19 +20,16 @@ namespace GrainFlow.Runtime.Checkpointing;
 // Pending checkpoints live in memory: not migrated by Orleans (a silo's shutdown would look for another silo even
 // when none is left); a new activation resumes from the persisted state.
 [Orleans.Placement.Immovable]
-internal sealed partial class CheckpointCoordinatorGrain(
+internal sealed class CheckpointCoordinatorGrain(
     [PersistentState("coordinator", GrainFlowStorage.ProviderName)] IPersistentState<CoordinatorState> state,
     GrainFlowStores stores,
     TimeProvider time,
     ClusterShutdown shutdown,
     ILogger<CheckpointCoordinatorGrain> logger) : Grain, ICheckpointCoordinatorGrain
 {
-    private readonly SortedDictionary<long, PendingCheckpoint> _pending = new();
+    private readonly PendingCheckpoints _pending = new();
     // Finished subtasks get no barriers any more; they are asked for their final state directly.
     private readonly HashSet<SubtaskId> _finished = new();
-    // The barrier of each pending checkpoint (savepoints carry their target), for subtasks asked directly.
-    private readonly Dictionary<long, CheckpointBarrier> _barriers = new();
-    private readonly Dictionary<long, SavepointTrigger> _savepoints = new();
     private IGrainTimer? _timer;
     private CheckpointRequestDecider? _decider;
     private CompletedCheckpointStore? _store;
@@ -65,7 +62,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         await state.WriteStateAsync();
         _cleaner = null;
         await ForceFullSnapshotAfterForeignClaimAsync();
-        await Cleaner.DeleteStrayCheckpointsAsync(state.State.Completed, state.State.NextCheckpointId, _pending.ContainsKey);
+        await Cleaner.DeleteStrayCheckpointsAsync(state.State.Completed, state.State.NextCheckpointId, _pending.Contains);
         await Cleaner.DeleteSharedOrphansAsync(state.State.NextCheckpointId - 1, state.State.Completed);
         Begin(start);
     }
@@ -83,22 +80,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
         StopTimer();
         await AbortAllPendingAndCleanAsync($"the job is {finalStatus.ToFlinkName()}");
         if (state.State.FinalStatus is not null) return;
-        // The shared-state registry is built from every checkpoint recorded so far, then releases the discarded ones.
-        await Cleaner.DiscardAllAsync(Store().Shutdown(finalStatus), "the job ended", state.State.Completed);
-        state.State.Completed = state.State.Completed.Where(c => !c.ShouldBeDiscardedOnShutdown(finalStatus)).ToList();
-        foreach (var retained in state.State.Completed) LogRetained(retained.CheckpointId, retained.ExternalPath);
-        if (state.State.Completed.Count == 0)
-        {
-            // Nothing of this job is kept: remove what it wrote there, and the directory unless someone else's files are in it.
-            await Cleaner.DeleteJobDirectoryAsync();
-        }
-        else
-        {
-            // The subtasks were released first, so no write is in flight: what a late subtask left
-            // of an aborted checkpoint (e.g. on a full disk) must not stay next to the kept ones.
-            await Cleaner.DeleteStrayCheckpointsAsync(state.State.Completed, state.State.NextCheckpointId, _pending.ContainsKey);
-            await Cleaner.DeleteSharedOrphansAsync(long.MaxValue, state.State.Completed);
-        }
+        state.State.Completed = await Cleaner.ShutdownAsync(Store().Shutdown(finalStatus), state.State.Completed, state.State.NextCheckpointId);
         state.State.FinalStatus = finalStatus;
         state.State.Active = false;
         _store = null;
@@ -115,7 +97,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
     public async Task AcknowledgeAsync(long attempt, long checkpointId, SubtaskSnapshot snapshot)
     {
         var subtask = new SubtaskId(snapshot.VertexUid, snapshot.SubtaskIndex);
-        if (!_pending.TryGetValue(checkpointId, out var pending) || attempt != pending.Attempt)
+        if (_pending.Of(checkpointId, attempt) is not { } pending)
         {
             // Late: the checkpoint was aborted, or belongs to an older attempt. What was written for it is garbage.
             if (!state.State.Completed.Any(c => c.CheckpointId == checkpointId)) await DeleteAbandonedAsync(checkpointId);
@@ -134,9 +116,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     public async Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason, bool countsAsFailure)
     {
-        if (!_pending.TryGetValue(checkpointId, out var pending) || pending.Attempt != attempt) return;
+        if (_pending.Of(checkpointId, attempt) is not { } pending) return;
         var message = $"declined by {subtask}: {reason}";
-        LogDeclined(checkpointId, subtask.ToString(), JobId, reason);
+        logger.LogDeclined(checkpointId, subtask.ToString(), JobId, reason);
         if (countsAsFailure) await FailAsync(pending, message);
         else await AbortAsync(pending, message);
         await state.WriteStateAsync();
@@ -156,9 +138,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
     {
         if (!state.State.Active || state.State.Job is not { } running || running.Attempt != attempt) return Task.CompletedTask;
         _finished.Add(subtask);
-        foreach (var pending in _pending.Values.Where(p => !p.Acknowledged.ContainsKey(subtask)))
+        foreach (var pending in _pending.All.Where(p => !p.Acknowledged.ContainsKey(subtask)))
         {
-            _ = TriggerSourceAsync(subtask, attempt, _barriers[pending.CheckpointId]);
+            _ = TriggerSourceAsync(subtask, attempt, _pending.BarrierOf(pending.CheckpointId));
         }
         return Task.CompletedTask;
     }
@@ -183,14 +165,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
         var now = time.GetUtcNow();
         var properties = CheckpointProperties.ForSavepoint(forced: true, synchronous: trigger.Then != Savepoints.SavepointTermination.None);
         var pending = new PendingCheckpoint(id, running.Attempt, now, properties, running.AllSubtasks);
-        _pending.Add(id, pending);
-        _savepoints[id] = trigger;
-        state.State.Stats.ReportPending(pending);
-        await state.WriteStateAsync();
-        LogSavepointTriggered(id, JobId, trigger.Target.Location);
         var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: true, trigger.Target,
             StopSources: trigger.Then == Savepoints.SavepointTermination.Stop);
-        _barriers[id] = barrier;
+        _pending.Add(pending, barrier, trigger);
+        state.State.Stats.ReportPending(pending);
+        await state.WriteStateAsync();
+        logger.LogSavepointTriggered(id, JobId, trigger.Target.Location);
         foreach (var target in state.State.FinalCheckpointFrom is null ? running.Sources.Union(_finished) : running.AllSubtasks)
         {
             _ = TriggerSourceAsync(target, running.Attempt, barrier);
@@ -243,9 +223,9 @@ internal sealed partial class CheckpointCoordinatorGrain(
         }
         var now = time.GetUtcNow();
         var timeout = running.Configuration.Get(CheckpointingOptions.Timeout);
-        foreach (var expired in _pending.Values.Where(p => now - p.TriggerTime > timeout).ToList())
+        foreach (var expired in _pending.All.Where(p => now - p.TriggerTime > timeout))
         {
-            LogExpired(expired.CheckpointId, JobId);
+            logger.LogExpired(expired.CheckpointId, JobId);
             await FailAsync(expired, $"Checkpoint {expired.CheckpointId} of job {JobId} expired before completing.");
         }
         // Stop with drain: the final snapshot must be that savepoint; tried again if it failed.
@@ -271,12 +251,11 @@ internal sealed partial class CheckpointCoordinatorGrain(
         var now = time.GetUtcNow();
         var properties = CheckpointProperties.ForCheckpoint(running.Configuration.Get(CheckpointingOptions.Retention));
         var pending = new PendingCheckpoint(id, running.Attempt, now, properties, running.AllSubtasks);
-        _pending.Add(id, pending);
+        var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: false, FullSnapshot: state.State.ForceFullSnapshot);
+        _pending.Add(pending, barrier);
         state.State.Stats.ReportPending(pending);
         await state.WriteStateAsync();
-        var barrier = new CheckpointBarrier(id, now.ToUnixTimeMilliseconds(), IsSavepoint: false, FullSnapshot: state.State.ForceFullSnapshot);
-        LogTriggered(id, now.ToUnixTimeMilliseconds(), JobId, barrier.FullSnapshot);
-        _barriers[id] = barrier;
+        logger.LogTriggered(id, now.ToUnixTimeMilliseconds(), JobId, barrier.FullSnapshot);
         // After every subtask finished (also after a reactivation, which forgot _finished) each is asked directly.
         var targets = state.State.FinalCheckpointFrom is null ? running.Sources.Union(_finished) : running.AllSubtasks;
         foreach (var source in targets)
@@ -306,15 +285,10 @@ internal sealed partial class CheckpointCoordinatorGrain(
             await FailAsync(pending, $"Checkpoint {pending.CheckpointId} of job {JobId} expired before completing.");
             return;
         }
-        var savepoint = _savepoints.GetValueOrDefault(pending.CheckpointId);
+        var savepoint = _pending.SavepointOf(pending.CheckpointId);
         var location = LocationOf(pending.CheckpointId);
         var completion = time.GetUtcNow();
-        var metadata = CheckpointMetadata.Create(JobId.Value, running.JobName,
-            pending.CheckpointId, pending.TriggerTime, completion, pending.Properties.IsSavepoint, running.MaxParallelism,
-            pending.Acknowledged.Values.GroupBy(s => s.VertexUid)
-                .Select(g => new VertexStateMetadata(g.Key, running.VertexParallelism[g.Key], g.OrderBy(s => s.SubtaskIndex).ToList()))
-                .ToList(),
-            savepoint?.Target.Format);
+        var metadata = pending.ToMetadata(JobId.Value, running, completion, savepoint?.Target.Format);
         var finalizeWatch = System.Diagnostics.Stopwatch.StartNew();
         SharedStateFiles? shared = null;
         if (savepoint is null)
@@ -344,8 +318,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
             await FailAsync(pending, $"writing _metadata failed: {e.Message}");
             return;
         }
-        _pending.Remove(pending.CheckpointId);
-        _barriers.Remove(pending.CheckpointId, out var completedBarrier);
+        var completedBarrier = _pending.Remove(pending.CheckpointId)!.Value.Barrier;
         var completed = new CompletedCheckpoint(JobId, pending.CheckpointId, pending.TriggerTime, completion, pending.Properties,
             location.ExternalPath, location.DirectoryKey, pending.Acknowledged.Values.Sum(a => a.StateSize), location.Store.Location);
         var statistics = state.State.Stats.ReportCompleted(pending, completed);
@@ -358,16 +331,16 @@ internal sealed partial class CheckpointCoordinatorGrain(
         state.State.Completed = Store().All.ToList();
         shared!.Register(completed, metadata);
         // A full snapshot completed: later checkpoints may reuse its files.
-        if (completedBarrier?.FullSnapshot == true) state.State.ForceFullSnapshot = false;
+        if (completedBarrier.FullSnapshot) state.State.ForceFullSnapshot = false;
         state.State.ConsecutiveFailures = 0;
         if (_decider is not null) _decider.LastCompletion = completion;
         // Older checkpoints still in flight can no longer matter (Flink subsumes them).
-        foreach (var older in _pending.Values.Where(p => p.CheckpointId < pending.CheckpointId).ToList()) await AbortAsync(older, "subsumed by a newer checkpoint");
+        foreach (var older in _pending.All.Where(p => p.CheckpointId < pending.CheckpointId)) await AbortAsync(older, "subsumed by a newer checkpoint");
         // Recorded before anything subsumed is deleted: a coordinator that dies in between leaves
         // stray files behind (removed when the next attempt starts), never a record of a checkpoint
         // whose files are gone.
         await state.WriteStateAsync();
-        LogCompleted(pending.CheckpointId, JobId, completed.StateSize, (long)statistics.EndToEndDuration!.Value.TotalMilliseconds, finalizeWatch.ElapsedMilliseconds);
+        logger.LogCompleted(pending.CheckpointId, JobId, completed.StateSize, (long)statistics.EndToEndDuration!.Value.TotalMilliseconds, finalizeWatch.ElapsedMilliseconds);
         var notifications = running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)).ToList();
         // After the notifications went out: sinks commit without waiting for gigabytes to be deleted.
         await Cleaner.DiscardAllAsync(subsumed, "subsumed", state.State.Completed);
@@ -393,9 +366,8 @@ internal sealed partial class CheckpointCoordinatorGrain(
     /// </summary>
     private async Task CompleteSavepointAsync(CoordinatorStart running, PendingCheckpoint pending, SavepointTrigger savepoint, CompletedCheckpoint completed)
     {
-        _savepoints.Remove(pending.CheckpointId);
         await state.WriteStateAsync();
-        LogSavepointCompleted(pending.CheckpointId, JobId, (long)(completed.CompletionTime - pending.TriggerTime).TotalMilliseconds, completed.ExternalPath);
+        logger.LogSavepointCompleted(pending.CheckpointId, JobId, (long)(completed.CompletionTime - pending.TriggerTime).TotalMilliseconds, completed.ExternalPath);
         var endsJob = savepoint.Then is Savepoints.SavepointTermination.Stop or Savepoints.SavepointTermination.StopAndDrain;
         if (endsJob)
         {
@@ -407,13 +379,13 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     /// <summary>Where checkpoint <paramref name="checkpointId"/> is written: its savepoint directory, or <c>chk-n</c> in the job's checkpoint storage.</summary>
     private SnapshotLocation LocationOf(long checkpointId) =>
-        _savepoints.GetValueOrDefault(checkpointId) is { } savepoint ? Cleaner.SavepointLocation(savepoint.Target) : Cleaner.CheckpointLocation(checkpointId);
+        _pending.SavepointOf(checkpointId) is { } savepoint ? Cleaner.SavepointLocation(savepoint.Target) : Cleaner.CheckpointLocation(checkpointId);
 
     private void ReportToJobManager(Func<IJobMasterGrain, Task> report, long checkpointId)
     {
         // Not awaited: the job manager may call back into this (non-reentrant) grain while handling it.
         _ = report(GrainFactory.GetGrain<IJobMasterGrain>(JobId.Value))
-            .ContinueWith(t => LogNotifyFailed(t.Exception!, checkpointId, "job manager"), TaskContinuationOptions.OnlyOnFaulted);
+            .ContinueWith(t => logger.LogNotifyFailed(t.Exception!, checkpointId, "job manager"), TaskContinuationOptions.OnlyOnFaulted);
     }
 
     private long? FinalCheckpointCompleted() =>
@@ -434,13 +406,13 @@ internal sealed partial class CheckpointCoordinatorGrain(
         catch (Exception e)
         {
             // Notifications are best effort (as in Flink): a sink commits everything up to the id it is told next time.
-            LogNotifyFailed(e, checkpointId, subtask.ToString());
+            logger.LogNotifyFailed(e, checkpointId, subtask.ToString());
         }
     }
 
     private async Task FailAsync(PendingCheckpoint pending, string reason)
     {
-        var isSavepoint = _savepoints.ContainsKey(pending.CheckpointId);
+        var isSavepoint = _pending.SavepointOf(pending.CheckpointId) is not null;
         await AbortAsync(pending, reason);
         // As in Flink, failed savepoints do not count toward the tolerable checkpoint failures.
         if (isSavepoint) return;
@@ -460,13 +432,12 @@ internal sealed partial class CheckpointCoordinatorGrain(
     {
         pending.Abort(reason);
         var location = LocationOf(pending.CheckpointId);
-        _pending.Remove(pending.CheckpointId);
-        _barriers.Remove(pending.CheckpointId);
+        var savepoint = _pending.Remove(pending.CheckpointId)?.Savepoint;
         state.State.Stats.ReportFailed(pending, reason, time.GetUtcNow());
-        LogAborted(pending.CheckpointId, JobId, (long)(time.GetUtcNow() - pending.TriggerTime).TotalMilliseconds, reason);
+        logger.LogAborted(pending.CheckpointId, JobId, (long)(time.GetUtcNow() - pending.TriggerTime).TotalMilliseconds, reason);
         // A deletion that fails is only logged: the failure counts all the same (tolerable-failed-checkpoints).
         await Cleaner.DeleteAbortedAsync(pending.CheckpointId, location);
-        if (_savepoints.Remove(pending.CheckpointId, out var savepoint) && state.State.Job is { } running)
+        if (savepoint is not null && state.State.Job is { } running)
         {
             ReportToJobManager(master => master.SavepointFailedAsync(running.Attempt, savepoint.TriggerId, reason), pending.CheckpointId);
         }
@@ -474,7 +445,7 @@ internal sealed partial class CheckpointCoordinatorGrain(
 
     private async Task AbortAllPendingAndCleanAsync(string reason)
     {
-        foreach (var pending in _pending.Values.ToList()) await AbortAsync(pending, reason);
+        foreach (var pending in _pending.All) await AbortAsync(pending, reason);
     }
 
     /// <summary>
@@ -509,31 +480,4 @@ internal sealed partial class CheckpointCoordinatorGrain(
         _timer?.Dispose();
         _timer = null;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Triggering checkpoint {CheckpointId} (type=CHECKPOINT) @ {Timestamp} for job {JobId} (full snapshot: {FullSnapshot}).")]
-    private partial void LogTriggered(long checkpointId, long timestamp, JobId jobId, bool fullSnapshot);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Decline checkpoint {CheckpointId} by task {Subtask} of job {JobId}: {Reason}")]
-    private partial void LogDeclined(long checkpointId, string subtask, JobId jobId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Completed checkpoint {CheckpointId} for job {JobId} ({Bytes} bytes, checkpointDuration={DurationMs} ms, finalizationTime={FinalizationMs} ms).")]
-    private partial void LogCompleted(long checkpointId, JobId jobId, long bytes, long durationMs, long finalizationMs);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Triggering savepoint {CheckpointId} for job {JobId} to {Location}.")]
-    private partial void LogSavepointTriggered(long checkpointId, JobId jobId, string location);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Savepoint {CheckpointId} of job {JobId} completed in {DurationMs} ms. Path: {Path}")]
-    private partial void LogSavepointCompleted(long checkpointId, JobId jobId, long durationMs, string path);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint {CheckpointId} of job {JobId} expired before completing.")]
-    private partial void LogExpired(long checkpointId, JobId jobId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint {CheckpointId} of job {JobId} aborted after {DurationMs} ms: {Reason}")]
-    private partial void LogAborted(long checkpointId, JobId jobId, long durationMs, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint with ID {CheckpointId} at '{Path}' not discarded.")]
-    private partial void LogRetained(long checkpointId, string path);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Notifying subtask {Subtask} of checkpoint {CheckpointId} failed")]
-    private partial void LogNotifyFailed(Exception exception, long checkpointId, string subtask);
 }

@@ -136,6 +136,35 @@ internal sealed partial class CheckpointsCleaner(JobId jobId, GrainFlowConfigura
         if (jobEndedWithNothingKept) await DeleteJobDirectoryAsync();
     }
 
+    /// <summary>
+    /// The end of the job (Flink's CompletedCheckpointStore shutdown): deletes the checkpoints its retention policy discards
+    /// (<paramref name="discarded"/> of <paramref name="recorded"/>) and, when none is kept, the job's directory; when some
+    /// are kept, what no kept checkpoint needs. Nothing may be pending (no write in flight).
+    /// </summary>
+    /// <returns>The checkpoints kept.</returns>
+    public async Task<List<CompletedCheckpoint>> ShutdownAsync(IReadOnlyCollection<CompletedCheckpoint> discarded, IReadOnlyList<CompletedCheckpoint> recorded,
+        long nextCheckpointId)
+    {
+        // The shared-state registry is built from every checkpoint recorded so far, then releases the discarded ones.
+        await DiscardAllAsync(discarded, "the job ended", recorded);
+        var discardedIds = discarded.Select(c => c.CheckpointId).ToHashSet();
+        var kept = recorded.Where(c => !discardedIds.Contains(c.CheckpointId)).ToList();
+        foreach (var retained in kept) LogRetained(retained.CheckpointId, retained.ExternalPath);
+        if (kept.Count == 0)
+        {
+            // Nothing of this job is kept: remove what it wrote there, and the directory unless someone else's files are in it.
+            await DeleteJobDirectoryAsync();
+        }
+        else
+        {
+            // The subtasks were released first, so no write is in flight: what a late subtask left
+            // of an aborted checkpoint (e.g. on a full disk) must not stay next to the kept ones.
+            await DeleteStrayCheckpointsAsync(kept, nextCheckpointId, inFlight: _ => false);
+            await DeleteSharedOrphansAsync(long.MaxValue, kept);
+        }
+        return kept;
+    }
+
     /// <summary>Removes what the job wrote in its checkpoint directory, and the directory unless someone else's files are in it.</summary>
     public Task DeleteJobDirectoryAsync() =>
         SnapshotDeletion.DeleteOwnJobDirectoryAsync(Storage.Store, Storage.Key(CheckpointLayout.JobDirectory(jobId)));
@@ -197,6 +226,9 @@ internal sealed partial class CheckpointsCleaner(JobId jobId, GrainFlowConfigura
         LogDiscarded(checkpoint.CheckpointId, checkpoint.ExternalPath, why);
         if (kept.Count > 0) LogForeignFilesKept(checkpoint.CheckpointId, checkpoint.ExternalPath, kept.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint with ID {CheckpointId} at '{Path}' not discarded.")]
+    private partial void LogRetained(long checkpointId, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discarded checkpoint {CheckpointId} at '{Path}' ({Why}).")]
     private partial void LogDiscarded(long checkpointId, string path, string why);

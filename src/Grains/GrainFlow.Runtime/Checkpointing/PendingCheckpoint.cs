@@ -73,4 +73,12 @@ public sealed class PendingCheckpoint(long checkpointId, long attempt, DateTimeO
 
     /// <summary>Marks the checkpoint aborted (expired, declined, subsumed, failed); later acks are Discarded.</summary>
     public void Abort(string reason) => AbortReason ??= reason;
+
+    /// <summary>The checkpoint's <c>_metadata</c> once every subtask acknowledged (Flink's finalizeCheckpoint): their state, by vertex and subtask.</summary>
+    internal CheckpointMetadata ToMetadata(string jobId, CoordinatorStart running, DateTimeOffset completion, GrainFlow.Savepoints.SavepointFormatType? format) =>
+        CheckpointMetadata.Create(jobId, running.JobName, CheckpointId, TriggerTime, completion, Properties.IsSavepoint, running.MaxParallelism,
+            _acknowledged.Values.GroupBy(s => s.VertexUid)
+                .Select(g => new VertexStateMetadata(g.Key, running.VertexParallelism[g.Key], g.OrderBy(s => s.SubtaskIndex).ToList()))
+                .ToList(),
+            format);
 }
