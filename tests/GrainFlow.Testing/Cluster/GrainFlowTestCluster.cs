@@ -147,6 +147,24 @@ public sealed class GrainFlowTestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The job's subtask grains that have an activation now, anywhere in the cluster.</summary>
+    public async Task<IReadOnlyList<GrainId>> SubtaskActivationsAsync(JobId jobId)
+    {
+        var activations = await Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return activations
+            .Where(a => a.GrainType.Contains("SubtaskGrain", StringComparison.Ordinal) && a.GrainId.Key.ToString()!.StartsWith($"{jobId}/", StringComparison.Ordinal))
+            .Select(a => a.GrainId)
+            .ToList();
+    }
+
+    /// <summary>Deactivates the job's subtask grains now, as Orleans collects idle activations in time, and waits until they are gone.</summary>
+    public async Task DeactivateSubtasksAsync(JobId jobId)
+    {
+        var management = Client.GetGrain<IManagementGrain>(0);
+        foreach (var subtask in await SubtaskActivationsAsync(jobId)) await management.DeactivateGrain(subtask);
+        await Polling.Poll.UntilAsync(async () => (await SubtaskActivationsAsync(jobId)).Count == 0, $"no subtask grain of job {jobId} is active");
+    }
+
     /// <summary>Runs a job to its end and fails unless it FINISHED (showing the failure cause).</summary>
     public async Task<JobId> RunToCompletionAsync(string jobName, IReadOnlyDictionary<string, string>? parameters = null, int? parallelism = null, TimeSpan? timeout = null)
     {

@@ -209,10 +209,11 @@ internal sealed partial class JobManagerGrain(
         return Job.Status;
     }
 
-    public async Task SubtaskFinishedAsync(long attempt, string vertexUid, int subtaskIndex)
+    public async Task SubtaskFinishedAsync(long attempt, string vertexUid, int subtaskIndex, SubtaskMetrics figures)
     {
         if (attempt != Job.Attempt || Job.Status != JobStatus.Running || Job.FailoverPending) return;
         if (!Job.FinishedSubtasks.Add($"{vertexUid}/{subtaskIndex}")) return;
+        Job.FinalFigures[FiguresKey(vertexUid, subtaskIndex)] = figures;
         await Coordinator.ReportFinishedAsync(attempt, new SubtaskId(vertexUid, subtaskIndex));
         await record.WriteStateAsync();
         if (!AllSubtasksFinished) return;
@@ -334,6 +335,7 @@ internal sealed partial class JobManagerGrain(
         if (Job.Status != JobStatus.Restarting || Job.Attempt != failedAttempt) return;
         Job.Attempt++;
         Job.FinishedSubtasks.Clear();
+        Job.FinalFigures.Clear();
         Job.RestartAt = null;
         try
         {
@@ -435,6 +437,7 @@ internal sealed partial class JobManagerGrain(
         {
             await Coordinator.SuspendAsync();
             await CancelSubtasksAsync();
+            await KeepFinalFiguresAsync();
             await Coordinator.ShutdownAsync(status);
         }
         catch (Exception e)
