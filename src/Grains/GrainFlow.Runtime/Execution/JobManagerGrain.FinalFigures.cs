@@ -27,11 +27,7 @@ internal sealed partial class JobManagerGrain
     private async Task KeepFinalFiguresAsync()
     {
         var attempt = Job.Attempt;
-        var answers = await Task.WhenAll(Job.Vertices
-            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(i => (v.Uid, Index: i)))
-            .Where(s => !Job.FinalFigures.ContainsKey(FiguresKey(s.Uid, s.Index)))
-            .Select(async s => (s.Uid, s.Index, Figures: await ProbeAsync(GrainFactory.GetGrain<ISubtaskGrain>(SubtaskKey.Of(Job.JobId!.Value, s.Uid, s.Index))))));
-        foreach (var (uid, index, figures) in answers)
+        foreach (var (uid, index, figures) in await ProbeAllAsync((uid, index) => !Job.FinalFigures.ContainsKey(FiguresKey(uid, index))))
         {
             if (figures?.Attempt == attempt) Job.FinalFigures[FiguresKey(uid, index)] = figures;
         }
