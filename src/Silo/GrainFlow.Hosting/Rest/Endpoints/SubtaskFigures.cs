@@ -35,7 +35,7 @@ public static class SubtaskFigures
     private static async Task<IReadOnlyDictionary<string, SubtaskMetrics?[]>?> KeptAsync(IGrainFactory grains, JobDetails job) =>
         await grains.GetGrain<IJobMasterGrain>(job.JobId.Value).GetFinalFiguresAsync();
 
-    // A record written before the job manager kept figures has none: shown as not answered.
+    // A subtask without kept figures (lost with its silo, or a record from before figures were kept) shows as not answered.
     private static SubtaskMetrics?[] KeptFor(VertexDetails vertex, IReadOnlyDictionary<string, SubtaskMetrics?[]>? kept) =>
         kept?.GetValueOrDefault(vertex.Uid) ?? new SubtaskMetrics?[vertex.Parallelism];
 
