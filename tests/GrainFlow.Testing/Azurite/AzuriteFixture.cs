@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
-using System.Net.Security;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using GrainFlow.Storage.AzureBlob;
