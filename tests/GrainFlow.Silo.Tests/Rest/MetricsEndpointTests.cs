@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using GrainFlow.Jobs;
 using GrainFlow.Silo.Examples;
 using GrainFlow.Silo.Tests.Fixtures;
@@ -61,6 +62,61 @@ public sealed class MetricsEndpointTests(LoopbackRestFixture fixture)
         Assert.True(count["accumulated-backpressured-time"]!.GetValue<long>() >= 0);
         var generator = job["vertices"]!.AsArray().Single(v => v!["id"]!.GetValue<string>() == "generator")!["metrics"]!;
         Assert.Equal(Records, generator["write-records"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task AFinishedJobsDetailsKeepItsFinalRecordCountsWithoutWakingItsSubtasks()
+    {
+        var jobId = await fixture.Rest.Cluster.RunToCompletionAsync(KeyedCountJob.Name, Bounded, parallelism: 2);
+        // The subtasks of an ended job are idle: Orleans collects them in time. The job manager too: the next one reads the stored record.
+        await fixture.Rest.Cluster.DeactivateSubtasksAsync(jobId);
+        await fixture.Rest.Cluster.DeactivateAsync(fixture.Rest.Cluster.Job(jobId).GetGrainId());
+
+        var job = (await fixture.Http.GetJsonAsync($"/jobs/{jobId}")).Object;
+
+        var count = VertexMetrics(job, "count");
+        Assert.Equal(Records, count["read-records"]!.GetValue<long>());
+        Assert.True(count["read-records-complete"]!.GetValue<bool>());
+        Assert.Equal(Records, VertexMetrics(job, "generator")["write-records"]!.GetValue<long>());
+        var subtasks = (await fixture.Http.GetJsonAsync($"/jobs/{jobId}/vertices/count")).Object["subtasks"]!.AsArray();
+        Assert.Equal(Records, subtasks.Sum(s => s!["metrics"]!["read-records"]!.GetValue<long>()));
+        Assert.All(subtasks, s => Assert.Equal("FINISHED", s!["status"]!.GetValue<string>()));
+        Assert.Empty(await fixture.Rest.Cluster.SubtaskActivationsAsync(jobId));
+    }
+
+    [Fact]
+    public async Task ACanceledJobsDetailsKeepWhatItProcessedUntilCanceledWithoutWakingItsSubtasks()
+    {
+        var jobId = await fixture.Rest.Cluster.SubmitAsync(KeyedCountJob.Name,
+            new Dictionary<string, string> { ["records"] = "100000000", ["records-per-second"] = "5000", ["sink"] = "discard" }, parallelism: 2);
+        await fixture.Rest.Cluster.WaitForRecordsAsync(jobId, "count", 2, 1000);
+        await fixture.Rest.Cluster.Job(jobId).CancelAsync();
+        await fixture.Rest.Cluster.DeactivateSubtasksAsync(jobId);
+
+        var job = (await fixture.Http.GetJsonAsync($"/jobs/{jobId}")).Object;
+
+        Assert.Equal("CANCELED", job["state"]!.GetValue<string>());
+        var read = VertexMetrics(job, "count")["read-records"]!.GetValue<long>();
+        Assert.InRange(read, 1000, VertexMetrics(job, "generator")["write-records"]!.GetValue<long>());
+        Assert.True(VertexMetrics(job, "count")["read-records-complete"]!.GetValue<bool>());
+        Assert.Empty(await fixture.Rest.Cluster.SubtaskActivationsAsync(jobId));
+    }
+
+    [Fact]
+    public async Task ASubtasksSeriesLeaveTheScrapeWhenItsGrainDeactivates()
+    {
+        var jobId = await fixture.Rest.Cluster.RunToCompletionAsync(KeyedCountJob.Name, Bounded, parallelism: 2);
+        var job = ("job_id", jobId.Value);
+        Assert.Equal(2, PrometheusText.Values(await ScrapeAsync(), "flink_taskmanager_job_task_numRecordsIn", job, ("task_id", "count")).Count);
+
+        await fixture.Rest.Cluster.DeactivateSubtasksAsync(jobId);
+
+        // Gone from the next scrape (the exporter may answer from a cache for a moment).
+        string scrape = "";
+        await Poll.UntilAsync(async () => !SubtaskSeries(scrape = await ScrapeAsync(), jobId).Any(), $"no flink_taskmanager_ series of job {jobId}",
+            TimeSpan.FromSeconds(10), () => string.Join('\n', SubtaskSeries(scrape, jobId)));
+        // The job's own series stay: they belong to its job manager and checkpoint coordinator.
+        Assert.Single(PrometheusText.Values(scrape, "flink_jobmanager_job_numRestarts", job));
     }
 
     [Fact]
@@ -127,6 +183,12 @@ public sealed class MetricsEndpointTests(LoopbackRestFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, job.Status);
         Assert.Contains("not found", job.Error, StringComparison.Ordinal);
     }
+
+    private static IEnumerable<string> SubtaskSeries(string scrape, JobId jobId) =>
+        scrape.Split('\n').Where(line => line.StartsWith("flink_taskmanager_", StringComparison.Ordinal) && line.Contains($"job_id=\"{jobId}\"", StringComparison.Ordinal));
+
+    private static JsonNode VertexMetrics(JsonObject job, string vertexId) =>
+        job["vertices"]!.AsArray().Single(v => v!["id"]!.GetValue<string>() == vertexId)!["metrics"]!;
 
     private async Task<string> ScrapeAsync()
     {

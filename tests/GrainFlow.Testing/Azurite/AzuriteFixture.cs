@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using GrainFlow.Storage.AzureBlob;
 using Xunit;
@@ -16,8 +18,9 @@ namespace GrainFlow.Testing.Azurite;
 /// <remarks>
 /// Use through a collection (see <see cref="AzuriteCollection"/>) so that the process starts once per
 /// test assembly. Azurite is a single Node process: fine for functional tests, not a speed reference.
+/// <see cref="OAuthAzuriteFixture"/> runs it over https with OAuth instead.
 /// </remarks>
-public sealed class AzuriteFixture : IAsyncLifetime
+public class AzuriteFixture : IAsyncLifetime
 {
     /// <summary>Azurite's well-known development account.</summary>
     public const string AccountName = "devstoreaccount1";
@@ -29,9 +32,23 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private const int StartAttempts = 3;
 
     private readonly StringBuilder _output = new();
+    // Set: Azurite serves https with this certificate and takes OAuth bearer tokens as well as the account key.
+    private readonly LoopbackCertificate? _certificate;
     private Process? _process;
     private string? _dataDirectory;
     private int _containerCounter;
+
+    public AzuriteFixture()
+    {
+    }
+
+    /// <summary>Azurite over https with <paramref name="certificate"/>, taking OAuth tokens (<c>--oauth basic</c>); the fixture owns the certificate.</summary>
+    protected AzuriteFixture(LoopbackCertificate certificate)
+    {
+        _certificate = certificate;
+    }
+
+    private string Scheme => _certificate is null ? "http" : "https";
 
     /// <summary>The port Azurite listens on (127.0.0.1).</summary>
     public int Port { get; private set; }
@@ -46,15 +63,15 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public string ConnectionString { get; private set; } = string.Empty;
 
     /// <summary>The blob endpoint, e.g. http://127.0.0.1:12345/devstoreaccount1.</summary>
-    public string BlobEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
+    public string BlobEndpoint => $"{Scheme}://127.0.0.1:{Port}/{AccountName}";
 
     /// <summary>A client for the emulator, with the same bounded retries as production clients.</summary>
     public BlobServiceClient BlobServiceClient { get; private set; } = null!;
 
     /// <summary>A connection string for Azurite's development account at <paramref name="port"/> (blob) and <paramref name="tablePort"/> on 127.0.0.1.</summary>
-    public static string CreateConnectionString(int port, int? tablePort = null) =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{port}/{AccountName};" +
-        (tablePort is { } table ? $"TableEndpoint=http://127.0.0.1:{table}/{AccountName};" : "");
+    public static string CreateConnectionString(int port, int? tablePort = null, string scheme = "http") =>
+        $"DefaultEndpointsProtocol={scheme};AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={scheme}://127.0.0.1:{port}/{AccountName};" +
+        (tablePort is { } table ? $"TableEndpoint={scheme}://127.0.0.1:{table}/{AccountName};" : "");
 
     /// <summary>A port where nothing listens, for tests of a storage outage. Dispose it after the test.</summary>
     public static UnreachableBlobEndpoint CreateUnreachableEndpoint() => new();
@@ -85,8 +102,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
             Port = FreeLoopbackPort.Find();
             TablePort = FreeLoopbackPort.Find();
             _queuePort = FreeLoopbackPort.Find();
-            ConnectionString = CreateConnectionString(Port, TablePort);
-            BlobServiceClient = new BlobServiceClient(ConnectionString, AzureBlobObjectStore.CreateClientOptions());
+            ConnectionString = CreateConnectionString(Port, TablePort, Scheme);
+            BlobServiceClient = new BlobServiceClient(ConnectionString, ClientOptions());
             StartProcess(azurite);
             try
             {
@@ -116,9 +133,24 @@ public sealed class AzuriteFixture : IAsyncLifetime
         await WaitUntilReadyAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The production client options; over https, trusting Azurite's certificate.</summary>
+    private BlobClientOptions ClientOptions()
+    {
+        var options = AzureBlobObjectStore.CreateClientOptions();
+        if (_certificate is { } certificate)
+        {
+            options.Transport = new HttpClientTransport(new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, presented, _, errors) => errors == SslPolicyErrors.None || certificate.Matches(presented),
+            });
+        }
+        return options;
+    }
+
     public Task DisposeAsync()
     {
         StopProcess();
+        _certificate?.Dispose();
         if (_dataDirectory is not null)
         {
             try
@@ -158,6 +190,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
                  })
         {
             startInfo.ArgumentList.Add(argument);
+        }
+        if (_certificate is { } certificate)
+        {
+            foreach (var argument in new[] { "--cert", certificate.CertificatePath, "--key", certificate.KeyPath, "--oauth", "basic" }) startInfo.ArgumentList.Add(argument);
         }
 
         lock (_output)

@@ -147,6 +147,26 @@ public sealed class GrainFlowTestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The job's subtask grains that have an activation now, anywhere in the cluster.</summary>
+    public async Task<IReadOnlyList<GrainId>> SubtaskActivationsAsync(JobId jobId) =>
+        (await ActivationsAsync())
+            .Where(a => a.GrainType.Contains("SubtaskGrain", StringComparison.Ordinal) && a.GrainId.Key.ToString()!.StartsWith($"{jobId}/", StringComparison.Ordinal))
+            .Select(a => a.GrainId)
+            .ToList();
+
+    /// <summary>Deactivates the job's subtask grains now, as Orleans collects idle activations in time, and waits until they are gone.</summary>
+    public async Task DeactivateSubtasksAsync(JobId jobId) => await DeactivateAsync([.. await SubtaskActivationsAsync(jobId)]);
+
+    /// <summary>Deactivates <paramref name="grains"/> now and waits until none of them has an activation; the next call activates one afresh from its stored state.</summary>
+    public async Task DeactivateAsync(params GrainId[] grains)
+    {
+        var management = Client.GetGrain<IManagementGrain>(0);
+        foreach (var grain in grains) await management.DeactivateGrain(grain);
+        await Polling.Poll.UntilAsync(async () => !(await ActivationsAsync()).Any(a => grains.Contains(a.GrainId)), $"{grains.Length} grains deactivated");
+    }
+
+    private Task<DetailedGrainStatistic[]> ActivationsAsync() => Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+
     /// <summary>Runs a job to its end and fails unless it FINISHED (showing the failure cause).</summary>
     public async Task<JobId> RunToCompletionAsync(string jobName, IReadOnlyDictionary<string, string>? parameters = null, int? parallelism = null, TimeSpan? timeout = null)
     {

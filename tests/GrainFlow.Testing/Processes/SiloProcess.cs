@@ -44,11 +44,18 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <param name="workingDirectory">Where the silo keeps its data (.grainflow/).</param>
-    public static async Task<SiloProcess> StartAsync(string workingDirectory, params string[] settings)
+    public static Task<SiloProcess> StartAsync(string workingDirectory, params string[] settings) =>
+        StartAsync(workingDirectory, new Dictionary<string, string>(), settings);
+
+    /// <param name="workingDirectory">Where the silo keeps its data (.grainflow/).</param>
+    /// <param name="environment">Environment variables the silo gets on top of this process's.</param>
+    /// <param name="settings">The silo's command line (<c>-Dkey=value</c>).</param>
+    public static async Task<SiloProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         var gatewayPort = FreeLoopbackPort.Find();
         string[] rest = settings.Any(s => s.StartsWith("-Drest.port=", StringComparison.Ordinal)) ? [] : ["-Drest.port=0"];
         var start = Start(workingDirectory, [$"-Dgrainflow.gateway.port={gatewayPort}", .. rest, .. settings]);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = Process.Start(start)!;
         var silo = new SiloProcess(process, gatewayPort);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);

@@ -6,8 +6,9 @@ namespace GrainFlow.Runtime.Execution;
 [Alias("grainflow.IJobMasterGrain")]
 public interface IJobMasterGrain : IJobManagerGrain
 {
+    /// <summary>A subtask's attempt finished; <paramref name="figures"/> are its last, kept for the job's details.</summary>
     [Alias("SubtaskFinished")]
-    Task SubtaskFinishedAsync(long attempt, string vertexUid, int subtaskIndex);
+    Task SubtaskFinishedAsync(long attempt, string vertexUid, int subtaskIndex, SubtaskMetrics figures);
 
     [Alias("SubtaskFailed")]
     Task SubtaskFailedAsync(long attempt, string vertexUid, int subtaskIndex, FailureCause cause);
@@ -27,6 +28,13 @@ public interface IJobMasterGrain : IJobManagerGrain
     /// <summary>The checkpoint taken after every subtask finished completed and its sinks committed: the job is FINISHED.</summary>
     [Alias("FinalCheckpointCompleted")]
     Task FinalCheckpointCompletedAsync(long attempt, long checkpointId);
+
+    /// <summary>
+    /// Once the job ended: each vertex's subtask figures (by vertex id, in index order; null where a subtask's
+    /// were lost with its silo), kept in the job's record. Null while the job has not ended.
+    /// </summary>
+    [Alias("GetFinalFigures")]
+    Task<IReadOnlyDictionary<string, SubtaskMetrics?[]>?> GetFinalFiguresAsync();
 
     [Alias("SavepointCompleted")]
     Task SavepointCompletedAsync(long attempt, string triggerId, string location, long checkpointId);

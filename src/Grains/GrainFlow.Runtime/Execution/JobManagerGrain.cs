@@ -209,10 +209,11 @@ internal sealed partial class JobManagerGrain(
         return Job.Status;
     }
 
-    public async Task SubtaskFinishedAsync(long attempt, string vertexUid, int subtaskIndex)
+    public async Task SubtaskFinishedAsync(long attempt, string vertexUid, int subtaskIndex, SubtaskMetrics figures)
     {
         if (attempt != Job.Attempt || Job.Status != JobStatus.Running || Job.FailoverPending) return;
         if (!Job.FinishedSubtasks.Add($"{vertexUid}/{subtaskIndex}")) return;
+        Job.FinalFigures[FiguresKey(vertexUid, subtaskIndex)] = figures;
         await Coordinator.ReportFinishedAsync(attempt, new SubtaskId(vertexUid, subtaskIndex));
         await record.WriteStateAsync();
         if (!AllSubtasksFinished) return;
@@ -334,6 +335,7 @@ internal sealed partial class JobManagerGrain(
         if (Job.Status != JobStatus.Restarting || Job.Attempt != failedAttempt) return;
         Job.Attempt++;
         Job.FinishedSubtasks.Clear();
+        Job.FinalFigures.Clear();
         Job.RestartAt = null;
         try
         {
@@ -435,6 +437,7 @@ internal sealed partial class JobManagerGrain(
         {
             await Coordinator.SuspendAsync();
             await CancelSubtasksAsync();
+            await KeepFinalFiguresAsync();
             await Coordinator.ShutdownAsync(status);
         }
         catch (Exception e)
@@ -480,19 +483,21 @@ internal sealed partial class JobManagerGrain(
         if (Job.Status != JobStatus.Running || _heartbeats is null || Job.FailoverPending) return;
         var attempt = Job.Attempt;
         if (_heartbeats.Attempt != attempt) _heartbeats.Reset(attempt);
-        var probes = Job.Vertices
-            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(i => (v.Uid, Index: i)))
-            .Where(s => !Job.FinishedSubtasks.Contains($"{s.Uid}/{s.Index}"))
-            .Select(async s => (s.Uid, s.Index, await ProbeAsync(GrainFactory.GetGrain<ISubtaskGrain>(SubtaskKey.Of(Job.JobId!.Value, s.Uid, s.Index)))))
-            .ToList();
-        var answers = await Task.WhenAll(probes);
+        var answers = await ProbeAllAsync((uid, index) => !Job.FinishedSubtasks.Contains($"{uid}/{index}"));
         // The round took a while: a subtask that finished or a failure reported meanwhile wins.
         if (Job.Status != JobStatus.Running || Job.Attempt != attempt || Job.FailoverPending) return;
-        var problem = _heartbeats.Judge(Job.JobId!.Value, answers.Where(a => !Job.FinishedSubtasks.Contains($"{a.Uid}/{a.Index}")).ToList());
+        var problem = _heartbeats.Judge(Job.JobId!.Value, answers.Where(a => !Job.FinishedSubtasks.Contains($"{a.VertexUid}/{a.SubtaskIndex}")).ToList());
         if (problem is null) return;
         LogSubtaskLost(Job.JobId!.Value, problem.Origin, problem.Message);
         await HandleFailureAsync(problem.ToFailureCause(time.GetUtcNow()));
     }
+
+    /// <summary>Probes the subtasks <paramref name="which"/> picks (by vertex uid and index), all at once.</summary>
+    private Task<(string VertexUid, int SubtaskIndex, SubtaskMetrics? Answer)[]> ProbeAllAsync(Func<string, int, bool> which) =>
+        Task.WhenAll(Job.Vertices
+            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(i => (v.Uid, Index: i)))
+            .Where(s => which(s.Uid, s.Index))
+            .Select(async s => (s.Uid, s.Index, await ProbeAsync(GrainFactory.GetGrain<ISubtaskGrain>(SubtaskKey.Of(Job.JobId!.Value, s.Uid, s.Index))))));
 
     /// <summary>The subtask's metrics, or null when it did not answer within the probe timeout.</summary>
     private async Task<SubtaskMetrics?> ProbeAsync(ISubtaskGrain subtask)
@@ -637,7 +642,7 @@ internal sealed partial class JobManagerGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} is lost: {Message}")]
     private partial void LogSubtaskLost(JobId jobId, string origin, string message);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: a heartbeat went unanswered ({ExceptionType}: {Message})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: a subtask did not answer a heartbeat or the request for its final figures ({ExceptionType}: {Message})")]
     private partial void LogProbeFailed(JobId jobId, string exceptionType, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: job manager reactivated while {Status} (attempt {Attempt}); resuming")]

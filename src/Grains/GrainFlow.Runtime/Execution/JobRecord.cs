@@ -58,6 +58,12 @@ public sealed class JobRecord
     /// </summary>
     [Id(19)] public bool FailoverPending { get; set; }
 
+    /// <summary>
+    /// Each subtask's figures (key "&lt;vertex uid&gt;/&lt;index&gt;") as it finished, or as the job ended: an ended
+    /// job shows them without waking its idle subtask grains, which Orleans collects. Cleared by a restart.
+    /// </summary>
+    [Id(20)] public Dictionary<string, SubtaskMetrics> FinalFigures { get; set; } = new();
+
     /// <summary>Bounds the record of a job that restarts forever; a strategy that allows more attempts counts at most this many after a reactivation.</summary>
     public const int MaxRestartFailures = 1000;
 }

@@ -288,11 +288,13 @@ internal sealed partial class SubtaskGrain(
 
     private Task SettleSnapshotWritesAsync() => _checkpointing?.SettleWritesAsync() ?? Task.CompletedTask;
 
-    public Task<SubtaskMetrics> GetMetricsAsync()
+    public Task<SubtaskMetrics> GetMetricsAsync() => Task.FromResult(Figures());
+
+    private SubtaskMetrics Figures()
     {
         var channels = _chain?.Channels.ToList() ?? [];
         var figures = _metrics;
-        return Task.FromResult(new SubtaskMetrics(
+        return new SubtaskMetrics(
             _phase.Name,
             silo.SiloAddress.ToString(),
             figures?.RecordsIn ?? 0,
@@ -308,7 +310,7 @@ internal sealed partial class SubtaskGrain(
             figures?.IdleTime ?? TimeSpan.Zero,
             figures?.BusyTimeMsPerSecond() ?? 0,
             figures?.BackPressuredTimeMsPerSecond() ?? 0,
-            figures?.IdleTimeMsPerSecond() ?? 0));
+            figures?.IdleTimeMsPerSecond() ?? 0);
     }
 
     public Task<IReadOnlyList<KeyedStateEntry>> GetKeyedStateAsync(string operatorUid, string stateName)
@@ -362,7 +364,7 @@ internal sealed partial class SubtaskGrain(
         // Nothing to flush or fire any more; without the timers the activation can be collected when idle.
         StopTimers();
         await SettleSnapshotWritesAsync();
-        _ = ReporterFor(deployment).ReportFinishedAsync();
+        _ = ReporterFor(deployment).ReportFinishedAsync(Figures());
     }
 
     private void StopTimers()

@@ -19,8 +19,8 @@ internal sealed partial class JobMasterReporter(IJobMasterGrain master, TaskDepl
     /// <summary>How reports and logs name the subtask: "&lt;vertex uid&gt; subtask &lt;i&gt;".</summary>
     public string Origin { get; } = $"{deployment.VertexUid} subtask {deployment.SubtaskIndex}";
 
-    public Task ReportFinishedAsync() =>
-        ReportAsync(() => master.SubtaskFinishedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex));
+    public Task ReportFinishedAsync(SubtaskMetrics figures) =>
+        ReportAsync(() => master.SubtaskFinishedAsync(deployment.Attempt, deployment.VertexUid, deployment.SubtaskIndex, figures));
 
     public Task ReportFailureAsync(Exception exception)
     {

@@ -14,14 +14,14 @@ public static class VertexEndpoints
         routes.MapGet("/jobs/{jobid}/vertices/{vertexid}", async (string jobid, string vertexid, RestContext rest) =>
         {
             var (job, vertex) = await FindAsync(rest, jobid, vertexid);
-            var subtasks = await SubtaskFigures.OfVertexAsync(rest.Grains, job.JobId, vertex);
+            var subtasks = await SubtaskFigures.OfVertexAsync(rest.Grains, job, vertex);
             return FlinkJson.Ok(VertexJson.Details(job, vertex, subtasks, rest.Time.GetUtcNow()));
         });
 
         routes.MapGet("/jobs/{jobid}/vertices/{vertexid}/backpressure", async (string jobid, string vertexid, RestContext rest) =>
         {
             var (job, vertex) = await FindAsync(rest, jobid, vertexid);
-            var subtasks = await SubtaskFigures.OfVertexAsync(rest.Grains, job.JobId, vertex);
+            var subtasks = await SubtaskFigures.OfVertexAsync(rest.Grains, job, vertex);
             return FlinkJson.Ok(VertexJson.BackPressure(subtasks, rest.Time.GetUtcNow()));
         });
     }
