@@ -23,7 +23,7 @@ public sealed class AzureServiceUriStorageTests(OAuthAzuriteFixture azurite) : I
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task A_silo_signed_in_with_DefaultAzureCredential_keeps_job_records_as_orleans_blobs_and_checkpoints_at_the_service_uri()
+    public async Task ASiloSignedInWithDefaultAzureCredentialKeepsJobRecordsAsOrleansBlobsAndCheckpointsAtTheServiceUri()
     {
         var dataContainer = azurite.NewContainerName("data");
         var grainStateContainer = azurite.NewContainerName("grainstate");
