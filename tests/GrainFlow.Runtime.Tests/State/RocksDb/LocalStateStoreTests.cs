@@ -61,7 +61,7 @@ public sealed class LocalStateStoreTests : IDisposable
         var rocksDb = GrainFlowConfiguration.Empty.With("state.backend.type", "rocksdb").With("state.backend.rocksdb.localdir", _temp.Path);
 
         Assert.Null(LocalRecoveryConfig.For(rocksDb, jobId));
-        Assert.Null(LocalRecoveryConfig.For(GrainFlowConfiguration.Empty.With("state.backend.local-recovery", "true"), jobId));
+        Assert.Null(LocalRecoveryConfig.For(GrainFlowConfiguration.Empty.With("execution.state-recovery.from-local", "true"), jobId)); // hashmap
         Assert.Equal(new LocalRecoveryConfig(Path.Combine(_temp.Path, LocalRecoveryConfig.DirectoryName), jobId),
             LocalRecoveryConfig.For(rocksDb.With("execution.state-recovery.from-local", "true"), jobId));
     }
