@@ -14,7 +14,7 @@ internal static class LocalStateFileTransfer
     private const int BufferBytes = 1 << 20;
 
     /// <summary>Whether RocksDB leaves the file named <paramref name="localName"/> as it is once written (SST files).</summary>
-    public static bool IsImmutable(string localName) => localName.EndsWith(".sst", StringComparison.Ordinal);
+    private static bool IsImmutable(string localName) => localName.EndsWith(".sst", StringComparison.Ordinal);
 
     /// <summary>
     /// Links or copies <paramref name="source"/> to <paramref name="target"/> and returns the size and checksum (by <paramref name="algorithm"/>) of what
