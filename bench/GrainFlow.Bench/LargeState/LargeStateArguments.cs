@@ -9,7 +9,9 @@ namespace GrainFlow.Bench.LargeState;
 /// </summary>
 /// <param name="Backend">The state backend (<c>state.backend.type</c>): hashmap or rocksdb.</param>
 /// <param name="Incremental">Incremental checkpoints (<c>execution.checkpointing.incremental</c>, RocksDB only).</param>
-internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] Storages, int Runs, int? Warmup = null, string Backend = "hashmap", bool Incremental = false, string[]? ModesGiven = null)
+/// <param name="LocalRecovery">Local recovery (<c>execution.state-recovery.from-local</c>, RocksDB only): a restore reads the subtask's local copy.</param>
+internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] Storages, int Runs, int? Warmup = null, string Backend = "hashmap", bool Incremental = false,
+    string[]? ModesGiven = null, bool LocalRecovery = false)
 {
     /// <summary>The incremental-checkpoints suite's settings, in order: full, incremental or both.</summary>
     public string[] Modes => ModesGiven ?? ["full", "incremental"];
@@ -55,7 +57,8 @@ internal sealed record LargeStateArguments(string Suite, long[] Sizes, string[] 
                 "--backend" when args[i + 1] is "hashmap" or "rocksdb" => result with { Backend = args[i + 1] },
                 "--modes" when args[i + 1].Split(',').All(m => m is "full" or "incremental") => result with { ModesGiven = args[i + 1].Split(',') },
                 "--incremental" when bool.TryParse(args[i + 1], out var incremental) => result with { Incremental = incremental },
-                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --sizes 10MB,100MB,1GB, --storages local,azurite, --runs N, --warmup N (default: 20 checkpoints at 10 MB, 3 at 100 MB, 2 at 1 GB), --backend hashmap|rocksdb, --incremental true|false, --modes full,incremental."),
+                "--local-recovery" when bool.TryParse(args[i + 1], out var local) => result with { LocalRecovery = local },
+                var unknown => throw new ArgumentException($"Unknown option or value '{unknown} {args[i + 1]}'. Use --sizes 10MB,100MB,1GB, --storages local,azurite, --runs N, --warmup N (default: 20 checkpoints at 10 MB, 3 at 100 MB, 2 at 1 GB), --backend hashmap|rocksdb, --incremental true|false, --local-recovery true|false, --modes full,incremental."),
             };
         }
         return result;

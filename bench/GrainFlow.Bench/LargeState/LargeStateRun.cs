@@ -61,6 +61,7 @@ internal sealed class LargeStateRun : IAsyncDisposable
         {
             ["state.backend.type"] = arguments?.Backend ?? "hashmap",
             ["execution.checkpointing.incremental"] = (arguments?.Incremental ?? false) ? "true" : "false",
+            ["execution.state-recovery.from-local"] = (arguments?.LocalRecovery ?? false) ? "true" : "false",
         };
         if (backendSettings["state.backend.type"] == "rocksdb") backendSettings["state.backend.rocksdb.localdir"] = Path.Combine(directory, "rocksdb");
         BenchAzurite? azurite = null;

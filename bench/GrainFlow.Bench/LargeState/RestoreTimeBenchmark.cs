@@ -17,7 +17,7 @@ internal static class RestoreTimeBenchmark
 {
     public static async Task<int> RunAsync(LargeStateArguments arguments)
     {
-        Console.Error.WriteLine($"restore time ({arguments.Backend}{(arguments.Incremental ? ", incremental" : "")}): sizes {string.Join(", ", arguments.Sizes.Select(LargeStateArguments.Format))}, storages {string.Join(", ", arguments.Storages)}, {arguments.Runs} restores and raw reads per setting, {Environment.ProcessorCount} cores");
+        Console.Error.WriteLine($"restore time ({arguments.Backend}{(arguments.Incremental ? ", incremental" : "")}{(arguments.LocalRecovery ? ", local recovery" : "")}): sizes {string.Join(", ", arguments.Sizes.Select(LargeStateArguments.Format))}, storages {string.Join(", ", arguments.Storages)}, {arguments.Runs} restores and raw reads per setting, {Environment.ProcessorCount} cores");
         var rows = new List<string>();
         foreach (var storage in arguments.Storages)
         {

@@ -98,7 +98,7 @@ public sealed class ConfigurationNormalizerTests
     [Theory]
     [InlineData("execution.checkpointing.unaligned.enabled", "true", true)]
     [InlineData("execution.checkpointing.unaligned.enabled", "false", false)]
-    [InlineData("execution.state-recovery.from-local", "TRUE", true)]
+    [InlineData("execution.checkpointing.file-merging.enabled", "TRUE", true)]
     [InlineData("execution.checkpointing.snapshot-compression", "true", true)]
     public void AnUnsupportedKeyWarnsUnlessItAsksForWhatGrainFlowDoesAnyway(string key, string value, bool warns)
     {
@@ -120,6 +120,18 @@ public sealed class ConfigurationNormalizerTests
         Assert.Contains("execution.checkpointing.incremental: incremental checkpoints need state.backend.type=rocksdb (the hashmap state backend takes full checkpoints).",
             GrainFlowOptionsValidator.Problems(configuration, checkStorage: false));
         Assert.Empty(GrainFlowOptionsValidator.Problems(new GrainFlowConfiguration(Normalize((key, "false")).Values), checkStorage: false));
+    }
+
+    [Theory]
+    [InlineData("execution.state-recovery.from-local")]
+    [InlineData("state.backend.local-recovery")]
+    public void LocalRecoveryIsASettingGrainFlowReadsUnderFlinksKeyAndItsLegacyOneAndIsOffByDefault(string key)
+    {
+        var normalized = Normalize((key, "true"));
+
+        Assert.DoesNotContain(normalized.Warnings, w => w.Contains("not supported", StringComparison.Ordinal));
+        Assert.True(new GrainFlowConfiguration(normalized.Values).Get(StateRecoveryOptions.FromLocal));
+        Assert.False(GrainFlowConfiguration.Empty.Get(StateRecoveryOptions.FromLocal));
     }
 
     [Fact]

@@ -20,11 +20,21 @@ public static class StateRecoveryOptions
         .WithDeprecatedKeys("execution.savepoint-restore-mode")
         .WithDefault(RecoveryClaimMode.NoClaim);
 
+    /// <summary>
+    /// Local recovery (Flink's <c>execution.state-recovery.from-local</c>): a RocksDB keyed subtask keeps a copy of what its latest
+    /// completed checkpoint uploaded on the silo's local disk, and a restart on the same silo restores from it, each file checked
+    /// against the checkpoint's checksum, instead of downloading.
+    /// </summary>
+    public static readonly ConfigOption<bool> FromLocal = ConfigOptions.Key("execution.state-recovery.from-local").BoolType()
+        .WithDeprecatedKeys("state.backend.local-recovery")
+        .WithDescription("Keep a local copy of each RocksDB subtask's latest completed checkpoint and restore from it on the same silo (checked by checksum) instead of downloading.")
+        .WithDefault(false);
+
     public static readonly ConfigOption<ResumeMode> Resume = ConfigOptions.Key("grainflow.state-recovery.resume").EnumType<ResumeMode>()
         .WithDescription("LATEST: start from the newest completed retained checkpoint or savepoint of a job with the same name ('grainflow run --resume latest').")
         .WithDefault(ResumeMode.None);
 
-    public static IReadOnlyList<ConfigOption> All { get; } = [Path, IgnoreUnclaimedState, ClaimMode, Resume];
+    public static IReadOnlyList<ConfigOption> All { get; } = [Path, IgnoreUnclaimedState, ClaimMode, FromLocal, Resume];
 }
 
 /// <summary>Who owns the snapshot a job starts from (Flink's RecoveryClaimMode).</summary>

@@ -4,6 +4,7 @@ using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.State;
 using GrainFlow.Runtime.State.RocksDb;
+using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Runtime.Checkpointing;
 
@@ -16,10 +17,11 @@ namespace GrainFlow.Runtime.Checkpointing;
 internal static class SubtaskStateRestorer
 {
     /// <param name="configuration">The job's: its state backend (incremental RocksDB state restores only into RocksDB) and RocksDB local directory.</param>
+    /// <param name="localRecovery">The job's local copies of RocksDB checkpoints on this silo, used instead of downloading where they match; null when local recovery is off.</param>
     /// <exception cref="InvalidDataException">The snapshot is missing, damaged, or holds RocksDB's own format and the job's backend is not RocksDB.</exception>
     public static async Task<(CheckpointMetadata Metadata, Dictionary<string, OperatorRestore> Operators)> LoadAsync(
         CheckpointStorage storage, string directoryKey, string externalPath, IEnumerable<(string Uid, bool Keyed)> operators, int subtaskIndex, int parallelism, KeyGroupRange keyGroups,
-        StateCodecs codecs, GrainFlowConfiguration configuration, CancellationToken cancellation)
+        StateCodecs codecs, GrainFlowConfiguration configuration, LocalRecoveryConfig? localRecovery, ILogger logger, CancellationToken cancellation)
     {
         var stored = await storage.Store.GetAsync(directoryKey + CheckpointLayout.MetadataFileName, cancellation)
             ?? throw new InvalidDataException($"Cannot find meta data file '_metadata' in directory '{externalPath}'.");
@@ -42,7 +44,8 @@ internal static class SubtaskStateRestorer
                     var overlapping = snapshots.Where(s => s.KeyGroups is { } range && Overlaps(range, keyGroups)).ToList();
                     if (overlapping.Where(s => s.IncrementalState is not null).ToList() is { Count: > 0 } native)
                     {
-                        rocksDbState = await DownloadAsync(native, uid, new SnapshotLocation(storage.Store, directoryKey, externalPath), configuration, cancellation);
+                        rocksDbState = await DownloadAsync(native, uid, new SnapshotLocation(storage.Store, directoryKey, externalPath), configuration, localRecovery, logger,
+                            cancellation);
                     }
                     foreach (var snapshot in overlapping.Where(s => s.State is not null))
                     {
@@ -61,14 +64,14 @@ internal static class SubtaskStateRestorer
         return (metadata, result);
     }
 
-    /// <summary>The RocksDB instances of the old subtasks, downloaded under the job's RocksDB local directory.</summary>
+    /// <summary>The RocksDB instances of the old subtasks, downloaded (or taken from their local copies) under the job's RocksDB local directory.</summary>
     private static async Task<IReadOnlyList<RocksDbRestoreSource>> DownloadAsync(List<OperatorSnapshot> snapshots, string uid, SnapshotLocation location,
-        GrainFlowConfiguration configuration, CancellationToken cancellation)
+        GrainFlowConfiguration configuration, LocalRecoveryConfig? localRecovery, ILogger logger, CancellationToken cancellation)
     {
         // Never a silently empty restore: these files are RocksDB's own format.
         if (configuration.Get(CheckpointingOptions.StateBackend) != StateBackendType.Rocksdb) throw new InvalidDataException(RocksDbOnly(uid, location.ExternalPath));
         return await RocksDbStateDownloader.DownloadAsync(snapshots, location, configuration,
-            RocksDbKeyedStateBackendFactory.Options(configuration).LocalDirectory, cancellation);
+            RocksDbKeyedStateBackendFactory.Options(configuration).LocalDirectory, localRecovery, logger, cancellation);
     }
 
     /// <summary>

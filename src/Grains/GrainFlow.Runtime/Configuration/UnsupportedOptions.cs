@@ -12,8 +12,6 @@ public static class UnsupportedOptions
         new(["execution.checkpointing.unaligned.forced"], "false", "checkpoints are always aligned."),
         new(["execution.checkpointing.aligned-checkpoint-timeout", "execution.checkpointing.alignment-timeout"], "0",
             "checkpoints are always aligned, without a timeout."),
-        new(["execution.state-recovery.from-local", "state.backend.local-recovery"], "false",
-            "a restore always reads the snapshot from checkpoint storage."),
         new(["state.backend.changelog.enabled"], "false", "there is no changelog state backend."),
         new(["execution.checkpointing.snapshot-compression"], "false", "snapshots are written uncompressed."),
         new(["execution.checkpointing.file-merging.enabled"], "false", "each subtask writes its own snapshot file."),

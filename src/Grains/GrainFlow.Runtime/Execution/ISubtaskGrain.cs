@@ -39,8 +39,9 @@ public interface ISubtaskGrain : IGrainWithStringKey
     Task NotifyCheckpointCompleteAsync(long attempt, long checkpointId);
 
     /// <summary>Stops the attempt: nothing more is processed or sent.</summary>
+    /// <param name="jobEnds">The job ends (rather than restarting): the subtask also deletes the job's local state on its silo (local recovery's copies).</param>
     [AlwaysInterleave, Alias("Cancel")]
-    Task CancelAsync(long attempt);
+    Task CancelAsync(long attempt, bool jobEnds);
 
     [AlwaysInterleave, Alias("GetMetrics")]
     Task<SubtaskMetrics> GetMetricsAsync();

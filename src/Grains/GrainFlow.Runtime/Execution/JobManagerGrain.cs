@@ -308,7 +308,7 @@ internal sealed partial class JobManagerGrain(
         LogRestarting(Job.JobId!.Value, Job.Attempt, cause.Origin, cause.Message, Job.Attempt + 1, (long)delay.Value.TotalMilliseconds);
         Job.RestartAt = now + delay.Value;
         await TransitionAsync(JobStatus.Restarting);
-        await CancelSubtasksAsync();
+        await CancelSubtasksAsync(jobEnds: false);
         try
         {
             await Coordinator.SuspendAsync();
@@ -379,7 +379,7 @@ internal sealed partial class JobManagerGrain(
         if (now - _unreachableSince.Value > configuration.Get(HeartbeatOptions.Timeout)) return false;
         var retry = configuration.Get(HeartbeatOptions.Interval);
         LogRestartDeferred(Job.JobId!.Value, Job.Attempt, exception.Message, (long)retry.TotalMilliseconds);
-        await CancelSubtasksAsync(); // the subtasks this attempt already reached
+        await CancelSubtasksAsync(jobEnds: false); // the subtasks this attempt already reached
         Job.RestartAt = now + retry;
         await record.WriteStateAsync();
         ScheduleRestart(Job.Attempt, retry);
@@ -436,7 +436,7 @@ internal sealed partial class JobManagerGrain(
         try
         {
             await Coordinator.SuspendAsync();
-            await CancelSubtasksAsync();
+            await CancelSubtasksAsync(jobEnds: true);
             await KeepFinalFiguresAsync();
             await Coordinator.ShutdownAsync(status);
         }
@@ -527,11 +527,12 @@ internal sealed partial class JobManagerGrain(
         await Task.WhenAll(subtasks.Select(s => s.Grain.StartAsync(Job.Attempt)));
     }
 
-    private async Task CancelSubtasksAsync()
+    /// <param name="jobEnds">The job ends rather than restarting: the subtasks also release the job's local state on their silos.</param>
+    private async Task CancelSubtasksAsync(bool jobEnds)
     {
         var attempt = Job.Attempt;
         var calls = Job.Vertices.SelectMany(v => Enumerable.Range(0, v.Parallelism)
-            .Select(i => GrainFactory.GetGrain<ISubtaskGrain>(SubtaskKey.Of(Job.JobId!.Value, v.Uid, i)).CancelAsync(attempt)));
+            .Select(i => GrainFactory.GetGrain<ISubtaskGrain>(SubtaskKey.Of(Job.JobId!.Value, v.Uid, i)).CancelAsync(attempt, jobEnds)));
         try
         {
             await Task.WhenAll(calls);

@@ -55,6 +55,8 @@ internal sealed partial class SubtaskGrain(
     private int _channelCapacity;
     private bool _checkpointingEnabled;
     private long _lastCoordinatorPing;
+    // Where the job keeps local copies of RocksDB checkpoints on this silo (local recovery); deleted when the job ends.
+    private State.RocksDb.LocalRecoveryConfig? _localRecovery;
 
     public async Task DeployAsync(TaskDeployment deployment)
     {
@@ -67,9 +69,11 @@ internal sealed partial class SubtaskGrain(
         var keyGroups = GrainFlow.KeyGroups.KeyGroupAssignment.RangeForSubtask(deployment.SubtaskIndex, vertex.Parallelism, graph.MaxParallelism);
         // Read the state to restore before touching the running attempt, then switch over without
         // an await: calls of the previous attempt never see a half-built one.
+        var localRecovery = State.RocksDb.LocalRecoveryConfig.For(configuration, deployment.JobId);
         var restore = deployment.Restore is { } point
             ? (await SubtaskStateRestorer.LoadAsync(CheckpointStorage.OnStore(checkpoints.StoreFor(point.StoreLocation, configuration)), point.DirectoryKey, point.ExternalPath,
-                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), deployment.SubtaskIndex, vertex.Parallelism, keyGroups, codecs, configuration, CancellationToken.None)).Operators
+                vertex.Chain.Select(n => (n.Uid, n.IsKeyed)), deployment.SubtaskIndex, vertex.Parallelism, keyGroups, codecs, configuration, localRecovery, logger,
+                CancellationToken.None)).Operators
             : null;
         if (deployment.Attempt != _newestAttempt)
         {
@@ -80,6 +84,7 @@ internal sealed partial class SubtaskGrain(
 
         Teardown();
         _deployment = deployment;
+        _localRecovery = localRecovery;
         // A graceful stop of the whole cluster ends the attempt's work here: it resumes from its latest checkpoint later.
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(shutdown.LastSiloStopping);
         var cancellation = _cancellation.Token;
@@ -267,20 +272,20 @@ internal sealed partial class SubtaskGrain(
         }
     }
 
-    public async Task CancelAsync(long attempt)
+    public async Task CancelAsync(long attempt, bool jobEnds)
     {
         _newestAttempt = Math.Max(_newestAttempt, attempt);
         if (_deployment is null || _deployment.Attempt > attempt) return;
         _phase.Release();
-        if (_phase.IsFinished)
+        // A finished attempt's final state stays queryable until the activation is collected.
+        if (!_phase.IsFinished)
         {
-            // Its final state stays queryable until the activation is collected.
-            await SettleSnapshotWritesAsync();
-            return;
+            _phase.Cancel();
+            Teardown();
         }
-        _phase.Cancel();
-        Teardown();
         await SettleSnapshotWritesAsync();
+        // Once no snapshot of this subtask can store one any more; a restart keeps them for the next attempt.
+        if (jobEnds) _localRecovery?.DiscardJob();
         // No DeactivateOnIdle: the next attempt is deployed on this same grain, and a deactivation
         // racing with that deployment would leave the new attempt's batches to an empty activation.
         // With its timer gone, an idle activation is collected by Orleans in the usual way.

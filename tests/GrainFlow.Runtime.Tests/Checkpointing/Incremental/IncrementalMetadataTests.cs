@@ -118,7 +118,8 @@ public sealed class IncrementalMetadataTests
         var codecs = new StateCodecs(Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(new Microsoft.Extensions.DependencyInjection.ServiceCollection()));
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => SubtaskStateRestorer.LoadAsync(CheckpointStorage.OnStore(store), "chk-7/", "/checkpoints/job/chk-7",
-            [("count", true)], 0, 1, Range, codecs, GrainFlow.Configuration.GrainFlowConfiguration.Empty, CancellationToken.None));
+            [("count", true)], 0, 1, Range, codecs, GrainFlow.Configuration.GrainFlowConfiguration.Empty, null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            CancellationToken.None));
 
         Assert.Equal("The state of operator 'count' in '/checkpoints/job/chk-7' is an incremental snapshot of the RocksDB state backend, which restores only into "
             + "state.backend.type=rocksdb; to move the job to another backend, take a canonical savepoint.", error.Message);

@@ -7,6 +7,8 @@ using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.State;
 using GrainFlow.Runtime.State.RocksDb;
 using GrainFlow.Storage.FileSystem;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GrainFlow.Runtime.Tests.State.RocksDb;
 
@@ -58,14 +60,16 @@ internal sealed class RocksDbIncrementalCheckpoints : IDisposable
     }
 
     /// <summary>The incremental snapshot of one subtask's RocksDB backend at checkpoint <paramref name="checkpointId"/>, uploaded.</summary>
-    public async Task<OperatorSnapshot> SnapshotAsync<TKey>(IKeyedStateBackend<TKey> backend, long checkpointId, UploadedSharedFiles? uploaded = null) where TKey : notnull
+    /// <param name="localState">Where the backend keeps the local copies of its checkpoints (local recovery); null: the local checkpoint is deleted.</param>
+    public async Task<OperatorSnapshot> SnapshotAsync<TKey>(IKeyedStateBackend<TKey> backend, long checkpointId, UploadedSharedFiles? uploaded = null,
+        LocalStateStore? localState = null) where TKey : notnull
     {
         var rocksDb = (RocksDbKeyedStateBackend<TKey>)backend;
         var native = rocksDb.TakeNativeCheckpoint(Path.Combine(_root, "native", Guid.NewGuid().ToString("N")));
         var files = native.Files.Select(f => new LocalStateFile(f.Name, Path.Combine(native.Directory, f.Name), f.Bytes)).ToList();
         var (handle, _) = await IncrementalSnapshotUploader.UploadAsync(IncrementalSnapshotTarget.ForCheckpoint(Storage, JobId, checkpointId), Uid, rocksDb.KeyGroups,
             Guid.NewGuid(), files, uploaded?.Previous ?? new Dictionary<string, HandleAndLocalPath>(), fullSnapshot: false);
-        Directory.Delete(native.Directory, recursive: true);
+        if (localState?.Store(checkpointId, native.Directory) != true) Directory.Delete(native.Directory, recursive: true);
         return new OperatorSnapshot(Uid, rocksDb.KeyGroups, null, null, IncrementalState: handle);
     }
 
@@ -78,13 +82,19 @@ internal sealed class RocksDbIncrementalCheckpoints : IDisposable
     }
 
     /// <summary>What subtask <paramref name="subtask"/> of <paramref name="parallelism"/> restores from checkpoint <paramref name="checkpointId"/>, as its grain loads it.</summary>
+    /// <param name="localRecovery">The job's local copies (<see cref="LocalRecovery"/>), or null: local recovery off.</param>
+    /// <param name="logger">Where the restore logs what it took from the local copies.</param>
     public async Task<OperatorRestore> RestoreAsync(long checkpointId, int subtask, int parallelism, string backend = StateBackendsUnderTest.RocksDb,
-        int maxParallelism = KeyedStateCheckpoints.MaxParallelism)
+        int maxParallelism = KeyedStateCheckpoints.MaxParallelism, LocalRecoveryConfig? localRecovery = null, ILogger? logger = null)
     {
         var (_, operators) = await SubtaskStateRestorer.LoadAsync(Storage, DirectoryKey(checkpointId), ExternalPath(checkpointId), [(Uid, true)], subtask, parallelism,
-            KeyGroupAssignment.RangeForSubtask(subtask, parallelism, maxParallelism), KeyedStateCheckpoints.Codecs, Configuration(backend), CancellationToken.None);
+            KeyGroupAssignment.RangeForSubtask(subtask, parallelism, maxParallelism), KeyedStateCheckpoints.Codecs, Configuration(backend), localRecovery,
+            logger ?? NullLogger.Instance, CancellationToken.None);
         return operators[Uid];
     }
+
+    /// <summary>Where this job's local copies of checkpoints are (local recovery on), next to the backends' working directories.</summary>
+    public LocalRecoveryConfig LocalRecovery => new(Path.Combine(LocalDirectory, LocalRecoveryConfig.DirectoryName), JobId);
 
     /// <summary>The backend subtask <paramref name="subtask"/> of <paramref name="parallelism"/> opens from <paramref name="restore"/>, as a keyed operator creates it.</summary>
     public IKeyedStateBackend<long> Backend(int subtask, int parallelism, OperatorRestore restore) =>

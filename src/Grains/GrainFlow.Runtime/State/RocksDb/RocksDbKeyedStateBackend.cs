@@ -27,9 +27,10 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>,
     /// checkpoints, native savepoints): the instance is built from them (<see cref="RocksDbIncrementalRestoreOperation"/>),
     /// which takes and deletes them. None: a new, empty instance.
     /// </param>
+    /// <param name="localRecovery">Where the job keeps local copies of its checkpoints on this silo (local recovery); null: none are kept.</param>
     /// <exception cref="IOException">The local directory of <paramref name="options"/> is not writable, or a restored database cannot be opened.</exception>
     public RocksDbKeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism, StateCodecs codecs, RocksDbBackendOptions options,
-        IReadOnlyList<RocksDbRestoreSource>? restoreFrom = null)
+        IReadOnlyList<RocksDbRestoreSource>? restoreFrom = null, LocalRecoveryConfig? localRecovery = null)
     {
         KeyGroups = keyGroups;
         _maxParallelism = maxParallelism;
@@ -38,7 +39,7 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>,
         if (restoreFrom is { Count: > 0 }) (Instance, RestoredIncrementalState) = RocksDbIncrementalRestoreOperation.Restore(restoreFrom, keyGroups, maxParallelism, options);
         else Instance = new RocksDbInstance(options);
         // A restored instance that is its snapshot unchanged reuses that snapshot's shared files (uploaded, confirmed: it is retained).
-        _nativeSnapshots = new RocksDbIncrementalSnapshotStrategy(Instance, keyGroups, UploadedSharedFiles.Restored(RestoredIncrementalState));
+        _nativeSnapshots = new RocksDbIncrementalSnapshotStrategy(Instance, keyGroups, UploadedSharedFiles.Restored(RestoredIncrementalState), localRecovery);
     }
 
     public KeyGroupRange KeyGroups { get; }

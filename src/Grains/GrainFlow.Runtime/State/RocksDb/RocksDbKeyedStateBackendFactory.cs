@@ -16,10 +16,13 @@ internal sealed class RocksDbKeyedStateBackendFactory : IKeyedStateBackendFactor
 {
     public static string DefaultLocalDirectory => Path.Combine(Path.GetTempPath(), "grainflow-rocksdb");
 
-    /// <summary>The backend, opened on the downloaded RocksDB state of <see cref="OperatorRestore.RocksDbState"/> when there is some.</summary>
+    /// <summary>
+    /// The backend, opened on the downloaded RocksDB state of <see cref="OperatorRestore.RocksDbState"/> when there is some, and keeping
+    /// local copies of its checkpoints when the job has local recovery on.
+    /// </summary>
     public IKeyedStateBackend<TKey> Create<TKey>(OperatorContext context) where TKey : notnull =>
         new RocksDbKeyedStateBackend<TKey>(context.KeyGroups, context.MaxParallelism, context.Services.GetRequiredService<StateCodecs>(), Options(context.Configuration),
-            context.Restore?.RocksDbState);
+            context.Restore?.RocksDbState, LocalRecoveryConfig.For(context.Configuration, context.JobId));
 
     public static RocksDbBackendOptions Options(GrainFlowConfiguration configuration)
     {
