@@ -5,7 +5,7 @@ namespace GrainFlow.Runtime.State;
 /// <summary>An accumulator per key and namespace; namespaces merge by merging their accumulators (<see cref="IAggregateFunction{TIn, TAcc, TOut}.Merge"/>).</summary>
 internal sealed class HeapAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(
     HeapKeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TAcc> table, IAggregateFunction<TIn, TAcc, TOut> function)
-    : HeapKvState<TKey, TNamespace, TAcc>(backend, table), IInternalAggregatingState<TNamespace, TIn, TOut>, IInternalReadOnceState<TOut>, IInternalAddingState<TIn>
+    : HeapKvState<TKey, TNamespace, TAcc>(backend, table), IInternalAggregatingState<TNamespace, TIn, TOut>, IInternalReadOnceState<TOut>
     where TKey : notnull
     where TNamespace : notnull
 {
@@ -21,13 +21,10 @@ internal sealed class HeapAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(
         return has;
     }
 
-    public void Add(TIn value) => AddToExisting(value);
-
-    public bool AddToExisting(TIn value)
+    public void Add(TIn value)
     {
         ref var slot = ref CurrentSlot(out var exists);
         slot = function.Add(value, exists ? slot! : function.CreateAccumulator());
-        return exists;
     }
 
     public void MergeNamespaces(TNamespace target, IEnumerable<TNamespace> sources) => MergeNamespaces(target, sources, function.Merge);

@@ -4,7 +4,7 @@ namespace GrainFlow.Runtime.State;
 
 /// <summary>A list per key and namespace; immutable, so a snapshot sharing it never sees it change.</summary>
 internal sealed class HeapListState<TKey, TNamespace, TValue>(HeapKeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, ImmutableList<TValue>> table)
-    : HeapKvState<TKey, TNamespace, ImmutableList<TValue>>(backend, table), IInternalListState<TNamespace, TValue>, IInternalReadOnceState<IReadOnlyList<TValue>>, IInternalAddingState<TValue>
+    : HeapKvState<TKey, TNamespace, ImmutableList<TValue>>(backend, table), IInternalListState<TNamespace, TValue>, IInternalReadOnceState<IReadOnlyList<TValue>>
     where TKey : notnull
     where TNamespace : notnull
 {
@@ -20,13 +20,10 @@ internal sealed class HeapListState<TKey, TNamespace, TValue>(HeapKeyedStateBack
         return elements.Count > 0;
     }
 
-    public void Add(TValue value) => AddToExisting(value);
-
-    public bool AddToExisting(TValue value)
+    public void Add(TValue value)
     {
-        ref var list = ref CurrentSlot(out var exists);
+        ref var list = ref CurrentSlot(out _);
         list = (list ?? ImmutableList<TValue>.Empty).Add(value);
-        return exists;
     }
 
     public void Update(IEnumerable<TValue> values)

@@ -2,7 +2,7 @@ namespace GrainFlow.Runtime.State;
 
 /// <summary>A value per key and namespace that every added value is reduced into; namespaces merge by reducing their values.</summary>
 internal sealed class HeapReducingState<TKey, TNamespace, TValue>(HeapKeyedStateBackend<TKey> backend, NamespacedTable<TKey, TNamespace, TValue> table, Func<TValue, TValue, TValue> reduce)
-    : HeapKvState<TKey, TNamespace, TValue>(backend, table), IInternalReducingState<TNamespace, TValue>, IInternalReadOnceState<TValue>, IInternalAddingState<TValue>
+    : HeapKvState<TKey, TNamespace, TValue>(backend, table), IInternalReducingState<TNamespace, TValue>, IInternalReadOnceState<TValue>
     where TKey : notnull
     where TNamespace : notnull
 {
@@ -12,13 +12,10 @@ internal sealed class HeapReducingState<TKey, TNamespace, TValue>(HeapKeyedState
 
     public bool TryTake(out TValue value) => TryTakeCurrent(out value);
 
-    public void Add(TValue value) => AddToExisting(value);
-
-    public bool AddToExisting(TValue value)
+    public void Add(TValue value)
     {
         ref var slot = ref CurrentSlot(out var exists);
         slot = exists ? reduce(slot!, value) : value;
-        return exists;
     }
 
     public void MergeNamespaces(TNamespace target, IEnumerable<TNamespace> sources) => MergeNamespaces(target, sources, reduce);

@@ -12,8 +12,7 @@ namespace GrainFlow.Runtime.Operators.Windowing;
 /// </summary>
 internal interface IWindowContents<in W, in TIn, TContents>
 {
-    /// <summary>Adds <paramref name="value"/>; true when the window had contents before (false when the state cannot tell).</summary>
-    bool Add(W window, TIn value);
+    void Add(W window, TIn value);
 
     bool TryGet(W window, out TContents contents);
 
@@ -36,14 +35,11 @@ internal abstract class WindowContents<TIn, TContents>
         : IWindowContents<W, TIn, TContents> where TState : IInternalMergingState<W>
     {
         private readonly IInternalReadOnceState<TContents>? _readOnce = state as IInternalReadOnceState<TContents>;
-        private readonly IInternalAddingState<TIn>? _adding = state as IInternalAddingState<TIn>;
 
-        public bool Add(W window, TIn value)
+        public void Add(W window, TIn value)
         {
             state.SetCurrentNamespace(window);
-            if (_adding is not null) return _adding.AddToExisting(value);
             add(state, value);
-            return false;
         }
 
         public bool TryGet(W window, out TContents contents)

@@ -136,14 +136,12 @@ internal sealed class WindowProcessor<TKey, TIn, TContents, TOut, W> : IWindowAs
 
     private void AddAndTrigger(TKey key, TIn element, long timestamp, W window, W stateWindow)
     {
-        var hadContents = _contents.Add(stateWindow, element);
+        _contents.Add(stateWindow, element);
         _triggerContext.Window = window;
         var result = _onElement(element, timestamp, window, _triggerContext);
         if (result.IsFire() && _contents.TryGet(stateWindow, out var fired)) Emit(key, window, fired);
         if (result.IsPurge()) _contents.Clear(stateWindow);
-        // A window with contents got its cleanup timer with its first element, and only its cleanup (which
-        // takes the contents too) removes it; a merging window's actual window changes under its contents.
-        if (!hadContents || _mergingWindows is not null) RegisterCleanupTimer(window);
+        RegisterCleanupTimer(window);
     }
 
     private void MergeWindows(W result, IReadOnlyCollection<W> mergedWindows, W stateWindow, IReadOnlyCollection<W> mergedStateWindows)
