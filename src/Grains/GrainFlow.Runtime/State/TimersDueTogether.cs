@@ -39,7 +39,7 @@ internal sealed class TimersDueTogether<T>(int keyGroupCount, Func<T, int> group
         for (var i = 0; i < _count; i++) _groupStarts[groupIndexOf(_added[i]) + 1]++;
         for (var g = 1; g < _groupStarts.Length; g++) _groupStarts[g] += _groupStarts[g - 1];
         for (var i = 0; i < _count; i++) _byGroup[_groupStarts[groupIndexOf(_added[i])]++] = _added[i];
-        // The references go with the timers taken; only the copies in key group order are read.
+        // The timers are read from the ordered copy from now on: this array keeps none of their keys alive.
         Array.Clear(_added, 0, _count);
     }
 
