@@ -54,4 +54,21 @@ public sealed class DueTimeQueueTests
         Assert.True(queue.TryDequeueDue(30, out var last, out var lastDue));
         Assert.Equal(("f", 30L), (last, lastDue));
     }
+
+    [Fact]
+    public void PeekingTellsTheEarliestDueTimeWithoutTakingIt()
+    {
+        var queue = new DueTimeQueue<int>();
+        Assert.False(queue.TryPeekDue(out _));
+        queue.Enqueue(1, 20);
+        queue.Enqueue(2, 10); // before the first run's tail: a run of its own
+        queue.Enqueue(3, 30);
+        Assert.True(queue.TryPeekDue(out var due));
+        Assert.Equal(10, due);
+        Assert.True(queue.TryDequeueDue(10, out var item, out _));
+        Assert.Equal(2, item);
+        Assert.True(queue.TryPeekDue(out due));
+        Assert.Equal(20, due);
+        Assert.Equal(2, queue.Count);
+    }
 }

@@ -125,4 +125,30 @@ public sealed class TimerQueueTests
         Assert.Equal(1, third.Count);
         Assert.Equal([0L], TakeAll(third, long.MaxValue).Select(t => t.Timestamp));
     }
+
+    [Fact]
+    public void TimersOfOneTimeComeOutKeyGroupByKeyGroupAndOneRegisteredMeanwhileForAnEarlierTimeComesFirst()
+    {
+        var (_, queue) = Open();
+        for (long key = 0; key < 500; key++) queue.Register(Group(key), key, W1, 9);
+        queue.Register(Group(7), 7, W2, 19);
+
+        Assert.True(queue.TryTakeDue(19, out var first));
+        Assert.Equal(9, first.Timestamp);
+        // While the first fires: a timer for an earlier time, one for the same time, and one of the time deleted.
+        queue.Register(Group(1000), 1000, W1, 4);
+        queue.Register(Group(1001), 1001, W1, 9);
+        var deleted = first.Key == 3 ? 4 : 3;
+        Assert.True(queue.Delete(Group(deleted), deleted, W1, 9));
+
+        var rest = TakeAll(queue, 19);
+        Assert.Equal(new InternalTimer<long, TestWindow>(4, 1000, W1), rest[0]);
+        var ofTheTime = rest.Skip(1).TakeWhile(t => t.Key < 500).ToList();
+        Assert.Equal(Enumerable.Range(0, 500).Select(k => (long)k).Except([first.Key, deleted]).Order(), ofTheTime.Select(t => t.Key).Order());
+        Assert.All(ofTheTime, t => Assert.Equal(9, t.Timestamp));
+        var groups = ofTheTime.Select(t => Group(t.Key)).Prepend(Group(first.Key)).ToList();
+        Assert.Equal(groups.Order(), groups);
+        Assert.Equal([new InternalTimer<long, TestWindow>(9, 1001, W1), new InternalTimer<long, TestWindow>(19, 7, W2)], rest.Skip(1 + ofTheTime.Count));
+        Assert.Equal(0, queue.Count);
+    }
 }

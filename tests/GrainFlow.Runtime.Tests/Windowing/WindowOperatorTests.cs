@@ -212,6 +212,43 @@ public sealed class WindowOperatorTests
     }
 
     [Fact]
+    public void AWindowWhoseTriggerDeletedItsTimerOnAnElementIsStillCleanedUpAtItsEnd()
+    {
+        // The trigger's timer and the cleanup timer are one timer (same key, window and time): the
+        // operator registers the cleanup timer again after every element, as Flink does.
+        var harness = Counting(c => c.Window(TumblingEventTimeWindows.Of(Ten)).Trigger(new OnceEarlyOnLargeValue(100)));
+        harness.Add("a", 1);
+        harness.Add("a", 2, 500);
+        Assert.Equal(["a [0, 10) count=2 sum=501"], harness.Output.Select(o => o.Value));
+        Assert.Equal(1, harness.Entries(WindowStateNames.Contents));
+
+        harness.Watermark(9);
+        Assert.Equal(0, harness.Entries(WindowStateNames.Contents));
+        Assert.Single(harness.Output);
+    }
+
+    /// <summary>Fires once, early, for an element worth more than a threshold, and then no longer on time.</summary>
+    private sealed class OnceEarlyOnLargeValue(long threshold) : Trigger<TimeWindow>
+    {
+        public override TriggerResult OnElement<T>(T element, long timestamp, TimeWindow window, ITriggerContext context)
+        {
+            if (element is not Click { Value: var value } || value <= threshold)
+            {
+                context.RegisterEventTimeTimer(window.MaxTimestamp);
+                return TriggerResult.Continue;
+            }
+            context.DeleteEventTimeTimer(window.MaxTimestamp);
+            return TriggerResult.Fire;
+        }
+
+        public override TriggerResult OnEventTime(long time, TimeWindow window, ITriggerContext context) => TriggerResult.Continue;
+
+        public override TriggerResult OnProcessingTime(long time, TimeWindow window, ITriggerContext context) => TriggerResult.Continue;
+
+        public override void Clear(TimeWindow window, ITriggerContext context) => context.DeleteEventTimeTimer(window.MaxTimestamp);
+    }
+
+    [Fact]
     public void ABadWindowDeclarationIsRefusedWhenTheJobIsBuilt()
     {
         var clicks = Clicks();

@@ -44,12 +44,7 @@ internal sealed class DueTimeQueue<T>
     /// <summary>Takes the item due first if it is due at or before <paramref name="time"/>.</summary>
     public bool TryDequeueDue(long time, out T item, out long due)
     {
-        var first = -1;
-        var firstDue = long.MaxValue;
-        for (var i = 0; i < MaxRuns; i++)
-        {
-            if (_runs[i] is { } run && run.TryPeek(out var head) && (first < 0 || head.Due < firstDue)) (first, firstDue) = (i, head.Due);
-        }
+        var first = FirstRun(out var firstDue);
         if (_heap.TryPeek(out item!, out due) && (first < 0 || due < firstDue))
         {
             if (due > time) return false;
@@ -63,5 +58,25 @@ internal sealed class DueTimeQueue<T>
         }
         (item, due) = _runs[first].Dequeue();
         return true;
+    }
+
+    /// <summary>The due time of the item due first, if there is one.</summary>
+    public bool TryPeekDue(out long due)
+    {
+        var first = FirstRun(out var firstDue);
+        if (_heap.TryPeek(out _, out due) && (first < 0 || due < firstDue)) return true;
+        due = firstDue;
+        return first >= 0;
+    }
+
+    private int FirstRun(out long firstDue)
+    {
+        var first = -1;
+        firstDue = long.MaxValue;
+        for (var i = 0; i < MaxRuns; i++)
+        {
+            if (_runs[i] is { } run && run.TryPeek(out var head) && (first < 0 || head.Due < firstDue)) (first, firstDue) = (i, head.Due);
+        }
+        return first;
     }
 }

@@ -81,7 +81,7 @@ internal sealed class HeapKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> whe
         new HeapAggregatingState<TKey, TNamespace, TIn, TAcc, TOut>(this, Table<TNamespace, TAcc>(descriptor), descriptor.Function);
 
     public IKeyGroupedTimerQueue<TKey, TNamespace> CreateTimerQueue<TNamespace>(string stateName) where TNamespace : notnull =>
-        new TimerQueue<TKey, TNamespace>(KeyGroups.StartKeyGroup, NamespacedTable<TKey, TNamespace, ImmutableArray<long>>.Create(this, stateName));
+        new TimerQueue<TKey, TNamespace>(KeyGroups.StartKeyGroup, KeyGroups.Count, NamespacedTable<TKey, TNamespace, ImmutableArray<long>>.Create(this, stateName));
 
     /// <summary>Nothing to release: the heap's state goes with the operator.</summary>
     public void Dispose() { }

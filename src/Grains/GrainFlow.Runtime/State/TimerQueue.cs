@@ -15,13 +15,15 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
     private readonly NamespacedTable<TKey, TNamespace, ImmutableArray<long>> _table;
     // Entries deleted since they were queued stay here and are skipped when they come up: the table decides.
     private readonly DueTimeQueue<(TKey Key, TNamespace Namespace, int GroupIndex)> _queue = new();
+    private readonly TimersDueTogether<(TKey Key, TNamespace Namespace, int GroupIndex)> _dueTogether;
     private readonly ImmutableArray<long>[] _singleTimes = new ImmutableArray<long>[64];
     private readonly IEqualityComparer<TNamespace> _namespaces = EqualityComparer<TNamespace>.Default;
     private RecentTimer _recent;
 
-    public TimerQueue(int firstKeyGroup, NamespacedTable<TKey, TNamespace, ImmutableArray<long>> table)
+    public TimerQueue(int firstKeyGroup, int keyGroupCount, NamespacedTable<TKey, TNamespace, ImmutableArray<long>> table)
     {
         _table = table;
+        _dueTogether = new(keyGroupCount, static entry => entry.GroupIndex);
         foreach (var (keyGroup, key, ns, times) in table.Entries)
         {
             foreach (var time in times) _queue.Enqueue((key, ns, keyGroup - firstKeyGroup), time);
@@ -80,7 +82,7 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
     /// <summary>Takes (and unregisters) the earliest timer due at or before <paramref name="time"/>, if any.</summary>
     public bool TryTakeDue(long time, out InternalTimer<TKey, TNamespace> timer)
     {
-        while (_queue.TryDequeueDue(time, out var entry, out var due))
+        while (TryNextDue(time, out var entry, out var due))
         {
             if (!TryTake(entry.GroupIndex, entry.Key, entry.Namespace, due)) continue;
             timer = new InternalTimer<TKey, TNamespace>(due, entry.Key, entry.Namespace);
@@ -88,6 +90,27 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
         }
         timer = default;
         return false;
+    }
+
+    /// <summary>
+    /// The next queued timer due at or before <paramref name="time"/>: the timers of the earliest due time
+    /// are set aside together and come out key group by key group (<see cref="TimersDueTogether{T}"/>); one
+    /// registered meanwhile for an earlier time (while firing) comes out before them, as from one queue.
+    /// </summary>
+    private bool TryNextDue(long time, out (TKey Key, TNamespace Namespace, int GroupIndex) entry, out long due)
+    {
+        if (_dueTogether.Any && _dueTogether.Time <= time && !(_queue.TryPeekDue(out var head) && head < _dueTogether.Time))
+        {
+            (entry, due) = (_dueTogether.Take(), _dueTogether.Time);
+            return true;
+        }
+        if (!_queue.TryDequeueDue(time, out entry, out due)) return false;
+        if (_dueTogether.Any || !_queue.TryPeekDue(out var next) || next != due) return true;
+        _dueTogether.Add(entry);
+        while (_queue.TryPeekDue(out next) && next == due && _queue.TryDequeueDue(due, out var same, out _)) _dueTogether.Add(same);
+        _dueTogether.Seal(due);
+        entry = _dueTogether.Take();
+        return true;
     }
 
     /// <summary>Unregisters a queued timer unless it was deleted since: one lookup when it was the only time of its key and namespace, as a window's timer is.</summary>
