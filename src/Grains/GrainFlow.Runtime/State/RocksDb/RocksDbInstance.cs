@@ -110,6 +110,7 @@ internal sealed class RocksDbInstance : IDisposable
     /// <summary>The value of <paramref name="key"/> in <paramref name="column"/>, cached writes first; null when there is none. Read it before the next write.</summary>
     public byte[]? Get(ColumnFamilyHandle column, ReadOnlySpan<byte> key)
     {
+        ObjectDisposedException.ThrowIf(_closed, this);
         if (_cache.TryGet(column, key, out var cached)) return cached;
         var value = Open.Get(key, column);
         _cache.Read(column, key, value);
@@ -117,8 +118,11 @@ internal sealed class RocksDbInstance : IDisposable
         return value;
     }
 
-    public bool HasKey(ColumnFamilyHandle column, ReadOnlySpan<byte> key) =>
-        _cache.TryGet(column, key, out var cached) ? cached is not null : Open.HasKey(key, column);
+    public bool HasKey(ColumnFamilyHandle column, ReadOnlySpan<byte> key)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        return _cache.TryGet(column, key, out var cached) ? cached is not null : Open.HasKey(key, column);
+    }
 
     public void Put(ColumnFamilyHandle column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
