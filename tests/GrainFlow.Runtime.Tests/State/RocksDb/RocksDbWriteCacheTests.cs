@@ -1,3 +1,4 @@
+using GrainFlow.Configuration;
 using GrainFlow.Runtime.Api.State;
 using GrainFlow.Runtime.State;
 using GrainFlow.Runtime.State.RocksDb;
@@ -144,6 +145,17 @@ public sealed class RocksDbWriteCacheTests : IDisposable
         Assert.False(cache.TryGet(column, K1, out _));
         Assert.Equal(0, cache.Bytes);
         Assert.Null(instance.Db.Get(K1, column));
+    }
+
+    [Theory]
+    [InlineData(null, 16L << 20)]
+    [InlineData("4 mb", 4L << 20)]
+    [InlineData("0", 0L)]
+    public void TheWriteCacheIsSizedByItsConfigurationKey(string? size, long bytes)
+    {
+        var configuration = GrainFlowConfiguration.Empty.With("state.backend.rocksdb.localdir", _backends.LocalDirectory);
+        if (size is not null) configuration = configuration.With("state.backend.rocksdb.write-cache.size", size);
+        Assert.Equal(bytes, RocksDbKeyedStateBackendFactory.Options(configuration).WriteCacheBytes);
     }
 
     public void Dispose() => _backends.Dispose();
