@@ -22,8 +22,8 @@ public static class StateBackendOptions
 
     public static readonly ConfigOption<long> RocksDbWriteBufferSize = ConfigOptions.Key("state.backend.rocksdb.writebuffer.size").MemorySizeType()
         .WithCheck(bytes => bytes >= 64 << 10 ? null : "a write buffer needs at least 64 kb", "a size of at least 64 kb, e.g. \"64 mb\"")
-        .WithDefault(64L << 20)
-        .WithDescription("The size of one memtable of one state (column family) before it is flushed to an SST file.");
+        .WithDefault(RocksDbBackendOptions.DefaultWriteBufferBytes)
+        .WithDescription("The size of one memtable of one state (column family) before it is flushed to an SST file; a barrier of an incremental checkpoint flushes what the memtables hold.");
 
     public static readonly ConfigOption<int> RocksDbWriteBufferCount = ConfigOptions.Key("state.backend.rocksdb.writebuffer.count").IntType()
         .WithCheck(count => count >= 1 ? null : "at least one write buffer is needed", "a whole number of at least 1")

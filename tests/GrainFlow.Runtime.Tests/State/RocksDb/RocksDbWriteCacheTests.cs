@@ -129,6 +129,24 @@ public sealed class RocksDbWriteCacheTests : IDisposable
     }
 
     [Fact]
+    public void AWriteAfterAReadOfTheSameKeyInAnotherStateGoesToThatState()
+    {
+        using var instance = new RocksDbInstance(_backends.Options);
+        var (first, second) = (instance.Column("first"), instance.Column("second"));
+        var cache = new RocksDbWriteCache(1 << 20, 1 << 18);
+        cache.Put(first, K1, [10]);
+
+        Assert.True(cache.TryGet(first, K1, out _));
+        cache.Put(second, K1, [20]);
+
+        Assert.True(cache.TryGet(first, K1, out var inFirst));
+        Assert.Equal([10], inFirst);
+        cache.FlushTo(instance.Db, RocksDbInstance.NoWal);
+        Assert.Equal([20], instance.Db.Get(K1, second));
+        Assert.Equal([10], instance.Db.Get(K1, first));
+    }
+
+    [Fact]
     public void ACacheOfSizeZeroAsksForAFlushAfterEveryWriteAndKeepsNothing()
     {
         using var instance = new RocksDbInstance(_backends.Options);

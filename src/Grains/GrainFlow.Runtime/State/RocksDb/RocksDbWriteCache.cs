@@ -27,6 +27,9 @@ internal sealed class RocksDbWriteCache(long capacityBytes, long dirtyBytes)
     // Few states per instance: a list searched by reference beats a dictionary of dictionaries.
     private readonly List<Column> _columns = new();
 
+    // The entry read or written last: a state's update after its read (the usual read-modify-write) finds it without a lookup.
+    private (Column Column, Entry Entry)? _last;
+
     /// <summary>The memory the cached entries take, by <see cref="EntryOverheadBytes"/> per entry beyond their keys and values.</summary>
     public long Bytes { get; private set; }
 
@@ -42,8 +45,10 @@ internal sealed class RocksDbWriteCache(long capacityBytes, long dirtyBytes)
     /// </summary>
     public bool TryGet(ColumnFamilyHandle column, ReadOnlySpan<byte> key, out byte[]? value)
     {
-        if (Of(column).Lookup.TryGetValue(key, out var entry))
+        var cached = Of(column);
+        if (cached.Lookup.TryGetValue(key, out var entry))
         {
+            _last = (cached, entry);
             value = entry.Value;
             return true;
         }
@@ -54,10 +59,11 @@ internal sealed class RocksDbWriteCache(long capacityBytes, long dirtyBytes)
     /// <summary>Caches a value read from RocksDB (null: it has none), so that the next read of the key is a lookup.</summary>
     public void Read(ColumnFamilyHandle column, ReadOnlySpan<byte> key, byte[]? value)
     {
-        var lookup = Of(column).Lookup;
-        if (lookup.ContainsKey(key)) return;
+        var cached = Of(column);
+        if (cached.Lookup.ContainsKey(key)) return;
         var entry = new Entry(key.ToArray()) { Value = value };
-        lookup.Dictionary.Add(entry.Key, entry);
+        cached.Lookup.Dictionary.Add(entry.Key, entry);
+        _last = (cached, entry);
         Bytes += entry.Key.Length + (value?.Length ?? 0) + EntryOverheadBytes;
     }
 
@@ -114,12 +120,15 @@ internal sealed class RocksDbWriteCache(long capacityBytes, long dirtyBytes)
     {
         if (DirtyBytes > 0) throw new InvalidOperationException("The write cache holds writes RocksDB does not have yet; flush it before clearing it.");
         foreach (var column in _columns) column.Lookup.Dictionary.Clear();
+        _last = null;
         Bytes = 0;
     }
 
     private Entry Written(Column column, ReadOnlySpan<byte> key)
     {
-        if (!column.Lookup.TryGetValue(key, out var entry))
+        Entry? entry;
+        if (_last is ({ } lastColumn, { } last) && ReferenceEquals(lastColumn, column) && key.SequenceEqual(last.Key)) entry = last;
+        else if (!column.Lookup.TryGetValue(key, out entry))
         {
             entry = new Entry(key.ToArray());
             column.Lookup.Dictionary.Add(entry.Key, entry);
@@ -131,6 +140,7 @@ internal sealed class RocksDbWriteCache(long capacityBytes, long dirtyBytes)
             column.Dirty.Add(entry);
             DirtyBytes += entry.Key.Length + (entry.Value?.Length ?? 0);
         }
+        _last = (column, entry);
         return entry;
     }
 
