@@ -22,8 +22,8 @@ public static class StateBackendOptions
 
     public static readonly ConfigOption<long> RocksDbWriteBufferSize = ConfigOptions.Key("state.backend.rocksdb.writebuffer.size").MemorySizeType()
         .WithCheck(bytes => bytes >= 64 << 10 ? null : "a write buffer needs at least 64 kb", "a size of at least 64 kb, e.g. \"64 mb\"")
-        .WithDefault(RocksDbBackendOptions.DefaultWriteBufferBytes)
-        .WithDescription("The size of one memtable of one state (column family) before it is flushed to an SST file; a barrier of an incremental checkpoint flushes what the memtables hold.");
+        .WithDefault(64L << 20)
+        .WithDescription("The size of one memtable of one state (column family) before it is flushed to an SST file.");
 
     public static readonly ConfigOption<int> RocksDbWriteBufferCount = ConfigOptions.Key("state.backend.rocksdb.writebuffer.count").IntType()
         .WithCheck(count => count >= 1 ? null : "at least one write buffer is needed", "a whole number of at least 1")
@@ -37,7 +37,7 @@ public static class StateBackendOptions
 
     public static readonly ConfigOption<long> RocksDbFixedMemoryPerSlot = ConfigOptions.Key("state.backend.rocksdb.memory.fixed-per-slot").MemorySizeType()
         .WithCheck(bytes => bytes >= 1 << 20 ? null : "give RocksDB at least 1 mb", "a size of at least 1 mb, e.g. \"256 mb\"")
-        .WithDescription("Bounds each RocksDB instance as a whole (block cache and memtables); when set, the block-cache and write-buffer sizes are derived from it.");
+        .WithDescription("Bounds each RocksDB instance as a whole (write cache, block cache and memtables); when set, the write-cache, block-cache and write-buffer sizes are derived from it.");
 
     public static IReadOnlyList<ConfigOption> All { get; } =
         [RocksDbLocalDirectory, RocksDbBlockCacheSize, RocksDbWriteBufferSize, RocksDbWriteBufferCount, RocksDbWriteCacheSize, RocksDbFixedMemoryPerSlot];

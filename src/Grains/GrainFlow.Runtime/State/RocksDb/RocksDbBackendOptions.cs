@@ -3,7 +3,7 @@ namespace GrainFlow.Runtime.State.RocksDb;
 /// <summary>
 /// Where the RocksDB instances of keyed subtasks live and how much memory each may use. The sizes are
 /// Flink's: <c>state.backend.rocksdb.block.cache-size</c> (8 MB), <c>state.backend.rocksdb.writebuffer.size</c>
-/// (8 MB; Flink's is 64 MB) and <c>.writebuffer.count</c> (2); <see cref="WithFixedMemory"/> is
+/// (64 MB) and <c>.writebuffer.count</c> (2); <see cref="WithFixedMemory"/> is
 /// <c>state.backend.rocksdb.memory.fixed-per-slot</c>, which bounds an instance as a whole.
 /// </summary>
 public sealed record RocksDbBackendOptions
@@ -20,14 +20,8 @@ public sealed record RocksDbBackendOptions
     /// <summary>The LRU block cache shared by the column families of one instance (uncompressed blocks read from SST files).</summary>
     public long BlockCacheBytes { get; init; } = 8L << 20;
 
-    /// <summary>
-    /// The size of one memtable of one column family before it is flushed to an SST file. Smaller than Flink's 64 MB: a
-    /// native checkpoint flushes the memtables at the barrier, so their size bounds the synchronous part of an
-    /// incremental checkpoint, and the write cache already absorbs repeated writes of a key.
-    /// </summary>
-    public long WriteBufferBytes { get; init; } = DefaultWriteBufferBytes;
-
-    public const long DefaultWriteBufferBytes = 8L << 20;
+    /// <summary>The size of one memtable of one column family before it is flushed to an SST file.</summary>
+    public long WriteBufferBytes { get; init; } = 64L << 20;
 
     /// <summary>How many memtables a column family may hold (one written, the others being flushed).</summary>
     public int MaxWriteBufferNumber { get; init; } = 2;
@@ -64,7 +58,7 @@ public sealed record RocksDbBackendOptions
             WriteCacheBytes = writeCache,
             BlockCacheBytes = bytes - writeCache,
             TotalWriteBufferBytes = bytes / 2,
-            WriteBufferBytes = Math.Min(DefaultWriteBufferBytes, bytes / 4),
+            WriteBufferBytes = Math.Min(64L << 20, bytes / 4),
         };
     }
 }
