@@ -1,4 +1,5 @@
 using GrainFlow.Configuration;
+using GrainFlow.Runtime.State.RocksDb;
 
 namespace GrainFlow.Runtime.Configuration;
 
@@ -29,10 +30,15 @@ public static class StateBackendOptions
         .WithDefault(2)
         .WithDescription("How many memtables one state may hold (one written, the others being flushed).");
 
+    public static readonly ConfigOption<long> RocksDbWriteCacheSize = ConfigOptions.Key("state.backend.rocksdb.write-cache.size").MemorySizeType()
+        .WithCheck(bytes => bytes >= 0 ? null : "the write cache cannot be negative", "a size, e.g. \"16 mb\" (0 turns the cache off)")
+        .WithDefault(RocksDbBackendOptions.DefaultWriteCacheBytes)
+        .WithDescription("The entries one RocksDB instance keeps in memory in front of the database; a quarter of it bounds the writes not yet in RocksDB, which a barrier writes.");
+
     public static readonly ConfigOption<long> RocksDbFixedMemoryPerSlot = ConfigOptions.Key("state.backend.rocksdb.memory.fixed-per-slot").MemorySizeType()
         .WithCheck(bytes => bytes >= 1 << 20 ? null : "give RocksDB at least 1 mb", "a size of at least 1 mb, e.g. \"256 mb\"")
-        .WithDescription("Bounds each RocksDB instance as a whole (block cache and memtables); when set, the block-cache and write-buffer sizes are derived from it.");
+        .WithDescription("Bounds each RocksDB instance as a whole (write cache, block cache and memtables); when set, the write-cache, block-cache and write-buffer sizes are derived from it.");
 
     public static IReadOnlyList<ConfigOption> All { get; } =
-        [RocksDbLocalDirectory, RocksDbBlockCacheSize, RocksDbWriteBufferSize, RocksDbWriteBufferCount, RocksDbFixedMemoryPerSlot];
+        [RocksDbLocalDirectory, RocksDbBlockCacheSize, RocksDbWriteBufferSize, RocksDbWriteBufferCount, RocksDbWriteCacheSize, RocksDbFixedMemoryPerSlot];
 }

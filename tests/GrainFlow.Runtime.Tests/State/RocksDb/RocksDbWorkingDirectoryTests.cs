@@ -80,10 +80,10 @@ public sealed class RocksDbWorkingDirectoryTests : IDisposable
     }
 
     [Fact]
-    public void FixedMemorySplitsTheBudgetBetweenBlockCacheAndMemtablesAndRefusesTinyBudgets()
+    public void FixedMemorySplitsTheBudgetBetweenWriteCacheBlockCacheAndMemtablesAndRefusesTinyBudgets()
     {
         var options = RocksDbBackendOptions.WithFixedMemory(_backends.LocalDirectory, 256L << 20);
-        Assert.Equal((256L << 20, 128L << 20, 64L << 20), (options.BlockCacheBytes, options.TotalWriteBufferBytes, options.WriteBufferBytes));
+        Assert.Equal((16L << 20, 240L << 20, 128L << 20, 64L << 20), (options.WriteCacheBytes, options.BlockCacheBytes, options.TotalWriteBufferBytes, options.WriteBufferBytes));
         Assert.Contains("fixed-per-slot", Assert.Throws<ArgumentOutOfRangeException>(() => RocksDbBackendOptions.WithFixedMemory(_backends.LocalDirectory, 1000)).Message);
 
         using var backend = new RocksDbKeyedStateBackend<long>(new(0, 127), MaxParallelism, Codecs, RocksDbBackendOptions.WithFixedMemory(_backends.LocalDirectory, 4L << 20));

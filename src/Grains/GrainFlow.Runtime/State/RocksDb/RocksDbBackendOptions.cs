@@ -27,6 +27,16 @@ public sealed record RocksDbBackendOptions
     public int MaxWriteBufferNumber { get; init; } = 2;
 
     /// <summary>
+    /// The memory of the entries one instance keeps in front of RocksDB (<see cref="RocksDbWriteCache"/>): a key read or
+    /// written recently is read from there, and written to RocksDB once however often it changed between two flushes.
+    /// A quarter of it bounds the keys and values written since the last flush, which is what a barrier has to write
+    /// before RocksDB's checkpoint. Zero: every read and write goes to RocksDB at once.
+    /// </summary>
+    public long WriteCacheBytes { get; init; } = DefaultWriteCacheBytes;
+
+    public const long DefaultWriteCacheBytes = 16L << 20;
+
+    /// <summary>
     /// The bound on the memtables of all column families of one instance (RocksDB's db_write_buffer_size):
     /// when reached, the largest memtable is flushed. Zero: each column family is bounded on its own only.
     /// </summary>
@@ -34,16 +44,19 @@ public sealed record RocksDbBackendOptions
 
     /// <summary>
     /// Options bounding one instance to about <paramref name="bytes"/> (Flink's fixed-per-slot memory):
-    /// the block cache takes them all, memtables half of them (Flink's write-buffer-ratio 0.5), each memtable
-    /// at most a quarter so that one column family cannot take the whole budget.
+    /// the write cache takes an eighth of them (at most its default), the block cache the rest, memtables half
+    /// of them (Flink's write-buffer-ratio 0.5), each memtable at most a quarter so that one column family cannot
+    /// take the whole budget.
     /// </summary>
     public static RocksDbBackendOptions WithFixedMemory(string localDirectory, long bytes)
     {
         if (bytes < 1L << 20) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "Give RocksDB at least 1 MB (state.backend.rocksdb.memory.fixed-per-slot).");
+        var writeCache = Math.Min(DefaultWriteCacheBytes, bytes / 8);
         return new RocksDbBackendOptions
         {
             LocalDirectory = localDirectory,
-            BlockCacheBytes = bytes,
+            WriteCacheBytes = writeCache,
+            BlockCacheBytes = bytes - writeCache,
             TotalWriteBufferBytes = bytes / 2,
             WriteBufferBytes = Math.Min(64L << 20, bytes / 4),
         };

@@ -5,8 +5,10 @@ namespace GrainFlow.Runtime.State.RocksDb;
 /// <summary>
 /// One open RocksDB database in its own working directory: one column family per state, all sharing
 /// one block cache, and memtables bounded by <see cref="RocksDbBackendOptions"/>. The operator's thread
-/// reads and writes it; snapshots are read on other threads, so closing waits for a snapshot read in
-/// progress and fails the later ones clearly instead of touching a closed database.
+/// reads and writes it, point reads and writes through a <see cref="RocksDbWriteCache"/> that every other
+/// use of the database (<see cref="Db"/>, an iteration, a snapshot) flushes first; snapshots are read on
+/// other threads, so closing waits for a snapshot read in progress and fails the later ones clearly
+/// instead of touching a closed database.
 /// </summary>
 internal sealed class RocksDbInstance : IDisposable
 {
@@ -15,6 +17,7 @@ internal sealed class RocksDbInstance : IDisposable
     private readonly Dictionary<string, ColumnFamilyHandle> _columns = new(StringComparer.Ordinal);
     private readonly HashSet<Snapshot> _snapshots = new();
     private readonly Lock _gate = new();
+    private readonly RocksDbWriteCache _cache;
     private bool _closed;
 
     public RocksDbInstance(RocksDbBackendOptions options) : this(options, RocksDbWorkingDirectory.Create(options.LocalDirectory))
@@ -28,6 +31,7 @@ internal sealed class RocksDbInstance : IDisposable
     public RocksDbInstance(RocksDbBackendOptions options, RocksDbWorkingDirectory directory)
     {
         _directory = directory;
+        _cache = new RocksDbWriteCache(options.WriteCacheBytes, options.WriteCacheBytes / 4);
         try
         {
             var tableOptions = new BlockBasedTableOptions()
@@ -78,17 +82,70 @@ internal sealed class RocksDbInstance : IDisposable
     private readonly RocksDbSharp.RocksDb _db;
 
     /// <summary>
-    /// The database; after <see cref="Dispose"/> an <see cref="ObjectDisposedException"/> instead of a call
-    /// into a closed native handle (which would end the process): state read after its operator closed,
-    /// as an inspection of a finished subtask does, fails as a managed error.
+    /// The database for direct reads and writes (the operator's thread only): the write cache is flushed and emptied
+    /// first, so the database holds every write and no cached entry can go stale by a direct write. After
+    /// <see cref="Dispose"/> an <see cref="ObjectDisposedException"/> instead of a call into a closed native handle
+    /// (which would end the process): state read after its operator closed, as an inspection of a finished subtask
+    /// does, fails as a managed error.
     /// </summary>
     public RocksDbSharp.RocksDb Db
+    {
+        get
+        {
+            Flush();
+            _cache.Clear();
+            return Open;
+        }
+    }
+
+    private RocksDbSharp.RocksDb Open
     {
         get
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             return _db;
         }
+    }
+
+    /// <summary>The value of <paramref name="key"/> in <paramref name="column"/>, cached writes first; null when there is none. Read it before the next write.</summary>
+    public byte[]? Get(ColumnFamilyHandle column, ReadOnlySpan<byte> key)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_cache.TryGet(column, key, out var cached)) return cached;
+        var value = Open.Get(key, column);
+        _cache.Read(column, key, value);
+        if (_cache.NeedsFlush) Flush();
+        return value;
+    }
+
+    public bool HasKey(ColumnFamilyHandle column, ReadOnlySpan<byte> key)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        return _cache.TryGet(column, key, out var cached) ? cached is not null : Open.HasKey(key, column);
+    }
+
+    public void Put(ColumnFamilyHandle column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        _cache.Put(column, key, value);
+        if (_cache.NeedsFlush) Flush();
+    }
+
+    public void Remove(ColumnFamilyHandle column, ReadOnlySpan<byte> key)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        _cache.Delete(column, key);
+        if (_cache.NeedsFlush) Flush();
+    }
+
+    /// <summary>Writes the cached writes into the database (without its write-ahead log, as every write); when the cache outgrew its capacity, empties it.</summary>
+    public void Flush() => _cache.FlushTo(Open, NoWal);
+
+    /// <summary>RocksDB's checkpoint of the database with every cached write in it (the cache keeps its entries).</summary>
+    public Checkpoint Checkpoint()
+    {
+        Flush();
+        return Open.Checkpoint();
     }
 
     /// <summary>The column families (states) the database held when it was opened: none unless it was restored.</summary>
@@ -101,31 +158,37 @@ internal sealed class RocksDbInstance : IDisposable
     public ColumnFamilyHandle Column(string name)
     {
         if (_columns.TryGetValue(name, out var column)) return column;
-        column = Db.TryGetColumnFamily(name, out var existing) ? existing : Db.CreateColumnFamily(_columnOptions, name);
+        column = Open.TryGetColumnFamily(name, out var existing) ? existing : Open.CreateColumnFamily(_columnOptions, name);
         _columns.Add(name, column);
         return column;
     }
 
-    /// <summary>An iterator over the keys of <paramref name="column"/> from <paramref name="lower"/> (inclusive) to <paramref name="upper"/> (exclusive; null: to the end).</summary>
+    /// <summary>
+    /// An iterator over the keys of <paramref name="column"/> from <paramref name="lower"/> (inclusive) to <paramref name="upper"/>
+    /// (exclusive; null: to the end), as of <paramref name="snapshot"/> (read on any thread) or, when null, as of now with
+    /// every cached write (the operator's thread only).
+    /// </summary>
     public Iterator Range(ColumnFamilyHandle column, byte[] lower, byte[]? upper, Snapshot? snapshot)
     {
         var options = new ReadOptions().SetIterateLowerBound(lower);
         if (upper is not null) options.SetIterateUpperBound(upper);
         if (snapshot is not null) options.SetSnapshot(snapshot);
-        return Db.NewIterator(column, options).Seek(lower);
+        if (snapshot is null) Flush();
+        return Open.NewIterator(column, options).Seek(lower);
     }
 
     /// <summary>An iterator over the keys of one key group, in key order.</summary>
     public Iterator KeyGroupIterator(ColumnFamilyHandle column, int keyGroup, int prefixBytes, Snapshot? snapshot) =>
         Range(column, RocksDbKeyLayout.KeyGroupStart(keyGroup, prefixBytes), RocksDbKeyLayout.KeyGroupStart(keyGroup + 1, prefixBytes), snapshot);
 
-    /// <summary>A consistent view of every column family as of now, readable on any thread until released.</summary>
+    /// <summary>A consistent view of every column family as of now (cached writes included), readable on any thread until released.</summary>
     public Snapshot TakeSnapshot()
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            var snapshot = Db.CreateSnapshot();
+            Flush();
+            var snapshot = Open.CreateSnapshot();
             _snapshots.Add(snapshot);
             return snapshot;
         }
@@ -151,7 +214,7 @@ internal sealed class RocksDbInstance : IDisposable
     }
 
     /// <summary>How many snapshots RocksDB holds (each keeps the versions it sees from compaction).</summary>
-    public long OpenSnapshots => long.Parse(Db.GetProperty("rocksdb.num-snapshots"), System.Globalization.CultureInfo.InvariantCulture);
+    public long OpenSnapshots => long.Parse(Open.GetProperty("rocksdb.num-snapshots"), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Closes the database and deletes its working directory.</summary>
     public void Dispose()

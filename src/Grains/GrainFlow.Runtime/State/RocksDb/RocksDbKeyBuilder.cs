@@ -16,6 +16,9 @@ internal sealed class RocksDbKeyBuilder<TKey, TNamespace> where TKey : notnull w
     private readonly IStateCodec<TNamespace>? _namespace;
     private readonly byte[] _prefix;
 
+    // What Key built last: a state's update after its read (the usual read-modify-write) needs the same bytes again.
+    private (int KeyGroup, TKey Key, TNamespace Namespace)? _built;
+
     public RocksDbKeyBuilder(StateCodecs codecs, int prefixBytes)
     {
         _key = codecs.For<TKey>();
@@ -29,8 +32,10 @@ internal sealed class RocksDbKeyBuilder<TKey, TNamespace> where TKey : notnull w
     /// <summary>Key group + key + namespace: the entry of a value, list, reducing or aggregating state, the prefix of a map's entries.</summary>
     public ReadOnlySpan<byte> Key(int keyGroup, TKey key, TNamespace ns)
     {
+        if (_built is { } built && built.KeyGroup == keyGroup && Same(built.Key, key) && Same(built.Namespace, ns)) return _buffer.Written;
         Start(keyGroup);
         WriteKeyAndNamespace(key, ns);
+        _built = (keyGroup, key, ns);
         return _buffer.Written;
     }
 
@@ -58,8 +63,18 @@ internal sealed class RocksDbKeyBuilder<TKey, TNamespace> where TKey : notnull w
     public (TKey Key, TNamespace Namespace) Read(BinaryReader reader) =>
         (_key.Read(reader), _namespace is null ? default! : _namespace.Read(reader));
 
+    /// <summary>
+    /// Whether <paramref name="a"/> and <paramref name="b"/> serialize to the same bytes for sure: the same object (keys must
+    /// not change while they are keys), or equal integers and the void namespace. Other values are serialized again, since
+    /// equal ones need not have the same bytes (0.0 and -0.0).
+    /// </summary>
+    private static bool Same<T>(T a, T b) => typeof(T).IsValueType
+        ? (typeof(T) == typeof(long) || typeof(T) == typeof(int) || typeof(T) == typeof(VoidNamespace)) && EqualityComparer<T>.Default.Equals(a, b)
+        : ReferenceEquals(a, b);
+
     private void Start(int keyGroup)
     {
+        _built = null;
         _buffer.Reset();
         RocksDbKeyLayout.WritePrefix(_prefix, keyGroup, PrefixBytes);
         _buffer.Write(_prefix);

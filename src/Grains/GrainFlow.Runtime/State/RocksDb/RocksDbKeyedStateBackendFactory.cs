@@ -37,6 +37,7 @@ internal sealed class RocksDbKeyedStateBackendFactory : IKeyedStateBackendFactor
             BlockCacheBytes = configuration.Get(StateBackendOptions.RocksDbBlockCacheSize),
             WriteBufferBytes = configuration.Get(StateBackendOptions.RocksDbWriteBufferSize),
             MaxWriteBufferNumber = configuration.Get(StateBackendOptions.RocksDbWriteBufferCount),
+            WriteCacheBytes = configuration.Get(StateBackendOptions.RocksDbWriteCacheSize),
         };
     }
 }

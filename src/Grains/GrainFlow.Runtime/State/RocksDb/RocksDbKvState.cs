@@ -15,7 +15,7 @@ internal abstract class RocksDbKvState<TKey, TNamespace>(RocksDbKeyedStateBacken
 
     protected TNamespace Namespace { get; private set; } = default!;
 
-    protected RocksDbSharp.RocksDb Db { get; } = backend.Instance.Db;
+    protected RocksDbInstance Instance { get; } = backend.Instance;
 
     protected ColumnFamilyHandle Column { get; } = table.Column;
 
@@ -27,35 +27,36 @@ internal abstract class RocksDbKvState<TKey, TNamespace>(RocksDbKeyedStateBacken
 
     public void SetCurrentNamespace(TNamespace ns) => Namespace = ns;
 
-    public bool HasValue => Db.HasKey(KeyOf(Namespace), Column);
+    public bool HasValue => Instance.HasKey(Column, KeyOf(Namespace));
 
-    public virtual void Clear() => Db.Remove(KeyOf(Namespace), Column, RocksDbInstance.NoWal);
+    public virtual void Clear() => Instance.Remove(Column, KeyOf(Namespace));
 
     /// <summary>The RocksDB key of the current key's entry in <paramref name="ns"/>; valid until the next key is built.</summary>
     protected ReadOnlySpan<byte> KeyOf(TNamespace ns) => _keys.Key(backend.CurrentKeyGroup, backend.CurrentKey, ns);
 
-    protected byte[]? GetBytes(TNamespace ns) => Db.Get(KeyOf(ns), Column);
+    /// <summary>The value's bytes in <paramref name="ns"/>, or null; read them before the next write.</summary>
+    protected byte[]? GetBytes(TNamespace ns) => Instance.Get(Column, KeyOf(ns));
 
-    protected void PutBytes(TNamespace ns, ReadOnlySpan<byte> value) => Db.Put(KeyOf(ns), value, Column, RocksDbInstance.NoWal);
+    protected void PutBytes(TNamespace ns, ReadOnlySpan<byte> value) => Instance.Put(Column, KeyOf(ns), value);
 
     /// <summary>
     /// Merges the sources' values into the target's (see <see cref="IInternalMergingState{TNamespace}.MergeNamespaces"/>)
-    /// with <paramref name="merge"/>, in one write batch: the sources go and the target is written together.
+    /// with <paramref name="merge"/>: the sources go and the target is written, together in the next flush of the write cache.
     /// </summary>
     protected void MergeNamespaces(TNamespace target, IEnumerable<TNamespace> sources, Func<byte[], byte[], byte[]> merge)
     {
         var comparer = EqualityComparer<TNamespace>.Default;
-        using var batch = new WriteBatch();
         byte[]? merged = null;
         foreach (var source in sources)
         {
             if (comparer.Equals(source, target) || GetBytes(source) is not { } value) continue;
-            batch.Delete(KeyOf(source), Column);
+            // A copy: the write cache owns the bytes it returns, and a later write of the same key writes into them.
+            value = value.ToArray();
+            Instance.Remove(Column, KeyOf(source));
             merged = merged is null ? value : merge(merged, value);
         }
         if (merged is null) return;
         if (GetBytes(target) is { } existing) merged = merge(existing, merged);
-        batch.Put(KeyOf(target), merged, Column);
-        Db.Write(batch, RocksDbInstance.NoWal);
+        PutBytes(target, merged);
     }
 }

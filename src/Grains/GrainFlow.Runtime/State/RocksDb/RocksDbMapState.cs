@@ -19,7 +19,7 @@ internal sealed class RocksDbMapState<TKey, TNamespace, TUserKey, TUserValue>(Ro
 
     public bool TryGet(TUserKey key, out TUserValue value)
     {
-        if (Db.Get(EntryKey(key), Column) is { } bytes)
+        if (Instance.Get(Column, EntryKey(key)) is { } bytes)
         {
             value = _userValues.Read(bytes);
             return true;
@@ -31,17 +31,17 @@ internal sealed class RocksDbMapState<TKey, TNamespace, TUserKey, TUserValue>(Ro
     public void Put(TUserKey key, TUserValue value)
     {
         var bytes = _userValues.Write(value);
-        Db.Put(EntryKey(key), bytes, Column, RocksDbInstance.NoWal);
+        Instance.Put(Column, EntryKey(key), bytes);
     }
 
     public bool Remove(TUserKey key)
     {
-        if (!Db.HasKey(EntryKey(key), Column)) return false;
-        Db.Remove(EntryKey(key), Column, RocksDbInstance.NoWal);
+        if (!Instance.HasKey(Column, EntryKey(key))) return false;
+        Instance.Remove(Column, EntryKey(key));
         return true;
     }
 
-    public bool Contains(TUserKey key) => Db.HasKey(EntryKey(key), Column);
+    public bool Contains(TUserKey key) => Instance.HasKey(Column, EntryKey(key));
 
     public IEnumerable<KeyValuePair<TUserKey, TUserValue>> Entries
     {
@@ -68,13 +68,11 @@ internal sealed class RocksDbMapState<TKey, TNamespace, TUserKey, TUserValue>(Ro
         }
     }
 
-    /// <summary>Removes every entry of the current key's map, in one write batch.</summary>
+    /// <summary>Removes every entry of the current key's map (through the write cache, which may hold some of them).</summary>
     public override void Clear()
     {
         using var iterator = Range(KeyOf(Namespace).ToArray());
-        using var batch = new WriteBatch();
-        for (; iterator.Valid(); iterator.Next()) batch.Delete(iterator.Key(), Column);
-        if (batch.Count() > 0) Db.Write(batch, RocksDbInstance.NoWal);
+        for (; iterator.Valid(); iterator.Next()) Instance.Remove(Column, iterator.Key());
     }
 
     private ReadOnlySpan<byte> EntryKey(TUserKey key) => Keys.MapEntry(Backend.CurrentKeyGroup, Backend.CurrentKey, Namespace, _userKeys, key);

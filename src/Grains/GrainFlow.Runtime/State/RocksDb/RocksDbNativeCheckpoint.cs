@@ -32,7 +32,7 @@ public sealed record RocksDbNativeCheckpoint(string Directory, IReadOnlyList<Roc
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var checkpoint = instance.Db.Checkpoint();
+            using var checkpoint = instance.Checkpoint();
             checkpoint.Save(path);
         }
         catch (RocksDbSharp.RocksDbException e)

@@ -41,8 +41,8 @@ internal sealed class RocksDbTimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueu
     public void Register(int groupIndex, TKey key, TNamespace ns, long time)
     {
         var timer = _keys.Timer(_backend.KeyGroups.StartKeyGroup + groupIndex, time, key, ns);
-        if (_backend.Instance.Db.HasKey(timer, _column)) return;
-        _backend.Instance.Db.Put(timer, ReadOnlySpan<byte>.Empty, _column, RocksDbInstance.NoWal);
+        if (_backend.Instance.HasKey(_column, timer)) return;
+        _backend.Instance.Put(_column, timer, ReadOnlySpan<byte>.Empty);
         Count++;
         if (_heads[groupIndex] is not { } head || time < head) SetHead(groupIndex, time);
     }
@@ -50,8 +50,8 @@ internal sealed class RocksDbTimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueu
     public bool Delete(int groupIndex, TKey key, TNamespace ns, long time)
     {
         var timer = _keys.Timer(_backend.KeyGroups.StartKeyGroup + groupIndex, time, key, ns);
-        if (!_backend.Instance.Db.HasKey(timer, _column)) return false;
-        _backend.Instance.Db.Remove(timer, _column, RocksDbInstance.NoWal);
+        if (!_backend.Instance.HasKey(_column, timer)) return false;
+        _backend.Instance.Remove(_column, timer);
         Count--;
         if (_heads[groupIndex] == time) RefreshHead(groupIndex);
         return true;
@@ -77,7 +77,7 @@ internal sealed class RocksDbTimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueu
                 }
                 var key = iterator.Key();
                 timer = Decode(key);
-                _backend.Instance.Db.Remove(key, _column, RocksDbInstance.NoWal);
+                _backend.Instance.Remove(_column, key);
             }
             Count--;
             RefreshHead(groupIndex);

@@ -1,16 +1,22 @@
+using System.Text;
 using GrainFlow.Runtime.Checkpointing;
 
 namespace GrainFlow.Runtime.State.RocksDb;
 
-/// <summary>A state's value codec over RocksDB's bytes: reads a whole value, writes into a reused buffer.</summary>
+/// <summary>A state's value codec over RocksDB's bytes: reads a whole value and writes one through reused buffers, so neither allocates a stream.</summary>
 internal sealed class RocksDbValueCodec<T>(IStateCodec<T> codec)
 {
     private readonly SerializationBuffer _buffer = new();
+    private readonly MemoryStream _read = new();
+    private BinaryReader? _reader;
 
-    public T Read(byte[] bytes)
+    public T Read(ReadOnlySpan<byte> bytes)
     {
-        using var reader = SerializationBuffer.Reader(bytes, 0);
-        return codec.Read(reader);
+        _read.SetLength(0);
+        _read.Write(bytes);
+        _read.Position = 0;
+        _reader ??= new BinaryReader(_read, Encoding.UTF8, leaveOpen: true);
+        return codec.Read(_reader);
     }
 
     /// <summary>The bytes of <paramref name="value"/>; valid until the next write.</summary>
