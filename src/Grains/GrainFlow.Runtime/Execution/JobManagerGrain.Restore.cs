@@ -107,8 +107,10 @@ internal sealed partial class JobManagerGrain
     /// <exception cref="NonRecoverableJobException">Every retained checkpoint is damaged.</exception>
     private async Task<(RestorePoint? Restore, IReadOnlyList<SkippedSnapshot> Skipped)> PlanRestartStateAsync(JobGraph graph)
     {
+        // The subtasks check every byte they restore: reading it all here first would double a restore's reads.
+        var verification = Job.VerifyEveryRestoredByte ? SnapshotVerification.EveryByte : SnapshotVerification.PresenceAndSize;
         var (checkpoint, skipped) = await RetainedCheckpointSelector.NewestIntactAsync(Job.JobId!.Value, await Coordinator.GetRetainedAsync(),
-            CheckpointStorage.For(graph.Configuration, stores), graph.Configuration);
+            CheckpointStorage.For(graph.Configuration, stores), graph.Configuration, verification);
         foreach (var passedOver in skipped) LogSkippedSnapshot(Job.JobId!.Value, passedOver.ToString());
         var restore = checkpoint is null ? null
             : new RestorePoint(checkpoint.CheckpointId, checkpoint.DirectoryKey, checkpoint.ExternalPath, checkpoint.StorageLocation, checkpoint.Properties.IsSavepoint);
@@ -139,6 +141,21 @@ internal sealed partial class JobManagerGrain
         LogRestored(Job.JobId!.Value, Job.Attempt, restore.CheckpointId, (long)time.GetElapsedTime(startTimestamp).TotalMilliseconds, restore.ExternalPath);
     }
 
+    /// <summary>A restore failed on state that does not match its checksums (not on a state type the job changed: that is not recoverable).</summary>
+    private static bool RestoreFoundDamage(Exception exception)
+    {
+        if (FailureCause.IsNonRecoverable(exception)) return false;
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is InvalidDataException) return true;
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(RestoreFoundDamage)) return true;
+        }
+        return false;
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: skipped damaged {Snapshot}")]
     private partial void LogSkippedSnapshot(JobId jobId, string snapshot);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} found damaged state while restoring ({Reason}); the next restart checks every byte of the retained checkpoints and passes damaged ones over")]
+    private partial void LogRestoreFoundDamage(JobId jobId, long attempt, string reason);
 }

@@ -349,6 +349,7 @@ internal sealed partial class JobManagerGrain(
             LogStateOrigin(Job.StateOrigin);
             await DeployAttemptRestoringAsync(graph, restore, restoreStart);
             _unreachableSince = null;
+            Job.VerifyEveryRestoredByte = false;
             await TransitionAsync(JobStatus.Running);
             if (restore is not null)
             {
@@ -359,6 +360,11 @@ internal sealed partial class JobManagerGrain(
         catch (Exception e)
         {
             if (await TryDeferRestartAsync(e)) return;
+            if (!Job.VerifyEveryRestoredByte && RestoreFoundDamage(e))
+            {
+                Job.VerifyEveryRestoredByte = true;
+                LogRestoreFoundDamage(Job.JobId!.Value, Job.Attempt, e.Message);
+            }
             await HandleFailureAsync(FailureCause.From(e, "restart"));
         }
     }

@@ -64,6 +64,12 @@ public sealed class JobRecord
     /// </summary>
     [Id(20)] public Dictionary<string, SubtaskMetrics> FinalFigures { get; set; } = new();
 
+    /// <summary>
+    /// A restore found damaged state bytes that the check before it (presence and size) could not see: the next
+    /// restart checks every byte of the retained checkpoints, so it passes the damaged one over. Cleared once restored.
+    /// </summary>
+    [Id(21)] public bool VerifyEveryRestoredByte { get; set; }
+
     /// <summary>Bounds the record of a job that restarts forever; a strategy that allows more attempts counts at most this many after a reactivation.</summary>
     public const int MaxRestartFailures = 1000;
 }

@@ -69,5 +69,30 @@ public sealed class IncrementalSnapshotVerificationTests : IDisposable
         Assert.StartsWith($"The state file '{checkpoint.ExternalPath.TrimEnd('/')}/{manifest}' is damaged: bytes 0-", error.Message);
     }
 
+    [Fact]
+    public async Task CheckingPresenceAndSizeReadsNoStateByteSoPassesAChangedByteButStillFindsAMissingOrTruncatedFile()
+    {
+        var (job, checkpoint) = await CheckpointAsync();
+        var metadata = CheckpointMetadata.FromBytes((await job.Storage.Store.GetAsync(checkpoint.MetadataKey))!.Data, checkpoint.ExternalPath);
+        var manifest = IncrementalStateReferences.PrivatePaths(metadata).Single(p => p.Contains("MANIFEST", StringComparison.Ordinal));
+        var file = _temp.Combine("checkpoints", job.JobId.Value, "chk-2", manifest);
+        var bytes = await File.ReadAllBytesAsync(file);
+        bytes[0] ^= 1;
+        await File.WriteAllBytesAsync(file, bytes);
+        Task Verify(SnapshotVerification depth) => SnapshotVerifier.OpenVerifiedAsync(job.Storage.Store, checkpoint.DirectoryKey, checkpoint.ExternalPath,
+            GrainFlowConfiguration.Empty, default, depth);
+
+        await Verify(SnapshotVerification.PresenceAndSize);
+        await Assert.ThrowsAsync<InvalidDataException>(() => Verify(SnapshotVerification.EveryByte));
+
+        await File.WriteAllBytesAsync(file, bytes[..^1]);
+        var truncated = await Assert.ThrowsAsync<InvalidDataException>(() => Verify(SnapshotVerification.PresenceAndSize));
+        Assert.Contains("truncated", truncated.Message);
+        await File.WriteAllBytesAsync(file, bytes);
+        File.Delete(_temp.Combine("checkpoints", job.Uploaded.Previous["000002.sst"].Path));
+        var missing = await Assert.ThrowsAsync<InvalidDataException>(() => Verify(SnapshotVerification.PresenceAndSize));
+        Assert.EndsWith("is missing.", missing.Message);
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -8,7 +8,7 @@ namespace GrainFlow.Runtime.Checkpointing;
 
 /// <summary>
 /// Chooses what an automatic restart restores: the newest retained checkpoint that verifies intact
-/// (<see cref="SnapshotVerifier"/>), passing over damaged newer ones. When checkpoints are retained
+/// (<see cref="SnapshotVerifier"/>, to the depth asked), passing over damaged newer ones. When checkpoints are retained
 /// but every one is damaged the job cannot be restored, and no number of restarts would change that.
 /// </summary>
 internal static class RetainedCheckpointSelector
@@ -19,14 +19,14 @@ internal static class RetainedCheckpointSelector
     /// <exception cref="ObjectStoreException">The storage could not be read; a later restart may succeed.</exception>
     public static async Task<(CompletedCheckpoint? Checkpoint, IReadOnlyList<SkippedSnapshot> Skipped)> NewestIntactAsync(
         JobId jobId, IReadOnlyList<CompletedCheckpoint> retained, CheckpointStorage storage, GrainFlowConfiguration configuration,
-        CancellationToken cancellation = default)
+        SnapshotVerification verification, CancellationToken cancellation = default)
     {
         var skipped = new List<SkippedSnapshot>();
         foreach (var checkpoint in retained.OrderByDescending(c => c.CheckpointId))
         {
             try
             {
-                await SnapshotVerifier.OpenVerifiedAsync(storage.StoreFor(checkpoint.StorageLocation, configuration), checkpoint.DirectoryKey, checkpoint.ExternalPath, configuration, cancellation);
+                await SnapshotVerifier.OpenVerifiedAsync(storage.StoreFor(checkpoint.StorageLocation, configuration), checkpoint.DirectoryKey, checkpoint.ExternalPath, configuration, cancellation, verification);
                 return (checkpoint, skipped);
             }
             catch (InvalidDataException e)

@@ -13,7 +13,8 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// <remarks>
 /// Files are read in ranged reads of <see cref="ChunkBytes"/>, a few at once, several files in
 /// parallel, and hashed as they arrive: the cost is one read of the state, paid before the job exists
-/// rather than after it was reported started.
+/// rather than after it was reported started. An automatic restart asks for <see cref="SnapshotVerification.PresenceAndSize"/>
+/// only, since its subtasks check every byte they restore.
 /// </remarks>
 public static class SnapshotVerifier
 {
@@ -26,12 +27,13 @@ public static class SnapshotVerifier
     /// <exception cref="ObjectStoreException">The store could not be read.</exception>
     /// <param name="configuration">Opens the checkpoint storage's root when the store is rooted at the snapshot itself (for shared files).</param>
     public static async Task<CheckpointMetadata> OpenVerifiedAsync(IObjectStore store, string directoryKey, string externalPath,
-        GrainFlow.Configuration.GrainFlowConfiguration configuration, CancellationToken cancellation = default)
+        GrainFlow.Configuration.GrainFlowConfiguration configuration, CancellationToken cancellation = default,
+        SnapshotVerification verification = SnapshotVerification.EveryByte)
     {
         var stored = await store.GetAsync(directoryKey + CheckpointLayout.MetadataFileName, cancellation)
             ?? throw new InvalidDataException($"'{MetadataFile(externalPath)}' is missing.");
         var metadata = CheckpointMetadata.FromBytes(stored.Data, externalPath);
-        await VerifyAsync(store, directoryKey, externalPath, metadata, configuration, cancellation);
+        await VerifyAsync(store, directoryKey, externalPath, metadata, configuration, cancellation, verification);
         return metadata;
     }
 
@@ -39,7 +41,8 @@ public static class SnapshotVerifier
     /// <exception cref="ObjectStoreException">The store could not be read.</exception>
     /// <param name="configuration">Opens the checkpoint storage's root when the store is rooted at the snapshot itself (for shared files).</param>
     public static async Task VerifyAsync(IObjectStore store, string directoryKey, string externalPath, CheckpointMetadata metadata,
-        GrainFlow.Configuration.GrainFlowConfiguration configuration, CancellationToken cancellation = default)
+        GrainFlow.Configuration.GrainFlowConfiguration configuration, CancellationToken cancellation = default,
+        SnapshotVerification verification = SnapshotVerification.EveryByte)
     {
         var metadataFile = MetadataFile(externalPath);
         var handles = metadata.StateHandles().ToList();
@@ -58,13 +61,13 @@ public static class SnapshotVerifier
             ? ListedSizes(listed, files, metadataFile, externalPath)
             : files.ToDictionary(f => f.Key, f => f.Value.Max(h => h.Offset + h.Size), StringComparer.Ordinal);
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = FilesInParallel, CancellationToken = cancellation },
-            (file, token) => new ValueTask(VerifyFileAsync(store, directoryKey, $"{externalPath.TrimEnd('/')}/{file.Key}", file.Key, sizes[file.Key], file.Value, token)));
-        await VerifyIncrementalAsync(new SnapshotLocation(store, directoryKey, externalPath), metadata, configuration, cancellation);
+            (file, token) => new ValueTask(VerifyFileAsync(store, directoryKey, $"{externalPath.TrimEnd('/')}/{file.Key}", file.Key, sizes[file.Key], file.Value, verification, token)));
+        await VerifyIncrementalAsync(new SnapshotLocation(store, directoryKey, externalPath), metadata, configuration, verification, cancellation);
     }
 
     /// <summary>Every private and shared file of the incremental handles: present, of its size, every byte against its checksum.</summary>
     private static async Task VerifyIncrementalAsync(SnapshotLocation location, CheckpointMetadata metadata, GrainFlow.Configuration.GrainFlowConfiguration configuration,
-        CancellationToken cancellation)
+        SnapshotVerification verification, CancellationToken cancellation)
     {
         var handles = metadata.StateHandlesIncremental().ToList();
         if (handles.Count == 0) return;
@@ -95,7 +98,7 @@ public static class SnapshotVerifier
         }
         await Parallel.ForEachAsync(files.DistinctBy(f => f.External), new ParallelOptions { MaxDegreeOfParallelism = FilesInParallel, CancellationToken = cancellation },
             (f, token) => new ValueTask(VerifyFileAsync(f.Store, f.Prefix, f.External, f.File.Path, f.File.Size,
-                [new StateHandle(f.File.Path, null, 0, f.File.Size, f.File.Checksum, new Dictionary<int, long>(), f.Algorithm)], token)));
+                [new StateHandle(f.File.Path, null, 0, f.File.Size, f.File.Checksum, new Dictionary<int, long>(), f.Algorithm)], verification, token)));
     }
 
     /// <summary>The listed sizes, once every referenced file is listed, every listed file referenced, and each file exactly its sections.</summary>
@@ -132,7 +135,7 @@ public static class SnapshotVerifier
     }
 
     private static async Task VerifyFileAsync(IObjectStore store, string directoryKey, string file, string name, long size, List<StateHandle> sections,
-        CancellationToken cancellation)
+        SnapshotVerification verification, CancellationToken cancellation)
     {
         var key = directoryKey + name;
         var info = await store.GetInfoAsync(key, cancellation) ?? throw new InvalidDataException($"The state file '{file}' is missing.");
@@ -141,6 +144,7 @@ public static class SnapshotVerifier
             throw new InvalidDataException(
                 $"The state file '{file}' has {info.Size} bytes; the snapshot recorded {size} ({(info.Size < size ? "truncated" : "bytes were added")}).");
         }
+        if (verification == SnapshotVerification.PresenceAndSize) return;
         StateChecksum[] hashes;
         try
         {
