@@ -1,7 +1,11 @@
 namespace GrainFlow.Bench.Windows;
 
-/// <summary>Options of the <c>user-sessions</c> and <c>windows</c> suites, defaulting to issue 13 §5: 20 M events of 1 M users, checkpoints every 10 s.</summary>
-internal sealed record WindowArguments(string Suite, long Events, long Users, long IntervalMs, int Runs, int Parallelism, string CheckpointInterval, WindowKind[] Kinds)
+/// <summary>
+/// Options of the <c>user-sessions</c> and <c>windows</c> suites, defaulting to issue 13 §5: 20 M events of 1 M users, checkpoints
+/// every 10 s, on the heap backend (<c>--state-backend rocksdb</c>, <c>--incremental true</c>: RocksDB's own checkpoints).
+/// </summary>
+internal sealed record WindowArguments(string Suite, long Events, long Users, long IntervalMs, int Runs, int Parallelism, string CheckpointInterval, WindowKind[] Kinds,
+    string StateBackend = "hashmap", bool Incremental = false)
 {
     public const string UserSessions = "user-sessions";
     public const string Windows = "windows";
@@ -22,10 +26,22 @@ internal sealed record WindowArguments(string Suite, long Events, long Users, lo
                 "--parallelism" => result with { Parallelism = int.Parse(args[i + 1]) },
                 "--checkpoint-interval" => result with { CheckpointInterval = args[i + 1] },
                 "--windows" => result with { Kinds = args[i + 1].Split(',').Select(k => Enum.Parse<WindowKind>(k, ignoreCase: true)).ToArray() },
+                "--state-backend" => result with { StateBackend = args[i + 1] },
+                "--incremental" => result with { Incremental = bool.Parse(args[i + 1]) },
                 var unknown => throw new ArgumentException(
-                    $"Unknown option or value '{unknown} {args[i + 1]}'. Use --events, --users, --interval-ms, --runs, --parallelism, --checkpoint-interval '10 s', --windows tumbling,sliding,session."),
+                    $"Unknown option or value '{unknown} {args[i + 1]}'. Use --events, --users, --interval-ms, --runs, --parallelism, --checkpoint-interval '10 s', --windows tumbling,sliding,session, --state-backend hashmap|rocksdb, --incremental true|false."),
             };
         }
         return result;
     }
+
+    /// <summary>The job settings that choose the state backend (the same with and without checkpoints, so the ratio compares checkpoints alone).</summary>
+    public IEnumerable<KeyValuePair<string, string>> BackendSettings() =>
+    [
+        new("state.backend.type", StateBackend),
+        new("execution.checkpointing.incremental", Incremental ? "true" : "false"),
+    ];
+
+    /// <summary>How the measurement names the backend.</summary>
+    public string DescribeBackend() => StateBackend == "hashmap" ? "" : $", {StateBackend}{(Incremental ? " (incremental)" : "")}";
 }

@@ -78,6 +78,7 @@ internal static class WindowSuites
             [UserEventGenerator.Interval.Key] = $"{arguments.IntervalMs} ms",
             [UserSessionsJob.DiscardOutput.Key] = "true",
         };
+        foreach (var (key, value) in arguments.BackendSettings()) settings[key] = value;
         var interval = checkpoints ? arguments.CheckpointInterval : null;
         var run = await JobRun.RunAsync(new JobSubmission(UserSessionsJob.Name, settings, arguments.Parallelism), interval);
         // Where each checkpoint's time went, for whoever runs a child directly (the suite keeps only the summary).
@@ -88,7 +89,7 @@ internal static class WindowSuites
         }
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  GCs: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:0.0} s in all"));
-        var name = $"user-sessions, parallelism {arguments.Parallelism}" + (checkpoints ? $", EXACTLY_ONCE checkpoints every {interval}" : ", no checkpoints");
+        var name = $"user-sessions, parallelism {arguments.Parallelism}{arguments.DescribeBackend()}" + (checkpoints ? $", EXACTLY_ONCE checkpoints every {interval}" : ", no checkpoints");
         return WindowMeasurement.FromRun(name, arguments.Events, run);
     }
 
@@ -108,13 +109,14 @@ internal static class WindowSuites
             [WindowCountJob.IntervalMs.Key] = arguments.IntervalMs.ToString(CultureInfo.InvariantCulture),
             [WindowCountJob.Kind.Key] = kind.ToString(),
         };
+        foreach (var (key, value) in arguments.BackendSettings()) settings[key] = value;
         var interval = mode == Checkpointed ? arguments.CheckpointInterval : null;
         CountedSink.TakeTotals();
         var run = await JobRun.RunAsync(new JobSubmission(WindowCountJob.Name, settings, arguments.Parallelism), interval);
         var (counted, fired) = CountedSink.TakeTotals();
         // Not timed: every event must have been counted in each of its windows, or the figure means nothing.
         if (counted != expected) throw new InvalidOperationException($"GrainFlow's {kind} windows counted {counted} of {expected}.");
-        var name = $"{WindowKinds.Describe(kind)}: GrainFlow, parallelism {arguments.Parallelism} ({fired:N0} windows)" + (interval is null ? ", no checkpoints" : $", EXACTLY_ONCE checkpoints every {interval}");
+        var name = $"{WindowKinds.Describe(kind)}: GrainFlow, parallelism {arguments.Parallelism}{arguments.DescribeBackend()} ({fired:N0} windows)" + (interval is null ? ", no checkpoints" : $", EXACTLY_ONCE checkpoints every {interval}");
         return WindowMeasurement.FromRun(name, arguments.Events, run);
     }
 }
