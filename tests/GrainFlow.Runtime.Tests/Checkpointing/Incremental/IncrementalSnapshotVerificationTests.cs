@@ -52,16 +52,23 @@ public sealed class IncrementalSnapshotVerificationTests : IDisposable
         Assert.Contains(error.Message, byPath.Message);
     }
 
-    [Fact]
-    public async Task AChangedPrivateFileIsNamedAsDamaged()
+    /// <summary>Changes the first byte of checkpoint 2's private MANIFEST file, keeping its size.</summary>
+    private async Task<(string Manifest, string File, byte[] Bytes)> ChangeTheManifestAsync(IncrementalCheckpointHarness job, CompletedCheckpoint checkpoint)
     {
-        var (job, checkpoint) = await CheckpointAsync();
         var metadata = CheckpointMetadata.FromBytes((await job.Storage.Store.GetAsync(checkpoint.MetadataKey))!.Data, checkpoint.ExternalPath);
         var manifest = IncrementalStateReferences.PrivatePaths(metadata).Single(p => p.Contains("MANIFEST", StringComparison.Ordinal));
         var file = _temp.Combine("checkpoints", job.JobId.Value, "chk-2", manifest);
         var bytes = await File.ReadAllBytesAsync(file);
         bytes[0] ^= 1;
         await File.WriteAllBytesAsync(file, bytes);
+        return (manifest, file, bytes);
+    }
+
+    [Fact]
+    public async Task AChangedPrivateFileIsNamedAsDamaged()
+    {
+        var (job, checkpoint) = await CheckpointAsync();
+        var (manifest, _, _) = await ChangeTheManifestAsync(job, checkpoint);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
             SnapshotVerifier.OpenVerifiedAsync(job.Storage.Store, checkpoint.DirectoryKey, checkpoint.ExternalPath, GrainFlowConfiguration.Empty));
@@ -73,12 +80,7 @@ public sealed class IncrementalSnapshotVerificationTests : IDisposable
     public async Task CheckingPresenceAndSizeReadsNoStateByteSoPassesAChangedByteButStillFindsAMissingOrTruncatedFile()
     {
         var (job, checkpoint) = await CheckpointAsync();
-        var metadata = CheckpointMetadata.FromBytes((await job.Storage.Store.GetAsync(checkpoint.MetadataKey))!.Data, checkpoint.ExternalPath);
-        var manifest = IncrementalStateReferences.PrivatePaths(metadata).Single(p => p.Contains("MANIFEST", StringComparison.Ordinal));
-        var file = _temp.Combine("checkpoints", job.JobId.Value, "chk-2", manifest);
-        var bytes = await File.ReadAllBytesAsync(file);
-        bytes[0] ^= 1;
-        await File.WriteAllBytesAsync(file, bytes);
+        var (_, file, bytes) = await ChangeTheManifestAsync(job, checkpoint);
         Task Verify(SnapshotVerification depth) => SnapshotVerifier.OpenVerifiedAsync(job.Storage.Store, checkpoint.DirectoryKey, checkpoint.ExternalPath,
             GrainFlowConfiguration.Empty, default, depth);
 
