@@ -19,9 +19,12 @@ public sealed class RocksDbTestBackends : IDisposable
     internal RocksDbBackendOptions Options => new() { LocalDirectory = LocalDirectory, BlockCacheBytes = 1L << 20, WriteBufferBytes = 1L << 20 };
 
     /// <summary>The RocksDB backend of subtask <paramref name="subtask"/> of <paramref name="parallelism"/>, with the restored state given.</summary>
-    internal RocksDbKeyedStateBackend<long> Backend(int subtask, int parallelism, params RestoredKeyedState[] restored)
+    internal RocksDbKeyedStateBackend<long> Backend(int subtask, int parallelism, params RestoredKeyedState[] restored) => Backend(subtask, parallelism, TimeProvider.System, restored);
+
+    /// <summary>The RocksDB backend of subtask <paramref name="subtask"/> of <paramref name="parallelism"/> on the clock <paramref name="time"/>.</summary>
+    internal RocksDbKeyedStateBackend<long> Backend(int subtask, int parallelism, TimeProvider time, params RestoredKeyedState[] restored)
     {
-        var backend = new RocksDbKeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism, Codecs, Options);
+        var backend = new RocksDbKeyedStateBackend<long>(KeyGroupAssignment.RangeForSubtask(subtask, parallelism, MaxParallelism), MaxParallelism, Codecs, Options, time: time);
         _backends.Add(backend);
         foreach (var state in restored) backend.AddRestoredState(state);
         return backend;

@@ -22,13 +22,13 @@ internal static class RocksDbIncrementalRestoreOperation
     /// </returns>
     /// <exception cref="IOException">A downloaded database cannot be opened or read.</exception>
     public static (RocksDbInstance Instance, IncrementalKeyedStateHandle? Unchanged) Restore(IReadOnlyList<RocksDbRestoreSource> sources, KeyGroupRange keyGroups,
-        int maxParallelism, RocksDbBackendOptions options)
+        int maxParallelism, RocksDbBackendOptions options, TimeProvider? time = null)
     {
         try
         {
             var prefixBytes = RocksDbKeyLayout.PrefixBytes(maxParallelism);
             var initial = sources.MaxBy(s => Overlap(s.KeyGroups, keyGroups).Count)!;
-            var instance = Open(initial, options);
+            var instance = Open(initial, options, time);
             try
             {
                 if (initial.KeyGroups != keyGroups) Clip(instance, keyGroups, prefixBytes, maxParallelism);
@@ -48,11 +48,11 @@ internal static class RocksDbIncrementalRestoreOperation
         }
     }
 
-    private static RocksDbInstance Open(RocksDbRestoreSource source, RocksDbBackendOptions options)
+    private static RocksDbInstance Open(RocksDbRestoreSource source, RocksDbBackendOptions options, TimeProvider? time)
     {
         try
         {
-            return new RocksDbInstance(options, source.Take());
+            return new RocksDbInstance(options, source.Take(), time);
         }
         catch (IOException e)
         {

@@ -28,6 +28,7 @@ internal sealed class RocksDbIncrementalSnapshotStrategy(RocksDbInstance instanc
         var checkpoint = RocksDbNativeCheckpoint.Take(instance, Path.Combine(instance.WorkingDirectory, $"{CheckpointLayout.CheckpointPrefix}{barrier.CheckpointId}"));
         // What the upload may reuse is decided now, at the barrier, as Flink does: a confirmation arriving meanwhile changes nothing.
         var isCheckpoint = barrier.Target is null;
+        if (isCheckpoint) instance.CheckpointTaken();
         var localState = isCheckpoint && localRecovery is not null ? _localState ??= localRecovery.StoreFor(operatorUid, keyGroups) : null;
         return new RocksDbNativeSnapshot(checkpoint, operatorUid, keyGroups, BackendId, isCheckpoint ? uploaded : null, uploaded.Previous, barrier.FullSnapshot, localState);
     }

@@ -18,9 +18,11 @@ internal sealed class RocksDbInstance : IDisposable
     private readonly HashSet<Snapshot> _snapshots = new();
     private readonly Lock _gate = new();
     private readonly RocksDbWriteCache _cache;
+    private readonly RocksDbFlushAhead _flushAhead;
+    internal const int Level0FileNumCompactionTrigger = 8;
     private bool _closed;
 
-    public RocksDbInstance(RocksDbBackendOptions options) : this(options, RocksDbWorkingDirectory.Create(options.LocalDirectory))
+    public RocksDbInstance(RocksDbBackendOptions options, TimeProvider? time = null) : this(options, RocksDbWorkingDirectory.Create(options.LocalDirectory), time)
     {
     }
 
@@ -28,9 +30,11 @@ internal sealed class RocksDbInstance : IDisposable
     /// Opens the database in <paramref name="directory"/> (a restore downloaded one there, or it is new and empty) with
     /// every column family it holds; the instance owns the directory from now on, also when the database cannot be opened.
     /// </summary>
-    public RocksDbInstance(RocksDbBackendOptions options, RocksDbWorkingDirectory directory)
+    /// <param name="time">The clock of the flush ahead of checkpoints (<see cref="RocksDbFlushAhead"/>).</param>
+    public RocksDbInstance(RocksDbBackendOptions options, RocksDbWorkingDirectory directory, TimeProvider? time = null)
     {
         _directory = directory;
+        _flushAhead = new RocksDbFlushAhead(time ?? TimeProvider.System);
         _cache = new RocksDbWriteCache(options.WriteCacheBytes, options.WriteCacheBytes / 4);
         try
         {
@@ -40,7 +44,11 @@ internal sealed class RocksDbInstance : IDisposable
             _columnOptions = new ColumnFamilyOptions()
                 .SetBlockBasedTableFactory(tableOptions)
                 .SetWriteBufferSize(checked((ulong)options.WriteBufferBytes))
-                .SetMaxWriteBufferNumber(options.MaxWriteBufferNumber);
+                .SetMaxWriteBufferNumber(options.MaxWriteBufferNumber)
+                // Twice RocksDB's 4: the flush ahead of each checkpoint (RocksDbFlushAhead) makes two level-0 files per
+                // checkpoint interval instead of one, and a level-0 compaction rewrites level 1, which the next
+                // incremental checkpoint uploads again; so compactions stay as rare per checkpoint as without it.
+                .SetLevel0FileNumCompactionTrigger(Level0FileNumCompactionTrigger);
             var dbOptions = new DbOptions()
                 .SetCreateIfMissing()
                 .SetCreateMissingColumnFamilies()
@@ -129,6 +137,7 @@ internal sealed class RocksDbInstance : IDisposable
         ObjectDisposedException.ThrowIf(_closed, this);
         _cache.Put(column, key, value);
         if (_cache.NeedsFlush) Flush();
+        if (_flushAhead.IsDueAfterWrite()) FlushMemtablesInBackground();
     }
 
     public void Remove(ColumnFamilyHandle column, ReadOnlySpan<byte> key)
@@ -136,6 +145,7 @@ internal sealed class RocksDbInstance : IDisposable
         ObjectDisposedException.ThrowIf(_closed, this);
         _cache.Delete(column, key);
         if (_cache.NeedsFlush) Flush();
+        if (_flushAhead.IsDueAfterWrite()) FlushMemtablesInBackground();
     }
 
     /// <summary>Writes the cached writes into the database (without its write-ahead log, as every write); when the cache outgrew its capacity, empties it.</summary>
@@ -147,6 +157,34 @@ internal sealed class RocksDbInstance : IDisposable
         Flush();
         return Open.Checkpoint();
     }
+
+    /// <summary>A checkpoint (not a savepoint) was taken now: the next one is expected on the same schedule (<see cref="RocksDbFlushAhead"/>).</summary>
+    public void CheckpointTaken() => _flushAhead.CheckpointTaken();
+
+    /// <summary>
+    /// Writes the cached writes into the memtables and has RocksDB flush every column family's memtable to an SST file on
+    /// its background threads; returns at once. Writes go on into new memtables meanwhile. Only when the flush happens
+    /// changes: what a checkpoint holds is the same.
+    /// </summary>
+    public void FlushMemtablesInBackground()
+    {
+        Flush();
+        var db = Open;
+        foreach (var column in _columns.Values) Native.Instance.rocksdb_flush_cf(db.Handle, BackgroundFlush.Handle, column.Handle);
+    }
+
+    private static readonly FlushOptions BackgroundFlush = CreateBackgroundFlushOptions();
+
+    private static FlushOptions CreateBackgroundFlushOptions()
+    {
+        var options = new FlushOptions().SetWaitForFlush(false);
+        // Never stall the operator's thread for it: a flush that would stall writes is better left to the barrier.
+        Native.Instance.rocksdb_flushoptions_set_allow_write_stall(options.Handle, 1);
+        return options;
+    }
+
+    /// <summary>The entries in the active memtables of every column family (RocksDB's <c>rocksdb.num-entries-active-mem-table</c>): what a flush now would write.</summary>
+    public long ActiveMemtableEntries => _columns.Values.Sum(c => long.Parse(Open.GetProperty("rocksdb.num-entries-active-mem-table", c), System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The column families (states) the database held when it was opened: none unless it was restored.</summary>
     public IReadOnlyList<string> OpenedColumnFamilies { get; } = [];

@@ -28,16 +28,17 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>,
     /// which takes and deletes them. None: a new, empty instance.
     /// </param>
     /// <param name="localRecovery">Where the job keeps local copies of its checkpoints on this silo (local recovery); null: none are kept.</param>
+    /// <param name="time">The clock of the flush ahead of checkpoints (<see cref="RocksDbFlushAhead"/>); the system's when null.</param>
     /// <exception cref="IOException">The local directory of <paramref name="options"/> is not writable, or a restored database cannot be opened.</exception>
     public RocksDbKeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism, StateCodecs codecs, RocksDbBackendOptions options,
-        IReadOnlyList<RocksDbRestoreSource>? restoreFrom = null, LocalRecoveryConfig? localRecovery = null)
+        IReadOnlyList<RocksDbRestoreSource>? restoreFrom = null, LocalRecoveryConfig? localRecovery = null, TimeProvider? time = null)
     {
         KeyGroups = keyGroups;
         _maxParallelism = maxParallelism;
         Codecs = codecs.In(Savepoints.SavepointFormatType.Native);
         KeyGroupPrefixBytes = RocksDbKeyLayout.PrefixBytes(maxParallelism);
-        if (restoreFrom is { Count: > 0 }) (Instance, RestoredIncrementalState) = RocksDbIncrementalRestoreOperation.Restore(restoreFrom, keyGroups, maxParallelism, options);
-        else Instance = new RocksDbInstance(options);
+        if (restoreFrom is { Count: > 0 }) (Instance, RestoredIncrementalState) = RocksDbIncrementalRestoreOperation.Restore(restoreFrom, keyGroups, maxParallelism, options, time);
+        else Instance = new RocksDbInstance(options, time);
         // A restored instance that is its snapshot unchanged reuses that snapshot's shared files (uploaded, confirmed: it is retained).
         _nativeSnapshots = new RocksDbIncrementalSnapshotStrategy(Instance, keyGroups, UploadedSharedFiles.Restored(RestoredIncrementalState), localRecovery);
     }

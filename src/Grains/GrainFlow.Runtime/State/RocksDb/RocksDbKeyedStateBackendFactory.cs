@@ -22,7 +22,7 @@ internal sealed class RocksDbKeyedStateBackendFactory : IKeyedStateBackendFactor
     /// </summary>
     public IKeyedStateBackend<TKey> Create<TKey>(OperatorContext context) where TKey : notnull =>
         new RocksDbKeyedStateBackend<TKey>(context.KeyGroups, context.MaxParallelism, context.Services.GetRequiredService<StateCodecs>(), Options(context.Configuration),
-            context.Restore?.RocksDbState, LocalRecoveryConfig.For(context.Configuration, context.JobId));
+            context.Restore?.RocksDbState, LocalRecoveryConfig.For(context.Configuration, context.JobId), context.Time);
 
     public static RocksDbBackendOptions Options(GrainFlowConfiguration configuration)
     {
