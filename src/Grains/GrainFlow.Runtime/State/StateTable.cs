@@ -28,20 +28,32 @@ internal interface IStateTable
 /// <item>the state of a key group can be shipped and reassigned to another subtask as a unit when
 /// parallelism changes, and</item>
 /// <item>a snapshot is taken by sharing the bucket dictionaries (O(buckets), no entry is copied at
-/// the barrier); the first write to a shared bucket afterwards copies that bucket alone
-/// (copy-on-write), so a captured snapshot never changes and can be serialized on another thread
+/// the barrier), and a captured snapshot never changes, so it can be serialized on another thread
 /// while processing goes on.</item>
 /// </list>
-/// More buckets copy less after a capture when few keys change between checkpoints; fewer buckets
-/// touch less memory per lookup (a dictionary object, its bucket and entry arrays per bucket).
+/// While a snapshot still reads a bucket, writes to it go to the bucket's overlay: the new value of each
+/// key written since the capture, or that it was removed. Reads look there first. Once every snapshot was
+/// released (disposed after it was written), the next access to the bucket folds its overlay into the
+/// dictionary in place. So a checkpoint copies only the entries written while it is being written, not
+/// whole buckets: where nearly every bucket changes within seconds (a million users), copying every
+/// bucket after each capture doubled the state's memory for a while and made the garbage collector
+/// promote all of it, the largest cost of a checkpoint (docs/BENCHMARKS.md). A capture while an earlier
+/// snapshot is still unreleased copies the buckets that have an overlay (the earlier snapshot keeps their
+/// dictionaries); a snapshot never released only keeps its buckets in overlay mode until the next capture.
+/// More buckets touch less per fold; fewer buckets touch less memory per lookup (a dictionary object,
+/// its bucket and entry arrays per bucket).
 /// </summary>
-internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnull
+internal sealed class StateTable<TKey, TValue> : IStateTable, ISnapshotReleaseTarget where TKey : notnull
 {
     public const int DefaultBucketsPerKeyGroup = 16;
 
     private readonly Dictionary<TKey, TValue>?[] _buckets;
-    // A bucket is shared while some snapshot holds the same dictionary; it must be copied before a write.
+    // A bucket is shared while some snapshot may read its dictionary: writes then go to its overlay.
     private readonly bool[] _shared;
+    // Per shared bucket, what was written to it since the capture (null: nothing yet).
+    private readonly Dictionary<TKey, Overlaid>?[] _overlays;
+    // Snapshots captured and not released yet; released on the thread that wrote them.
+    private int _unreleasedSnapshots;
     private readonly int _firstKeyGroup;
     private readonly int _bucketsPerKeyGroup;
     // Null for the default comparer, which the dictionaries then devirtualize.
@@ -59,28 +71,73 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
         _bucketsPerKeyGroup = bucketsPerKeyGroup;
         _buckets = new Dictionary<TKey, TValue>?[keyGroupCount * bucketsPerKeyGroup];
         _shared = new bool[_buckets.Length];
+        _overlays = new Dictionary<TKey, Overlaid>?[_buckets.Length];
     }
 
     public string Name { get; }
 
-    public long Count => _buckets.Sum(b => (long)(b?.Count ?? 0));
+    public long Count
+    {
+        get
+        {
+            var count = 0L;
+            for (var i = 0; i < _buckets.Length; i++)
+            {
+                count += _buckets[i]?.Count ?? 0;
+                if (_overlays[i] is not { } overlay) continue;
+                // A removal is recorded only for a key the dictionary holds.
+                foreach (var (key, written) in overlay) count += written.Removed ? -1 : _buckets[i]!.ContainsKey(key) ? 0 : 1;
+            }
+            return count;
+        }
+    }
 
-    /// <summary>Buckets still shared with a snapshot (each is copied on its next write).</summary>
+    /// <summary>Buckets a snapshot may still read (writes to them go to their overlays).</summary>
     internal int SharedBuckets => _shared.Count(s => s);
+
+    /// <summary>Entries written to buckets while a snapshot read them, not folded back yet.</summary>
+    internal int OverlaidEntries => _overlays.Sum(o => o?.Count ?? 0);
 
     public bool TryGet(int groupIndex, TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value)
     {
-        var bucket = _buckets[BucketOf(groupIndex, key)];
+        var index = BucketOf(groupIndex, key);
+        if (_shared[index] && _overlays[index] is { } overlay && overlay.TryGetValue(key, out var written))
+        {
+            value = written.Value;
+            return !written.Removed;
+        }
+        var bucket = _buckets[index];
         if (bucket is not null) return bucket.TryGetValue(key, out value);
         value = default;
         return false;
     }
 
-    public void Set(int groupIndex, TKey key, TValue value) => BucketForWrite(BucketOf(groupIndex, key))[key] = value;
+    public void Set(int groupIndex, TKey key, TValue value)
+    {
+        var index = BucketOf(groupIndex, key);
+        if (IsReadBySnapshot(index)) OverlayOf(index)[key] = new Overlaid { Value = value };
+        else BucketForWrite(index)[key] = value;
+    }
 
     /// <summary>A reference to the slot of <paramref name="key"/>, added with a default value when missing: one hash lookup for read-modify-write.</summary>
-    public ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, out bool exists) =>
-        ref CollectionsMarshal.GetValueRefOrAddDefault(BucketForWrite(BucketOf(groupIndex, key)), key, out exists);
+    public ref TValue? GetValueRefOrAddDefault(int groupIndex, TKey key, out bool exists)
+    {
+        var index = BucketOf(groupIndex, key);
+        if (!IsReadBySnapshot(index)) return ref CollectionsMarshal.GetValueRefOrAddDefault(BucketForWrite(index), key, out exists)!;
+        ref var written = ref CollectionsMarshal.GetValueRefOrAddDefault(OverlayOf(index), key, out var overlaid);
+        if (overlaid)
+        {
+            exists = !written.Removed;
+            if (!exists) written = default;
+        }
+        else
+        {
+            // The first write of this key since the capture starts from the captured value, if any.
+            exists = _buckets[index]!.TryGetValue(key, out var captured);
+            written.Value = captured!;
+        }
+        return ref written.Value!;
+    }
 
     public bool Remove(int groupIndex, TKey key) => Remove(groupIndex, key, out _);
 
@@ -93,16 +150,46 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
             value = default;
             return false;
         }
-        // A shared bucket is copied only when there is something to remove from it.
-        if (_shared[index] && !bucket.ContainsKey(key))
+        if (!IsReadBySnapshot(index)) return bucket.Remove(key, out value);
+        var inBucket = bucket.TryGetValue(key, out var captured);
+        if (_overlays[index] is { } overlay && overlay.Remove(key, out var written))
+        {
+            // Written since the capture: the overlay's value is the current one.
+            if (inBucket) overlay[key] = new Overlaid { Removed = true };
+            value = written.Value;
+            return !written.Removed;
+        }
+        if (!inBucket)
         {
             value = default;
             return false;
         }
-        return BucketForWrite(index).Remove(key, out value);
+        OverlayOf(index)[key] = new Overlaid { Removed = true };
+        value = captured!;
+        return true;
     }
 
-    public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries => Enumerate(_buckets, _firstKeyGroup, _bucketsPerKeyGroup);
+    public IEnumerable<(int KeyGroup, TKey Key, TValue Value)> Entries
+    {
+        get
+        {
+            for (var i = 0; i < _buckets.Length; i++)
+            {
+                if (_buckets[i] is not { } bucket) continue;
+                var keyGroup = _firstKeyGroup + (i / _bucketsPerKeyGroup);
+                var overlay = _overlays[i];
+                foreach (var (key, value) in bucket)
+                {
+                    if (overlay is null || !overlay.ContainsKey(key)) yield return (keyGroup, key, value);
+                }
+                if (overlay is null) continue;
+                foreach (var (key, written) in overlay)
+                {
+                    if (!written.Removed) yield return (keyGroup, key, written.Value);
+                }
+            }
+        }
+    }
 
     public IEnumerable<(int KeyGroup, object Key, object? Value)> UntypedEntries =>
         Entries.Select(e => (e.KeyGroup, (object)e.Key, (object?)e.Value));
@@ -114,15 +201,25 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
     /// </summary>
     public StateTableSnapshot<TKey, TValue> CaptureSnapshot()
     {
+        // Read once: a release meanwhile only means a bucket is copied that could have been folded.
+        var earlierSnapshotsReleased = Volatile.Read(ref _unreleasedSnapshots) == 0;
         var captured = new Dictionary<TKey, TValue>?[_buckets.Length];
         for (var i = 0; i < _buckets.Length; i++)
         {
+            if (_overlays[i] is not null)
+            {
+                if (earlierSnapshotsReleased) Fold(i);
+                else _buckets[i] = CopyWithOverlay(i);
+            }
             if (_buckets[i] is not { } bucket) continue;
             captured[i] = bucket;
             _shared[i] = true;
         }
-        return new StateTableSnapshot<TKey, TValue>(Name, _firstKeyGroup, _bucketsPerKeyGroup, captured);
+        Interlocked.Increment(ref _unreleasedSnapshots);
+        return new StateTableSnapshot<TKey, TValue>(Name, _firstKeyGroup, _bucketsPerKeyGroup, captured, this);
     }
+
+    void ISnapshotReleaseTarget.Release() => Interlocked.Decrement(ref _unreleasedSnapshots);
 
     public IStateTableSnapshot CaptureUntypedSnapshot() => CaptureSnapshot();
 
@@ -152,12 +249,55 @@ internal sealed class StateTable<TKey, TValue> : IStateTable where TKey : notnul
     private int BucketOf(int groupIndex, TKey key) =>
         groupIndex * _bucketsPerKeyGroup + ((_comparer is null ? EqualityComparer<TKey>.Default.GetHashCode(key) : _comparer.BucketHash(key)) & (_bucketsPerKeyGroup - 1));
 
-    private Dictionary<TKey, TValue> BucketForWrite(int index)
+    /// <summary>
+    /// True while a snapshot may read bucket <paramref name="index"/>'s dictionary (write to its overlay then);
+    /// once every snapshot was released, folds the overlay into the dictionary and returns false.
+    /// </summary>
+    private bool IsReadBySnapshot(int index)
     {
-        var bucket = _buckets[index];
-        if (bucket is null) return _buckets[index] = new Dictionary<TKey, TValue>(_comparer);
-        if (!_shared[index]) return bucket;
+        if (!_shared[index]) return false;
+        if (Volatile.Read(ref _unreleasedSnapshots) > 0) return true;
+        Fold(index);
+        return false;
+    }
+
+    /// <summary>Writes bucket <paramref name="index"/>'s overlay into its dictionary (no snapshot reads it any more).</summary>
+    private void Fold(int index)
+    {
+        if (_overlays[index] is { } overlay)
+        {
+            var bucket = _buckets[index]!;
+            foreach (var (key, written) in overlay)
+            {
+                if (written.Removed) bucket.Remove(key);
+                else bucket[key] = written.Value;
+            }
+            _overlays[index] = null;
+        }
         _shared[index] = false;
-        return _buckets[index] = new Dictionary<TKey, TValue>(bucket, _comparer);
+    }
+
+    /// <summary>A new dictionary with bucket <paramref name="index"/>'s entries and its overlay's writes; an unreleased snapshot keeps the old one.</summary>
+    private Dictionary<TKey, TValue> CopyWithOverlay(int index)
+    {
+        var copy = new Dictionary<TKey, TValue>(_buckets[index]!, _comparer);
+        foreach (var (key, written) in _overlays[index]!)
+        {
+            if (written.Removed) copy.Remove(key);
+            else copy[key] = written.Value;
+        }
+        _overlays[index] = null;
+        return copy;
+    }
+
+    private Dictionary<TKey, Overlaid> OverlayOf(int index) => _overlays[index] ??= new Dictionary<TKey, Overlaid>(_comparer);
+
+    private Dictionary<TKey, TValue> BucketForWrite(int index) => _buckets[index] ??= new Dictionary<TKey, TValue>(_comparer);
+
+    /// <summary>A key's value written since the capture, or its removal (a removal is recorded only for a key the dictionary holds).</summary>
+    private struct Overlaid
+    {
+        public TValue Value;
+        public bool Removed;
     }
 }

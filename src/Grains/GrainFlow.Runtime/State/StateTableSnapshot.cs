@@ -21,14 +21,24 @@ internal interface IStateTableSnapshot
     void WriteKeyGroup(int keyGroup, BinaryWriter writer, Checkpointing.StateCodecs codecs);
 }
 
+/// <summary>What a <see cref="StateTableSnapshot{TKey, TValue}"/> tells its table when it is released: it no longer reads the table's dictionaries.</summary>
+internal interface ISnapshotReleaseTarget
+{
+    void Release();
+}
+
 /// <summary>
 /// The entries of a <see cref="StateTable{TKey, TValue}"/> at the moment of capture. It shares the
-/// table's bucket dictionaries; the table copies a bucket before writing to it, so nothing here
-/// ever changes.
+/// table's bucket dictionaries; the table writes to an overlay instead of a dictionary a snapshot may
+/// read, so nothing here ever changes. Dispose it once written (on any thread): the table then folds its
+/// overlays back into its dictionaries. A snapshot never disposed costs the table speed, never correctness.
 /// </summary>
-internal sealed class StateTableSnapshot<TKey, TValue>(string name, int firstKeyGroup, int bucketsPerKeyGroup, Dictionary<TKey, TValue>?[] buckets) : IStateTableSnapshot
+internal sealed class StateTableSnapshot<TKey, TValue>(string name, int firstKeyGroup, int bucketsPerKeyGroup, Dictionary<TKey, TValue>?[] buckets,
+    ISnapshotReleaseTarget table) : IStateTableSnapshot, IDisposable
     where TKey : notnull
 {
+    private int _released;
+
     public string Name { get; } = name;
 
     public long Count => buckets.Sum(b => (long)(b?.Count ?? 0));
@@ -77,5 +87,11 @@ internal sealed class StateTableSnapshot<TKey, TValue>(string name, int firstKey
                 valueCodec.Write(writer, value);
             }
         }
+    }
+
+    /// <summary>Releases the table's dictionaries, once; no entry may be read after it.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0) table.Release();
     }
 }

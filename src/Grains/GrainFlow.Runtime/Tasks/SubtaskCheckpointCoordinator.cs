@@ -145,6 +145,8 @@ internal sealed partial class SubtaskCheckpointCoordinator(
         {
             // A local checkpoint is deleted after its upload; this deletes those a cancelled write never started to upload.
             foreach (var result in results) result.Captured.NativeKeyedState?.Dispose();
+            // Nothing reads the captured tables any more: the heap's tables fold the writes made meanwhile back in, RocksDB's snapshots go.
+            foreach (var table in results.SelectMany(r => r.Captured.Tables)) (table as IDisposable)?.Dispose();
         }
     }
 
