@@ -31,9 +31,9 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
     /// (tumbling windows over a million users: ~15 K windows in flight, one per event), so a lookup costs
     /// a cache miss per object it touches; with 16 dictionaries of a handful of entries each per key
     /// group that was the dictionary, its bucket array and its entry array, where one larger dictionary's
-    /// object and bucket array stay cached: 25–30 % less CPU per tumbling event (docs/BENCHMARKS.md). The
-    /// price: the first write to a key group after a capture copies all its namespaces' entries, where
-    /// window state, opened and closed with every window, has touched nearly every bucket by then anyway.
+    /// object and bucket array stay cached: 25–30 % less CPU per tumbling event (docs/BENCHMARKS.md). A
+    /// capture costs no more for it: writes while a snapshot is unreleased go to the key group's overlay,
+    /// whatever the bucket's size (<see cref="StateTable{TKey, TValue}"/>).
     /// </summary>
     private const int NamespacedBucketsPerKeyGroup = 1;
 
