@@ -5,7 +5,7 @@ namespace GrainFlow.Bench.Windows;
 /// every 10 s, on the heap backend (<c>--state-backend rocksdb</c>, <c>--incremental true</c>: RocksDB's own checkpoints).
 /// </summary>
 internal sealed record WindowArguments(string Suite, long Events, long Users, long IntervalMs, int Runs, int Parallelism, string CheckpointInterval, WindowKind[] Kinds,
-    string StateBackend = "hashmap", bool Incremental = false)
+    string StateBackend = "hashmap", bool Incremental = false, string? WatermarkInterval = null)
 {
     public const string UserSessions = "user-sessions";
     public const string Windows = "windows";
@@ -28,18 +28,23 @@ internal sealed record WindowArguments(string Suite, long Events, long Users, lo
                 "--windows" => result with { Kinds = args[i + 1].Split(',').Select(k => Enum.Parse<WindowKind>(k, ignoreCase: true)).ToArray() },
                 "--state-backend" => result with { StateBackend = args[i + 1] },
                 "--incremental" => result with { Incremental = bool.Parse(args[i + 1]) },
+                "--watermark-interval" => result with { WatermarkInterval = args[i + 1] },
                 var unknown => throw new ArgumentException(
-                    $"Unknown option or value '{unknown} {args[i + 1]}'. Use --events, --users, --interval-ms, --runs, --parallelism, --checkpoint-interval '10 s', --windows tumbling,sliding,session, --state-backend hashmap|rocksdb, --incremental true|false."),
+                    $"Unknown option or value '{unknown} {args[i + 1]}'. Use --events, --users, --interval-ms, --runs, --parallelism, --checkpoint-interval '10 s', --windows tumbling,sliding,session, --state-backend hashmap|rocksdb, --incremental true|false, --watermark-interval '200 ms'."),
             };
         }
         return result;
     }
 
-    /// <summary>The job settings that choose the state backend (the same with and without checkpoints, so the ratio compares checkpoints alone).</summary>
+    /// <summary>
+    /// The job settings that choose the state backend and, when given, <c>pipeline.auto-watermark-interval</c> (Flink's 200 ms
+    /// otherwise); the same with and without checkpoints, so the ratio compares checkpoints alone.
+    /// </summary>
     public IEnumerable<KeyValuePair<string, string>> BackendSettings() =>
     [
         new("state.backend.type", StateBackend),
         new("execution.checkpointing.incremental", Incremental ? "true" : "false"),
+        .. WatermarkInterval is null ? Array.Empty<KeyValuePair<string, string>>() : [new("pipeline.auto-watermark-interval", WatermarkInterval)],
     ];
 
     /// <summary>How the measurement names the backend.</summary>
