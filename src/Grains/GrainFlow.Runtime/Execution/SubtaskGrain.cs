@@ -35,8 +35,6 @@ internal sealed partial class SubtaskGrain(
 {
     private static readonly JsonSerializerOptions StateJson = new() { IncludeFields = true };
 
-    /// <summary>How long a deactivating subtask waits for the job manager to take its failure report (it is sent either way).</summary>
-
     private readonly TaskPhase _phase = new();
     private TaskDeployment? _deployment;
     // The newest attempt this grain was asked to deploy or cancel: older requests that arrive late are ignored.
@@ -339,126 +337,9 @@ internal sealed partial class SubtaskGrain(
         })
         .ToArray();
 
-    private async Task RunSourceAsync(TaskDeployment deployment, OperatorChain chain, CancellationToken cancellation)
-    {
-        try
-        {
-            if (await new SourceLoop(chain, _phase, _batchSize, time).RunAsync(cancellation))
-            {
-                // The input ended (or a drain ended it): event time goes to its end, firing every window and timer, before end-of-input.
-                chain.Watermarks.ForwardEndOfTime();
-                await FinishAsync(deployment, chain);
-            }
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (IsCurrent(deployment))
-        {
-            Fail(e);
-        }
-    }
-
-    /// <summary>Every input ended: the chain takes the end of input, and once it went out the attempt is finished and says so.</summary>
-    private async Task FinishAsync(TaskDeployment deployment, OperatorChain chain)
-    {
-        if (!_phase.TryBeginFinishing()) return;
-        await chain.EndInputAsync();
-        if (!IsCurrent(deployment) || !_phase.TryFinish()) return;
-        chain.Close(LogCloseFailed);
-        // Nothing to flush or fire any more; without the timers the activation can be collected when idle.
-        StopTimers();
-        await SettleSnapshotWritesAsync();
-        _ = ReporterFor(deployment).ReportFinishedAsync(Figures());
-    }
-
-    private void StopTimers()
-    {
-        _timer?.Dispose();
-        _timer = null;
-        _watermarkTimer?.Dispose();
-        _watermarkTimer = null;
-    }
-
-    /// <summary>Every <c>pipeline.auto-watermark-interval</c>: the sources' and assigners' periodic watermarks go out.</summary>
-    private Task OnWatermarkIntervalAsync(CancellationToken cancellation)
-    {
-        if (!_phase.CanTick || _cancellation.IsCancellationRequested || _chain is not { } chain) return Task.CompletedTask;
-        try
-        {
-            chain.Watermarks.EmitPeriodic();
-        }
-        catch (Exception e)
-        {
-            Fail(e);
-        }
-        return Task.CompletedTask;
-    }
-
-    private async Task OnTickAsync(CancellationToken cancellation)
-    {
-        if (!_phase.CanTick || _cancellation.IsCancellationRequested || _chain is not { } chain) return;
-        KeepCoordinatorAlive();
-        try
-        {
-            await chain.OnProcessingTimeAsync(time.GetUtcNow().ToUnixTimeMilliseconds());
-        }
-        catch (Exception e)
-        {
-            Fail(e);
-        }
-    }
-
-    /// <summary>
-    /// The coordinator's timer lives in its activation: if its silo dies, nothing would call it
-    /// again. The first source subtask calls it about once a second, which reactivates it.
-    /// </summary>
-    private void KeepCoordinatorAlive()
-    {
-        if (_deployment is not { SubtaskIndex: 0 } deployment || _chain?.Source is null || !_checkpointingEnabled) return;
-        var now = time.GetTimestamp();
-        if (time.GetElapsedTime(_lastCoordinatorPing, now) < TimeSpan.FromSeconds(1)) return;
-        _lastCoordinatorPing = now;
-        _ = GrainFactory.GetGrain<ICheckpointCoordinatorGrain>(deployment.JobId.Value).KeepAliveAsync()
-            .ContinueWith(t => LogKeepAliveFailed(t.Exception!, deployment.JobId), TaskContinuationOptions.OnlyOnFaulted);
-    }
-
-    private void Fail(Exception exception)
-    {
-        if (_deployment is not { } deployment || !_phase.TryFail()) return;
-        Teardown();
-        _ = ReporterFor(deployment).ReportFailureAsync(exception);
-    }
-
-    private JobMasterReporter ReporterFor(TaskDeployment deployment) =>
-        new(GrainFactory.GetGrain<IJobMasterGrain>(deployment.JobId.Value), deployment, time, logger);
-
-    /// <summary>Stops the running attempt: its work is cancelled, held input calls return, its operators close and are let go.</summary>
-    private void Teardown()
-    {
-        _cancellation.Cancel();
-        _input?.Abandon();
-        StopTimers();
-        ReleaseChain();
-    }
-
-    private void ReleaseChain()
-    {
-        _chain?.Release(LogCloseFailed);
-        _chain = null;
-    }
-
-    private void LogCloseFailed(IStreamOperator op, Exception exception) => LogCloseFailed(exception, op.Uid);
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Deployed job {JobId} vertex '{Vertex}' subtask {Subtask} attempt {Attempt}")]
     private partial void LogDeployed(JobId jobId, string vertex, int subtask, long attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: keeping the checkpoint coordinator active failed; the next tick tries again")]
-    private partial void LogKeepAliveFailed(Exception exception, JobId jobId);
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: {Origin} stops with the last silo of the cluster")]
     private partial void LogStoppedWithCluster(JobId jobId, string origin);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing operator {Uid} failed")]
-    private partial void LogCloseFailed(Exception exception, string uid);
 }
