@@ -266,12 +266,7 @@ internal sealed class StateTable<TKey, TValue> : IStateTable, ISnapshotReleaseTa
     {
         if (_overlays[index] is { } overlay)
         {
-            var bucket = _buckets[index]!;
-            foreach (var (key, written) in overlay)
-            {
-                if (written.Removed) bucket.Remove(key);
-                else bucket[key] = written.Value;
-            }
+            Apply(overlay, _buckets[index]!);
             _overlays[index] = null;
         }
         _shared[index] = false;
@@ -281,13 +276,18 @@ internal sealed class StateTable<TKey, TValue> : IStateTable, ISnapshotReleaseTa
     private Dictionary<TKey, TValue> CopyWithOverlay(int index)
     {
         var copy = new Dictionary<TKey, TValue>(_buckets[index]!, _comparer);
-        foreach (var (key, written) in _overlays[index]!)
-        {
-            if (written.Removed) copy.Remove(key);
-            else copy[key] = written.Value;
-        }
+        Apply(_overlays[index]!, copy);
         _overlays[index] = null;
         return copy;
+    }
+
+    private static void Apply(Dictionary<TKey, Overlaid> overlay, Dictionary<TKey, TValue> bucket)
+    {
+        foreach (var (key, written) in overlay)
+        {
+            if (written.Removed) bucket.Remove(key);
+            else bucket[key] = written.Value;
+        }
     }
 
     private Dictionary<TKey, Overlaid> OverlayOf(int index) => _overlays[index] ??= new Dictionary<TKey, Overlaid>(_comparer);
