@@ -10,8 +10,11 @@ using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Bench.Windows;
 
-/// <summary>What one job run on an in-process silo took: wall and CPU time from submission to FINISHED, and its checkpoints.</summary>
-internal sealed record JobRunResult(double Seconds, double CpuSeconds, IReadOnlyList<CheckpointStatistics> Checkpoints);
+/// <summary>
+/// What one job run on an in-process silo took: wall and CPU time from submission to FINISHED, its checkpoints, and the
+/// time the garbage collector paused the process meanwhile (with how many full collections), which shows what the live state costs.
+/// </summary>
+internal sealed record JobRunResult(double Seconds, double CpuSeconds, IReadOnlyList<CheckpointStatistics> Checkpoints, double GcPauseSeconds, int Gen2Collections);
 
 /// <summary>Runs one job to FINISHED on a fresh in-process silo with its data in a temporary directory (deleted afterwards).</summary>
 internal static class JobRun
@@ -37,6 +40,8 @@ internal static class JobRun
             }
 
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var gcPauseBefore = GC.GetTotalPauseDuration();
+            var gen2Before = GC.CollectionCount(2);
             var watch = Stopwatch.StartNew();
             var jobId = await grains.GetGrain<IJobRegistryGrain>(IJobRegistryGrain.DefaultKey).SubmitAsync(submission with { Configuration = settings });
             var manager = grains.GetGrain<IJobManagerGrain>(jobId.Value);
@@ -52,10 +57,12 @@ internal static class JobRun
             while (!status.IsTerminal() && watch.Elapsed < TimeSpan.FromMinutes(60));
             watch.Stop();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var gcPause = GC.GetTotalPauseDuration() - gcPauseBefore;
+            var gen2Collections = GC.CollectionCount(2) - gen2Before;
             if (status != JobStatus.Finished) throw new InvalidOperationException($"{submission.JobName} ended {status}.");
             var checkpoints = checkpointInterval is null ? [] : (await manager.GetCheckpointStatsAsync()).History.Where(c => c.Status == CheckpointStatus.Completed).ToList();
             await host.StopAsync();
-            return new JobRunResult(watch.Elapsed.TotalSeconds, cpu.TotalSeconds, checkpoints);
+            return new JobRunResult(watch.Elapsed.TotalSeconds, cpu.TotalSeconds, checkpoints, gcPause.TotalSeconds, gen2Collections);
         }
         finally
         {

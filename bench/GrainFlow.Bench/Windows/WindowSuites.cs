@@ -33,7 +33,7 @@ internal static class WindowSuites
                 var m = await WindowMeasurement.MeasureInChildAsync(mode, args);
                 results[mode].Add(m);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  run {run}: {m.Name}: {m.EventsPerSecond / 1e6:0.000} M events/s ({m.Seconds:0.0} s), {m.CpuSeconds * 1e9 / m.Events:0} ns CPU per event, peak {m.PeakBytes >> 20} MiB, {m.Checkpoints} checkpoints, median {m.MedianStateBytes / (1 << 20):0.0} MiB in {m.MedianCheckpointMs:0} ms (max {m.MaxCheckpointMs:0} ms)"));
+                    $"  run {run}: {m.Name}: {m.EventsPerSecond / 1e6:0.000} M events/s ({m.Seconds:0.0} s), {m.CpuSeconds * 1e9 / m.Events:0} ns CPU per event, peak {m.PeakBytes >> 20} MiB, GC paused {m.GcPauseSeconds:0.00} s ({m.Gen2Collections} full), {m.Checkpoints} checkpoints, median {m.MedianStateBytes / (1 << 20):0.0} MiB in {m.MedianCheckpointMs:0} ms (max {m.MaxCheckpointMs:0} ms)"));
             }
         }
 

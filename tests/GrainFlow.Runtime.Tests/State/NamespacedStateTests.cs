@@ -210,6 +210,39 @@ public sealed class NamespacedStateTests
         Assert.Equal(43, reducing.Get());
     }
 
+    [Fact]
+    public void OnTheHeapTheEntriesOfOneWindowShareABucketOfTheirKeyGroupWhateverTheirKeys()
+    {
+        var backend = new HeapKeyedStateBackend<long>(new GrainFlow.KeyGroups.KeyGroupRange(0, 0), 1);
+        var sums = backend.GetInternalReducingState<TestWindow, long>(new ReducingStateDescriptor<long>("sum", (a, b) => a + b));
+        var table = (StateTable<NamespacedKey<long, TestWindow>, long>)backend.Tables.Single();
+        var windows = Enumerable.Range(0, 4).Select(i => new TestWindow(i * 10, i * 10 + 10)).ToArray();
+
+        for (var key = 0L; key < 1_000; key++)
+        {
+            backend.SetCurrentKey(key);
+            sums.SetCurrentNamespace(windows[0]);
+            sums.Add(key);
+        }
+        Assert.Equal(1, table.BucketsInUse(0));
+
+        foreach (var window in windows.Skip(1))
+        {
+            for (var key = 0L; key < 1_000; key++)
+            {
+                backend.SetCurrentKey(key);
+                sums.SetCurrentNamespace(window);
+                sums.Add(1);
+            }
+        }
+        Assert.InRange(table.BucketsInUse(0), 2, windows.Length);
+        backend.SetCurrentKey(999);
+        sums.SetCurrentNamespace(windows[0]);
+        Assert.Equal(999, sums.Get());
+        sums.SetCurrentNamespace(windows[3]);
+        Assert.Equal(1, sums.Get());
+    }
+
     [Theory]
     [MemberData(nameof(StateBackendsUnderTest.All), MemberType = typeof(StateBackendsUnderTest))]
     public void AStateNameCannotBeUsedWithAndWithoutNamespacesOrForTimers(string type)

@@ -3,8 +3,12 @@ namespace GrainFlow.Runtime.State;
 /// <summary>
 /// Compares <see cref="NamespacedKey{TKey, TNamespace}"/>s without the record struct's synthesized
 /// members, which in code shared across namespace types resolve both default comparers on every call.
-/// The bucket of an entry is chosen by its record key alone, so the namespaces (windows) of a key share
-/// a bucket and a lookup hashes the whole namespaced key once, in the bucket's dictionary.
+/// The bucket of an entry within its key group is chosen by its namespace alone, so the entries of one
+/// window share a bucket with each other, not with the key's other windows: tumbling and sliding windows
+/// are the same for every key, so the window that elements go into now is a few small dictionaries that
+/// stay in the cache, and a window firing takes its entries from those same dictionaries (see
+/// <see cref="NamespacedTable{TKey, TNamespace, TValue}"/>). A session window is a key's own, so its
+/// bucket is as random as the key's would be.
 /// </summary>
 internal sealed class NamespacedKeyComparer<TKey, TNamespace> : IStateKeyComparer<NamespacedKey<TKey, TNamespace>>
 {
@@ -18,7 +22,9 @@ internal sealed class NamespacedKeyComparer<TKey, TNamespace> : IStateKeyCompare
         EqualityComparer<TKey>.Default.Equals(x.Key, y.Key) && _namespaces.Equals(x.Namespace, y.Namespace);
 
     public int GetHashCode(NamespacedKey<TKey, TNamespace> key) =>
-        unchecked(BucketHash(key) * -1521134295 + (key.Namespace is null ? 0 : _namespaces.GetHashCode(key.Namespace)));
+        unchecked((key.Key is null ? 0 : EqualityComparer<TKey>.Default.GetHashCode(key.Key)) * -1521134295 + (key.Namespace is null ? 0 : _namespaces.GetHashCode(key.Namespace)));
 
-    public int BucketHash(NamespacedKey<TKey, TNamespace> key) => key.Key is null ? 0 : EqualityComparer<TKey>.Default.GetHashCode(key.Key);
+    // Mixed: a window's own hash has no entropy in its low bits (starts and ends are multiples of the size).
+    public int BucketHash(NamespacedKey<TKey, TNamespace> key) =>
+        key.Namespace is null ? 0 : (int)(unchecked((uint)_namespaces.GetHashCode(key.Namespace) * 0x9E3779B1u) >> 16);
 }

@@ -26,16 +26,18 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
     public abstract IEnumerable<(int KeyGroup, TKey Key, TNamespace Namespace, TValue Value)> Entries { get; }
 
     /// <summary>
-    /// One dictionary per key group for state in a namespace. A window's entries (its contents, its
-    /// timers) live from its first element to its end and are touched on the way in and on the way out
-    /// (tumbling windows over a million users: ~15 K windows in flight, one per event), so a lookup costs
-    /// a cache miss per object it touches; with 16 dictionaries of a handful of entries each per key
-    /// group that was the dictionary, its bucket array and its entry array, where one larger dictionary's
-    /// object and bucket array stay cached: 25–30 % less CPU per tumbling event (docs/BENCHMARKS.md). A
-    /// capture costs no more for it: writes while a snapshot is unreleased go to the key group's overlay,
-    /// whatever the bucket's size (<see cref="StateTable{TKey, TValue}"/>).
+    /// Sixteen dictionaries per key group for state in a namespace, the bucket picked by the namespace
+    /// (<see cref="NamespacedKeyComparer{TKey, TNamespace}"/>). A window's entries (its contents, its
+    /// timers) live from its first element to its end and are touched on the way in and on the way out;
+    /// with a million users nearly every event opens its own (key, window) entry, and a subtask holds
+    /// 100–500 K of them while the watermark catches up. In one dictionary per key group (the layout
+    /// before) every lookup landed in a large table, its bucket and entry a cache miss each; by
+    /// namespace, the elements of the current window go to a few small dictionaries that stay cached, and
+    /// a window firing reads one of them: 30 % less CPU per tumbling event (docs/BENCHMARKS.md). Session
+    /// windows, one per key, spread over the buckets as keys would. A capture costs no more for it: writes
+    /// while a snapshot is unreleased go to the bucket's overlay (<see cref="StateTable{TKey, TValue}"/>).
     /// </summary>
-    private const int NamespacedBucketsPerKeyGroup = 1;
+    private const int NamespacedBucketsPerKeyGroup = 16;
 
     /// <summary>The table of state <paramref name="name"/> in <paramref name="backend"/>, in the layout of <typeparamref name="TNamespace"/>.</summary>
     public static NamespacedTable<TKey, TNamespace, TValue> Create(HeapKeyedStateBackend<TKey> backend, string name) =>

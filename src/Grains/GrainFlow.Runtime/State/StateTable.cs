@@ -95,6 +95,10 @@ internal sealed class StateTable<TKey, TValue> : IStateTable, ISnapshotReleaseTa
     /// <summary>Buckets a snapshot may still read (writes to them go to their overlays).</summary>
     internal int SharedBuckets => _shared.Count(s => s);
 
+    /// <summary>How many of key group <paramref name="groupIndex"/>'s buckets hold entries (how its state is spread, for tests).</summary>
+    internal int BucketsInUse(int groupIndex) =>
+        _buckets.AsSpan(groupIndex * _bucketsPerKeyGroup, _bucketsPerKeyGroup).ToArray().Count(b => b is { Count: > 0 });
+
     /// <summary>Entries written to buckets while a snapshot read them, not folded back yet.</summary>
     internal int OverlaidEntries => _overlays.Sum(o => o?.Count ?? 0);
 
