@@ -109,6 +109,7 @@ internal static class WindowSuites
             [WindowCountJob.IntervalMs.Key] = arguments.IntervalMs.ToString(CultureInfo.InvariantCulture),
             [WindowCountJob.Kind.Key] = kind.ToString(),
         };
+        if (arguments.Alignment is { } drift) settings[WindowCountJob.AlignmentDrift.Key] = drift;
         foreach (var (key, value) in arguments.BackendSettings()) settings[key] = value;
         var interval = mode == Checkpointed ? arguments.CheckpointInterval : null;
         CountedSink.TakeTotals();
@@ -116,7 +117,7 @@ internal static class WindowSuites
         var (counted, fired) = CountedSink.TakeTotals();
         // Not timed: every event must have been counted in each of its windows, or the figure means nothing.
         if (counted != expected) throw new InvalidOperationException($"GrainFlow's {kind} windows counted {counted} of {expected}.");
-        var name = $"{WindowKinds.Describe(kind)}: GrainFlow, parallelism {arguments.Parallelism}{arguments.DescribeBackend()} ({fired:N0} windows)" + (interval is null ? ", no checkpoints" : $", EXACTLY_ONCE checkpoints every {interval}");
+        var name = $"{WindowKinds.Describe(kind)}: GrainFlow, parallelism {arguments.Parallelism}{arguments.DescribeBackend()}{(arguments.Alignment is { } a ? $", sources aligned within {a}" : "")} ({fired:N0} windows)" + (interval is null ? ", no checkpoints" : $", EXACTLY_ONCE checkpoints every {interval}");
         return WindowMeasurement.FromRun(name, arguments.Events, run);
     }
 }

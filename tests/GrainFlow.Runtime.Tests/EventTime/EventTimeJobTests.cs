@@ -65,6 +65,35 @@ public sealed class EventTimeJobTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task WatermarkAlignmentKeepsAFastSourceWithinTheDriftOfTheSlowestWhereWithoutItTheFastOneRunsAway()
+    {
+        const long drift = 500;
+        async Task<long> RunAsync(long driftMs)
+        {
+            var runId = Guid.NewGuid().ToString("N");
+            await fixture.Cluster.RunToCompletionAsync(AlignedSourcesJob.Name, new Dictionary<string, string>
+            {
+                ["run-id"] = runId,
+                ["alignment-drift-ms"] = driftMs.ToString(CultureInfo.InvariantCulture),
+                // Watermarks every 10 ms and polls of 20 records (200 ms of the fast source's event time): what a source
+                // may overshoot between two looks at its group stays small next to the drift.
+                ["pipeline.auto-watermark-interval"] = "10 ms",
+                ["grainflow.network.batch-size"] = "20",
+            }, parallelism: 2, timeout: TimeSpan.FromMinutes(2));
+            return AlignedSourcesJob.Gaps[runId].MaxLeadInSecondHalf;
+        }
+
+        var unaligned = await RunAsync(0);
+        var aligned = await RunAsync(drift);
+
+        // Without alignment the fast source runs 10 ms of event time per record to the slow one's 1 ms: ~36 s ahead by the
+        // end (measured). With it, the drift plus what a source emits between two reports (10 ms) and with a watermark
+        // behind its records (10 ms): ~1.2-1.7 s measured; the bound leaves room for a loaded machine's late timers.
+        Assert.True(unaligned > 20_000, $"without alignment the fast source led by only {unaligned} ms");
+        Assert.True(aligned < 8_000, $"with alignment within {drift} ms the fast source still led by {aligned} ms (without: {unaligned} ms)");
+    }
+
+    [Fact]
     public async Task AnEmptyTopicPartitionHoldsTheWatermarkBackUntilWithIdlenessMarksItIdle()
     {
         // Every record under one key, so in one partition of two: the other partition never has a record.

@@ -11,6 +11,7 @@ public static class RuntimeCluster
 {
     public static void RegisterTestJobs(ISiloBuilder silo) => silo
         .AddGrainFlowJob<SequenceCheckJob>(SequenceCheckJob.Name)
+        .AddGrainFlowJob<AlignedSourcesJob>(AlignedSourcesJob.Name)
         .AddGrainFlowJob<SlowSinkJob>(SlowSinkJob.Name)
         .AddGrainFlowJob<FailingJob>(FailingJob.Name)
         .AddGrainFlowJob<UnboundedJob>(UnboundedJob.Name)

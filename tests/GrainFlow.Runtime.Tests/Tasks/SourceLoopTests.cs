@@ -1,7 +1,11 @@
+using GrainFlow.Runtime.Api.Time;
 using GrainFlow.Runtime.Operators;
 using GrainFlow.Runtime.Sinks;
 using GrainFlow.Runtime.Sources;
+using GrainFlow.Runtime.Sources.Alignment;
 using GrainFlow.Runtime.Tasks;
+using GrainFlow.Testing.Polling;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GrainFlow.Runtime.Tests.Tasks;
 
@@ -73,6 +77,56 @@ public sealed class SourceLoopTests
         Assert.Equal(1, source.Polls);
     }
 
+    [Fact]
+    public async Task AnAlignedSourceAheadOfItsGroupPollsOnlyOnceTheGroupCaughtUpAndReleasesTheGroupAtTheEnd()
+    {
+        var clock = new FakeTimeProvider();
+        var group = new WatermarkAlignmentGroup();
+        var alignment = WatermarkAlignment.Create("views", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
+        group.Report("other", 1_000, alignment.MaxAllowedDriftMs);
+        var reports = new List<long>();
+        var aligner = new SourceWatermarkAligner(alignment, watermark =>
+        {
+            lock (reports) reports.Add(watermark);
+            return Task.FromResult(group.Report("this", watermark, alignment.MaxAllowedDriftMs));
+        }, clock);
+        var source = new ScriptedSource(SourcePollStatus.MoreAvailable, SourcePollStatus.EndOfInput) { Watermark = 5_000 };
+
+        var loop = new SourceLoop(new OperatorChain([source], null, null), RunningPhase(), 10, clock, aligner).RunAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => { lock (reports) return reports.Count > 0; }, "the source's first report");
+
+        // 5 000 is more than 1 s ahead of the group's lowest watermark (1 000): no poll, however often it asks again.
+        for (var i = 0; i < 3; i++) clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(0, source.Polls);
+        Assert.Equal(2_000, aligner.MaxAllowedWatermark);
+
+        group.Report("other", 4_500, alignment.MaxAllowedDriftMs);
+        await Poll.UntilAsync(() =>
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            return loop.IsCompleted;
+        }, "the source to run to its end once the group caught up");
+
+        Assert.True(await loop);
+        Assert.Equal(2, source.Polls);
+        lock (reports) Assert.Equal(long.MaxValue, reports[^1]);
+    }
+
+    [Fact]
+    public async Task AnIdleAlignedSourceHoldsNobodyBackAndIsNeverPaused()
+    {
+        var group = new WatermarkAlignmentGroup();
+        var alignment = WatermarkAlignment.Create("views", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
+        group.Report("other", 1_000, alignment.MaxAllowedDriftMs);
+        var aligner = new SourceWatermarkAligner(alignment, watermark => Task.FromResult(group.Report("this", watermark, alignment.MaxAllowedDriftMs)), TimeProvider.System);
+        var source = new ScriptedSource(SourcePollStatus.EndOfInput) { Watermark = 5_000, Idle = true };
+
+        Assert.True(await new SourceLoop(new OperatorChain([source], null, null), RunningPhase(), 10, TimeProvider.System, aligner).RunAsync(CancellationToken.None).WaitAsync(Patience));
+
+        Assert.Equal(1, source.Polls);
+        Assert.Equal(1_000 + 1_000, group.Report("other", 1_000, alignment.MaxAllowedDriftMs));
+    }
+
     /// <summary>Answers each poll with the next status of its script, repeating the last one.</summary>
     private sealed class ScriptedSource(params SourcePollStatus[] script) : SourceDriver("source", "Source")
     {
@@ -85,6 +139,16 @@ public sealed class SourceLoopTests
         public Task FirstPoll => _firstPoll.Task;
 
         public override IReadOnlyDictionary<string, long> CurrentOffsets => new Dictionary<string, long> { ["split-0"] = Polls };
+
+        public override WatermarkAlignment? Alignment => null;
+
+        public long Watermark { get; init; } = long.MinValue;
+
+        public bool Idle { get; init; }
+
+        public override long CurrentWatermark => Watermark;
+
+        public override bool IsIdle => Idle;
 
         public override ValueTask<SourcePollStatus> PollAsync(int maxRecords, CancellationToken cancellationToken)
         {

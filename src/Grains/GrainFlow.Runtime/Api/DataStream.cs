@@ -96,6 +96,12 @@ public class DataStream<T>
     public DataStream<T> AssignTimestampsAndWatermarks(WatermarkStrategy<T> watermarkStrategy, string name = "Timestamps/Watermarks")
     {
         ArgumentNullException.ThrowIfNull(watermarkStrategy);
+        if (watermarkStrategy.Alignment is { } alignment)
+        {
+            throw new ArgumentException(
+                $"'{name}' assigns watermarks mid-stream with alignment group '{alignment.Group}', but only sources can pause to align: give the strategy with WithWatermarkAlignment to FromSource instead.",
+                nameof(watermarkStrategy));
+        }
         return Add(new TimestampsAndWatermarksNode<T>(Environment.NextNodeId, name, watermarkStrategy) { Input = Node, InputPartitioning = Partitioning });
     }
 

@@ -1,4 +1,5 @@
 using GrainFlow.Runtime.Operators;
+using GrainFlow.Runtime.Sources.Alignment;
 using GrainFlow.Runtime.Tasks;
 using Microsoft.Extensions.Logging;
 
@@ -7,11 +8,20 @@ namespace GrainFlow.Runtime.Execution;
 /// <summary>How an attempt ends: a source's input runs out and the attempt finishes, or it fails and is torn down; either way the job master hears of it.</summary>
 internal sealed partial class SubtaskGrain
 {
+    /// <summary>The source's side of watermark alignment, reporting to its group's grain of this attempt; null without alignment.</summary>
+    private SourceWatermarkAligner? AlignerFor(TaskDeployment deployment, OperatorChain chain)
+    {
+        if (chain.Source?.Alignment is not { } alignment) return null;
+        var group = GrainFactory.GetGrain<IWatermarkAlignmentGrain>(WatermarkAlignmentGrainKey.For(deployment.JobId.Value, deployment.Attempt, alignment.Group));
+        var reporter = $"{chain.Source.Uid}/{deployment.SubtaskIndex}";
+        return new SourceWatermarkAligner(alignment, watermark => group.ReportAsync(reporter, watermark, alignment.MaxAllowedDriftMs), time);
+    }
+
     private async Task RunSourceAsync(TaskDeployment deployment, OperatorChain chain, CancellationToken cancellation)
     {
         try
         {
-            if (await new SourceLoop(chain, _phase, _batchSize, time).RunAsync(cancellation))
+            if (await new SourceLoop(chain, _phase, _batchSize, time, AlignerFor(deployment, chain)).RunAsync(cancellation))
             {
                 // The input ended (or a drain ended it): event time goes to its end, firing every window and timer, before end-of-input.
                 chain.Watermarks.ForwardEndOfTime();

@@ -13,6 +13,15 @@ internal abstract class SourceDriver(string uid, string name) : OperatorBase(uid
 
     public abstract ValueTask<SourcePollStatus> PollAsync(int maxRecords, CancellationToken cancellationToken);
 
+    /// <summary>The watermark alignment of this source's strategy, if it has one.</summary>
+    public abstract WatermarkAlignment? Alignment { get; }
+
+    /// <summary>The source's watermark so far (<see cref="long.MinValue"/> before the first).</summary>
+    public abstract long CurrentWatermark { get; }
+
+    /// <summary>Whether every split of the source is idle.</summary>
+    public abstract bool IsIdle { get; }
+
     public override OperatorSnapshotResult SnapshotState(Channels.CheckpointBarrier barrier) =>
         new(new CapturedOperatorState(Uid, null, [], CurrentOffsets.ToDictionary()));
 }
@@ -24,6 +33,12 @@ internal sealed class SourceDriver<T>(string uid, string name, ISource<T> source
     private SourceReaderOutput<T> _output = null!;
 
     public override IReadOnlyDictionary<string, long> CurrentOffsets => _reader.CurrentOffsets;
+
+    public override WatermarkAlignment? Alignment => watermarks.Alignment;
+
+    public override long CurrentWatermark => _output.CurrentWatermark;
+
+    public override bool IsIdle => _output.IsIdle;
 
     public override void Open(OperatorContext context)
     {

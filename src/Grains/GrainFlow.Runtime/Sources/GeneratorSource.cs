@@ -10,6 +10,7 @@ namespace GrainFlow.Runtime.Sources;
 /// </summary>
 public sealed class GeneratorSource<T> : ISource<T>
 {
+    private static readonly TimeSpan MaxBurst = TimeSpan.FromMilliseconds(20);
     private readonly Func<long, T> _generate;
 
     /// <param name="count">How many records in all; <see cref="long.MaxValue"/> for an unbounded source.</param>
@@ -70,6 +71,14 @@ public sealed class GeneratorSource<T> : ISource<T>
             {
                 var allowed = (long)(_clock.Elapsed.TotalSeconds * _source.RecordsPerSecond) - _emitted;
                 if (allowed <= 0) return ValueTask.FromResult(SourcePollStatus.NothingAvailable);
+                // A reader that was not polled for a while (backpressure, a watermark alignment pause) resumes at its
+                // rate, not with a burst of every record it missed: at most 20 ms worth of records in one go.
+                var burst = Math.Max(1, (long)(_source.RecordsPerSecond * MaxBurst.TotalSeconds));
+                if (allowed > burst)
+                {
+                    _emitted += allowed - burst;
+                    allowed = burst;
+                }
                 maxRecords = (int)Math.Min(maxRecords, allowed);
             }
             var emitted = 0;

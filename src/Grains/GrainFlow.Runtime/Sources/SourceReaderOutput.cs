@@ -38,6 +38,9 @@ internal sealed class SourceReaderOutput<T> : IReaderOutput<T>
     /// <summary>The source's watermark so far (<see cref="long.MinValue"/> before the first).</summary>
     public long CurrentWatermark => _events.CurrentWatermark;
 
+    /// <summary>Whether the source's output is idle (every split is).</summary>
+    public bool IsIdle => _events.IsIdle;
+
     public void Collect(T record) => ReaderWide.Collect(record, RecordTimestamp.None);
 
     public void Collect(T record, long timestampMs) => ReaderWide.Collect(record, timestampMs);

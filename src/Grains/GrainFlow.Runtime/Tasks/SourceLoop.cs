@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GrainFlow.Runtime.Sources;
+using GrainFlow.Runtime.Sources.Alignment;
 
 namespace GrainFlow.Runtime.Tasks;
 
@@ -7,9 +8,11 @@ namespace GrainFlow.Runtime.Tasks;
 /// Polls a source subtask's reader into its chain while the attempt runs (Flink's SourceStreamTask
 /// mailbox loop): a batch per poll, the chain's after-batch step (sinks flush, backpressure), and a
 /// yield between polls so checkpoint triggers and control calls of the reentrant grain run in
-/// between — every record polled before a trigger is before its barrier.
+/// between — every record polled before a trigger is before its barrier. With watermark alignment the
+/// loop does not poll while the source's watermark is ahead of what its group allows (it keeps taking
+/// those calls meanwhile), and tells the group when its input ended.
 /// </summary>
-internal sealed class SourceLoop(OperatorChain chain, TaskPhase phase, int batchSize, TimeProvider time)
+internal sealed class SourceLoop(OperatorChain chain, TaskPhase phase, int batchSize, TimeProvider time, SourceWatermarkAligner? aligner = null)
 {
     /// <summary>How long the loop waits before polling again when nothing was available (or the source is stopped).</summary>
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(10);
@@ -30,6 +33,12 @@ internal sealed class SourceLoop(OperatorChain chain, TaskPhase phase, int batch
                 await Task.Delay(IdleWait, time, cancellation);
                 continue;
             }
+            if (aligner is not null && await aligner.MustPauseAsync(source.CurrentWatermark, source.IsIdle))
+            {
+                if (cancellation.IsCancellationRequested || !phase.CanProcess) return false;
+                await Task.Delay(aligner.UntilNextReport, time, cancellation);
+                continue;
+            }
             var busyStart = Stopwatch.GetTimestamp();
             var backPressuredBefore = chain.Metrics?.BackPressuredTicks ?? 0;
             var status = await source.PollAsync(batchSize, cancellation);
@@ -42,6 +51,7 @@ internal sealed class SourceLoop(OperatorChain chain, TaskPhase phase, int batch
             switch (status)
             {
                 case SourcePollStatus.EndOfInput:
+                    if (aligner is not null) await aligner.ReportEndAsync();
                     return true;
                 case SourcePollStatus.NothingAvailable:
                     await Task.Delay(IdleWait, time, cancellation);

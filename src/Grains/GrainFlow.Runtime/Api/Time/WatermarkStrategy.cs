@@ -20,12 +20,16 @@ public sealed class WatermarkStrategy<T>
     private readonly Func<T, long, long>? _timestampAssigner;
     private readonly TimeSpan? _idleTimeout;
 
-    private WatermarkStrategy(Func<IWatermarkGenerator<T>> generators, Func<T, long, long>? timestampAssigner, TimeSpan? idleTimeout)
+    private WatermarkStrategy(Func<IWatermarkGenerator<T>> generators, Func<T, long, long>? timestampAssigner, TimeSpan? idleTimeout, WatermarkAlignment? alignment = null)
     {
         _generators = generators;
         _timestampAssigner = timestampAssigner;
         _idleTimeout = idleTimeout;
+        Alignment = alignment;
     }
+
+    /// <summary>The alignment of the source this strategy is applied to, if any.</summary>
+    internal WatermarkAlignment? Alignment { get; }
 
     /// <summary>Records come at most <paramref name="maxOutOfOrderness"/> out of order: watermark = highest timestamp − bound − 1.</summary>
     /// <exception cref="ArgumentException">The bound is negative (or absurdly large).</exception>
@@ -56,7 +60,7 @@ public sealed class WatermarkStrategy<T>
     public WatermarkStrategy<T> WithTimestampAssigner(Func<T, long, long> timestampAssigner)
     {
         ArgumentNullException.ThrowIfNull(timestampAssigner);
-        return new(_generators, timestampAssigner, _idleTimeout);
+        return new(_generators, timestampAssigner, _idleTimeout, Alignment);
     }
 
     /// <summary>Gives each record its timestamp in epoch milliseconds from the record alone.</summary>
@@ -74,8 +78,20 @@ public sealed class WatermarkStrategy<T>
     public WatermarkStrategy<T> WithIdleness(TimeSpan idleTimeout)
     {
         WatermarkDurations.ToMilliseconds(idleTimeout, nameof(idleTimeout), "idle timeout", allowZero: false);
-        return new(_generators, _timestampAssigner, idleTimeout);
+        return new(_generators, _timestampAssigner, idleTimeout, Alignment);
     }
+
+    /// <summary>
+    /// Aligns the watermarks of the sources in <paramref name="watermarkGroup"/> (Flink's
+    /// <c>withWatermarkAlignment</c>): a source subtask more than <paramref name="maxAllowedWatermarkDrift"/>
+    /// ahead of the group's lowest watermark pauses reading, checking every <paramref name="updateInterval"/>
+    /// (1 s unless given). An idle or finished source does not hold the others back. Only for strategies
+    /// applied at a source (<see cref="StreamExecutionEnvironment.FromSource{T}(Sources.ISource{T}, WatermarkStrategy{T}, string)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The group is empty, or a duration is not positive (or absurdly large).</exception>
+    public WatermarkStrategy<T> WithWatermarkAlignment(string watermarkGroup, TimeSpan maxAllowedWatermarkDrift, TimeSpan? updateInterval = null) =>
+        new(_generators, _timestampAssigner, _idleTimeout,
+            WatermarkAlignment.Create(watermarkGroup, maxAllowedWatermarkDrift, updateInterval ?? WatermarkAlignment.DefaultUpdateInterval));
 
     /// <summary>A new generator for one stream or split; idleness is measured on <paramref name="time"/>.</summary>
     internal IWatermarkGenerator<T> CreateWatermarkGenerator(TimeProvider time)
