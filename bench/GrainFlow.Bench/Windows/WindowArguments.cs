@@ -5,7 +5,7 @@ namespace GrainFlow.Bench.Windows;
 /// every 10 s, on the heap backend (<c>--state-backend rocksdb</c>, <c>--incremental true</c>: RocksDB's own checkpoints).
 /// </summary>
 internal sealed record WindowArguments(string Suite, long Events, long Users, long IntervalMs, int Runs, int Parallelism, string CheckpointInterval, WindowKind[] Kinds,
-    string StateBackend = "hashmap", bool Incremental = false, string? WatermarkInterval = null, string? Alignment = null)
+    string StateBackend = "hashmap", bool Incremental = false, string? WatermarkInterval = null, string? Alignment = null, string? AlignmentUpdate = null)
 {
     public const string UserSessions = "user-sessions";
     public const string Windows = "windows";
@@ -30,8 +30,9 @@ internal sealed record WindowArguments(string Suite, long Events, long Users, lo
                 "--incremental" => result with { Incremental = bool.Parse(args[i + 1]) },
                 "--watermark-interval" => result with { WatermarkInterval = args[i + 1] },
                 "--alignment" => result with { Alignment = args[i + 1] },
+                "--alignment-update" => result with { AlignmentUpdate = args[i + 1] },
                 var unknown => throw new ArgumentException(
-                    $"Unknown option or value '{unknown} {args[i + 1]}'. Use --events, --users, --interval-ms, --runs, --parallelism, --checkpoint-interval '10 s', --windows tumbling,sliding,session, --state-backend hashmap|rocksdb, --incremental true|false, --watermark-interval '200 ms', --alignment '20 s' (the window suites' sources align their watermarks within that drift)."),
+                    $"Unknown option or value '{unknown} {args[i + 1]}'. Use --events, --users, --interval-ms, --runs, --parallelism, --checkpoint-interval '10 s', --windows tumbling,sliding,session, --state-backend hashmap|rocksdb, --incremental true|false, --watermark-interval '200 ms', --alignment '20 s' (the window suites' sources align their watermarks within that drift), --alignment-update '20 ms'."),
             };
         }
         return result;

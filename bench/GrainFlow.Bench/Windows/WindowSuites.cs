@@ -110,6 +110,7 @@ internal static class WindowSuites
             [WindowCountJob.Kind.Key] = kind.ToString(),
         };
         if (arguments.Alignment is { } drift) settings[WindowCountJob.AlignmentDrift.Key] = drift;
+        if (arguments.AlignmentUpdate is { } update) settings[WindowCountJob.AlignmentUpdateInterval.Key] = update;
         foreach (var (key, value) in arguments.BackendSettings()) settings[key] = value;
         var interval = mode == Checkpointed ? arguments.CheckpointInterval : null;
         CountedSink.TakeTotals();
