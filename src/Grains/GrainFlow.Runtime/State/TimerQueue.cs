@@ -19,6 +19,8 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
     private readonly ImmutableArray<long>[] _singleTimes = new ImmutableArray<long>[64];
     private readonly IEqualityComparer<TNamespace> _namespaces = EqualityComparer<TNamespace>.Default;
     private RecentTimer _recent;
+    // Whether a timer was queued since the timers of one time were set aside: only then can the queue hold an earlier one.
+    private bool _queuedSinceSetAside;
 
     public TimerQueue(int firstKeyGroup, int keyGroupCount, NamespacedTable<TKey, TNamespace, ImmutableArray<long>> table)
     {
@@ -47,7 +49,7 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
         ref var times = ref _table.GetValueRefOrAddDefault(groupIndex, key, ns, out var exists);
         if (exists)
         {
-            var position = ImmutableArray.BinarySearch(times, time);
+            var position = PositionOf(times, time);
             if (position >= 0)
             {
                 _recent = new(groupIndex, key, ns, time, Registered: true);
@@ -61,6 +63,7 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
             times = SingleTime(time);
         }
         _queue.Enqueue((key, ns, groupIndex), time);
+        _queuedSinceSetAside = true;
         Count++;
         _recent = new(groupIndex, key, ns, time, Registered: true);
     }
@@ -71,7 +74,7 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
         // A window's trigger deletes its timer when the window is cleaned up, right after that timer was taken.
         if (_recent.Is(groupIndex, key, ns, time, _namespaces) && !_recent.Registered) return false;
         if (!_table.TryGet(groupIndex, key, ns, out var times)) return false;
-        var position = ImmutableArray.BinarySearch(times, time);
+        var position = PositionOf(times, time);
         if (position < 0) return false;
         if (times.Length == 1) _table.Remove(groupIndex, key, ns);
         else _table.Set(groupIndex, key, ns, times.RemoveAt(position));
@@ -99,7 +102,7 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
     /// </summary>
     private bool TryNextDue(long time, out (TKey Key, TNamespace Namespace, int GroupIndex) entry, out long due)
     {
-        if (_dueTogether.Any && _dueTogether.Time <= time && !(_queue.TryPeekDue(out var head) && head < _dueTogether.Time))
+        if (_dueTogether.Any && _dueTogether.Time <= time && !(_queuedSinceSetAside && _queue.TryPeekDue(out var head) && head < _dueTogether.Time))
         {
             (entry, due) = (_dueTogether.Take(), _dueTogether.Time);
             return true;
@@ -109,6 +112,8 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
         _dueTogether.Add(entry);
         while (_queue.TryPeekDue(out next) && next == due && _queue.TryDequeueDue(due, out var same, out _)) _dueTogether.Add(same);
         _dueTogether.Seal(due);
+        // Every queued timer left is due later than these (they were the earliest).
+        _queuedSinceSetAside = false;
         entry = _dueTogether.Take();
         return true;
     }
@@ -117,7 +122,7 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
     private bool TryTake(int groupIndex, TKey key, TNamespace ns, long time)
     {
         if (!_table.Remove(groupIndex, key, ns, out var times)) return false;
-        var position = ImmutableArray.BinarySearch(times, time);
+        var position = PositionOf(times, time);
         if (position < 0 || times.Length > 1) _table.Set(groupIndex, key, ns, position < 0 ? times : times.RemoveAt(position));
         if (position < 0) return false;
         Unregistered(groupIndex, key, ns, time);
@@ -128,6 +133,14 @@ internal sealed class TimerQueue<TKey, TNamespace> : IKeyGroupedTimerQueue<TKey,
     {
         Count--;
         _recent = new(groupIndex, key, ns, time, Registered: false);
+    }
+
+    /// <summary>Where <paramref name="time"/> is in <paramref name="times"/> (as <see cref="ImmutableArray.BinarySearch{T}(ImmutableArray{T}, T)"/>): a window's timer is usually the only time of its key and namespace.</summary>
+    private static int PositionOf(ImmutableArray<long> times, long time)
+    {
+        if (times.Length != 1) return ImmutableArray.BinarySearch(times, time);
+        var only = times[0];
+        return only == time ? 0 : time < only ? ~0 : ~1;
     }
 
     /// <summary>
