@@ -11,6 +11,9 @@ internal sealed class CountedSink : ISink<long>
 
     public static (long Total, long Windows) TakeTotals() => (Interlocked.Exchange(ref _total, 0), Interlocked.Exchange(ref _windows, 0));
 
+    /// <summary>The counts published so far in this run (the writers publish at the end of every batch).</summary>
+    public static long CountedSoFar => Interlocked.Read(ref _total);
+
     public ISinkWriter<long> CreateWriter(SubtaskInfo subtask) => new Writer();
 
     private sealed class Writer : ISinkWriter<long>

@@ -6,7 +6,7 @@ namespace GrainFlow.Bench.Windows;
 /// <summary>One measured run, made in a child process (so peak memory is the run's own), printed as JSON on the child's last line.</summary>
 internal sealed record WindowMeasurement(
     string Name, double Seconds, long Events, double CpuSeconds, long PeakBytes,
-    int Checkpoints = 0, double MedianStateBytes = 0, double MedianCheckpointMs = 0, double MaxCheckpointMs = 0, double GcPauseSeconds = 0, int Gen2Collections = 0)
+    int Checkpoints = 0, double MedianStateBytes = 0, double MedianCheckpointMs = 0, double MaxCheckpointMs = 0, double GcPauseSeconds = 0, int Gen2Collections = 0, double SteadyEventsPerSecond = 0)
 {
     public const string ChildCommand = "measure-window";
 
@@ -33,6 +33,7 @@ internal sealed record WindowMeasurement(
         var durations = run.Checkpoints.Select(c => c.EndToEndDuration?.TotalMilliseconds ?? 0).ToList();
         return new WindowMeasurement(name, run.Seconds, events, run.CpuSeconds, 0, run.Checkpoints.Count,
             run.Checkpoints.Count == 0 ? 0 : Statistics.Median(run.Checkpoints.Select(c => (double)c.StateSize)),
-            durations.Count == 0 ? 0 : Statistics.Median(durations), durations.Count == 0 ? 0 : durations.Max(), run.GcPauseSeconds, run.Gen2Collections);
+            durations.Count == 0 ? 0 : Statistics.Median(durations), durations.Count == 0 ? 0 : durations.Max(), run.GcPauseSeconds, run.Gen2Collections,
+            run.SteadySeconds > 0 ? events * 0.8 / run.SteadySeconds : 0);
     }
 }

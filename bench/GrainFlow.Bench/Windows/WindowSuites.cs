@@ -33,7 +33,7 @@ internal static class WindowSuites
                 var m = await WindowMeasurement.MeasureInChildAsync(mode, args);
                 results[mode].Add(m);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  run {run}: {m.Name}: {m.EventsPerSecond / 1e6:0.000} M events/s ({m.Seconds:0.0} s), {m.CpuSeconds * 1e9 / m.Events:0} ns CPU per event, peak {m.PeakBytes >> 20} MiB, GC paused {m.GcPauseSeconds:0.00} s ({m.Gen2Collections} full), {m.Checkpoints} checkpoints, median {m.MedianStateBytes / (1 << 20):0.0} MiB in {m.MedianCheckpointMs:0} ms (max {m.MaxCheckpointMs:0} ms)"));
+                    $"  run {run}: {m.Name}: {m.EventsPerSecond / 1e6:0.000} M events/s ({m.Seconds:0.0} s{(m.SteadyEventsPerSecond > 0 ? $"; from 10 to 90 % of the output {m.SteadyEventsPerSecond / 1e6:0.000} M events/s" : "")}), {m.CpuSeconds * 1e9 / m.Events:0} ns CPU per event, peak {m.PeakBytes >> 20} MiB, GC paused {m.GcPauseSeconds:0.00} s ({m.Gen2Collections} full), {m.Checkpoints} checkpoints, median {m.MedianStateBytes / (1 << 20):0.0} MiB in {m.MedianCheckpointMs:0} ms (max {m.MaxCheckpointMs:0} ms)"));
             }
         }
 
@@ -51,8 +51,11 @@ internal static class WindowSuites
                 ? string.Create(CultureInfo.InvariantCulture,
                     $"{string.Join(", ", measurements.Select(m => m.Checkpoints))} | {Statistics.Median(measurements.Select(m => m.MedianStateBytes)) / (1 << 20):0.0} MiB | {Statistics.Median(measurements.Select(m => m.MedianCheckpointMs)):0} / {measurements.Max(m => m.MaxCheckpointMs):0} ms")
                 : " | | ";
+            var steady = measurements.Any(m => m.SteadyEventsPerSecond > 0)
+                ? string.Create(CultureInfo.InvariantCulture, $" ({Statistics.Median(measurements.Select(m => m.SteadyEventsPerSecond)) / 1e6:0.000} M from 10 to 90 % of the output)")
+                : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {measurements[0].Name} | {rate / 1e6:0.000} M | {ratio} | {Statistics.Median(measurements.Select(m => (double)m.PeakBytes)) / (1 << 20):0} MiB | {checkpointColumns} |"));
+                $"| {measurements[0].Name} | {rate / 1e6:0.000} M{steady} | {ratio} | {Statistics.Median(measurements.Select(m => (double)m.PeakBytes)) / (1 << 20):0} MiB | {checkpointColumns} |"));
         }
         return 0;
     }
@@ -114,7 +117,7 @@ internal static class WindowSuites
         foreach (var (key, value) in arguments.BackendSettings()) settings[key] = value;
         var interval = mode == Checkpointed ? arguments.CheckpointInterval : null;
         CountedSink.TakeTotals();
-        var run = await JobRun.RunAsync(new JobSubmission(WindowCountJob.Name, settings, arguments.Parallelism), interval);
+        var run = await JobRun.RunAsync(new JobSubmission(WindowCountJob.Name, settings, arguments.Parallelism), interval, new RunProgress(() => CountedSink.CountedSoFar, expected));
         var (counted, fired) = CountedSink.TakeTotals();
         // Not timed: every event must have been counted in each of its windows, or the figure means nothing.
         if (counted != expected) throw new InvalidOperationException($"GrainFlow's {kind} windows counted {counted} of {expected}.");
