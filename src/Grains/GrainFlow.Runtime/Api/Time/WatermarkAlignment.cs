@@ -16,7 +16,7 @@ public sealed record WatermarkAlignment(string Group, TimeSpan MaxAllowedDrift, 
     /// <summary>Flink's default update interval.</summary>
     public static readonly TimeSpan DefaultUpdateInterval = TimeSpan.FromSeconds(1);
 
-    internal long MaxAllowedDriftMs { get; } = (long)MaxAllowedDrift.TotalMilliseconds;
+    internal long MaxAllowedDriftMs => (long)MaxAllowedDrift.TotalMilliseconds;
 
     /// <summary>The parameters, checked: a group name, a drift and an update interval greater than zero.</summary>
     /// <exception cref="ArgumentException">A parameter is empty, not positive or absurdly large.</exception>
