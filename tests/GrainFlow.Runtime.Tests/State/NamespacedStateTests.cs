@@ -211,9 +211,19 @@ public sealed class NamespacedStateTests
     }
 
     [Fact]
-    public void OnTheHeapTheEntriesOfOneWindowShareABucketOfTheirKeyGroupWhateverTheirKeys()
+    public void OnTheHeapWindowsSharedByEveryKeyAreBucketedByWindowAndOtherNamespacesStayInOneDictionaryPerKeyGroup()
     {
-        var backend = new HeapKeyedStateBackend<long>(new GrainFlow.KeyGroups.KeyGroupRange(0, 0), 1);
+        var sessions = new HeapKeyedStateBackend<long>(new GrainFlow.KeyGroups.KeyGroupRange(0, 0), 1);
+        var sessionSums = sessions.GetInternalReducingState<TestWindow, long>(new ReducingStateDescriptor<long>("sum", (a, b) => a + b));
+        for (var key = 0L; key < 1_000; key++)
+        {
+            sessions.SetCurrentKey(key);
+            sessionSums.SetCurrentNamespace(new TestWindow(key, key + 10));
+            sessionSums.Add(key);
+        }
+        Assert.Equal(1, ((StateTable<NamespacedKey<long, TestWindow>, long>)sessions.Tables.Single()).BucketsInUse(0));
+
+        var backend = new HeapKeyedStateBackend<long>(new GrainFlow.KeyGroups.KeyGroupRange(0, 0), 1) { NamespacesSharedByKeys = true };
         var sums = backend.GetInternalReducingState<TestWindow, long>(new ReducingStateDescriptor<long>("sum", (a, b) => a + b));
         var table = (StateTable<NamespacedKey<long, TestWindow>, long>)backend.Tables.Single();
         var windows = Enumerable.Range(0, 4).Select(i => new TestWindow(i * 10, i * 10 + 10)).ToArray();

@@ -51,6 +51,16 @@ internal sealed class WindowHarness<TOut>
     /// <summary>Entries left in the window operator's state tables, by table name.</summary>
     public long Entries(string table) => Operator.StateTables.Where(t => t.Name == table).Sum(t => t.Count);
 
+    /// <summary>The most dictionaries any key group of heap state table <paramref name="table"/> spreads its entries over.</summary>
+    public int MaxBucketsInUse(string table)
+    {
+        var state = Operator.StateTables.Single(t => t.Name == table);
+        var bucketsInUse = state.GetType().GetMethod("BucketsInUse", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
+            ?? throw new InvalidOperationException($"State '{table}' is not a heap state table.");
+        var groups = Operator.KeyGroups.EndKeyGroup - Operator.KeyGroups.StartKeyGroup + 1;
+        return Enumerable.Range(0, groups).Max(group => (int)bucketsInUse.Invoke(state, [group])!);
+    }
+
     /// <summary>Every side output of the window (its late data) goes into one list.</summary>
     private sealed class LateDataOutputs(List<Click> list) : ISideOutputs
     {

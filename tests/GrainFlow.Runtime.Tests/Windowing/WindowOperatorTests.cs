@@ -27,6 +27,25 @@ public sealed class WindowOperatorTests
         new(clicks => window(clicks).Aggregate(new ClickCount(), new DescribeWindow()));
 
     [Fact]
+    public void TumblingWindowStateIsBucketedByWindowAndSessionStateStaysInOneDictionaryPerKeyGroup()
+    {
+        var tumbling = Counting(c => c.Window(TumblingEventTimeWindows.Of(Ten)));
+        var sessions = Counting(c => c.Window(EventTimeSessionWindows.WithGap(Ten)));
+        foreach (var harness in new[] { tumbling, sessions })
+        {
+            // Four windows (or sessions) of 2 000 users, ~16 users per key group.
+            for (var window = 0; window < 4; window++)
+            {
+                for (var user = 0; user < 2_000; user++) harness.Add($"u{user}", window * 100);
+            }
+        }
+
+        Assert.InRange(tumbling.MaxBucketsInUse(WindowStateNames.Contents), 2, 4);
+        Assert.Equal(1, sessions.MaxBucketsInUse(WindowStateNames.Contents));
+        Assert.Equal(4 * 2_000, sessions.Entries(WindowStateNames.Contents));
+    }
+
+    [Fact]
     public void TumblingWindowsFireOncePerKeyWhenTheWatermarkReachesTheirMaxTimestampWithThatTimestamp()
     {
         var harness = Counting(c => c.Window(TumblingEventTimeWindows.Of(Ten)));

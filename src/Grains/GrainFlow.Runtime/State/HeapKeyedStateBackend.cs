@@ -30,6 +30,9 @@ internal sealed class HeapKeyedStateBackend<TKey> : IKeyedStateBackend<TKey> whe
 
     public IReadOnlyCollection<IStateTable> Tables => _tables.Values;
 
+    /// <summary>When set, state in a namespace is bucketed by namespace (see <see cref="NamespacedTable{TKey, TNamespace, TValue}.Create"/>).</summary>
+    public bool NamespacesSharedByKeys { get; set; }
+
     /// <summary>
     /// Keeps snapshot bytes (of this operator, possibly from several old subtasks) to fill each state
     /// table when it is registered. Must be called before the operator's function registers its state.

@@ -33,6 +33,14 @@ internal interface IKeyedStateBackend<TKey> : IDisposable where TKey : notnull
     /// <summary>Captures every state as of now; the result stays valid (and unchanged) while processing goes on.</summary>
     IReadOnlyList<IStateTableSnapshot> CaptureSnapshot();
 
+    /// <summary>
+    /// A hint from the operator, given before it registers its state: the namespaces of this backend's
+    /// state are the same for every key (the windows of a tumbling, sliding or global assigner, not the
+    /// sessions of a merging one), so state in a namespace may be laid out by namespace. What a backend
+    /// does with it is its own business; it never changes what a snapshot holds.
+    /// </summary>
+    bool NamespacesSharedByKeys { get; set; }
+
     IInternalValueState<TNamespace, TValue> GetInternalValueState<TNamespace, TValue>(ValueStateDescriptor<TValue> descriptor) where TNamespace : notnull;
 
     IInternalMapState<TNamespace, TUserKey, TUserValue> GetInternalMapState<TNamespace, TUserKey, TUserValue>(MapStateDescriptor<TUserKey, TUserValue> descriptor)

@@ -3,12 +3,11 @@ namespace GrainFlow.Runtime.State;
 /// <summary>
 /// Compares <see cref="NamespacedKey{TKey, TNamespace}"/>s without the record struct's synthesized
 /// members, which in code shared across namespace types resolve both default comparers on every call.
-/// The bucket of an entry within its key group is chosen by its namespace alone, so the entries of one
-/// window share a bucket with each other, not with the key's other windows: tumbling and sliding windows
-/// are the same for every key, so the window that elements go into now is a few small dictionaries that
-/// stay in the cache, and a window firing takes its entries from those same dictionaries (see
-/// <see cref="NamespacedTable{TKey, TNamespace, TValue}"/>). A session window is a key's own, so its
-/// bucket is as random as the key's would be.
+/// Where a key group has several buckets (namespaces shared by every key, see
+/// <see cref="NamespacedTable{TKey, TNamespace, TValue}"/>), the bucket of an entry is chosen by its namespace
+/// alone, so the entries of one window share a bucket with each other, not with the key's other windows:
+/// the window that elements go into now is a few small dictionaries that stay in the cache, and a window
+/// firing takes its entries from those same dictionaries.
 /// </summary>
 internal sealed class NamespacedKeyComparer<TKey, TNamespace> : IStateKeyComparer<NamespacedKey<TKey, TNamespace>>
 {

@@ -26,25 +26,28 @@ internal abstract class NamespacedTable<TKey, TNamespace, TValue> where TKey : n
     public abstract IEnumerable<(int KeyGroup, TKey Key, TNamespace Namespace, TValue Value)> Entries { get; }
 
     /// <summary>
-    /// Sixteen dictionaries per key group for state in a namespace, the bucket picked by the namespace
-    /// (<see cref="NamespacedKeyComparer{TKey, TNamespace}"/>). A window's entries (its contents, its
-    /// timers) live from its first element to its end and are touched on the way in and on the way out;
-    /// with a million users nearly every event opens its own (key, window) entry, and a subtask holds
-    /// 100–500 K of them while the watermark catches up. In one dictionary per key group (the layout
-    /// before) every lookup landed in a large table, its bucket and entry a cache miss each; by
-    /// namespace, the elements of the current window go to a few small dictionaries that stay cached, and
-    /// a window firing reads one of them: 30 % less CPU per tumbling event (docs/BENCHMARKS.md). Session
-    /// windows, one per key, spread over the buckets as keys would. A capture costs no more for it: writes
-    /// while a snapshot is unreleased go to the bucket's overlay (<see cref="StateTable{TKey, TValue}"/>).
+    /// How many dictionaries a key group has for state in a namespace. Sixteen, picked by the namespace
+    /// (<see cref="NamespacedKeyComparer{TKey, TNamespace}"/>), when the backend was told that the
+    /// namespaces are the same for every key (<see cref="IKeyedStateBackend{TKey}.NamespacesSharedByKeys"/>:
+    /// tumbling, sliding and global windows). A window's entries (its contents, its timers) live from its
+    /// first element to its end and are touched on the way in and on the way out; with a million users
+    /// nearly every event opens its own (key, window) entry, and a subtask holds 100–500 K of them while the
+    /// watermark catches up. In one dictionary per key group every lookup landed in a large table, its
+    /// bucket and entry a cache miss each; by namespace, the elements of the current window go to a few
+    /// small dictionaries that stay cached, and a window firing reads the same ones: 30 % less CPU per
+    /// tumbling event. Otherwise (session windows, one per key, and any other namespace) one dictionary
+    /// per key group: spread by namespace they would land in sixteen random small dictionaries, which
+    /// cost `user-sessions` 14–22 % (docs/BENCHMARKS.md). A capture costs no more either way: writes while
+    /// a snapshot is unreleased go to the bucket's overlay (<see cref="StateTable{TKey, TValue}"/>).
     /// </summary>
-    private const int NamespacedBucketsPerKeyGroup = 16;
+    private static int NamespacedBucketsPerKeyGroup(HeapKeyedStateBackend<TKey> backend) => backend.NamespacesSharedByKeys ? 16 : 1;
 
     /// <summary>The table of state <paramref name="name"/> in <paramref name="backend"/>, in the layout of <typeparamref name="TNamespace"/>.</summary>
     public static NamespacedTable<TKey, TNamespace, TValue> Create(HeapKeyedStateBackend<TKey> backend, string name) =>
         VoidNamespace.Is<TNamespace>()
             ? new PerKey(backend.GetOrCreateTable<TKey, TValue>(name))
             : new PerKeyAndNamespace(backend.GetOrCreateTable<NamespacedKey<TKey, TNamespace>, TValue>(
-                name, NamespacedKeyComparer<TKey, TNamespace>.Instance, NamespacedBucketsPerKeyGroup));
+                name, NamespacedKeyComparer<TKey, TNamespace>.Instance, NamespacedBucketsPerKeyGroup(backend)));
 
     private sealed class PerKey(StateTable<TKey, TValue> table) : NamespacedTable<TKey, TNamespace, TValue>
     {

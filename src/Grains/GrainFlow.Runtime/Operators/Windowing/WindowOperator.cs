@@ -31,6 +31,8 @@ internal sealed class WindowOperator<TKey, TIn, TContents, TOut, W>(
     {
         try
         {
+            // Before any state is registered: a non-merging assigner's windows are the same for every key.
+            Backend.NamespacesSharedByKeys = spec.Assigner is not MergingWindowAssigner<W>;
             var timers = GetInternalTimerService(TimerServiceName, this);
             // Late data goes where the job reads the tag (the graph refuses a job that declares it and never reads it).
             var lateOutput = lateDataTag is null ? null : Context.SideOutputs.For(lateDataTag);

@@ -30,6 +30,9 @@ internal sealed class RocksDbKeyedStateBackend<TKey> : IKeyedStateBackend<TKey>,
     /// <param name="localRecovery">Where the job keeps local copies of its checkpoints on this silo (local recovery); null: none are kept.</param>
     /// <param name="time">The clock of the flush ahead of checkpoints (<see cref="RocksDbFlushAhead"/>); the system's when null.</param>
     /// <exception cref="IOException">The local directory of <paramref name="options"/> is not writable, or a restored database cannot be opened.</exception>
+    /// <summary>RocksDB orders entries by key group, key and namespace whatever the hint: nothing to choose here.</summary>
+    public bool NamespacesSharedByKeys { get; set; }
+
     public RocksDbKeyedStateBackend(KeyGroupRange keyGroups, int maxParallelism, StateCodecs codecs, RocksDbBackendOptions options,
         IReadOnlyList<RocksDbRestoreSource>? restoreFrom = null, LocalRecoveryConfig? localRecovery = null, TimeProvider? time = null)
     {
