@@ -90,10 +90,17 @@ internal static class WindowSuites
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  checkpoint {c.Id}: {c.StateSize / (double)(1 << 20):0.0} MiB, end to end {c.EndToEndDuration?.TotalMilliseconds:0} ms, sync {c.MaxSyncDuration.TotalMilliseconds:0} ms, async {c.MaxAsyncDuration.TotalMilliseconds:0} ms, alignment {c.MaxAlignmentDuration.TotalMilliseconds:0} ms"));
         }
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  GCs: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:0.0} s in all"));
+        WriteGcSummary();
         var name = $"user-sessions, parallelism {arguments.Parallelism}{arguments.DescribeBackend()}" + (checkpoints ? $", EXACTLY_ONCE checkpoints every {interval}" : ", no checkpoints");
         return WindowMeasurement.FromRun(name, arguments.Events, run);
+    }
+
+    /// <summary>For whoever runs a child directly: how often the collector ran and on how much allocation (the suite keeps only the summary).</summary>
+    private static void WriteGcSummary()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  GCs: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:0.0} s in all, {GC.GetTotalAllocatedBytes() >> 20} MiB allocated, gen0 budget {AppContext.GetData("GCgen0size") ?? "default"}, last gen0 size after GC {info.GenerationInfo[0].SizeAfterBytes >> 10} KiB"));
     }
 
     private static async Task<WindowMeasurement> WindowCountAsync(WindowArguments arguments, string mode, WindowKind kind)
@@ -121,6 +128,7 @@ internal static class WindowSuites
         var (counted, fired) = CountedSink.TakeTotals();
         // Not timed: every event must have been counted in each of its windows, or the figure means nothing.
         if (counted != expected) throw new InvalidOperationException($"GrainFlow's {kind} windows counted {counted} of {expected}.");
+        WriteGcSummary();
         var name = $"{WindowKinds.Describe(kind)}: GrainFlow, parallelism {arguments.Parallelism}{arguments.DescribeBackend()}{(arguments.Alignment is { } a ? $", sources aligned within {a}" : "")} ({fired:N0} windows)" + (interval is null ? ", no checkpoints" : $", EXACTLY_ONCE checkpoints every {interval}");
         return WindowMeasurement.FromRun(name, arguments.Events, run);
     }
