@@ -112,6 +112,23 @@ public sealed class KeyedStateBackendTests
     }
 
     [Fact]
+    public void ACaptureLeavesEmptiedBucketsUnsharedSoWritesToThemGoStraightToTheirDictionaries()
+    {
+        var table = new StateTable<long, long>("t", 0, 128);
+        var group = KeyGroupAssignment.KeyGroupFor(7L, 128);
+        table.Set(group, 7, 7);
+        table.Remove(group, 7);
+
+        using var snapshot = table.CaptureSnapshot();
+        table.Set(group, 7, -7);
+
+        Assert.Equal((0, 0), (table.SharedBuckets, table.OverlaidEntries));
+        Assert.Empty(snapshot.Entries);
+        Assert.Equal(0, snapshot.CountIn(group));
+        Assert.True(table.TryGet(group, 7, out var current) && current == -7);
+    }
+
+    [Fact]
     public void ATableWithOneBucketPerKeyGroupSharesEveryKeyGroupAtACaptureAndWritesEachKeyGroupApart()
     {
         var table = new StateTable<long, long>("t", 0, 128, bucketsPerKeyGroup: 1);

@@ -215,7 +215,9 @@ internal sealed class StateTable<TKey, TValue> : IStateTable, ISnapshotReleaseTa
                 if (earlierSnapshotsReleased) Fold(i);
                 else _buckets[i] = CopyWithOverlay(i);
             }
-            if (_buckets[i] is not { } bucket) continue;
+            // An emptied dictionary stays in place (a window's bucket empties when the window fires): the
+            // snapshot has nothing to read there, so writes to it need not go to an overlay.
+            if (_buckets[i] is not { Count: > 0 } bucket) continue;
             captured[i] = bucket;
             _shared[i] = true;
         }
