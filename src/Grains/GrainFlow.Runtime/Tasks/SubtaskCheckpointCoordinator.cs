@@ -127,6 +127,9 @@ internal sealed partial class SubtaskCheckpointCoordinator(
             {
                 var written = await SubtaskSnapshotWriter.WriteAsync(captured, location.Store, location.DirectoryKey,
                     deployment.VertexUid, deployment.SubtaskIndex, inlineThreshold, formatCodecs, nativeTarget, cancellation);
+                // Written: let the tables go now, not after the acknowledgement's round trip and this activation's
+                // next turn. Until then every write to a captured bucket goes through its overlay.
+                ReleaseTables(captured);
                 await staged;
                 return (written, Stopwatch.GetElapsedTime(started));
             }, cancellation);
@@ -145,9 +148,14 @@ internal sealed partial class SubtaskCheckpointCoordinator(
         {
             // A local checkpoint is deleted after its upload; this deletes those a cancelled write never started to upload.
             foreach (var result in results) result.Captured.NativeKeyedState?.Dispose();
-            // Nothing reads the captured tables any more: the heap's tables fold the writes made meanwhile back in, RocksDB's snapshots go.
-            foreach (var table in results.SelectMany(r => r.Captured.Tables)) (table as IDisposable)?.Dispose();
+            ReleaseTables(results.Select(r => r.Captured));
         }
+    }
+
+    /// <summary>Nothing reads the captured tables any more: the heap's tables fold the writes made meanwhile back in, RocksDB's snapshots go. Once per table, however often called.</summary>
+    private static void ReleaseTables(IEnumerable<CapturedOperatorState> captured)
+    {
+        foreach (var table in captured.SelectMany(c => c.Tables)) (table as IDisposable)?.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of checkpoint {CheckpointId} by {Vertex} subtask {Subtask} failed")]
