@@ -25,6 +25,18 @@ public sealed class SiloProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task TheSiloProcessRunsOnTheServerGarbageCollectorAndSaysSo()
+    {
+        var result = await RunSiloAsync("--run", "keyed-count", "--exit-when-finished", "-D", "records=10", "-D", "keys=1");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        // One core leaves the runtime no choice but the workstation collector.
+        var expected = Environment.ProcessorCount > 1 ? "The silo runs the server, concurrent garbage collector" : "The silo runs the workstation";
+        Assert.Contains(expected, result.Output);
+        Assert.DoesNotContain("<ServerGarbageCollection>", result.Output);
+    }
+
+    [Fact]
     public async Task TheLineAfterARunNamesTheGatewayPortTheSiloListensOn()
     {
         await using var silo = await SiloProcess.StartAsync(_workingDirectory.Path, "--run", "keyed-count", "-D", "records=100", "-D", "keys=2");

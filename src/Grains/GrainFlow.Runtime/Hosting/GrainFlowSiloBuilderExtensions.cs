@@ -42,6 +42,7 @@ public static class GrainFlowSiloBuilderExtensions
             // Says what a graceful stop of the last silo leaves, and keeps its tasks from failing over to nowhere.
             services.AddSingleton<ClusterShutdown>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterShutdown>());
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, GarbageCollectorCheck>();
         });
         return options.StoreFactory is null
             ? builder.AddGrainFlowGrainStorage(GrainFlowStorage.ProviderName, options.Configuration)
