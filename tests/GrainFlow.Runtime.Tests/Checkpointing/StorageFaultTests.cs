@@ -97,8 +97,10 @@ public sealed class StorageFaultTests(SharedClusterFixture fixture)
         {
             var container = azurite.NewContainerName("outage");
             var cluster = fixture.Cluster;
+            // Every checkpoint retained: with one retained, the next checkpoint (100 ms later) subsumes and
+            // deletes the latest while the test is still reading its files.
             var jobId = await cluster.SubmitAsync(CheckpointedCountJob.Name, Settings($"azblob://{container}",
-                ("grainflow.storage.azure.connection-string", azurite.ConnectionString)), parallelism: 2);
+                ("grainflow.storage.azure.connection-string", azurite.ConnectionString), ("execution.checkpointing.num-retained", "1000")), parallelism: 2);
             var store = azurite.CreateStore(container);
             await WaitForStatsAsync(cluster, jobId, s => s.Completed >= 2, "no checkpoint completed before the storage went away");
 
