@@ -112,7 +112,7 @@ internal sealed partial class JobManagerGrain
                 ? $"restarted job {Job.JobId} (attempt {Job.Attempt}) without state: no checkpoint had completed"
                 : await DescribeRestoreAsync(graph, restore)) + SkippedSnapshot.Describe(skipped);
             await record.WriteStateAsync();
-            LogStateOrigin(Job.StateOrigin);
+            logger.LogStateOrigin(Job.StateOrigin);
             await DeployAttemptRestoringAsync(graph, restore, restoreStart);
             _unreachableSince = null;
             Job.VerifyEveryRestoredByte = false;

@@ -138,7 +138,7 @@ internal sealed partial class JobManagerGrain
         if (restore is null) return;
         UpdateFigures();
         _figures!.SetRestored(time.GetUtcNow());
-        LogRestored(Job.JobId!.Value, Job.Attempt, restore.CheckpointId, (long)time.GetElapsedTime(startTimestamp).TotalMilliseconds, restore.ExternalPath);
+        logger.LogRestored(Job.JobId!.Value, Job.Attempt, restore.CheckpointId, (long)time.GetElapsedTime(startTimestamp).TotalMilliseconds, restore.ExternalPath);
     }
 
     /// <summary>A restore failed on state that does not match its checksums (not on a state type the job changed: that is not recoverable).</summary>

@@ -83,7 +83,7 @@ internal sealed partial class JobManagerGrain(
             if (Job.Status == JobStatus.Running) StartHeartbeats();
             return;
         }
-        LogResuming(Job.JobId!.Value, Job.Status.ToFlinkName(), Job.Attempt);
+        logger.LogResuming(Job.JobId!.Value, Job.Status.ToFlinkName(), Job.Attempt);
         switch (Job.Status)
         {
             case JobStatus.Running:
@@ -117,7 +117,7 @@ internal sealed partial class JobManagerGrain(
         var planned = catalog.Plan(jobId, submission);
         var initial = await PlanInitialStateAsync(jobId, planned.Submission, planned.Graph);
         (submission, var graph) = (initial.Submission, initial.Graph);
-        foreach (var warning in planned.Warnings) LogWarning(jobId, warning);
+        foreach (var warning in planned.Warnings) logger.LogJobWarning(jobId, warning);
 
         var now = time.GetUtcNow();
         record.State = new JobRecord
@@ -138,8 +138,8 @@ internal sealed partial class JobManagerGrain(
         Job.Timestamps[JobStatus.Created] = now;
         await record.WriteStateAsync();
         await PublishAsync();
-        LogSubmitted(jobId, submission.JobName, graph.Vertices.Count, graph.MaxParallelism);
-        LogStateOrigin(Job.StateOrigin);
+        logger.LogSubmitted(jobId, submission.JobName, graph.Vertices.Count, graph.MaxParallelism);
+        logger.LogStateOrigin(Job.StateOrigin);
 
         if (initial.Registered is { } restored)
         {
@@ -231,7 +231,7 @@ internal sealed partial class JobManagerGrain(
     public async Task FinalCheckpointCompletedAsync(long attempt, long checkpointId)
     {
         if (attempt != Job.Attempt || Job.Status != JobStatus.Running || Job.FailoverPending || !AllSubtasksFinished) return;
-        LogFinishedAfterFinalCheckpoint(Job.JobId!.Value, checkpointId);
+        logger.LogFinishedAfterFinalCheckpoint(Job.JobId!.Value, checkpointId);
         await EndAsync(JobStatus.Finished);
     }
 
@@ -292,7 +292,7 @@ internal sealed partial class JobManagerGrain(
         }
         catch (Exception e)
         {
-            LogCheckpointCleanupFailed(e, Job.JobId!.Value);
+            logger.LogCheckpointCleanupFailed(e, Job.JobId!.Value);
         }
         await TransitionAsync(status);
     }
@@ -310,60 +310,6 @@ internal sealed partial class JobManagerGrain(
         _restartStrategy = RestartStrategy.From(catalog.ConfigurationFor(Job.Submission!.Configuration), Job.CheckpointingEnabled);
         foreach (var failure in Job.RestartFailures) _restartStrategy.OnFailure(failure);
         return _restartStrategy;
-    }
-
-    /// <summary>Starts the heartbeat timer (once per activation); it keeps the activation alive and checks only while the job runs.</summary>
-    private void StartHeartbeats()
-    {
-        if (_heartbeatTimer is not null) return;
-        var configuration = catalog.ConfigurationFor(Job.Submission!.Configuration);
-        var interval = configuration.Get(HeartbeatOptions.Interval);
-        _heartbeats = new SubtaskHeartbeats(time, configuration.Get(HeartbeatOptions.Timeout));
-        // Not interleaved: a round runs between the job manager's other calls, never across a restart.
-        _heartbeatTimer = this.RegisterGrainTimer(_ => HeartbeatAsync(), new GrainTimerCreationOptions { DueTime = interval, Period = interval, KeepAlive = true });
-        // A round waits at most this long for answers, so an unreachable silo holds up the job
-        // manager briefly; a subtask that stays silent is judged by heartbeat.timeout across rounds.
-        _probeTimeout = interval < MinProbeTimeout ? MinProbeTimeout : interval;
-        if (_probeTimeout > _heartbeats.Timeout) _probeTimeout = _heartbeats.Timeout;
-    }
-
-    /// <summary>One heartbeat round: asks every subtask of the running attempt that has not finished which attempt it runs.</summary>
-    private async Task HeartbeatAsync()
-    {
-        if (Job.Status != JobStatus.Running || _heartbeats is null || Job.FailoverPending) return;
-        var attempt = Job.Attempt;
-        if (_heartbeats.Attempt != attempt) _heartbeats.Reset(attempt);
-        var answers = await ProbeAllAsync((uid, index) => !Job.FinishedSubtasks.Contains($"{uid}/{index}"));
-        // The round took a while: a subtask that finished or a failure reported meanwhile wins.
-        if (Job.Status != JobStatus.Running || Job.Attempt != attempt || Job.FailoverPending) return;
-        var problem = _heartbeats.Judge(Job.JobId!.Value, answers.Where(a => !Job.FinishedSubtasks.Contains($"{a.VertexUid}/{a.SubtaskIndex}")).ToList());
-        if (problem is null) return;
-        LogSubtaskLost(Job.JobId!.Value, problem.Origin, problem.Message);
-        await HandleFailureAsync(problem.ToFailureCause(time.GetUtcNow()));
-    }
-
-    /// <summary>Probes the subtasks <paramref name="which"/> picks (by vertex uid and index), all at once.</summary>
-    private Task<(string VertexUid, int SubtaskIndex, SubtaskMetrics? Answer)[]> ProbeAllAsync(Func<string, int, bool> which) =>
-        Task.WhenAll(Job.Vertices
-            .SelectMany(v => Enumerable.Range(0, v.Parallelism).Select(i => (v.Uid, Index: i)))
-            .Where(s => which(s.Uid, s.Index))
-            .Select(async s => (s.Uid, s.Index, await ProbeAsync(GrainFactory.GetGrain<ISubtaskGrain>(SubtaskKey.Of(Job.JobId!.Value, s.Uid, s.Index))))));
-
-    /// <summary>The subtask's metrics, or null when it did not answer within the probe timeout.</summary>
-    private async Task<SubtaskMetrics?> ProbeAsync(ISubtaskGrain subtask)
-    {
-        var call = subtask.GetMetricsAsync();
-        try
-        {
-            return await call.WaitAsync(_probeTimeout, time);
-        }
-        catch (Exception e)
-        {
-            // A late failure of an abandoned call must not go unobserved.
-            _ = call.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-            LogProbeFailed(Job.JobId!.Value, e.GetType().Name, e.Message);
-            return null;
-        }
     }
 
     private async Task DeployAttemptAsync(JobGraph graph, RestorePoint? restore)
@@ -390,7 +336,7 @@ internal sealed partial class JobManagerGrain(
         catch (Exception e)
         {
             // A subtask whose silo is gone cannot be reached; it holds nothing that must be released.
-            LogCancelIncomplete(e, Job.JobId!.Value);
+            logger.LogCancelIncomplete(e, Job.JobId!.Value);
         }
     }
 
@@ -413,7 +359,7 @@ internal sealed partial class JobManagerGrain(
         if (status == JobStatus.Running) StartHeartbeats();
         UpdateFigures();
         await record.WriteStateAsync();
-        LogStatus(Job.JobId!.Value, Job.Name, status.ToFlinkName());
+        logger.LogStatus(Job.JobId!.Value, Job.Name, status.ToFlinkName());
         await PublishAsync();
         if (status.IsTerminal()) _terminated.TrySetResult(status);
     }
@@ -441,7 +387,7 @@ internal sealed partial class JobManagerGrain(
         catch (Exception e)
         {
             // The job record is the truth; the registry catches up on the next change.
-            LogRegistryUpdateFailed(e, Job.JobId!.Value);
+            logger.LogRegistryUpdateFailed(e, Job.JobId!.Value);
         }
     }
 
@@ -451,45 +397,4 @@ internal sealed partial class JobManagerGrain(
         _restartTimer = null;
     }
 
-    private void StopHeartbeats()
-    {
-        _heartbeatTimer?.Dispose();
-        _heartbeatTimer = null;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) switched to {Status}")]
-    private partial void LogStatus(JobId jobId, string jobName, string status);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({JobName}) submitted: {Vertices} vertices, max parallelism {MaxParallelism}")]
-    private partial void LogSubmitted(JobId jobId, string jobName, int vertices, int maxParallelism);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: every subtask finished and final checkpoint {CheckpointId} completed; sinks committed their last output")]
-    private partial void LogFinishedAfterFinalCheckpoint(JobId jobId, long checkpointId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{StateOrigin}")]
-    private partial void LogStateOrigin(string stateOrigin);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Warning}")]
-    private partial void LogWarning(JobId jobId, string warning);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: attempt {Attempt} restored from checkpoint {CheckpointId} in {DurationMs} ms. Path: {Path}")]
-    private partial void LogRestored(JobId jobId, long attempt, long checkpointId, long durationMs, string path);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: not every subtask could be reached to cancel it")]
-    private partial void LogCancelIncomplete(Exception exception, JobId jobId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the job registry could not be updated")]
-    private partial void LogRegistryUpdateFailed(Exception exception, JobId jobId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Origin} is lost: {Message}")]
-    private partial void LogSubtaskLost(JobId jobId, string origin, string message);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: a subtask did not answer a heartbeat or the request for its final figures ({ExceptionType}: {Message})")]
-    private partial void LogProbeFailed(JobId jobId, string exceptionType, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: job manager reactivated while {Status} (attempt {Attempt}); resuming")]
-    private partial void LogResuming(JobId jobId, string status, long attempt);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: applying the checkpoint retention policy failed")]
-    private partial void LogCheckpointCleanupFailed(Exception exception, JobId jobId);
 }
