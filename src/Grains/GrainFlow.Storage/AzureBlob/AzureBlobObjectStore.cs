@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Azure;
-using Azure.Core;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -29,22 +28,20 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
     private const int DeleteConcurrency = 16;
 
-    /// <summary>The most blocks one block blob may have.</summary>
-    private const int MaxBlocksPerBlob = 50_000;
-
-    // Appends of one key from this process go one at a time so their multi-block appends do not interleave.
-    private static readonly KeyedAsyncLock AppendLocks = new();
-
     private readonly BlobContainerClient _container;
     private readonly string _prefix;
     private readonly StorageTransferOptions _transferOptions;
+    private readonly ContainerOnDemand _containerOnDemand;
+    private readonly BlockBlobUploader _blockUploader;
+    private readonly AppendBlobWriter _appendWriter;
+    private readonly BlobListing _listing;
 
     /// <param name="service">The account; its options decide retries and timeouts (see <see cref="CreateClientOptions"/>).</param>
     /// <param name="containerName">The container, created on first write when missing.</param>
     /// <param name="keyPrefix">Optional folder inside the container, so that one container can hold several stores.</param>
     /// <param name="maxUploadConcurrency">How many blocks of one large put are uploaded at once.</param>
     public AzureBlobObjectStore(BlobServiceClient service, string containerName, string? keyPrefix = null, int maxUploadConcurrency = 8)
-        : this(CreateContainerClient(service, containerName), keyPrefix, maxUploadConcurrency)
+        : this(AzureBlobClients.CreateContainerClient(service, containerName), keyPrefix, maxUploadConcurrency)
     {
     }
 
@@ -64,6 +61,10 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
         var containerUrl = _container.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
         Location = _prefix.Length == 0 ? containerUrl : $"{containerUrl}/{_prefix.TrimEnd('/')}";
+        _containerOnDemand = new ContainerOnDemand(_container);
+        _blockUploader = new BlockBlobUploader(_containerOnDemand, maxUploadConcurrency, Location);
+        _appendWriter = new AppendBlobWriter(_containerOnDemand);
+        _listing = new BlobListing(_container, _prefix, Location);
     }
 
     /// <summary>
@@ -83,75 +84,20 @@ public sealed class AzureBlobObjectStore : IObjectStore
     /// try may still take 30 s when the peer accepts but never answers, which still leaves room for an
     /// 8 MiB block on a slow link.
     /// </remarks>
-    public static BlobClientOptions CreateClientOptions()
-    {
-        var options = new BlobClientOptions();
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 3;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(500);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(4);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        return options;
-    }
+    public static BlobClientOptions CreateClientOptions() => AzureBlobClients.CreateClientOptions();
 
     /// <summary>Builds a service client from a connection string with <see cref="CreateClientOptions"/>.</summary>
     /// <exception cref="ArgumentException">The connection string cannot be parsed.</exception>
-    public static BlobServiceClient CreateServiceClient(string connectionString)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        try
-        {
-            return new BlobServiceClient(connectionString, CreateClientOptions());
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
-        {
-            // Not the SDK's message: it may quote the connection string, key included.
-            throw new ArgumentException(
-                "The Azure Storage connection string could not be parsed. Expected the form " +
-                "'DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=core.windows.net' " +
-                "(or with BlobEndpoint=... for Azurite).", nameof(connectionString), ex);
-        }
-    }
+    public static BlobServiceClient CreateServiceClient(string connectionString) => AzureBlobClients.CreateServiceClient(connectionString);
 
     /// <summary>
     /// Throws <see cref="ArgumentException"/> unless <paramref name="name"/> is a valid container name:
     /// 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.
     /// </summary>
-    public static void ValidateContainerName(string name, string paramName = "containerName")
-    {
-        if (!IsValidContainerName(name))
-        {
-            throw new ArgumentException(
-                $"'{name}' is not a valid Azure Blob container name: use 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (e.g. 'grainflow').",
-                paramName);
-        }
-    }
+    public static void ValidateContainerName(string name, string paramName = "containerName") => BlobContainerNames.Validate(name, paramName);
 
     /// <summary>Whether <paramref name="name"/> is a valid container name (see <see cref="ValidateContainerName"/>).</summary>
-    public static bool IsValidContainerName(string? name)
-    {
-        if (name == "$root")
-        {
-            return true;
-        }
-
-        if (name is null || name.Length is < 3 or > 63)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            var ok = c is >= 'a' and <= 'z' or >= '0' and <= '9' || (c == '-' && i > 0 && i < name.Length - 1 && name[i - 1] != '-');
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValidContainerName(string? name) => BlobContainerNames.IsValid(name);
 
     /// <summary>The container this store writes to.</summary>
     public BlobContainerClient Container => _container;
@@ -162,13 +108,13 @@ public sealed class AzureBlobObjectStore : IObjectStore
     public async Task<string> PutAsync(string key, ReadOnlyMemory<byte> data, WriteCondition condition = default, CancellationToken cancellationToken = default)
     {
         var blob = _container.GetBlobClient(BlobName(key));
-        var options = new BlobUploadOptions { TransferOptions = _transferOptions, Conditions = ToRequestConditions(condition) };
+        var options = new BlobUploadOptions { TransferOptions = _transferOptions, Conditions = BlobETags.ToRequestConditions(condition) };
         try
         {
-            var response = await WithContainerAsync(
+            var response = await _containerOnDemand.WriteAsync(
                 () => blob.UploadAsync(BinaryData.FromBytes(data), options, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
-            return Canonical(response.Value.ETag);
+            return BlobETags.Canonical(response.Value.ETag);
         }
         catch (RequestFailedException ex) when (AzureBlobErrors.IsPreconditionFailure(ex))
         {
@@ -192,70 +138,8 @@ public sealed class AzureBlobObjectStore : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(parts);
         var blob = _container.GetBlockBlobClient(BlobName(key));
-        var conditions = ToRequestConditions(condition);
-        var upload = Guid.NewGuid();
-        var blockIds = new List<string>();
-        var staging = new List<Task>();
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            await foreach (var part in parts.WithCancellation(abort.Token).ConfigureAwait(false))
-            {
-                var pending = part;
-                try
-                {
-                    if (part.Data.IsEmpty)
-                    {
-                        continue;
-                    }
-
-                    if (blockIds.Count == MaxBlocksPerBlob)
-                    {
-                        throw new ObjectStoreException(
-                            $"Azure Blob storage at {Location} cannot write '{key}' from more than {MaxBlocksPerBlob} parts (the block limit of a blob); use larger parts.");
-                    }
-
-                    if (staging.Count >= _transferOptions.MaximumConcurrency)
-                    {
-                        // Bounded: wait for one block to finish (surfacing its failure) before staging another.
-                        var finished = await Task.WhenAny(staging).ConfigureAwait(false);
-                        staging.Remove(finished);
-                        await finished.ConfigureAwait(false);
-                    }
-
-                    var blockId = BlockId(upload, blockIds.Count);
-                    blockIds.Add(blockId);
-                    pending = null;
-                    staging.Add(StageBlockAsync(blob, blockId, part, abort.Token));
-                }
-                finally
-                {
-                    pending?.Dispose();
-                }
-            }
-
-            await Task.WhenAll(staging).ConfigureAwait(false);
-            var options = new CommitBlockListOptions { Conditions = conditions };
-            var response = await WithContainerAsync(() => blob.CommitBlockListAsync(blockIds, options, cancellationToken), cancellationToken).ConfigureAwait(false);
-            return Canonical(response.Value.ETag);
-        }
-        catch (Exception ex)
-        {
-            // Stop the other blocks; nothing is committed, so the blob is as before.
-            await abort.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(staging).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (ex is RequestFailedException failed && AzureBlobErrors.IsPreconditionFailure(failed))
-            {
-                throw new ObjectStorePreconditionFailedException(key, Location, ex);
-            }
-
-            if (AzureBlobErrors.IsStorageFailure(ex, cancellationToken))
-            {
-                throw AzureBlobErrors.ToObjectStoreException(ex, "write", key, Location);
-            }
-
-            throw;
-        }
+        var conditions = BlobETags.ToRequestConditions(condition);
+        return await _blockUploader.UploadAsync(blob, key, parts, conditions, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
@@ -269,7 +153,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             using var result = response.Value;
             var data = new byte[result.Details.ContentLength];
             await result.Content.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
-            return new StoredObject(data, Canonical(result.Details.ETag));
+            return new StoredObject(data, BlobETags.Canonical(result.Details.ETag));
         }
         catch (RequestFailedException ex) when (AzureBlobErrors.IsNotFound(ex))
         {
@@ -340,31 +224,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
         var blob = _container.GetAppendBlobClient(BlobName(key));
         try
         {
-            using (await AppendLocks.AcquireAsync(blob.Uri.AbsoluteUri, cancellationToken).ConfigureAwait(false))
-            {
-                if (data.IsEmpty)
-                {
-                    await WithContainerAsync(() => blob.CreateIfNotExistsAsync(new AppendBlobCreateOptions(), cancellationToken), cancellationToken).ConfigureAwait(false);
-                    var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                    return properties.Value.ContentLength;
-                }
-
-                long length = 0;
-                long? expectedPosition = null;
-                for (var offset = 0; offset < data.Length; offset += MaxAppendBlockBytes)
-                {
-                    var chunk = data.Slice(offset, Math.Min(MaxAppendBlockBytes, data.Length - offset));
-
-                    // Later blocks of a split append must land right after the earlier ones; if another
-                    // writer got in between, fail loudly rather than interleave.
-                    var conditions = expectedPosition is { } position ? new AppendBlobRequestConditions { IfAppendPositionEqual = position } : null;
-                    var info = await AppendBlockAsync(blob, chunk, conditions, cancellationToken).ConfigureAwait(false);
-                    length = long.Parse(info.BlobAppendOffset, System.Globalization.CultureInfo.InvariantCulture) + chunk.Length;
-                    expectedPosition = length;
-                }
-
-                return length;
-            }
+            return await _appendWriter.AppendAsync(blob, data, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode == BlobErrorCode.InvalidBlobType)
         {
@@ -384,7 +244,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
         try
         {
             var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            return new ObjectInfo(key, properties.ContentLength, properties.LastModified, Canonical(properties.ETag));
+            return new ObjectInfo(key, properties.ContentLength, properties.LastModified, BlobETags.Canonical(properties.ETag));
         }
         catch (RequestFailedException ex) when (AzureBlobErrors.IsNotFound(ex))
         {
@@ -399,44 +259,9 @@ public sealed class AzureBlobObjectStore : IObjectStore
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectKeys.ValidatePrefix(prefix);
-        var what = prefix.Length == 0 ? "(all keys)" : prefix + "*";
-
-        // The service lists in ordinal (UTF-8 byte) order already.
-        var blobs = _container.GetBlobsAsync(new GetBlobsOptions { Prefix = _prefix + prefix }, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        try
+        await foreach (var info in _listing.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
-            while (true)
-            {
-                BlobItem item;
-                try
-                {
-                    if (!await blobs.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        yield break;
-                    }
-
-                    item = blobs.Current;
-                }
-                catch (RequestFailedException ex) when (AzureBlobErrors.IsContainerNotFound(ex))
-                {
-                    yield break;
-                }
-                catch (Exception ex) when (AzureBlobErrors.IsStorageFailure(ex, cancellationToken))
-                {
-                    throw AzureBlobErrors.ToObjectStoreException(ex, "list", what, Location);
-                }
-
-                var properties = item.Properties;
-                yield return new ObjectInfo(
-                    item.Name[_prefix.Length..],
-                    properties.ContentLength ?? 0,
-                    properties.LastModified ?? DateTimeOffset.MinValue,
-                    properties.ETag is { } etag ? Canonical(etag) : string.Empty);
-            }
-        }
-        finally
-        {
-            await blobs.DisposeAsync().ConfigureAwait(false);
+            yield return info;
         }
     }
 
@@ -497,91 +322,9 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
     public override string ToString() => $"Azure Blob store at {Location}";
 
-    private static BlobRequestConditions? ToRequestConditions(WriteCondition condition) => condition.Kind switch
-    {
-        WriteConditionKind.None => null,
-        WriteConditionKind.IfNotExists => new BlobRequestConditions { IfNoneMatch = ETag.All },
-        WriteConditionKind.IfMatch when !string.IsNullOrEmpty(condition.ETag) => new BlobRequestConditions { IfMatch = new ETag(condition.ETag) },
-        WriteConditionKind.IfMatch => throw new ArgumentException("WriteCondition.IfMatch needs the ETag the caller last read.", nameof(condition)),
-        _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.Kind, "Unknown write condition."),
-    };
-
-    /// <summary>Block ids of one blob must have one length: the upload's nonce and the part's index, base64.</summary>
-    private static string BlockId(Guid upload, int index)
-    {
-        Span<byte> id = stackalloc byte[20];
-        upload.TryWriteBytes(id);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(id[16..], index);
-        return Convert.ToBase64String(id);
-    }
-
-    private async Task StageBlockAsync(BlockBlobClient blob, string blockId, ObjectPart part, CancellationToken cancellationToken)
-    {
-        using (part)
-        {
-            await WithContainerAsync(async () =>
-            {
-                // A seekable stream over the part, so the SDK can retry a block from its start.
-                using var content = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(part.Data, out var array)
-                    ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
-                    : BinaryData.FromBytes(part.Data).ToStream();
-                return await blob.StageBlockAsync(blockId, content, new BlockBlobStageBlockOptions(), cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Response headers carry ETags quoted, listings unquoted; hand out one form so ETags from either
-    /// compare equal and work in conditions.
-    /// </summary>
-    private static string Canonical(ETag etag)
-    {
-        var text = etag.ToString();
-        return text.StartsWith('"') || text.StartsWith("W/", StringComparison.Ordinal) ? text : $"\"{text}\"";
-    }
-
     private string BlobName(string key)
     {
         ObjectKeys.Validate(key);
         return _prefix + key;
-    }
-
-    private async Task<BlobAppendInfo> AppendBlockAsync(AppendBlobClient blob, ReadOnlyMemory<byte> chunk, AppendBlobRequestConditions? conditions, CancellationToken cancellationToken)
-    {
-        // Try the append first: creating the blob up front would cost a round trip on every append.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                using var content = BinaryData.FromBytes(chunk).ToStream();
-                var response = await blob.AppendBlockAsync(content, new AppendBlobAppendBlockOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
-                return response.Value;
-            }
-            catch (RequestFailedException ex) when (AzureBlobErrors.IsNotFound(ex) && attempt == 1)
-            {
-                await WithContainerAsync(() => blob.CreateIfNotExistsAsync(new AppendBlobCreateOptions(), cancellationToken), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>Runs a write, creating the container and retrying once when the container is missing.</summary>
-    private async Task<T> WithContainerAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await write().ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (AzureBlobErrors.IsContainerNotFound(ex))
-        {
-            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await write().ConfigureAwait(false);
-        }
-    }
-
-    private static BlobContainerClient CreateContainerClient(BlobServiceClient service, string containerName)
-    {
-        ArgumentNullException.ThrowIfNull(service);
-        ValidateContainerName(containerName);
-        return service.GetBlobContainerClient(containerName);
     }
 }
