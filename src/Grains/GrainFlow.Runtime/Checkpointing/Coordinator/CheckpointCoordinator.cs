@@ -26,6 +26,7 @@ internal sealed class CheckpointCoordinator(
     ILogger logger)
 {
     private readonly PendingCheckpoints _pending = new();
+    private readonly CoordinatorOutbox _outbox = new(host, logger);
     // Finished subtasks get no barriers any more; they are asked for their final state directly.
     private readonly HashSet<SubtaskId> _finished = new();
     private CheckpointRequestDecider? _decider;
@@ -124,7 +125,7 @@ internal sealed class CheckpointCoordinator(
         _finished.Add(subtask);
         foreach (var pending in _pending.All.Where(p => !p.Acknowledged.ContainsKey(subtask)))
         {
-            _ = TriggerSourceAsync(subtask, attempt, _pending.BarrierOf(pending.CheckpointId));
+            _outbox.Trigger(subtask, attempt, _pending.BarrierOf(pending.CheckpointId));
         }
         return Task.CompletedTask;
     }
@@ -241,19 +242,7 @@ internal sealed class CheckpointCoordinator(
         // After every subtask finished (also after a reactivation, which forgot _finished) each is asked directly.
         foreach (var target in State.FinalCheckpointFrom is null ? running.Sources.Union(_finished) : running.AllSubtasks)
         {
-            _ = TriggerSourceAsync(target, running.Attempt, barrier);
-        }
-    }
-
-    private async Task TriggerSourceAsync(SubtaskId source, long attempt, CheckpointBarrier barrier)
-    {
-        try
-        {
-            await host.TriggerCheckpointAsync(source, attempt, barrier);
-        }
-        catch (Exception e)
-        {
-            await host.DeclineAsync(attempt, barrier.CheckpointId, source, $"the trigger failed: {e.Message}");
+            _outbox.Trigger(target, running.Attempt, barrier);
         }
     }
 
@@ -299,7 +288,7 @@ internal sealed class CheckpointCoordinator(
         // whose files are gone.
         await host.WriteStateAsync();
         logger.LogCompleted(pending.CheckpointId, JobId, completed.StateSize, (long)statistics.EndToEndDuration!.Value.TotalMilliseconds, finalizeWatch.ElapsedMilliseconds);
-        var notifications = running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)).ToList();
+        var notifications = _outbox.NotifyAllAsync(running.AllSubtasks, running.Attempt, pending.CheckpointId);
         // After the notifications went out: sinks commit without waiting for gigabytes to be deleted.
         await Cleaner.DiscardAllAsync(subsumed, "subsumed", State.Completed);
         // What checkpoints up to this one uploaded and no retained checkpoint references never completed (a
@@ -312,7 +301,7 @@ internal sealed class CheckpointCoordinator(
         {
             // The sinks commit their last output while handling the notification; only then may the job
             // finish, because FINISHED discards every checkpoint a later restore could commit it from.
-            await Task.WhenAll(notifications);
+            await notifications;
             ReportFinalCheckpoint(running.Attempt, final);
         }
     }
@@ -329,22 +318,15 @@ internal sealed class CheckpointCoordinator(
         var endsJob = savepoint.Then is Savepoints.SavepointTermination.Stop or Savepoints.SavepointTermination.StopAndDrain;
         if (endsJob)
         {
-            await Task.WhenAll(running.AllSubtasks.Select(subtask => NotifyAsync(subtask, running.Attempt, pending.CheckpointId)));
+            await _outbox.NotifyAllAsync(running.AllSubtasks, running.Attempt, pending.CheckpointId);
         }
-        ReportToJobManager(master => master.SavepointCompletedAsync(running.Attempt, savepoint.TriggerId, completed.ExternalPath, pending.CheckpointId),
+        _outbox.ReportToJobManager(master => master.SavepointCompletedAsync(running.Attempt, savepoint.TriggerId, completed.ExternalPath, pending.CheckpointId),
             pending.CheckpointId);
     }
 
     /// <summary>Where checkpoint <paramref name="checkpointId"/> is written: its savepoint directory, or <c>chk-n</c> in the job's checkpoint storage.</summary>
     private SnapshotLocation LocationOf(long checkpointId) =>
         _pending.SavepointOf(checkpointId) is { } savepoint ? Cleaner.SavepointLocation(savepoint.Target) : Cleaner.CheckpointLocation(checkpointId);
-
-    private void ReportToJobManager(Func<ICheckpointCoordinatorHost, Task> report, long checkpointId)
-    {
-        // Not awaited: the job manager may call back into this (non-reentrant) coordinator while handling it.
-        _ = report(host)
-            .ContinueWith(t => logger.LogNotifyFailed(t.Exception!, checkpointId, "job manager"), TaskContinuationOptions.OnlyOnFaulted);
-    }
 
     private long? FinalCheckpointCompleted() =>
         State.FinalCheckpointFrom is { } from && State.FinalSavepoint is null
@@ -353,20 +335,7 @@ internal sealed class CheckpointCoordinator(
             : null;
 
     private void ReportFinalCheckpoint(long attempt, long checkpointId) =>
-        ReportToJobManager(master => master.FinalCheckpointCompletedAsync(attempt, checkpointId), checkpointId);
-
-    private async Task NotifyAsync(SubtaskId subtask, long attempt, long checkpointId)
-    {
-        try
-        {
-            await host.NotifyCheckpointCompleteAsync(subtask, attempt, checkpointId);
-        }
-        catch (Exception e)
-        {
-            // Notifications are best effort (as in Flink): a sink commits everything up to the id it is told next time.
-            logger.LogNotifyFailed(e, checkpointId, subtask.ToString());
-        }
-    }
+        _outbox.ReportToJobManager(master => master.FinalCheckpointCompletedAsync(attempt, checkpointId), checkpointId);
 
     private async Task FailAsync(PendingCheckpoint pending, string reason)
     {
@@ -382,7 +351,7 @@ internal sealed class CheckpointCoordinator(
         {
             var message = $"Exceeded checkpoint tolerable failure threshold ({tolerable}): {reason}";
             State.ConsecutiveFailures = 0;
-            ReportToJobManager(master => master.CheckpointFailureThresholdExceededAsync(running.Attempt, message), pending.CheckpointId);
+            _outbox.ReportToJobManager(master => master.CheckpointFailureThresholdExceededAsync(running.Attempt, message), pending.CheckpointId);
         }
     }
 
@@ -397,7 +366,7 @@ internal sealed class CheckpointCoordinator(
         await Cleaner.DeleteAbortedAsync(pending.CheckpointId, location);
         if (savepoint is not null && State.Job is { } running)
         {
-            ReportToJobManager(master => master.SavepointFailedAsync(running.Attempt, savepoint.TriggerId, reason), pending.CheckpointId);
+            _outbox.ReportToJobManager(master => master.SavepointFailedAsync(running.Attempt, savepoint.TriggerId, reason), pending.CheckpointId);
         }
     }
 
