@@ -5,6 +5,7 @@ using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Hosting;
 using GrainFlow.Storage.FileSystem;
+using GrainFlow.Testing.Polling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -74,20 +75,24 @@ public sealed class CheckpointCoordinatorTests : IDisposable
     }
 
     [Fact]
-    public async Task ANewerCheckpointSubsumesTheOnlyRetainedOneAndDeletesItsMetadata()
+    public async Task ANewerCheckpointIsRecordedAndNotifiedBeforeTheOnlyRetainedOneItSubsumesIsDeleted()
     {
         await StartAsync(("execution.checkpointing.num-retained", "1"));
         var first = await _coordinator.TriggerCheckpointAsync();
         await AcknowledgeAsync(Source, first);
         await AcknowledgeAsync(Sink, first);
-
         var second = await _coordinator.TriggerCheckpointAsync();
         await AcknowledgeAsync(Source, second);
+        _host.Events.Clear();
+        _host.OnWriteState = () => _host.Events.Add(File.Exists(MetadataOf(first)) ? "write, first kept" : "write, first deleted");
+
         await AcknowledgeAsync(Sink, second);
 
         Assert.Equal([second], _state.Completed.Select(c => c.CheckpointId));
         Assert.True(File.Exists(MetadataOf(second)));
         Assert.False(File.Exists(MetadataOf(first)));
+        // A coordinator that dies after deleting must never have recorded a completed checkpoint whose files are gone.
+        Assert.Equal(["write, first kept", $"notify {second}", $"notify {second}"], _host.Events);
     }
 
     [Fact]
@@ -126,17 +131,20 @@ public sealed class CheckpointCoordinatorTests : IDisposable
 
         _time.Advance(TimeSpan.FromMinutes(2));
         await _coordinator.OnTickAsync();
+        var expired = _state.Stats.Snapshot();
+        Assert.Equal((0, 1), (expired.Completed, expired.Failed));
+        Assert.Contains("expired before completing", expired.LatestFailed!.FailureMessage);
+
         await AcknowledgeAsync(Sink, id);
 
         var stats = _state.Stats.Snapshot();
         Assert.Equal((0, 1), (stats.Completed, stats.Failed));
-        Assert.Contains("expired before completing", stats.LatestFailed!.FailureMessage);
         Assert.False(File.Exists(MetadataOf(id)));
         Assert.Empty(_host.Notified);
     }
 
     [Fact]
-    public async Task ATriggerThatFailsIsDeclinedThroughTheHostAsAFailure()
+    public async Task ATriggerThatFailsComesBackToTheCoordinatorAsADeclineWithTheReason()
     {
         _host.TriggerFailure = new InvalidOperationException("the source's silo is gone");
         await StartAsync();
@@ -149,16 +157,24 @@ public sealed class CheckpointCoordinatorTests : IDisposable
     }
 
     [Fact]
-    public async Task AfterEverySubtaskFinishedTheFinalCheckpointGoesToAllOfThemAndItsCompletionIsReported()
+    public async Task TheFinalCheckpointGoesToEveryFinishedSubtaskAndIsReportedOnlyOnceEverySinkWasToldToCommit()
     {
         await StartAsync();
-
         await _coordinator.TakeFinalCheckpointAsync(1);
         var id = Assert.Single(_host.Triggered.Select(t => t.Barrier.CheckpointId).Distinct());
         Assert.Equal(["sink", "source"], _host.Triggered.Select(t => t.Subtask.VertexUid).Order());
+        var notificationsHandled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _host.NotificationHandled = notificationsHandled.Task;
         await AcknowledgeAsync(Source, id);
-        await AcknowledgeAsync(Sink, id);
 
+        var completing = AcknowledgeAsync(Sink, id);
+        // The completion goes on after writing _metadata, on another thread: wait until both subtasks were told.
+        await Poll.UntilAsync(() => _host.NotifiedCount(id) == 2, "the subtasks were not notified");
+        Assert.False(completing.IsCompleted);
+        Assert.Empty(_host.FinalCheckpointsCompleted);
+
+        notificationsHandled.SetResult();
+        await completing;
         Assert.Equal([(1L, id)], _host.FinalCheckpointsCompleted);
     }
 
@@ -167,14 +183,28 @@ public sealed class CheckpointCoordinatorTests : IDisposable
     {
         public List<(SubtaskId Subtask, CheckpointBarrier Barrier)> Triggered { get; } = [];
         public List<(SubtaskId Subtask, long CheckpointId)> Notified { get; } = [];
+
+        public int NotifiedCount(long checkpointId)
+        {
+            lock (Notified) return Notified.Count(n => n.CheckpointId == checkpointId);
+        }
         public List<(long Attempt, string Message)> FailureThresholdsExceeded { get; } = [];
         public List<(long Attempt, long CheckpointId)> FinalCheckpointsCompleted { get; } = [];
         public TaskCompletionSource<(long CheckpointId, SubtaskId Subtask, string Reason)> Declined { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public Exception? TriggerFailure { get; set; }
+        /// <summary>What the coordinator did, in order, while <see cref="OnWriteState"/> is set: writes of its state and notifications.</summary>
+        public List<string> Events { get; } = [];
+        public Action? OnWriteState { get; set; }
+        /// <summary>When a subtask has handled a notification (a sink committed); at once unless set.</summary>
+        public Task NotificationHandled { get; set; } = Task.CompletedTask;
 
         public bool ClusterStopping => false;
 
-        public Task WriteStateAsync() => Task.CompletedTask;
+        public Task WriteStateAsync()
+        {
+            OnWriteState?.Invoke();
+            return Task.CompletedTask;
+        }
 
         public void StartTicking(CoordinatorStart start, TimeSpan tick) { }
 
@@ -189,8 +219,9 @@ public sealed class CheckpointCoordinatorTests : IDisposable
 
         public Task NotifyCheckpointCompleteAsync(SubtaskId subtask, long attempt, long checkpointId)
         {
-            Notified.Add((subtask, checkpointId));
-            return Task.CompletedTask;
+            lock (Notified) Notified.Add((subtask, checkpointId));
+            if (OnWriteState is not null) Events.Add($"notify {checkpointId}");
+            return NotificationHandled;
         }
 
         public Task DeclineAsync(long attempt, long checkpointId, SubtaskId subtask, string reason)

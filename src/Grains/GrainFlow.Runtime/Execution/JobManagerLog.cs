@@ -18,7 +18,8 @@ internal static partial class JobManagerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{StateOrigin}")]
     public static partial void LogStateOrigin(this ILogger logger, string stateOrigin);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Warning}")]
+    // The event name it had as the grain's LogWarning, for filters that select it.
+    [LoggerMessage(EventName = "LogWarning", Level = LogLevel.Warning, Message = "Job {JobId}: {Warning}")]
     public static partial void LogJobWarning(this ILogger logger, JobId jobId, string warning);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: attempt {Attempt} restored from checkpoint {CheckpointId} in {DurationMs} ms. Path: {Path}")]

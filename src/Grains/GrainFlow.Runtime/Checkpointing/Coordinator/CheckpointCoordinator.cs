@@ -178,6 +178,8 @@ internal sealed class CheckpointCoordinator(
 
     private void Begin(CoordinatorStart start)
     {
+        // First: a configuration the decider refuses must not leave the previous attempt's ticks running.
+        host.StopTicking();
         _store = null;
         _cleaner = null;
         // The minimum pause counts from the last completion of this activation, across attempts.
