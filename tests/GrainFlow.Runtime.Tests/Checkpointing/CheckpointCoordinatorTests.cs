@@ -4,6 +4,7 @@ using GrainFlow.Jobs;
 using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Checkpointing;
 using GrainFlow.Runtime.Hosting;
+using GrainFlow.Savepoints;
 using GrainFlow.Storage.FileSystem;
 using GrainFlow.Testing.Polling;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -178,6 +179,61 @@ public sealed class CheckpointCoordinatorTests : IDisposable
         Assert.Equal([(1L, id)], _host.FinalCheckpointsCompleted);
     }
 
+    [Fact]
+    public async Task ACompletedCheckpointAbortsOlderOnesStillInFlightAndTheirLateAcknowledgementsWriteNoMetadata()
+    {
+        await StartAsync(("execution.checkpointing.max-concurrent-checkpoints", "2"));
+        var older = await _coordinator.TriggerCheckpointAsync();
+        var newer = await _coordinator.TriggerCheckpointAsync();
+
+        await AcknowledgeAsync(Source, newer);
+        await AcknowledgeAsync(Sink, newer);
+        await AcknowledgeAsync(Source, older);
+        await AcknowledgeAsync(Sink, older);
+
+        Assert.Equal([newer], _state.Completed.Select(c => c.CheckpointId));
+        Assert.False(File.Exists(MetadataOf(older)));
+        var stats = _state.Stats.Snapshot();
+        Assert.Equal((1, 1), (stats.Completed, stats.Failed));
+        Assert.Equal("subsumed by a newer checkpoint", stats.LatestFailed!.FailureMessage);
+    }
+
+    [Fact]
+    public async Task ASubtaskThatFinishesIsAskedDirectlyForEveryCheckpointStillWaitingForIt()
+    {
+        await StartAsync(("execution.checkpointing.max-concurrent-checkpoints", "2"));
+        var first = await _coordinator.TriggerCheckpointAsync();
+        await AcknowledgeAsync(Sink, first);
+        var second = await _coordinator.TriggerCheckpointAsync();
+
+        await _coordinator.ReportFinishedAsync(1, Sink);
+        // A report of an older attempt changes nothing.
+        await _coordinator.ReportFinishedAsync(0, Source);
+
+        Assert.Equal([(Sink, second)], _host.Triggered.Where(t => t.Subtask == Sink).Select(t => (t.Subtask, t.Barrier.CheckpointId)));
+        Assert.Equal([first, second], _host.Triggered.Where(t => t.Subtask == Source).Select(t => t.Barrier.CheckpointId));
+    }
+
+    [Fact]
+    public async Task ASavepointIsWrittenToItsOwnDirectoryReportedWithItsPathAndNeverJoinsTheCompletedCheckpoints()
+    {
+        await StartAsync();
+        var target = Path.Combine(_directory, "savepoints", "savepoint-1");
+
+        var id = await _coordinator.TriggerSavepointAsync(new SavepointTrigger("trigger-1", new SnapshotTarget(target, SavepointFormatType.Canonical), SavepointTermination.None));
+        Assert.True(Assert.Single(_host.Triggered).Barrier.IsSavepoint);
+        await AcknowledgeAsync(Source, id);
+        await AcknowledgeAsync(Sink, id);
+
+        Assert.True(File.Exists(Path.Combine(target, CheckpointLayout.MetadataFileName)));
+        var (triggerId, location, checkpointId) = Assert.Single(_host.SavepointsCompleted);
+        Assert.Equal(("trigger-1", id), (triggerId, checkpointId));
+        Assert.Contains("savepoint-1", location);
+        Assert.Empty(_state.Completed);
+        // A savepoint that does not end the job commits nothing.
+        Assert.Empty(_host.Notified);
+    }
+
     /// <summary>The grain's side in memory: records what the coordinator asked of subtasks and the job manager.</summary>
     private sealed class RecordingHost : ICheckpointCoordinatorHost
     {
@@ -190,6 +246,7 @@ public sealed class CheckpointCoordinatorTests : IDisposable
         }
         public List<(long Attempt, string Message)> FailureThresholdsExceeded { get; } = [];
         public List<(long Attempt, long CheckpointId)> FinalCheckpointsCompleted { get; } = [];
+        public List<(string TriggerId, string Location, long CheckpointId)> SavepointsCompleted { get; } = [];
         public TaskCompletionSource<(long CheckpointId, SubtaskId Subtask, string Reason)> Declined { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public Exception? TriggerFailure { get; set; }
         /// <summary>What the coordinator did, in order, while <see cref="OnWriteState"/> is set: writes of its state and notifications.</summary>
@@ -236,7 +293,11 @@ public sealed class CheckpointCoordinatorTests : IDisposable
             return Task.CompletedTask;
         }
 
-        public Task SavepointCompletedAsync(long attempt, string triggerId, string location, long checkpointId) => Task.CompletedTask;
+        public Task SavepointCompletedAsync(long attempt, string triggerId, string location, long checkpointId)
+        {
+            SavepointsCompleted.Add((triggerId, location, checkpointId));
+            return Task.CompletedTask;
+        }
 
         public Task SavepointFailedAsync(long attempt, string triggerId, string reason) => Task.CompletedTask;
 
