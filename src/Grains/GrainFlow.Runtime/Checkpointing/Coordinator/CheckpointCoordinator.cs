@@ -3,7 +3,6 @@ using GrainFlow.Jobs;
 using GrainFlow.Runtime.Channels;
 using GrainFlow.Runtime.Configuration;
 using GrainFlow.Runtime.Hosting;
-using GrainFlow.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace GrainFlow.Runtime.Checkpointing;
@@ -16,7 +15,7 @@ namespace GrainFlow.Runtime.Checkpointing;
 /// every subtask is notified. Expired checkpoints are aborted and their files deleted; failures past the tolerable
 /// number fail the job over.
 /// </summary>
-/// <remarks>Not thread-safe: its host calls it one call at a time (the grain's turns), except the read-only getters.</remarks>
+/// <remarks>Not thread-safe: its host calls it one call at a time (the grain's turns).</remarks>
 internal sealed class CheckpointCoordinator(
     JobId jobId,
     Func<CoordinatorState> state,
